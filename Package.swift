@@ -1,0 +1,62 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Data flows one way: text → PushSyntax → PushScript (interpreter) → PushAPI
+// (client) → a Transport (HTTP, or the in-process PushSandbox) → typed results.
+// Nothing below reaches back up.
+let package = Package(
+    name: "pushsh",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pushsh", targets: ["pushsh"]),
+        .library(name: "PushAPI", targets: ["PushAPI"]),
+        .library(name: "PushSandbox", targets: ["PushSandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // The client core: models, endpoints, transports, retries, errors.
+        .target(
+            name: "PushAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // The simulated service: state machine, clock, validation, faults,
+        // the request router shared by the HTTP server and the in-process transport.
+        .target(
+            name: "PushSandbox",
+            dependencies: [
+                "PushAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The language's front end: lexer, parser, AST, diagnostics. No network.
+        .target(name: "PushSyntax"),
+        // The language's run time: values, interpreter, commands, rendering.
+        .target(
+            name: "PushScript",
+            dependencies: ["PushSyntax", "PushAPI", "PushSandbox"]
+        ),
+        .executableTarget(
+            name: "pushsh",
+            dependencies: [
+                "PushAPI", "PushSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "PushAPITests", dependencies: ["PushAPI"]),
+        .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI"]),
+        .testTarget(name: "PushSyntaxTests", dependencies: ["PushSyntax"]),
+        .testTarget(name: "PushScriptTests", dependencies: ["PushScript", "PushSandbox", "PushAPI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushSandbox"]),
+    ]
+)

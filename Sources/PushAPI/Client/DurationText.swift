@@ -1,0 +1,27 @@
+/// Durations as people write them: `500ms`, `30s`, `1.5m`, `2h`, `1d`.
+public enum DurationText {
+    /// Reads a duration; a bare number means seconds.
+    public static func parse(_ text: String) -> Duration? {
+        let trimmed = text.filter { $0 != " " }
+        let units: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            let number = trimmed.dropLast(suffix.count)
+            // "ms" ends in "s": only take "s" when what is left is a number.
+            guard let value = Double(number), value >= 0, value.isFinite else { continue }
+            return .milliseconds(Int64((value * factor).rounded()))
+        }
+        guard let seconds = Double(trimmed), seconds >= 0, seconds.isFinite else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    /// The shortest exact way to write `duration`: `2m`, `90s`, `1500ms`.
+    public static func format(_ duration: Duration) -> String {
+        let ms = duration.wholeMilliseconds
+        if ms == 0 { return "0s" }
+        if ms % 86_400_000 == 0 { return "\(ms / 86_400_000)d" }
+        if ms % 3_600_000 == 0 { return "\(ms / 3_600_000)h" }
+        if ms % 60_000 == 0 { return "\(ms / 60_000)m" }
+        if ms % 1000 == 0 { return "\(ms / 1000)s" }
+        return "\(ms)ms"
+    }
+}

@@ -1,0 +1,28 @@
+/// One attempt of one request, as a trace shows it: what was sent, what came back.
+///
+/// The `api-key` header is already redacted: an exchange is safe to print or log.
+public struct Exchange: Sendable {
+    public var request: TransportRequest
+    /// The response, when one came.
+    public var response: TransportResponse?
+    /// Why no response came.
+    public var failure: TransportFailure?
+    /// 1 for the first attempt, 2 for the first retry, …
+    public var attempt: Int
+    /// Time from sending to the answer or the failure.
+    public var elapsed: Duration
+    /// The wait before the next attempt, when the client is about to retry.
+    public var retryingAfter: Duration?
+
+    init(request: TransportRequest, response: TransportResponse?, failure: TransportFailure?, attempt: Int, elapsed: Duration) {
+        var redacted = request
+        redacted.headers = request.headers.map { header in
+            header.name.lowercased() == "api-key" ? (header.name, "[redacted]") : header
+        }
+        self.request = redacted
+        self.response = response
+        self.failure = failure
+        self.attempt = attempt
+        self.elapsed = elapsed
+    }
+}

@@ -1,0 +1,105 @@
+/// Why a call on the push API did not succeed, with what a person needs to act.
+public struct PushAPIError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure it was.
+    public enum Kind: Sendable, Equatable {
+        /// The service answered with a 4xx or 5xx.
+        case http(status: Int)
+        /// No answer came (connection refused, reset, timed out).
+        case transport(TransportFailure.Kind)
+        /// The answer was not in the shape the contract promises.
+        case unexpectedResponse
+    }
+
+    public var kind: Kind
+    /// Which call failed, e.g. `POST /v1/integrations/acme/sessions`.
+    public var request: String
+    /// The service's error code (`session_not_active`), when it sent one.
+    public var code: String?
+    /// The service's message, or our description of what happened.
+    public var message: String
+    /// The body as sent, when it was not the JSON error shape.
+    public var rawBody: String?
+    /// Seconds the service asked us to wait (`Retry-After`).
+    public var retryAfter: Duration?
+    /// The validation problems of a rejected page.
+    public var validationErrors: [ValidationError]
+    /// The full answer to a rejected page, when there was one.
+    public var batch: BatchIngestResponse?
+    /// What to do about it.
+    public var hint: String?
+    /// How many attempts were made (more than 1 when retries happened).
+    public var attempts: Int
+
+    public init(
+        kind: Kind, request: String, code: String? = nil, message: String, rawBody: String? = nil,
+        retryAfter: Duration? = nil, validationErrors: [ValidationError] = [], batch: BatchIngestResponse? = nil,
+        hint: String? = nil, attempts: Int = 1
+    ) {
+        self.kind = kind
+        self.request = request
+        self.code = code
+        self.message = message
+        self.rawBody = rawBody
+        self.retryAfter = retryAfter
+        self.validationErrors = validationErrors
+        self.batch = batch
+        self.hint = hint
+        self.attempts = attempts
+    }
+
+    /// The HTTP status, when the service answered.
+    public var status: Int? {
+        if case .http(let status) = kind { return status }
+        return nil
+    }
+
+    /// Whether the service refused the request (4xx): fixing the request, not retrying, helps.
+    public var isRefusal: Bool { status.map { (400..<500).contains($0) } ?? false }
+
+    /// Whether the service kept failing (5xx).
+    public var isServerFailure: Bool { status.map { $0 >= 500 } ?? false }
+
+    /// One line: status, code and message.
+    public var summary: String {
+        var parts: [String] = []
+        if let status { parts.append("\(status) \(HTTPStatus.reason(status))") }
+        if let code, !code.isEmpty { parts.append("(\(code))") }
+        let head = parts.joined(separator: " ")
+        return head.isEmpty ? message : "\(head): \(message)"
+    }
+
+    public var description: String {
+        var lines = ["\(request) failed: \(summary)"]
+        for error in validationErrors.prefix(20) { lines.append("  \(error)") }
+        if validationErrors.count > 20 { lines.append("  … and \(validationErrors.count - 20) more") }
+        if let rawBody, !rawBody.isEmpty { lines.append("  body: \(rawBody.prefix(500))") }
+        if attempts > 1 { lines.append("  (after \(attempts) attempts)") }
+        if let hint { lines.append("hint: \(hint)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Reason phrases for the statuses the API uses.
+public enum HTTPStatus {
+    public static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: return "OK"
+        case 201: return "Created"
+        case 202: return "Accepted"
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 409: return "Conflict"
+        case 413: return "Content Too Large"
+        case 415: return "Unsupported Media Type"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
+        case 503: return "Service Unavailable"
+        case 504: return "Gateway Timeout"
+        default: return ""
+        }
+    }
+}

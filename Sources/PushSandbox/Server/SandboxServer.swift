@@ -1,0 +1,91 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import PushAPI
+
+/// The sandbox over HTTP: `pushsh serve`.
+///
+/// One responder for every request, handing it to ``SandboxRouter`` so that
+/// 404s, 405s and error bodies follow the contract rather than Hummingbird's
+/// defaults, and the body limit is enforced while reading.
+public struct SandboxServer: Sendable {
+    public var service: SandboxService
+    public var host: String
+    public var port: Int
+    /// Connections idle this long are closed (slow clients cannot hold a slot forever).
+    public var idleTimeout: Duration
+    /// One line per request goes here; `nil` for none.
+    public var requestLog: (@Sendable (String) -> Void)?
+
+    public init(service: SandboxService, host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30), requestLog: (@Sendable (String) -> Void)? = nil) {
+        self.service = service
+        self.host = host
+        self.port = port
+        self.idleTimeout = idleTimeout
+        self.requestLog = requestLog
+    }
+
+    /// Serves until the task is cancelled or SIGINT/SIGTERM arrives.
+    ///
+    /// - Parameter onListening: called with the bound port once the server accepts connections.
+    public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "pushsh.serve")
+        logger.logLevel = .warning
+        let responder = SandboxResponder(router: SandboxRouter(service: service), requestLog: requestLog)
+        let app = Application(
+            responder: responder,
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(idleTimeout.wholeMilliseconds))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "pushsh-sandbox"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        if handleSignals {
+            try await app.runService()
+        } else {
+            try await app.run()
+        }
+    }
+}
+
+struct SandboxResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let router: SandboxRouter
+    let requestLog: (@Sendable (String) -> Void)?
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let started = ContinuousClock.now
+        let answer = await answer(request)
+        var headers = HTTPFields()
+        for (name, value) in answer.headers {
+            if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
+        }
+        if let requestLog {
+            let ms = (ContinuousClock.now - started).wholeMilliseconds
+            requestLog("\(request.method.rawValue) \(request.uri.path) \(answer.status) \(ms)ms")
+        }
+        return Response(
+            status: .init(code: answer.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// Reads the body up to the limit, then routes. Past the limit it stops
+    /// reading at once: an oversize body is never held in memory.
+    private func answer(_ request: Request) async -> SandboxResponse {
+        let limit = router.service.settings.maxBodyBytes
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            return router.bodyTooLarge()
+        }
+        var body: [UInt8] = []
+        do {
+            for try await chunk in request.body {
+                if body.count + chunk.readableBytes > limit { return router.bodyTooLarge() }
+                body.append(contentsOf: chunk.readableBytesView)
+            }
+        } catch {
+            return SandboxResponse(SandboxError(400, "invalid_body", "the request body could not be read: \(error)"))
+        }
+        let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        let target = request.head.path ?? request.uri.path
+        return router.respond(to: SandboxRequest(method: request.method.rawValue, target: target, headers: headers, body: body))
+    }
+}

@@ -1,0 +1,26 @@
+import PushAPI
+
+/// Sends requests straight into a ``SandboxService`` through ``SandboxRouter``:
+/// the same routing, checks and bodies as over HTTP, without a socket.
+public struct InProcessTransport: Transport {
+    public let router: SandboxRouter
+
+    public init(service: SandboxService) { router = SandboxRouter(service: service) }
+
+    public var destination: String { "the built-in sandbox" }
+
+    public func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
+        let prefix = request.path.hasPrefix("/_sandbox/") ? "" : SandboxRouter.apiPrefix
+        let body = request.body ?? []
+        var headers = request.headers
+        headers.append(("content-length", String(body.count)))
+        if body.count > router.service.settings.maxBodyBytes {
+            let answer = router.bodyTooLarge()
+            return TransportResponse(status: answer.status, headers: answer.headers, body: answer.body)
+        }
+        let answer = router.respond(to: SandboxRequest(method: request.method, target: prefix + request.target, headers: headers, body: body))
+        return TransportResponse(status: answer.status, headers: answer.headers, body: answer.body)
+    }
+
+    public func shutdown() async {}
+}

@@ -1,0 +1,70 @@
+import PushAPI
+
+/// Checks records the way the service does before staging a page.
+///
+/// Only `User` is documented; its rules are the contract's decision. Other
+/// entity types are configured per integration on the real service, so the
+/// sandbox accepts any object for them.
+public enum RecordValidation {
+    static let userRequired = ["employeeId", "firstName", "lastName", "workEmail", "employmentStartDate", "employmentType"]
+    static let userStrings = [
+        "employeeId", "firstName", "lastName", "fullName", "workEmail", "managerId", "role", "roleDescription",
+        "employmentType",
+    ]
+    static let userDates = ["employmentStartDate", "employmentEndDate"]
+    /// The employment types the documentation shows.
+    public static let employmentTypes = ["EMPLOYEE", "CONTRACTOR"]
+
+    /// The natural key of an entity type: records with the same key replace each other.
+    public static func naturalKey(for entityType: String) -> String? {
+        entityType == "User" ? "employeeId" : "id"
+    }
+
+    /// Every problem with one record, in field order.
+    public static func problems(entityType: String, index: Int, record: JSONValue) -> [ValidationError] {
+        guard case .object(let object) = record else {
+            return [ValidationError(entityType: entityType, index: index, field: "(record)", issue: "must be a JSON object, got \(record.typeName)")]
+        }
+        guard entityType == "User" else { return [] }
+        var problems: [ValidationError] = []
+        func problem(_ field: String, _ issue: String) {
+            problems.append(ValidationError(entityType: entityType, index: index, field: field, issue: issue))
+        }
+        for field in userRequired {
+            switch object[field] {
+            case nil: problem(field, "is required")
+            case .null?: problem(field, "is required (got null)")
+            case .string(let s)? where s.allSatisfy(\.isWhitespace): problem(field, "must not be empty")
+            default: break
+            }
+        }
+        for field in userStrings {
+            if let value = object[field], value != .null, value.stringValue == nil {
+                problem(field, "must be a string, got \(value.typeName)")
+            }
+        }
+        if let email = object["workEmail"]?.stringValue, !email.allSatisfy(\.isWhitespace), !looksLikeEmail(email) {
+            problem("workEmail", "must be an email address (got \"\(email.prefix(80))\")")
+        }
+        for field in userDates {
+            if let text = object[field]?.stringValue, !text.isEmpty, Timestamp(iso8601: text) == nil {
+                problem(field, "must be an ISO 8601 date-time such as 2022-01-15T09:00:00Z (got \"\(text.prefix(80))\")")
+            } else if let value = object[field], value != .null, value.stringValue == nil {
+                // Already reported as "must be a string" only for string fields; dates get their own message.
+                problem(field, "must be an ISO 8601 date-time string, got \(value.typeName)")
+            }
+        }
+        if let type = object["employmentType"]?.stringValue, !type.isEmpty, !employmentTypes.contains(type) {
+            problem("employmentType", "must be one of \(employmentTypes.joined(separator: ", ")) (got \"\(type.prefix(40))\")")
+        }
+        return problems
+    }
+
+    /// `local@domain.tld` with no spaces: what a mail server would take, roughly.
+    static func looksLikeEmail(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !s.contains(where: \.isWhitespace) else { return false }
+        let domain = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return domain.count >= 2 && domain.allSatisfy { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,227 @@
+/// What parsing a source gives: the program, the problems, and whether more input is expected.
+public struct ParseResult: Sendable {
+    /// The statements that parsed; a statement with an error is left out.
+    public var program: Program
+    /// Lexer and parser diagnostics in source order.
+    public var diagnostics: [Diagnostic]
+    /// Whether the input stopped inside an open bracket, brace, parenthesis,
+    /// `${`, an `if` or `for` block, or right after a line-continuing `\`,
+    /// with nothing else wrong: the interactive shell then asks for another line.
+    public var isIncomplete: Bool
+
+    /// Whether any diagnostic is an error.
+    public var hasErrors: Bool { diagnostics.hasErrors }
+}
+
+/// A recursive-descent parser for pushsh.
+///
+/// Statements end at a line break or `;`. After an error the parser skips to
+/// the end of the statement and goes on, so `pushsh check` can list every
+/// bad line at once.
+public struct Parser {
+    /// How deeply expressions, brackets and blocks may nest. Deeper input gets
+    /// an error instead of overflowing the stack (here, in the checker, or in
+    /// the interpreter, which all recurse over the tree).
+    public static let maxDepth = 200
+
+    /// The command words that produce a value, allowed after `let NAME =`.
+    public static let valueCommands: Set<String> = [
+        "start", "status", "push", "close", "wait", "integration", "activity", "sandbox",
+    ]
+
+    var lexer: Lexer
+    /// The token being looked at.
+    var current: Token
+    /// The last token consumed; statements and nodes end where it ends.
+    var previous: Token
+    var diagnostics: [Diagnostic] = []
+    var depth = 0
+    /// Whether an error was reported somewhere other than at the end of the input.
+    var failedBeforeEnd = false
+    /// Whether the input ended inside an `if` or `for` block.
+    var endedInsideBlock = false
+
+    /// Thrown to abandon the statement being parsed; the diagnostic is already recorded.
+    struct Failure: Error {}
+
+    init(_ source: SourceFile) {
+        lexer = Lexer(source)
+        current = lexer.next()
+        previous = Token(.newline, current.range, spaceBefore: true)
+    }
+
+    /// Parses a whole source.
+    public static func parse(_ source: SourceFile) -> ParseResult {
+        var parser = Parser(source)
+        let program = parser.parseProgram()
+        return parser.result(program)
+    }
+
+    /// Parses a source that should hold one expression and nothing else
+    /// (a `--var` value, a completion context); nil when it has errors.
+    public static func parseExpression(_ source: SourceFile) -> (expression: Expr?, diagnostics: [Diagnostic]) {
+        var parser = Parser(source)
+        parser.skipTerminators()
+        var expression: Expr?
+        do {
+            expression = try parser.parseExpression()
+            parser.skipTerminators()
+            if parser.current.kind != .endOfFile {
+                throw parser.fail("expected the end of the expression, found \(parser.current.kind)")
+            }
+        } catch {
+            expression = nil
+        }
+        let result = parser.result(Program(statements: [], range: parser.current.range))
+        return (result.hasErrors ? nil : expression, result.diagnostics)
+    }
+
+    private func result(_ program: Program) -> ParseResult {
+        let all = (lexer.diagnostics + diagnostics).sortedByLocation()
+        let open = lexer.endedInsideGroup || lexer.endedWithContinuation || endedInsideBlock
+        return ParseResult(program: program, diagnostics: all,
+                           isIncomplete: open && !failedBeforeEnd && lexer.diagnostics.isEmpty)
+    }
+
+    // MARK: - Program and blocks
+
+    mutating func parseProgram() -> Program {
+        let start = current.range
+        var statements: [Statement] = []
+        while true {
+            skipTerminators()
+            if current.kind == .endOfFile { break }
+            if let word = current.kind.word, word == "else" || word == "end" {
+                _ = fail("'\(word)' without an open 'if'\(word == "end" ? " or 'for'" : "")",
+                         hint: "blocks are written 'if CONDITION' ... 'end' and 'for NAME in LIST' ... 'end'")
+                synchronize()
+                continue
+            }
+            if let statement = parseStatementRecovering() { statements.append(statement) }
+        }
+        return Program(statements: statements, range: start.through(current.range))
+    }
+
+    /// Parses one statement and its terminator; on an error, skips to the next statement.
+    mutating func parseStatementRecovering() -> Statement? {
+        do {
+            let statement = try parseStatement()
+            try expectEndOfStatement()
+            return statement
+        } catch {
+            synchronize()
+            return nil
+        }
+    }
+
+    /// Parses statements up to one of `closers` (`else`, `end`) at the start of a
+    /// statement, which is left as the current token; nil at the end of input.
+    mutating func parseBlock(closers: Set<String>, opener: Token) -> [Statement]? {
+        var statements: [Statement] = []
+        while true {
+            skipTerminators()
+            if current.kind == .endOfFile {
+                let word = opener.kind.word ?? "block"
+                _ = fail("expected 'end' to close the '\(word)' on line \(opener.range.line)",
+                         hint: "every 'if' and 'for' block ends with a line that says 'end'")
+                endedInsideBlock = true
+                return nil
+            }
+            if let word = current.kind.word, word == "else" || word == "end" {
+                if closers.contains(word) { return statements }
+                _ = fail("'else' belongs to an 'if', not to the 'for' on line \(opener.range.line)")
+                synchronize()
+                continue
+            }
+            if let statement = parseStatementRecovering() { statements.append(statement) }
+        }
+    }
+
+    // MARK: - Tokens
+
+    /// Consumes the current token and returns it.
+    @discardableResult
+    mutating func advance() -> Token {
+        let token = current
+        previous = token
+        if token.kind != .endOfFile { current = lexer.next() }
+        return token
+    }
+
+    /// Whether the current token is the bare word `word`.
+    func at(_ word: String) -> Bool { current.kind == .word(word) }
+
+    /// Whether the current token is the punctuation mark `mark`.
+    func at(_ mark: Token.Punctuation) -> Bool { current.kind == .punctuation(mark) }
+
+    /// Consumes the word if it is current.
+    mutating func accept(_ word: String) -> Bool {
+        guard at(word) else { return false }
+        advance()
+        return true
+    }
+
+    /// Consumes the punctuation mark if it is current.
+    mutating func accept(_ mark: Token.Punctuation) -> Bool {
+        guard at(mark) else { return false }
+        advance()
+        return true
+    }
+
+    /// Consumes `mark` or fails with "expected 'mark' context, found ...".
+    @discardableResult
+    mutating func expect(_ mark: Token.Punctuation, _ context: String, hint: String? = nil) throws -> Token {
+        guard at(mark) else { throw fail("expected '\(mark.rawValue)' \(context), found \(current.kind)", hint: hint) }
+        return advance()
+    }
+
+    /// Consumes the word `word` or fails.
+    mutating func expect(word: String, _ context: String, hint: String? = nil) throws {
+        guard accept(word) else { throw fail("expected '\(word)' \(context), found \(current.kind)", hint: hint) }
+    }
+
+    mutating func skipTerminators() {
+        while current.kind == .newline || current.kind == .semicolon { advance() }
+    }
+
+    /// Skips to the end of the current statement (not past it).
+    mutating func synchronize() {
+        while !current.kind.endsStatement { advance() }
+    }
+
+    mutating func expectEndOfStatement() throws {
+        if current.kind.endsStatement { return }
+        throw fail("expected the end of the statement, found \(current.kind)",
+                   hint: "put one statement on each line, or separate statements with ';'")
+    }
+
+    // MARK: - Errors and depth
+
+    /// Records an error at the current token (or `range`) and returns the failure to throw.
+    ///
+    /// An `.invalid` token was already reported by the lexer, so no second
+    /// message is added for it.
+    mutating func fail(_ message: String, at range: SourceRange? = nil, hint: String? = nil) -> Failure {
+        if range == nil, current.kind == .invalid { return Failure() }
+        report(message, at: range ?? current.range, hint: hint)
+        return Failure()
+    }
+
+    /// Records an error that does not stop the statement (a duplicate key).
+    mutating func report(_ message: String, at range: SourceRange, hint: String? = nil) {
+        if range.start.offset < lexer.source.utf8.count || current.kind != .endOfFile {
+            failedBeforeEnd = true
+        }
+        diagnostics.append(.error(message, at: range, hint: hint))
+    }
+
+    /// Goes one level deeper, failing past `maxDepth`; pair with `depth -= 1`.
+    mutating func enter(at token: Token) throws {
+        depth += 1
+        if depth > Self.maxDepth {
+            depth -= 1
+            throw fail("nesting is too deep (more than \(Self.maxDepth) levels)", at: token.range,
+                       hint: "split the value into smaller parts with 'let'")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import PushAPI
+import PushSandbox
+
+/// `pushsh serve`: the sandbox over HTTP on this machine.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the sandbox (a simulation of the push API) over HTTP.",
+        discussion: """
+            Binds 127.0.0.1 by default and prints the base URL, the integration id and the
+            API key to use. Routes are the push API's, under /api/external/push/v1/...;
+            applied records can be read at /_sandbox/integrations/{id}/records/{type}.
+            """)
+
+    @Option(help: "Address to bind. Anything but loopback exposes the sandbox to the network.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 8080
+
+    @Option(help: "The integration id to serve.")
+    var integration = SandboxIntegration.demo.id
+
+    @Option(name: .customLong("api-key"), help: "The integration's API key (generated when not given).")
+    var apiKey: String?
+
+    @Option(name: .customLong("processing-time"), help: "How long one processing attempt takes (e.g. 2s, 500ms).", transform: parseDuration)
+    var processingTime: Duration = .seconds(2)
+
+    @Option(name: .customLong("inactivity-timeout"), help: "Inactivity after which an active session expires (e.g. 60m).", transform: parseDuration)
+    var inactivityTimeout: Duration = .seconds(3600)
+
+    @Option(name: .customLong("rate-limit"), help: "Requests per second allowed per integration (default: no limit).")
+    var rateLimit: Int?
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger ones get 413.")
+    var maxBodyBytes = 5_000_000
+
+    @Option(help: "Seed for session ids, for reproducible runs.")
+    var seed: UInt64?
+
+    @Flag(help: "Do not log one line per request.")
+    var quiet = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second") }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard !integration.isEmpty, !integration.contains("/") else { throw ValidationError("--integration must be a non-empty id without '/'") }
+    }
+
+    func run() async throws {
+        let generated = apiKey == nil
+        let key = apiKey ?? SandboxIntegration.generateKey()
+        let settings = SandboxSettings(
+            processingTime: processingTime, inactivityTimeout: inactivityTimeout, rateLimit: rateLimit,
+            maxBodyBytes: maxBodyBytes, seed: seed)
+        let service = SandboxService(settings: settings, integrations: [SandboxIntegration(id: integration, apiKey: key)])
+        if !["127.0.0.1", "localhost", "::1"].contains(host) {
+            Terminal.warn("warning: binding \(host) makes the sandbox reachable from other machines; use --host 127.0.0.1 to keep it local")
+        }
+        let quiet = self.quiet
+        let integration = self.integration
+        let host = self.host
+        var requestLog: (@Sendable (String) -> Void)?
+        if !quiet { requestLog = { line in Terminal.line(Terminal.clock() + " " + line) } }
+        let server = SandboxServer(service: service, host: host, port: port, requestLog: requestLog)
+        let banner: @Sendable (Int) async -> Void = { port in
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            let base = "http://\(shownHost):\(port)\(SandboxRouter.apiPrefix)"
+            Terminal.line("pushsh sandbox listening on \(base)")
+            Terminal.line("  integration id: \(integration)")
+            Terminal.line("  api key:        \(generated ? key : "(the one given with --api-key)")")
+            Terminal.line("  records:        http://\(shownHost):\(port)/_sandbox/integrations/\(integration)/records/User")
+            Terminal.line("  connect with:   SPRINTO_BASE_URL=\(base) SPRINTO_INTEGRATION_ID=\(integration) SPRINTO_API_KEY=... pushsh")
+            Terminal.line("Press Ctrl-C to stop.")
+        }
+        try await server.run(handleSignals: true, onListening: banner)
+    }
+}
+
+func parseDuration(_ text: String) throws -> Duration {
+    guard let duration = DurationText.parse(text) else {
+        throw ValidationError("\"\(text)\" is not a duration; write it like 500ms, 2s, 5m or 1h")
+    }
+    return duration
+}
