@@ -92,7 +92,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
                     p = p.dropFirst()
                 }
                 guard digits > 0 else { return nil }
-                for _ in digits..<3 where digits < 3 { milli *= 10 }
+                if digits < 3 { for _ in digits..<3 { milli *= 10 } }
             }
         }
         var offsetMinutes: Int64 = 0

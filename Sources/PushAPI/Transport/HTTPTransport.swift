@@ -19,6 +19,9 @@ public final class HTTPTransport: Transport {
         self.maxResponseBytes = maxResponseBytes
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+        // AsyncHTTPClient would keep retrying a refused connection until the
+        // deadline; PushClient's retry policy decides instead, and says so.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         configuration.timeout = .init(connect: .seconds(10))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
