@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "pushsh",
             dependencies: [
-                "PushAPI", "PushSandbox",
+                "PushAPI", "PushSandbox", "PushSyntax", "PushScript",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -7,11 +7,19 @@ struct Pushsh: AsyncParsableCommand {
         commandName: "pushsh",
         abstract: "A shell, a script runner and a sandbox for Sprinto's push API.",
         discussion: """
-            Run a script:           pushsh FILE.push   (or: pushsh run FILE.push)
-            Serve the sandbox:      pushsh serve
+            pushsh                     open the shell (a script on stdin when it is not a terminal)
+            pushsh FILE.push           run a script (same as: pushsh run FILE.push)
+            pushsh -c 'STATEMENTS'     run statements given on the command line
+            pushsh check FILE.push     check a script without sending anything
+            pushsh serve               serve the sandbox over HTTP
+
+            With no SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID set, commands go to the
+            built-in sandbox. Exit codes: 0 ok, 1 usage, 2 parse/check, 3 runtime,
+            4 expect failed, 5 wait timed out or unreachable, 6 API refused (4xx),
+            7 service failing (5xx).
             """,
         version: "0.1.0",
-        subcommands: [Serve.self],
-        defaultSubcommand: nil
+        subcommands: [Run.self, Check.self, Serve.self],
+        defaultSubcommand: Run.self
     )
 }

@@ -168,7 +168,7 @@ public final class SandboxService: Sendable {
             var details: JSONObject = ["records": .int(Int64(total)), "batch": .int(Int64(updated.acceptedBatches))]
             if let hint = page.hint { details["page_hint"] = .int(Int64(hint)) }
             Self.log(&integration, at: now, level: "info", type: "batch_accepted",
-                     message: "page \(updated.acceptedBatches) accepted: \(total) records staged", session: sessionID, details: .object(details))
+                     message: "page \(updated.acceptedBatches) accepted: \(total) record\(total == 1 ? "" : "s") staged", session: sessionID, details: .object(details))
             return BatchIngestResponse(
                 sessionID: sessionID, acceptedCountTotal: total, acceptedCountByEntity: byEntity, rejectedCountTotal: 0,
                 validationErrors: [], echoedPageHint: page.hint)
@@ -197,7 +197,7 @@ public final class SandboxService: Sendable {
                 session.processingStartedAt = now
                 session.processingTime = s.settings.processingTime
                 Self.log(&integration, at: now, level: "info", type: "session_closed",
-                         message: "session \(sessionID) closed with apply: \(session.acceptedRecordsTotal) records in \(session.acceptedBatches) pages",
+                         message: "session \(sessionID) closed with apply: \(session.acceptedRecordsTotal) record\(session.acceptedRecordsTotal == 1 ? "" : "s") in \(session.acceptedBatches) page\(session.acceptedBatches == 1 ? "" : "s")",
                          session: sessionID, details: ["action": "apply"])
                 Self.log(&integration, at: now, level: "info", type: "processing_started",
                          message: "processing of session \(sessionID) started", session: sessionID, details: .object(JSONObject()))
@@ -332,7 +332,7 @@ public final class SandboxService: Sendable {
                         session.processingStartedAt = nil
                         session.stagedPages = []
                         log(&integration, at: end, level: "info", type: "session_processed",
-                            message: "session \(id) processed: \(session.acceptedRecordsTotal) records applied", session: id,
+                            message: "session \(id) processed: \(session.acceptedRecordsTotal) record\(session.acceptedRecordsTotal == 1 ? "" : "s") applied", session: id,
                             details: ["records": .int(Int64(session.acceptedRecordsTotal))])
                     }
                 } else {

@@ -1,0 +1,193 @@
+import Foundation
+import PushAPI
+import PushSyntax
+
+extension Interpreter {
+    /// `start [ref EXPR]`.
+    func start(reference: Expr?, at range: SourceRange) async throws(ScriptError) -> Value {
+        let ref = try reference.map { expr throws(ScriptError) in try string(expr, "the client reference id") }
+        let session: Session
+        do { session = try await connection.client.startSession(clientReferenceID: ref) } catch {
+            throw ScriptError(error, at: range, doing: "start")
+        }
+        let handle = SessionHandle(session)
+        track(handle)
+        if settings.output == .json {
+            emit("start", ["session": session.raw])
+        } else {
+            let expires = session.expiresAt.map { "; expires \($0.iso8601) unless used" } ?? ""
+            output.line("started session \(paint.bold(session.id)) (\(paint.state(session.state.rawValue))\(expires))")
+        }
+        return .session(handle)
+    }
+
+    /// `status S`.
+    func status(_ sessionExpr: Expr, at range: SourceRange) async throws(ScriptError) -> Value {
+        let handle = try session(sessionExpr)
+        try await refresh(handle, at: range, doing: "status")
+        if settings.output == .json {
+            emit("status", ["session": handle.snapshot.raw])
+        } else {
+            output.line(Rendering.session(handle.snapshot, paint: paint, now: connection.now()))
+        }
+        return .session(handle)
+    }
+
+    /// Reads the session again and updates the handle.
+    func refresh(_ handle: SessionHandle, at range: SourceRange, doing what: String) async throws(ScriptError) {
+        do { handle.refresh(try await connection.client.session(handle.id)) } catch {
+            throw ScriptError(error, at: range, doing: what)
+        }
+        track(handle)
+    }
+
+    /// `close S apply|discard`.
+    func close(_ sessionExpr: Expr, mode: Located<CloseMode>, at range: SourceRange) async throws(ScriptError) -> Value {
+        let handle = try session(sessionExpr)
+        let action: CloseAction = mode.value == .apply ? .apply : .discard
+        do { handle.refresh(try await connection.client.close(handle.id, action: action)) } catch {
+            throw ScriptError(error, at: range, doing: "close")
+        }
+        track(handle)
+        if settings.output == .json {
+            emit("close", ["action": .string(action.rawValue), "session": handle.snapshot.raw])
+        } else {
+            let s = handle.snapshot
+            let what = action == .apply
+                ? "\(s.acceptedRecordsTotal) staged record\(s.acceptedRecordsTotal == 1 ? "" : "s") will be applied"
+                : "staged records thrown away"
+            output.line("closed session \(paint.bold(s.id)) with \(action.rawValue): \(paint.state(s.state.rawValue)) (\(what))")
+        }
+        return .session(handle)
+    }
+
+    /// `wait S until STATE [or STATE]... [timeout D]`: polls with backoff,
+    /// shows each change, and gives up as soon as no target can be reached.
+    func wait(_ command: WaitCommand, at range: SourceRange) async throws -> Value {
+        let handle = try session(command.session)
+        let targets = Set(command.states.map { SessionState($0.value.rawValue) })
+        let targetList = command.states.map(\.value.rawValue).joined(separator: " or ")
+        let timeout = try command.timeout.map { expr throws(ScriptError) in try duration(expr, "the timeout") } ?? settings.waitTimeout
+        let started = connection.now()
+        var interval: Duration = .milliseconds(250)
+        var shown: SessionState? = nil
+        var history: [JSONValue] = []
+        let watchExpiry = targets.contains(.expired)
+
+        while true {
+            // Reading an active session resets its inactivity clock, so a wait
+            // for expiry watches the activity log instead of the session.
+            if watchExpiry && handle.state == .active && shown != nil {
+                if try await sessionLeftActive(handle, since: started, at: range) {
+                    try await refresh(handle, at: command.session.range, doing: "wait")
+                }
+            } else {
+                try await refresh(handle, at: command.session.range, doing: "wait")
+            }
+            let state = handle.state
+            let elapsed = connection.now().duration(since: started)
+            if state != shown {
+                history.append(["state": .string(state.rawValue), "after_ms": .int(elapsed.wholeMilliseconds)])
+                if settings.output == .text {
+                    let from = shown.map { paint.state($0.rawValue) + " → " } ?? ""
+                    output.line("  \(handle.id): \(from)\(paint.state(state.rawValue)) (\(Rendering.human(elapsed)))")
+                }
+                shown = state
+            }
+            if targets.contains(state) { break }
+            if state.isKnown, targets.isDisjoint(with: state.reachable) {
+                var error = ScriptError(
+                    .waitFailed, "session \(handle.id) is \(state) and can no longer become \(targetList)", at: range,
+                    hint: hintForUnreachable(state))
+                if let lastError = handle.snapshot.lastError { error.details.append("last error: \(lastError)") }
+                throw error
+            }
+            if elapsed >= timeout {
+                throw ScriptError(
+                    .waitFailed, "timed out after \(Rendering.human(elapsed)) waiting for \(handle.id) to become \(targetList); it is \(state)",
+                    at: range, hint: "give it longer: wait ... timeout 30m")
+            }
+            let remaining = timeout - elapsed
+            try await pause(min(interval, remaining))
+            interval = min(interval * 3 / 2, .seconds(5))
+        }
+        if settings.output == .json {
+            emit("wait", ["session": handle.snapshot.raw, "states": .array(history)])
+        }
+        return .session(handle)
+    }
+
+    func hintForUnreachable(_ state: SessionState) -> String {
+        switch state {
+        case .failed: return "processing failed twice; see last_error, then start a new session and push again"
+        case .cancelled: return "the session was discarded; start a new one"
+        case .processed: return "the session is already processed"
+        case .expired: return "an expired session can still be closed: close s apply (keeps its data) or close s discard"
+        default: return "check the states: help wait"
+        }
+    }
+
+    /// Whether the activity log shows the session leaving `active` since `since`.
+    func sessionLeftActive(_ handle: SessionHandle, since: Timestamp, at range: SourceRange) async throws(ScriptError) -> Bool {
+        let log: ActivityLogPage
+        do { log = try await connection.client.activity(since: since, page: 1, pageSize: 200) } catch {
+            throw ScriptError(error, at: range, doing: "wait")
+        }
+        let leaving: Set<String> = ["session_expired", "session_closed", "session_cancelled"]
+        return log.items.contains { $0.sessionID == handle.id && leaving.contains($0.type) }
+    }
+
+    /// `integration`: the session counts.
+    func integration(at range: SourceRange) async throws(ScriptError) -> Value {
+        let counts: IntegrationStatusCounts
+        do { counts = try await connection.client.integrationStatus() } catch {
+            throw ScriptError(error, at: range, doing: "integration")
+        }
+        if settings.output == .json {
+            emit("integration", ["status": counts.raw])
+        } else {
+            let rows: [(String, String)] = [
+                ("active", String(counts.active)), ("processing", String(counts.processing)),
+                ("processed", String(counts.processed)), ("failed", String(counts.failed)), ("expired", String(counts.expired)),
+                ("last activity", counts.lastActivityAt?.iso8601 ?? "none"),
+            ]
+            output.line("integration \(paint.bold(counts.integrationID))\n" + Rendering.table(rows, indent: "  "))
+        }
+        return Value(counts.raw)
+    }
+
+    /// `activity [since D|T] [page N] [size N]`: the log, newest first.
+    func activity(_ query: ActivityQuery, at range: SourceRange) async throws(ScriptError) -> Value {
+        var since: Timestamp?
+        if let expr = query.since {
+            switch try evaluate(expr) {
+            case .duration(let d): since = connection.now().adding(.zero - d)
+            case .string(let text):
+                guard let t = Timestamp(iso8601: text) else {
+                    throw .runtime("since must be a duration (10m) or an ISO 8601 time, got \"\(text)\"", at: expr.range)
+                }
+                since = t
+            case let other: throw .runtime("since must be a duration (10m) or an ISO 8601 time, got \(other.typeName)", at: expr.range)
+            }
+        }
+        let page = try query.page.map { expr throws(ScriptError) in try integer(expr, "page", in: 1...1_000_000) }
+        let size = try query.size.map { expr throws(ScriptError) in try integer(expr, "size", in: 1...200) }
+        let log: ActivityLogPage
+        do { log = try await connection.client.activity(since: since, page: page, pageSize: size) } catch {
+            throw ScriptError(error, at: range, doing: "activity")
+        }
+        if settings.output == .json {
+            emit("activity", ["log": log.raw])
+        } else if log.items.isEmpty {
+            output.line("no activity\(since == nil ? "" : " since \(since!.iso8601)")")
+        } else {
+            let rows = log.items.map { e in
+                [e.at?.iso8601 ?? "", e.level, e.type, e.message]
+            }
+            var text = Rendering.grid(["time", "level", "event", "message"], rows, paint: paint)
+            if let next = log.nextPage { text += "\n" + paint.dim("more: activity page \(next)\(size.map { " size \($0)" } ?? "")") }
+            output.line(text)
+        }
+        return Value(log.raw)
+    }
+}

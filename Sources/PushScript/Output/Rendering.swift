@@ -1,0 +1,121 @@
+import PushAPI
+
+/// How values and results look to people.
+enum Rendering {
+    /// Text for `print` and `${...}`: strings as they are, the rest as compact JSON.
+    static func plain(_ value: Value) -> String {
+        switch value {
+        case .string(let s): return s
+        case .null: return "null"
+        case .duration(let d): return DurationText.format(d)
+        case .session(let h): return h.id
+        default: return value.json.jsonText
+        }
+    }
+
+    /// One-line form for messages: strings quoted.
+    static func inline(_ value: Value) -> String {
+        switch value {
+        case .duration(let d): return DurationText.format(d)
+        case .session(let h): return "session \(h.id) (\(h.state))"
+        default:
+            let text = value.json.jsonText
+            return text.count > 200 ? String(text.prefix(200)) + "…" : text
+        }
+    }
+
+    /// A value shown at the prompt: sessions as a block, the rest as indented JSON.
+    static func show(_ value: Value, paint: Paint) -> String {
+        switch value {
+        case .session(let h): return session(h.snapshot, paint: paint)
+        case .string(let s): return JSONValue.string(s).jsonText
+        case .duration(let d): return DurationText.format(d)
+        default: return value.json.prettyText()
+        }
+    }
+
+    /// A session as `status` shows it.
+    static func session(_ s: Session, paint: Paint, now: Timestamp? = nil) -> String {
+        var rows: [(String, String)] = []
+        rows.append(("state", paint.state(s.state.rawValue) + (s.state.isKnown ? "" : "  (a state pushsh does not know; shown as sent)")))
+        let pages = s.acceptedBatches.map { " in \($0) page\($0 == 1 ? "" : "s")" } ?? ""
+        let byEntity = s.acceptedRecordsByEntity.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        rows.append(("accepted", "\(s.acceptedRecordsTotal) record\(s.acceptedRecordsTotal == 1 ? "" : "s")\(pages)\(byEntity.isEmpty ? "" : " (\(byEntity))")"))
+        if let created = s.createdAt { rows.append(("created", created.iso8601)) }
+        if let expires = s.expiresAt, s.state == .active {
+            var text = expires.iso8601
+            if let now { text += " (in \(human(expires.duration(since: now))))" }
+            rows.append(("expires", text))
+        }
+        if let updated = s.updatedAt { rows.append(("updated", updated.iso8601)) }
+        if let retries = s.retryCount { rows.append(("retries", String(retries))) }
+        rows.append(("last error", s.lastError ?? "none"))
+        return "session \(paint.bold(s.id))\n" + table(rows, indent: "  ")
+    }
+
+    /// Two aligned columns.
+    static func table(_ rows: [(String, String)], indent: String = "") -> String {
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { indent + $0.0.padding(to: width) + "  " + $0.1 }.joined(separator: "\n")
+    }
+
+    /// Columns with a header row, each as wide as its widest cell.
+    static func grid(_ header: [String], _ rows: [[String]], paint: Paint) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(to: widths[i]) }.joined(separator: "  ")
+        }
+        return ([paint.bold(line(header))] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// `1h 2m`, `45s`, `1.5s`, `120ms`: durations for people.
+    static func human(_ d: Duration) -> String {
+        let ms = d.wholeMilliseconds
+        if ms < 1000 { return "\(ms)ms" }
+        if ms < 60_000 {
+            let tenths = (ms + 50) / 100
+            return tenths % 10 == 0 ? "\(tenths / 10)s" : "\(tenths / 10).\(tenths % 10)s"
+        }
+        let totalSeconds = ms / 1000
+        let h = totalSeconds / 3600, m = (totalSeconds / 60) % 60, s = totalSeconds % 60
+        if h > 0 { return m == 0 ? "\(h)h" : "\(h)h \(m)m" }
+        return s == 0 ? "\(m)m" : "\(m)m \(s)s"
+    }
+}
+
+extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// `-v` traces: `>` what was sent, `<` what came back, `*` notes. The key is already redacted.
+enum Trace {
+    static func render(_ exchange: Exchange) -> String {
+        var lines: [String] = []
+        let request = exchange.request
+        lines.append("> \(request.method) \(request.target)")
+        for header in request.headers where header.name.lowercased() != "accept" {
+            lines.append("> \(header.name): \(header.value)")
+        }
+        if let body = request.body, !body.isEmpty { lines.append("> " + abbreviate(body)) }
+        if let response = exchange.response {
+            lines.append("< \(response.status) \(HTTPStatus.reason(response.status)) (\(Rendering.human(exchange.elapsed)))")
+            if let retryAfter = response.header("retry-after") { lines.append("< retry-after: \(retryAfter)") }
+            if !response.body.isEmpty { lines.append("< " + abbreviate(response.body)) }
+        } else if let failure = exchange.failure {
+            lines.append("* no response: \(failure)")
+        }
+        if let wait = exchange.retryingAfter { lines.append("* retrying in \(Rendering.human(wait)) (attempt \(exchange.attempt + 1))") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func abbreviate(_ body: [UInt8]) -> String {
+        let limit = 600
+        let text = String(decoding: body.prefix(limit), as: UTF8.self)
+        return body.count > limit ? text + "… (\(body.count) bytes)" : text
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Synchronization
+
+/// Where a script's output goes: results to `standard`, errors and traces to `errors`.
+///
+/// The interactive shell, the script runner and the tests each give the
+/// interpreter their own; nothing in the interpreter writes to a file
+/// descriptor directly.
+public protocol ScriptOutput: Sendable {
+    /// Results and `print` output, one piece of text (no trailing newline added).
+    func write(_ text: String)
+    /// Errors, warnings, notices and `-v` traces.
+    func writeError(_ text: String)
+    /// Whether colour may be used (a terminal, and `NO_COLOR` unset).
+    var color: Bool { get }
+}
+
+extension ScriptOutput {
+    func line(_ text: String) { write(text + "\n") }
+    func errorLine(_ text: String) { writeError(text + "\n") }
+}
+
+/// Standard output and standard error, unbuffered.
+public struct StandardOutput: ScriptOutput {
+    public let color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
+    public static func detectColor(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+        if environment["TERM"] == "dumb" { return false }
+        return isatty(STDOUT_FILENO) == 1
+    }
+
+    public func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    public func writeError(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}
+
+/// Collects output in memory: for tests, and for the shell's `save`.
+public final class CapturedOutput: ScriptOutput {
+    private let buffers = Mutex<(out: String, err: String, both: String)>(("", "", ""))
+    public let color: Bool
+
+    public init(color: Bool = false) { self.color = color }
+
+    public func write(_ text: String) { buffers.withLock { $0.out += text; $0.both += text } }
+    public func writeError(_ text: String) { buffers.withLock { $0.err += text; $0.both += text } }
+
+    /// What went to standard output.
+    public var standard: String { buffers.withLock { $0.out } }
+    /// What went to standard error.
+    public var errors: String { buffers.withLock { $0.err } }
+    /// Both, interleaved as written.
+    public var combined: String { buffers.withLock { $0.both } }
+}
+
+/// ANSI colours, only when enabled.
+struct Paint {
+    let enabled: Bool
+    func apply(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func bold(_ t: String) -> String { apply(t, "1") }
+    func dim(_ t: String) -> String { apply(t, "2") }
+    func red(_ t: String) -> String { apply(t, "31") }
+    func green(_ t: String) -> String { apply(t, "32") }
+    func yellow(_ t: String) -> String { apply(t, "33") }
+    func cyan(_ t: String) -> String { apply(t, "36") }
+
+    /// A state name coloured by what it means.
+    func state(_ state: String) -> String {
+        switch state {
+        case "processed": return green(state)
+        case "failed", "expired": return red(state)
+        case "cancelled": return yellow(state)
+        case "processing": return cyan(state)
+        default: return bold(state)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import PushAPI
+import PushSandbox
+
+/// Where commands go: the built-in sandbox, or a service at a URL.
+public struct Connection: Sendable {
+    public var client: PushClient
+    /// The in-process sandbox, when that is the target: `sandbox ...` commands need it.
+    public var sandbox: SandboxService?
+    /// Short name for prompts and banners: `sandbox`, `us`, `eu`, a host.
+    public var label: String
+
+    /// The built-in sandbox, in-process. `PUSHSH_SANDBOX_SEED` fixes its ids and
+    /// `PUSHSH_SANDBOX_EPOCH` freezes its clock at an instant: for golden tests.
+    public static func builtInSandbox(environment: [String: String] = [:], settings: SandboxSettings? = nil) -> Connection {
+        var effective = settings ?? SandboxSettings()
+        if let seed = environment["PUSHSH_SANDBOX_SEED"].flatMap(UInt64.init) { effective.seed = seed }
+        let clock = environment["PUSHSH_SANDBOX_EPOCH"].flatMap(Timestamp.init(iso8601:)).map(SandboxClock.init(frozenAt:)) ?? SandboxClock()
+        let service = SandboxService(settings: effective, integrations: [.demo], clock: clock)
+        let client = PushClient(
+            configuration: PushConfiguration(baseURL: "sandbox:", integrationID: SandboxIntegration.demo.id, apiKey: APIKey(SandboxIntegration.demo.apiKey)),
+            transport: InProcessTransport(service: service))
+        return Connection(client: client, sandbox: service, label: "sandbox")
+    }
+
+    /// A real service (or `pushsh serve`) over HTTP.
+    public static func remote(_ configuration: PushConfiguration, label: String) -> Connection {
+        Connection(client: PushClient(configuration: configuration, transport: HTTPTransport(baseURL: configuration.baseURL)), sandbox: nil, label: label)
+    }
+
+    /// The connection the environment asks for, or the built-in sandbox.
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> Connection {
+        guard let configuration = try PushConfiguration.fromEnvironment(environment) else {
+            return builtInSandbox(environment: environment)
+        }
+        return remote(configuration, label: label(for: configuration))
+    }
+
+    static func label(for configuration: PushConfiguration) -> String {
+        if let region = Region.allCases.first(where: { $0.baseURL == configuration.baseURL }) { return region.rawValue }
+        var host = configuration.baseURL
+        if let scheme = host.range(of: "://") { host = String(host[scheme.upperBound...]) }
+        return String(host.prefix { $0 != "/" })
+    }
+
+    /// The time as the target sees it: the sandbox's clock, or this machine's.
+    public func now() -> Timestamp { sandbox?.clock.now() ?? .now }
+
+    /// Waits for `duration`: on the built-in sandbox by moving its clock (no
+    /// real waiting), elsewhere by sleeping.
+    func pause(_ duration: Duration) async throws {
+        if let sandbox {
+            sandbox.advanceClock(by: duration)
+            try Task.checkCancellation()
+        } else {
+            try await Task.sleep(for: duration)
+        }
+    }
+}

@@ -1,0 +1,326 @@
+import Foundation
+import PushAPI
+import PushSandbox
+import PushSyntax
+
+/// Runs pushsh statements: the one engine behind scripts, `-c` and the shell.
+///
+/// Variables, settings and the connection live as long as the interpreter, so
+/// the shell keeps everything between lines and after an error.
+public final class Interpreter {
+    /// Variables in scope (one scope: blocks and includes share it).
+    public internal(set) var variables: [String: Value] = [:]
+    public internal(set) var settings = ScriptSettings()
+    public internal(set) var connection: Connection
+    /// Trace every HTTP exchange to the error stream (`-v`).
+    public var verbose = false
+    let output: ScriptOutput
+    let environment: [String: String]
+    /// Sessions this interpreter has seen, by id, so a session id string finds its handle.
+    var knownSessions: [String: SessionHandle] = [:]
+    /// Every source read so far, by name, to show lines of included files in errors.
+    var sources: [String: SourceFile] = [:]
+    /// Files being included, innermost last: cycles are refused.
+    var includeStack: [String] = []
+    /// The session the last session command touched, for the shell's prompt.
+    public internal(set) var lastSession: SessionHandle?
+    /// The most recent failure, for the shell.
+    public internal(set) var lastError: ScriptError?
+    /// Asks for a secret without echo (`key prompt`); the shell sets it.
+    public var keyPrompt: (@Sendable (String) -> String?)?
+    var paint: Paint { Paint(enabled: output.color) }
+
+    public init(connection: Connection, output: ScriptOutput, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.connection = connection
+        self.output = output
+        self.environment = environment
+        applyClientSettings()
+    }
+
+    /// Defines a variable from outside (`--var NAME=VALUE`).
+    public func define(_ name: String, _ value: Value) { variables[name] = value }
+
+    // MARK: Running
+
+    /// Parses and runs a whole script; prints diagnostics and errors; returns the exit code.
+    ///
+    /// After `set on_error continue`, failures are reported and the script goes
+    /// on; the exit code is then that of the first failure.
+    public func run(_ source: SourceFile) async -> Int32 {
+        sources[source.name] = source
+        let parsed = Parser.parse(source)
+        if parsed.hasErrors {
+            output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color))
+            return ExitCode.parse.rawValue
+        }
+        var firstFailure: ScriptError?
+        do {
+            try await executeBlock(parsed.program.statements, firstFailure: &firstFailure)
+        } catch let exit as ExitRequest {
+            return exit.code
+        } catch let error as ScriptError {
+            report(error)
+            return error.exitCode.rawValue
+        } catch {
+            output.errorLine("error: \(error)")
+            return ExitCode.runtime.rawValue
+        }
+        return firstFailure?.exitCode.rawValue ?? ExitCode.ok.rawValue
+    }
+
+    /// The outcome of one entry at the prompt.
+    public enum EntryOutcome: Equatable, Sendable {
+        case done
+        case failed(ExitCode)
+        case exit(Int32)
+    }
+
+    /// Runs one entry typed at the prompt: an error is reported and the shell goes on.
+    public func runEntry(_ source: SourceFile) async -> EntryOutcome {
+        sources[source.name] = source
+        let parsed = Parser.parse(source)
+        if parsed.hasErrors {
+            output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color))
+            return .failed(.parse)
+        }
+        var firstFailure: ScriptError?
+        do {
+            try await executeBlock(parsed.program.statements, firstFailure: &firstFailure)
+        } catch let exit as ExitRequest {
+            return .exit(exit.code)
+        } catch let error as ScriptError {
+            report(error)
+            return .failed(error.exitCode)
+        } catch is CancellationError {
+            output.errorLine("interrupted")
+            return .failed(.runtime)
+        } catch {
+            output.errorLine("error: \(error)")
+            return .failed(.runtime)
+        }
+        return firstFailure.map { .failed($0.exitCode) } ?? .done
+    }
+
+    /// Runs statements in order, honouring `on_error`.
+    func executeBlock(_ statements: [Statement], firstFailure: inout ScriptError?) async throws {
+        for statement in statements {
+            do {
+                _ = try await execute(statement, firstFailure: &firstFailure)
+            } catch let error as ScriptError {
+                lastError = error
+                guard settings.onError == .continue else { throw error }
+                report(error)
+                if firstFailure == nil { firstFailure = error }
+            }
+        }
+    }
+
+    /// Prints an error with its place, source line, caret, details and hint.
+    public func report(_ error: ScriptError) {
+        lastError = error
+        let p = paint
+        if let range = error.range, let source = sources[range.file] {
+            let head = Diagnostic(.error, error.message, at: range).render(source: source, color: output.color)
+            var text = head
+            for line in error.details { text += "\n  " + line }
+            if let hint = error.hint { text += "\n" + p.cyan("hint:") + " " + hint }
+            output.errorLine(text)
+        } else {
+            var text = p.red("error:") + " " + error.message
+            for line in error.details { text += "\n  " + line }
+            if let hint = error.hint { text += "\n" + p.cyan("hint:") + " " + hint }
+            output.errorLine(text)
+        }
+    }
+
+    // MARK: Statements
+
+    /// Runs one statement; returns the value a command produces (for `let`).
+    func execute(_ statement: Statement, firstFailure: inout ScriptError?) async throws -> Value? {
+        let range = statement.range
+        switch statement.kind {
+        case .connect(let target): try await connect(target, at: range); return nil
+        case .start(let reference): return try await start(reference: reference, at: range)
+        case .status(let session): return try await status(session, at: range)
+        case .push(let command): return try await push(command, at: range)
+        case .close(let session, let mode): return try await close(session, mode: mode, at: range)
+        case .wait(let command): return try await wait(command, at: range)
+        case .integration: return try await integration(at: range)
+        case .activity(let query): return try await activity(query, at: range)
+        case .sandbox(let command): return try await sandbox(command, at: range)
+        case .let(let name, let value):
+            let result: Value
+            switch value {
+            case .expression(let expr): result = try evaluate(expr)
+            case .command(let inner):
+                guard let produced = try await execute(inner, firstFailure: &firstFailure) else {
+                    throw ScriptError.runtime("'\(inner.commandWord)' gives no value to keep", at: inner.range)
+                }
+                result = produced
+            }
+            variables[name.value] = result
+            return nil
+        case .print(let exprs):
+            var parts: [String] = []
+            for expr in exprs { parts.append(Rendering.plain(try evaluate(expr))) }
+            if settings.output == .json {
+                emit("print", ["text": .string(parts.joined(separator: " "))])
+            } else {
+                output.line(parts.joined(separator: " "))
+            }
+            return nil
+        case .expect(let condition, let message):
+            let value = try evaluate(condition)
+            guard value.isTruthy else {
+                let text = try message.map { expr throws(ScriptError) in Rendering.plain(try evaluate(expr)) }
+                throw ScriptError(.expectFailed, text ?? "expectation failed", at: condition.range,
+                                  details: expectationDetails(condition))
+            }
+            return nil
+        case .sleep(let expr):
+            let d = try duration(expr, "sleep's duration")
+            try await pause(d)
+            return nil
+        case .if(let ifStatement):
+            for branch in ifStatement.branches where try evaluate(branch.condition).isTruthy {
+                try await executeBlock(branch.body, firstFailure: &firstFailure)
+                return nil
+            }
+            if let elseBody = ifStatement.elseBody { try await executeBlock(elseBody, firstFailure: &firstFailure) }
+            return nil
+        case .for(let loop):
+            let sequence = try evaluate(loop.sequence)
+            let items: [Value]
+            switch sequence {
+            case .array(let a): items = a
+            case .object(let o): items = o.map { .string($0.key) }
+            default:
+                throw ScriptError.runtime("for needs an array (or an object, for its keys), got \(sequence.typeName)", at: loop.sequence.range)
+            }
+            for item in items {
+                try Task.checkCancellation()
+                variables[loop.variable.value] = item
+                try await executeBlock(loop.body, firstFailure: &firstFailure)
+            }
+            return nil
+        case .include(let pathExpr):
+            try await include(pathExpr, at: range, firstFailure: &firstFailure)
+            return nil
+        case .set(let setting): try apply(setting); return nil
+        case .help(let topic):
+            showHelp(topic)
+            return nil
+        case .exit(let codeExpr):
+            let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, "the exit code", in: 0...255) } ?? 0
+            throw ExitRequest(code: Int32(code))
+        case .save:
+            throw ScriptError.runtime("save works only in the interactive shell", at: range, hint: "open the shell with: pushsh")
+        case .learn:
+            throw ScriptError.runtime("learn works only in the interactive shell", at: range, hint: "start it with: pushsh learn")
+        case .expression(let expr):
+            let value = try evaluate(expr)
+            if settings.output == .json {
+                emit("value", ["value": value.json])
+            } else {
+                output.line(Rendering.show(value, paint: paint))
+            }
+            return nil
+        }
+    }
+
+    /// For a failed `a == b`, both sides' values.
+    func expectationDetails(_ condition: Expr) -> [String] {
+        guard case .binary(let op, let lhs, let rhs, _) = condition, op.isComparison,
+            let left = try? evaluate(lhs), let right = try? evaluate(rhs)
+        else { return [] }
+        return ["left:  \(Rendering.inline(left))", "right: \(Rendering.inline(right))"]
+    }
+
+    func pause(_ d: Duration) async throws {
+        do { try await connection.pause(d) } catch { throw CancellationError() }
+    }
+
+    func include(_ pathExpr: Expr, at range: SourceRange, firstFailure: inout ScriptError?) async throws {
+        let written = try string(pathExpr, "the include path")
+        let current = sources[range.file] ?? SourceFile(name: range.file, text: "")
+        let path = current.resolve(path: written)
+        guard !includeStack.contains(path) else {
+            throw ScriptError.runtime("\(written) includes itself (through \(includeStack.joined(separator: " → ")))", at: pathExpr.range)
+        }
+        guard includeStack.count < 16 else { throw ScriptError.runtime("includes nest deeper than 16 files", at: pathExpr.range) }
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw ScriptError.runtime("cannot read \(path)", at: pathExpr.range, hint: "include paths are relative to the including file")
+        }
+        let source = SourceFile(name: path, bytes: Array(bytes))
+        sources[path] = source
+        let parsed = Parser.parse(source)
+        if parsed.hasErrors {
+            output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color))
+            throw ScriptError(.parse, "\(written) does not parse", at: pathExpr.range)
+        }
+        includeStack.append(path)
+        defer { includeStack.removeLast() }
+        try await executeBlock(parsed.program.statements, firstFailure: &firstFailure)
+    }
+
+    func apply(_ setting: Setting) throws(ScriptError) {
+        switch setting {
+        case .onError(let mode): settings.onError = mode.value
+        case .output(let mode): settings.output = mode.value
+        case .pageSize(let expr): settings.pageSize = try integer(expr, "page_size", in: 1...200)
+        case .retries(let expr):
+            settings.retries = try integer(expr, "retries", in: 0...10)
+            applyClientSettings()
+        case .retryFor(let expr):
+            settings.retryFor = try duration(expr, "retry_for")
+            applyClientSettings()
+        }
+    }
+
+    /// Gives the client the current retry policy and trace.
+    func applyClientSettings() {
+        connection.client.retryPolicy = settings.retryPolicy
+        let output = self.output
+        if verbose {
+            connection.client.observer = { exchange in output.writeError(Trace.render(exchange)) }
+        } else {
+            connection.client.observer = nil
+        }
+    }
+
+    /// Turns `-v` tracing on or off.
+    public func setVerbose(_ on: Bool) {
+        verbose = on
+        applyClientSettings()
+    }
+
+    func showHelp(_ topic: Word?) {
+        guard let topic else {
+            output.line(CommandCatalog.overview)
+            return
+        }
+        if topic.value == "exit-codes" {
+            output.line(ExitCode.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
+            return
+        }
+        output.line(CommandCatalog.helpText(for: topic.value) ?? "no help on '\(topic.value)'; try: help")
+    }
+
+    /// In `--output json`, one JSON object per result.
+    func emit(_ command: String, _ fields: JSONObject) {
+        var object = JSONObject([("command", .string(command))])
+        for entry in fields { object[entry.key] = entry.value }
+        output.line(JSONValue.object(object).jsonText)
+    }
+
+    /// Remembers a session touched by a command.
+    func track(_ handle: SessionHandle) {
+        knownSessions[handle.id] = handle
+        lastSession = handle
+    }
+}
+
+extension Interpreter {
+    /// `--output json` from the command line.
+    public func setOutput(_ mode: OutputMode) { settings.output = mode }
+}

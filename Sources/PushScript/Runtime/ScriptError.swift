@@ -1,0 +1,65 @@
+import PushAPI
+import PushSyntax
+
+/// A statement that failed: what went wrong, where, and what to do.
+public struct ScriptError: Error, Sendable {
+    /// Which exit code the failure maps to.
+    public var exitCode: ExitCode
+    public var message: String
+    /// Where in the script: the caret goes under this range.
+    public var range: SourceRange?
+    /// Extra lines under the message: validation problems, the HTTP status.
+    public var details: [String]
+    public var hint: String?
+
+    public init(_ exitCode: ExitCode, _ message: String, at range: SourceRange? = nil, details: [String] = [], hint: String? = nil) {
+        self.exitCode = exitCode
+        self.message = message
+        self.range = range
+        self.details = details
+        self.hint = hint
+    }
+
+    /// A runtime error about a value or an argument.
+    static func runtime(_ message: String, at range: SourceRange?, hint: String? = nil) -> ScriptError {
+        ScriptError(.runtime, message, at: range, hint: hint)
+    }
+
+    /// An API failure, with its status, the service's message and the client's hint.
+    init(_ error: PushAPIError, at range: SourceRange?, doing what: String) {
+        let code: ExitCode
+        switch error.kind {
+        case .http(let status) where status >= 500: code = .serviceFailed
+        case .http: code = .refused
+        case .transport, .unexpectedResponse: code = .runtime
+        }
+        var details: [String] = []
+        if error.status != nil { details.append("\(error.request) → \(error.summary)") } else { details.append(error.request) }
+        for problem in error.validationErrors.prefix(20) {
+            details.append("record \(problem.index) (\(problem.entityType)) \(problem.field): \(problem.issue)")
+        }
+        if error.validationErrors.count > 20 { details.append("… and \(error.validationErrors.count - 20) more problems") }
+        if let raw = error.rawBody, !raw.isEmpty { details.append("body: \(raw.prefix(300))") }
+        if error.attempts > 1 { details.append("gave up after \(error.attempts) attempts") }
+        let message: String
+        switch error.kind {
+        case .http(let status): message = "\(what) failed: \(status == 400 && !error.validationErrors.isEmpty ? "the page was rejected" : error.message)"
+        case .transport: message = "\(what) failed: \(error.message)"
+        case .unexpectedResponse: message = "\(what) failed: \(error.message)"
+        }
+        self.init(code, message, at: range, details: details, hint: error.hint)
+    }
+
+    /// The error as a diagnostic, for rendering with its source line and caret.
+    public var diagnostic: Diagnostic? {
+        guard let range else { return nil }
+        var text = message
+        for line in details { text += "\n  " + line }
+        return Diagnostic(.error, text, at: range, hint: hint)
+    }
+}
+
+/// Control flow that is not an error: `exit`.
+struct ExitRequest: Error {
+    var code: Int32
+}

@@ -1,0 +1,23 @@
+import PushAPI
+import PushSyntax
+
+/// What `set` changes: how the interpreter behaves from then on.
+public struct ScriptSettings: Sendable {
+    /// Stop at the first failed statement, or report it and go on.
+    public var onError: OnErrorMode = .stop
+    /// Results for people (`text`) or one JSON object per result (`json`).
+    public var output: OutputMode = .text
+    /// Records per page when pushing from a file.
+    public var pageSize = 100
+    /// Retries of a request that failed with 429, 5xx or a lost connection.
+    public var retries = 4
+    /// How long to keep retrying one request.
+    public var retryFor: Duration = .seconds(60)
+    /// How long `wait` waits when no `timeout` is given.
+    public var waitTimeout: Duration = .seconds(600)
+
+    public init() {}
+
+    /// The retry policy these settings describe.
+    var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: retries + 1, maxTotal: retryFor) }
+}

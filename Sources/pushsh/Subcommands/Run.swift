@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import PushAPI
+import PushScript
+import PushSyntax
+
+/// `pushsh [run] FILE.push`, `pushsh -c`, a script on stdin.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a .push script (the default command).",
+        discussion: "A script stops at its first error unless it says `set on_error continue`.")
+
+    @Argument(help: "The script to run. Without one: statements from -c, or a script on stdin.")
+    var file: String?
+
+    @Option(name: .customShort("c"), help: "Run these statements instead of a file.")
+    var command: String?
+
+    @Option(name: .customLong("var"), help: "Define a variable: NAME=VALUE (repeatable). VALUE is read as JSON when it is a number, true, false, null or quoted; otherwise as text.")
+    var variables: [String] = []
+
+    @Option(help: "text (for people) or json (one object per result, for machines).")
+    var output: String = "text"
+
+    @Flag(name: .customShort("v"), help: "Trace every HTTP exchange (> sent, < received), the API key redacted.")
+    var verbose = false
+
+    func validate() throws {
+        guard output == "text" || output == "json" else { throw ValidationError("--output must be text or json") }
+        if file != nil && command != nil { throw ValidationError("give a script file or -c, not both") }
+        for definition in variables where ScriptVariables.parse(definition) == nil {
+            throw ValidationError("--var takes NAME=VALUE with NAME a word (got \"\(definition)\")")
+        }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let source: SourceFile
+        if let command {
+            source = SourceFile(name: "-c", text: command)
+        } else if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
+                Terminal.warn("pushsh: \(file) \(reason)")
+                throw ExitCode(1)
+            }
+            source = SourceFile(name: file, bytes: [UInt8](data))
+        } else if isatty(STDIN_FILENO) == 0 {
+            source = SourceFile(name: "<stdin>", bytes: [UInt8](FileHandle.standardInput.readDataToEndOfFile()))
+        } else {
+            Terminal.warn("pushsh: the interactive shell is not built yet; give a script file, -c, or a script on stdin")
+            throw ExitCode(1)
+        }
+
+        let connection: Connection
+        do { connection = try Connection.fromEnvironment(environment) } catch {
+            Terminal.warn("pushsh: \(error.message)")
+            throw ExitCode(1)
+        }
+        let out = StandardOutput(color: StandardOutput.detectColor(environment: environment))
+        if connection.sandbox != nil && output == "text" {
+            out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID to use the real service)\n")
+        }
+        let interpreter = Interpreter(connection: connection, output: out, environment: environment)
+        interpreter.setVerbose(verbose)
+        if output == "json" { interpreter.setOutput(.json) }
+        for definition in variables {
+            if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }
+        }
+        let code = await interpreter.run(source)
+        await connection.client.transport.shutdown()
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `--var NAME=VALUE`.
+enum ScriptVariables {
+    static func parse(_ definition: String) -> (String, Value)? {
+        guard let equals = definition.firstIndex(of: "=") else { return nil }
+        let name = String(definition[..<equals])
+        let text = String(definition[definition.index(after: equals)...])
+        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        if let json = try? JSONValue(parsing: text) {
+            switch json {
+            case .int, .double, .bool, .null, .string: return (name, Value(json))
+            default: break
+            }
+        }
+        return (name, .string(text))
+    }
+}
