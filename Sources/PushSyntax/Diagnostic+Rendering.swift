@@ -42,39 +42,54 @@ extension Diagnostic {
     static let maxExcerptWidth = 120
 
     /// The numbered source line and the caret line under it.
+    ///
+    /// Works from byte offsets and decodes only a slice around the problem, so
+    /// an error in a 10 MB single-line file costs no more than one on a short line.
     private func excerpt(source: SourceFile, style: Style) -> [String] {
-        let lineNumber = range.start.line
-        let scalars = Array(source.lineText(lineNumber).unicodeScalars)
-        // Columns are 1-based scalar counts; clamp so a range at the end of
-        // the line (a missing word) still gets one caret after the text.
-        let startIndex = min(max(range.start.column - 1, 0), scalars.count)
-        let endIndex: Int
-        if range.end.line == range.start.line {
-            endIndex = min(max(range.end.column - 1, startIndex + 1), max(scalars.count, startIndex + 1))
-        } else {
-            endIndex = max(scalars.count, startIndex + 1)
-        }
-        // Cut very long lines (minified JSON, a 10 MB line) to a window around the problem.
+        let bytes = source.utf8
+        let newline = UInt8(ascii: "\n")
+        let offset = min(max(range.start.offset, 0), bytes.count)
+        var lineStart = offset
+        while lineStart > 0, bytes[lineStart - 1] != newline { lineStart -= 1 }
+        var lineEnd = offset
+        while lineEnd < bytes.count, bytes[lineEnd] != newline { lineEnd += 1 }
+        if lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+        let caretStart = min(offset, lineEnd)
+        let caretEnd = min(max(range.end.offset, caretStart), lineEnd)
+
+        // Decode a bounded slice, starting on a character boundary.
+        var sliceStart = max(lineStart, caretStart - 4 * Self.maxExcerptWidth)
+        while sliceStart > lineStart, sliceStart < bytes.count, bytes[sliceStart] & 0xC0 == 0x80 { sliceStart -= 1 }
+        let sliceEnd = min(lineEnd, caretStart + 8 * Self.maxExcerptWidth)
+        let before = Array(String(decoding: bytes[sliceStart..<caretStart], as: UTF8.self).unicodeScalars)
+        let marked = Array(String(decoding: bytes[caretStart..<caretEnd], as: UTF8.self).unicodeScalars)
+        let after = Array(String(decoding: bytes[caretEnd..<max(caretEnd, sliceEnd)], as: UTF8.self).unicodeScalars)
+        let scalars = before + marked + after
+        let startIndex = before.count
+        let endIndex = startIndex + max(marked.count, 1)
+
+        // Show at most maxExcerptWidth characters, keeping some context before the problem.
         var windowStart = 0
         var windowEnd = scalars.count
-        if scalars.count > Self.maxExcerptWidth {
+        if scalars.count > Self.maxExcerptWidth || sliceStart > lineStart {
             windowStart = max(0, startIndex - 40)
             windowEnd = min(scalars.count, windowStart + Self.maxExcerptWidth)
         }
+        let cutBefore = windowStart > 0 || sliceStart > lineStart
+        let cutAfter = windowEnd < scalars.count || sliceEnd < lineEnd
         let shown = scalars[windowStart..<windowEnd].map(Self.printable)
-        let prefix = windowStart > 0 ? "…" : ""
-        let suffix = windowEnd < scalars.count ? "…" : ""
-        let caretPad = scalars[windowStart..<min(startIndex, windowEnd)].map { $0 == "\t" ? "\t" : " " }
+        let caretPad = scalars[windowStart..<startIndex].map { $0 == "\t" ? "\t" : " " }
         let caretCount = max(1, min(endIndex, windowEnd + 1) - startIndex)
 
-        let number = String(lineNumber)
+        let number = String(range.start.line)
         let width = max(3, number.count)
         let gutter = String(repeating: " ", count: width - number.count) + number
         let blank = String(repeating: " ", count: width)
-        let caretLine = (prefix.isEmpty ? "" : " ") + caretPad.joined()
+        let caretLine =
+            (cutBefore ? " " : "") + caretPad.joined()
             + style.paint(String(repeating: "^", count: caretCount), severity.colorCode)
         return [
-            "\(gutter) | \(prefix)\(String(String.UnicodeScalarView(shown)))\(suffix)",
+            "\(gutter) | \(cutBefore ? "…" : "")\(String(String.UnicodeScalarView(shown)))\(cutAfter ? "…" : "")",
             "\(blank) | \(caretLine)",
         ]
     }

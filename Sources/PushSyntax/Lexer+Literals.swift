@@ -31,8 +31,9 @@ extension Lexer {
         let unitStart = location
         let unit = scanWord()
         guard let perUnit = Self.durationUnits[unit] else {
-            report("unknown unit '\(unit)' after the number \(text)", at: range(from: unitStart),
-                   hint: "durations use ms, s, m, h or d (as in 30s); put a space between a number and a word")
+            report(
+                "unknown unit '\(unit)' after the number \(text)", at: range(from: unitStart),
+                hint: "durations use ms, s, m, h or d (as in 30s); put a space between a number and a word")
             return .invalid
         }
         return duration(text, isDecimal: isDecimal, perUnit: perUnit, start: start)
@@ -44,13 +45,16 @@ extension Lexer {
         } else if let value = Double(text), value.isFinite {
             return .decimal(value)
         }
-        report("number too large", at: range(from: start),
-               hint: isDecimal ? "decimals must be finite 64-bit floating-point numbers"
-                   : "whole numbers must fit in 64 bits (-9223372036854775808 to 9223372036854775807)")
+        report(
+            "number too large", at: range(from: start),
+            hint: isDecimal
+                ? "decimals must be finite 64-bit floating-point numbers"
+                : "whole numbers must fit in 64 bits (-9223372036854775808 to 9223372036854775807)")
         return isDecimal ? .decimal(0) : .integer(0)
     }
 
-    private mutating func duration(_ text: String, isDecimal: Bool, perUnit: Int64, start: SourceLocation) -> Token.Kind {
+    private mutating func duration(_ text: String, isDecimal: Bool, perUnit: Int64, start: SourceLocation) -> Token.Kind
+    {
         if !isDecimal, let count = Int64(text) {
             let (milliseconds, overflow) = count.multipliedReportingOverflow(by: perUnit)
             if !overflow { return .duration(.milliseconds(milliseconds)) }
@@ -81,7 +85,8 @@ extension Lexer {
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-                    || byte == UInt8(ascii: "$") {
+                    || byte == UInt8(ascii: "$")
+                {
                     break
                 }
                 position += 1
@@ -91,12 +96,13 @@ extension Lexer {
                 text.append(contentsOf: bytes[runStart..<position])
             }
             guard let byte = peek(),
-                  byte != UInt8(ascii: "\n"),
-                  !(byte == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n"))
+                byte != UInt8(ascii: "\n"),
+                !(byte == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n"))
             else {
                 let quoteEnd = SourceLocation(line: quote.line, column: quote.column + 1, offset: quote.offset + 1)
-                report("unterminated string", at: SourceRange(file: source.name, start: quote, end: quoteEnd),
-                       hint: "close it with \" on the same line; a string cannot span lines (use \\n for a line break)")
+                report(
+                    "unterminated string", at: SourceRange(file: source.name, start: quote, end: quoteEnd),
+                    hint: "close it with \" on the same line; a string cannot span lines (use \\n for a line break)")
                 // A string never spans lines, so neither do the `${` around it:
                 // close them here instead of swallowing the lines that follow.
                 if let outermost = groups.firstIndex(where: { if case .interpolation = $0 { true } else { false } }) {
@@ -151,14 +157,16 @@ extension Lexer {
         }
         guard byte == UInt8(ascii: "u") else {
             if byte >= 0x80 { _ = scanScalar(context: "a string") } else { advance() }
-            report("unknown escape '\\\(source.text(in: range(from: start)).dropFirst())' in a string",
-                   at: range(from: start),
-                   hint: "escapes are \\\" \\\\ \\/ \\n \\t \\r \\b \\f \\uXXXX and \\$; write \\\\ for a backslash")
+            report(
+                "unknown escape '\\\(source.text(in: range(from: start)).dropFirst())' in a string",
+                at: range(from: start),
+                hint: "escapes are \\\" \\\\ \\/ \\n \\t \\r \\b \\f \\uXXXX and \\$; write \\\\ for a backslash")
             return
         }
         advance()
         guard let unit = scanHex4() else {
-            report("'\\u' must be followed by four hex digits", at: range(from: start), hint: "for example \\u00E9 for é")
+            report(
+                "'\\u' must be followed by four hex digits", at: range(from: start), hint: "for example \\u00E9 for é")
             return
         }
         var value = UInt32(unit)
@@ -175,8 +183,9 @@ extension Lexer {
             }
         }
         guard let scalar = Unicode.Scalar(value) else {
-            report("lone surrogate in '\\u' escape", at: range(from: start),
-                   hint: "a character above U+FFFF is written as a pair, such as \\uD83D\\uDE00")
+            report(
+                "lone surrogate in '\\u' escape", at: range(from: start),
+                hint: "a character above U+FFFF is written as a pair, such as \\uD83D\\uDE00")
             return
         }
         text.append(contentsOf: String(Character(scalar)).utf8)

@@ -165,6 +165,11 @@ public struct Lexer: Sendable {
             let word = scanWord()
             return token(Token.Keyword(rawValue: word).map(Token.Kind.keyword) ?? .word(word))
         }
+        if byte == UInt8(ascii: "-"), !spaceBefore, Self.endsValue(lastKind) {
+            // `a-5` or `n-1` reads like subtraction; two values side by side is never what was meant.
+            scanInvalid(byte, start: start)
+            return token(.invalid)
+        }
         if Self.isDigit(byte) || byte == UInt8(ascii: "-") && peek(1).map(Self.isDigit) == true {
             return token(scanNumber(start: start))
         }
@@ -218,6 +223,17 @@ public struct Lexer: Sendable {
         }
     }
 
+    /// Whether a token of this kind can end a value (so a `-` touching it looks like subtraction).
+    private static func endsValue(_ kind: Token.Kind) -> Bool {
+        switch kind {
+        case .word, .integer, .decimal, .duration, .string, .stringTail, .keyword(.true), .keyword(.false),
+            .keyword(.null), .punctuation(.rightParen), .punctuation(.rightBracket), .punctuation(.rightBrace):
+            true
+        default:
+            false
+        }
+    }
+
     /// Pops the innermost bracket for a closing one. A mismatched closer still
     /// pops, so that `print (1]` does not leave a bracket open for the rest of
     /// the file; it never pops a `${`, which only `}` ends.
@@ -231,8 +247,9 @@ public struct Lexer: Sendable {
     private mutating func scanInvalid(_ byte: UInt8, start: SourceLocation) {
         if byte >= 0x80 {
             if let scalar = scanScalar(context: nil) {
-                report("unexpected character '\(scalar)'", at: range(from: start),
-                       hint: "names use the letters A-Z, a-z, digits and '_'; put other text in a string")
+                report(
+                    "unexpected character '\(scalar)'", at: range(from: start),
+                    hint: "names use the letters A-Z, a-z, digits and '_'; put other text in a string")
             }
             return
         }
@@ -240,18 +257,22 @@ public struct Lexer: Sendable {
             reportControl(byte, context: "a script")
             return
         }
-        advance()
+        // Read '&&' and '||' as one mistake, not two.
+        let doubled = (byte == UInt8(ascii: "&") || byte == UInt8(ascii: "|")) && peek(1) == byte
+        advance(doubled ? 2 : 1)
         let character = Character(Unicode.Scalar(byte))
-        let hint: String? = switch character {
-        case "!": "write 'not' to negate, '!=' to compare"
-        case "&": "write 'and'"
-        case "|": "write 'or'"
-        case "-", "+", "*", "/", "%": "pushsh has no arithmetic; '-' only starts a negative number such as -5"
-        case "'": "strings use double quotes: \"text\""
-        case "\\": "a '\\' continues a statement only as the very last character of a line"
-        default: nil
-        }
-        report("unexpected character '\(character)'", at: range(from: start), hint: hint)
+        let hint: String? =
+            switch character {
+            case "!": "write 'not' to negate, '!=' to compare"
+            case "&": "write 'and'"
+            case "|": "write 'or'"
+            case "-", "+", "*", "/", "%": "pushsh has no arithmetic; '-' only starts a negative number such as -5"
+            case "'": "strings use double quotes: \"text\""
+            case "\\": "a '\\' continues a statement only as the very last character of a line"
+            default: nil
+            }
+        let shown = doubled ? "\(character)\(character)" : "\(character)"
+        report("unexpected \(doubled ? "'\(shown)'" : "character '\(shown)'")", at: range(from: start), hint: hint)
     }
 
     /// Reports and skips a control character or NUL byte.
@@ -261,8 +282,9 @@ public struct Lexer: Sendable {
         let hex = String(byte, radix: 16, uppercase: true)
         let code = "U+" + String(repeating: "0", count: 4 - hex.count) + hex
         let what = byte == 0 ? "NUL byte (\(code))" : "control character \(code)"
-        report("\(what) is not allowed in \(context)", at: range(from: start),
-               hint: "the file may be binary or in a different encoding; pushsh reads UTF-8 text")
+        report(
+            "\(what) is not allowed in \(context)", at: range(from: start),
+            hint: "the file may be binary or in a different encoding; pushsh reads UTF-8 text")
     }
 
     /// Reads one UTF-8 encoded scalar at the position, or reports and skips
@@ -277,8 +299,9 @@ public struct Lexer: Sendable {
         let byte = bytes[position]
         advance()
         let hex = String(byte, radix: 16, uppercase: true)
-        report("invalid UTF-8 byte 0x\(hex.count == 1 ? "0" + hex : hex)\(context.map { " in \($0)" } ?? "")",
-               at: range(from: start), hint: "save the file as UTF-8")
+        report(
+            "invalid UTF-8 byte 0x\(hex.count == 1 ? "0" + hex : hex)\(context.map { " in \($0)" } ?? "")",
+            at: range(from: start), hint: "save the file as UTF-8")
         return nil
     }
 
@@ -289,9 +312,15 @@ public struct Lexer: Sendable {
         var value: UInt32
         switch first {
         case 0x00...0x7F: return (Unicode.Scalar(first), 1)
-        case 0xC2...0xDF: length = 2; value = UInt32(first & 0x1F)
-        case 0xE0...0xEF: length = 3; value = UInt32(first & 0x0F)
-        case 0xF0...0xF4: length = 4; value = UInt32(first & 0x07)
+        case 0xC2...0xDF:
+            length = 2
+            value = UInt32(first & 0x1F)
+        case 0xE0...0xEF:
+            length = 3
+            value = UInt32(first & 0x0F)
+        case 0xF0...0xF4:
+            length = 4
+            value = UInt32(first & 0x07)
         default: return nil
         }
         guard index + length <= bytes.count else { return nil }

@@ -8,10 +8,12 @@ extension Parser {
             advance()
             guard accept("ref") else {
                 if current.kind.endsStatement { return .start(reference: nil) }
-                throw fail("expected 'ref' or the end of the line after 'start', found \(current.kind)",
-                           hint: "start ref \"nightly-${today()}\"")
+                throw fail(
+                    "expected 'ref' or the end of the line after 'start', found \(current.kind)",
+                    hint: "start ref \"nightly-${today()}\"")
             }
-            return .start(reference: try parseRequiredExpression("a reference after 'ref'", hint: "start ref \"nightly\""))
+            return .start(
+                reference: try parseRequiredExpression("a reference after 'ref'", hint: "start ref \"nightly\""))
         case "status":
             advance()
             return .status(session: try parseRequiredExpression("a session after 'status'", hint: "status s"))
@@ -21,8 +23,9 @@ extension Parser {
             let session = try parseRequiredExpression("a session after 'close'", hint: "close s apply")
             let written = text(of: session)
             guard let word = current.kind.word, let mode = CloseMode(rawValue: word) else {
-                throw fail("expected 'apply' or 'discard' after the session",
-                           hint: "close \(written) apply   (or: close \(written) discard)")
+                throw fail(
+                    "expected 'apply' or 'discard' after the session",
+                    hint: "close \(written) apply   (or: close \(written) discard)")
             }
             return .close(session: session, mode: Located(mode, advance().range))
         case "wait": return try parseWait()
@@ -37,15 +40,20 @@ extension Parser {
     /// `connect sandbox | region WORD integration EXPR key KEY | url EXPR integration EXPR key KEY`.
     private mutating func parseConnect() throws -> Statement.Kind {
         advance()
-        let hint = "connect sandbox, connect region us integration ID key env(\"SPRINTO_API_KEY\"), or connect url URL integration ID key KEY"
+        let hint =
+            "connect sandbox, connect region us integration ID key env(\"SPRINTO_API_KEY\"), "
+            + "or connect url URL integration ID key KEY"
         if accept("sandbox") { return .connect(.sandbox) }
         if accept("region") {
-            let region = try parseChoice(RegionName.self, noun: "region", "after 'connect region'", hint: "connect region us integration ID key KEY")
+            let region = try parseChoice(
+                RegionName.self, noun: "region", "after 'connect region'",
+                hint: "connect region us integration ID key KEY")
             let (integration, key) = try parseCredentials()
             return .connect(.region(region, integration: integration, key: key))
         }
         if accept("url") {
-            let url = try parseRequiredExpression("a base URL after 'url'", hint: "connect url \"http://127.0.0.1:8080\" integration ID key KEY")
+            let url = try parseRequiredExpression(
+                "a base URL after 'url'", hint: "connect url \"http://127.0.0.1:8080\" integration ID key KEY")
             let (integration, key) = try parseCredentials()
             return .connect(.url(url, integration: integration, key: key))
         }
@@ -54,16 +62,24 @@ extension Parser {
 
     /// `integration EXPR key (EXPR | file EXPR | prompt)`.
     private mutating func parseCredentials() throws -> (Expr, KeySource) {
-        try expect(word: "integration", "before the integration id", hint: "... integration \"INTEGRATION_ID\" key env(\"SPRINTO_API_KEY\")")
+        try expect(
+            word: "integration", "before the integration id",
+            hint: "... integration \"INTEGRATION_ID\" key env(\"SPRINTO_API_KEY\")")
         let integration = try parseRequiredExpression("an integration id after 'integration'", hint: nil)
-        try expect(word: "key", "after the integration id",
-                   hint: "key env(\"SPRINTO_API_KEY\"), key file \"~/.sprinto-key\" or key prompt")
+        try expect(
+            word: "key", "after the integration id",
+            hint: "key env(\"SPRINTO_API_KEY\"), key file \"~/.sprinto-key\" or key prompt")
         if at("prompt") { return (integration, .prompt(range: advance().range)) }
         if accept("file") {
             return (integration, .file(try parseRequiredExpression("a file path after 'key file'", hint: nil)))
         }
-        return (integration, .value(try parseRequiredExpression("the API key after 'key'",
-                                                                hint: "key env(\"SPRINTO_API_KEY\")")))
+        return (
+            integration,
+            .value(
+                try parseRequiredExpression(
+                    "the API key after 'key'",
+                    hint: "key env(\"SPRINTO_API_KEY\")"))
+        )
     }
 
     /// `push EXPR TYPE EXPR` or `push EXPR TYPE from EXPR [format F] [skip N] [map A to B]... [mapping M]`.
@@ -74,12 +90,15 @@ extension Parser {
         switch current.kind {
         case .word(let name), .string(let name): entityType = Word(name, advance().range)
         default:
-            throw fail("expected the entity type (such as User) after the session, found \(current.kind)",
-                       hint: "push \(text(of: session)) User [{...}]   or   push \(text(of: session)) User from \"users.jsonl\"")
+            throw fail(
+                "expected the entity type (such as User) after the session, found \(current.kind)",
+                hint:
+                    "push \(text(of: session)) User [{...}]   or   push \(text(of: session)) User from \"users.jsonl\"")
         }
         guard accept("from") else {
-            let records = try parseRequiredExpression("the records (a JSON array or object) or 'from PATH' after the entity type",
-                                                      hint: "push \(text(of: session)) \(entityType.value) [{\"employeeId\": \"E1\"}]")
+            let records = try parseRequiredExpression(
+                "the records (a JSON array or object) or 'from PATH' after the entity type",
+                hint: "push \(text(of: session)) \(entityType.value) [{\"employeeId\": \"E1\"}]")
             return .push(PushCommand(session: session, entityType: entityType, source: .records(records)))
         }
         let path = try parseRequiredExpression("a file path after 'from'", hint: "push s User from \"users.jsonl\"")
@@ -92,24 +111,33 @@ extension Parser {
             }
             switch option {
             case "format":
-                options.format = try parseChoice(PushFormat.self, noun: "file format", "after 'format'", hint: "format jsonl")
+                options.format = try parseChoice(
+                    PushFormat.self, noun: "file format", "after 'format'", hint: "format jsonl")
             case "skip":
                 options.skip = try parseRequiredExpression("a number of records after 'skip'", hint: "skip 1")
             case "mapping":
-                options.mapping = try parseRequiredExpression("an object after 'mapping'", hint: "mapping {\"Employee ID\": \"employeeId\"}")
+                options.mapping = try parseRequiredExpression(
+                    "an object after 'mapping'", hint: "mapping {\"Employee ID\": \"employeeId\"}")
             default:
-                let from = try parseRequiredExpression("a field name after 'map'", hint: "map \"Employee ID\" to employeeId")
+                let from = try parseRequiredExpression(
+                    "a field name after 'map'", hint: "map \"Employee ID\" to employeeId")
                 try expect(word: "to", "after the field to map", hint: "map \(text(of: from)) to FIELD")
                 let to: Word
                 switch current.kind {
                 case .word(let name), .string(let name): to = Word(name, advance().range)
-                default: throw fail("expected a field name after 'to', found \(current.kind)", hint: "map \"Employee ID\" to employeeId")
+                default:
+                    throw fail(
+                        "expected a field name after 'to', found \(current.kind)",
+                        hint: "map \"Employee ID\" to employeeId")
                 }
                 options.mappings.append(FieldMapping(from: from, to: to, range: optionToken.range.through(to.range)))
             }
         }
         if !current.kind.endsStatement {
-            throw fail("expected a push option ('format', 'skip', 'map' or 'mapping') or the end of the line, found \(current.kind)")
+            throw fail(
+                "expected a push option ('format', 'skip', 'map' or 'mapping') or the end of the line, "
+                    + "found \(current.kind)"
+            )
         }
         return .push(PushCommand(session: session, entityType: entityType, source: .file(path: path, options: options)))
     }
@@ -119,7 +147,11 @@ extension Parser {
         advance()
         let session = try parseRequiredExpression("a session after 'wait'", hint: "wait s until processed")
         try expect(word: "until", "after the session", hint: "wait \(text(of: session)) until processed timeout 5m")
-        var states = [try parseChoice(SessionStateName.self, noun: "session state", "after 'until'", hint: "wait \(text(of: session)) until processed or failed")]
+        var states = [
+            try parseChoice(
+                SessionStateName.self, noun: "session state", "after 'until'",
+                hint: "wait \(text(of: session)) until processed or failed")
+        ]
         while current.kind == .keyword(.or) {
             advance()
             states.append(try parseChoice(SessionStateName.self, noun: "session state", "after 'or'", hint: nil))
@@ -138,8 +170,9 @@ extension Parser {
         var seen: Set<String> = []
         while !current.kind.endsStatement {
             guard let word = current.kind.word, ["since", "page", "size"].contains(word) else {
-                throw fail("expected 'since', 'page', 'size' or the end of the line, found \(current.kind)",
-                           hint: "activity since 1h page 1 size 50")
+                throw fail(
+                    "expected 'since', 'page', 'size' or the end of the line, found \(current.kind)",
+                    hint: "activity since 1h page 1 size 50")
             }
             let wordToken = advance()
             guard seen.insert(word).inserted else { throw fail("'\(word)' is given twice", at: wordToken.range) }
@@ -160,31 +193,45 @@ extension Parser {
         guard let word = current.kind.word, subcommands.contains(word) else {
             let list = subcommands.map { "'\($0)'" }.joined(separator: ", ")
             let suggestion = current.kind.word.flatMap { Spelling.closest(to: $0, among: subcommands) }
-            throw fail("expected a sandbox command (\(list)), found \(current.kind)",
-                       hint: suggestion.map { "did you mean 'sandbox \($0)'?" } ?? "help sandbox")
+            throw fail(
+                "expected a sandbox command (\(list)), found \(current.kind)",
+                hint: suggestion.map { "did you mean 'sandbox \($0)'?" } ?? "help sandbox")
         }
         advance()
         switch word {
         case "advance":
-            return .sandbox(.advance(try parseRequiredExpression("a duration after 'sandbox advance'", hint: "sandbox advance 1h")))
+            return .sandbox(
+                .advance(try parseRequiredExpression("a duration after 'sandbox advance'", hint: "sandbox advance 1h")))
         case "fail":
             try expect(word: "next", "after 'sandbox fail'", hint: "sandbox fail next 2")
             return .sandbox(.failNext(count: current.kind.endsStatement ? nil : try parseExpression()))
         case "processing":
-            return .sandbox(.processing(try parseRequiredExpression("a duration after 'sandbox processing'", hint: "sandbox processing 10s")))
+            return .sandbox(
+                .processing(
+                    try parseRequiredExpression("a duration after 'sandbox processing'", hint: "sandbox processing 10s")
+                ))
         case "rate-limit":
             if accept("off") { return .sandbox(.rateLimit(nil)) }
-            return .sandbox(.rateLimit(try parseRequiredExpression("a number or 'off' after 'sandbox rate-limit'", hint: "sandbox rate-limit 10")))
+            return .sandbox(
+                .rateLimit(
+                    try parseRequiredExpression(
+                        "a number or 'off' after 'sandbox rate-limit'", hint: "sandbox rate-limit 10")))
         case "records":
             switch current.kind {
             case .word(let name), .string(let name): return .sandbox(.records(entityType: Word(name, advance().range)))
-            default: throw fail("expected an entity type after 'sandbox records', found \(current.kind)", hint: "sandbox records User")
+            default:
+                throw fail(
+                    "expected an entity type after 'sandbox records', found \(current.kind)",
+                    hint: "sandbox records User")
             }
         case "reset":
             return .sandbox(.reset)
         default:
             if accept("off") { return .sandbox(.faults(nil)) }
-            return .sandbox(.faults(try parseRequiredExpression("a fault plan or 'off' after 'sandbox faults'", hint: "sandbox faults off")))
+            return .sandbox(
+                .faults(
+                    try parseRequiredExpression(
+                        "a fault plan or 'off' after 'sandbox faults'", hint: "sandbox faults off")))
         }
     }
 
@@ -212,8 +259,10 @@ extension Parser {
     /// - Parameters:
     ///   - noun: what the word is, for messages: "region", "session state".
     ///   - context: where it goes, for a missing word: "after 'until'".
-    mutating func parseChoice<Choice: WordChoice>(_ choice: Choice.Type, noun: String, _ context: String,
-                                                  hint: String?) throws -> Located<Choice> {
+    mutating func parseChoice<Choice: WordChoice>(
+        _ choice: Choice.Type, noun: String, _ context: String,
+        hint: String?
+    ) throws -> Located<Choice> {
         let text: String
         switch current.kind {
         case .word(let word), .string(let word): text = word
@@ -225,8 +274,9 @@ extension Parser {
         }
         guard let value = Choice(rawValue: text) else {
             let suggestion = Spelling.closest(to: text, among: Choice.allCases.map(\.rawValue))
-            throw fail("unknown \(noun) '\(text)'; expected \(Choice.choiceList)",
-                       hint: suggestion.map { "did you mean '\($0)'?" } ?? hint)
+            throw fail(
+                "unknown \(noun) '\(text)'; expected \(Choice.choiceList)",
+                hint: suggestion.map { "did you mean '\($0)'?" } ?? hint)
         }
         return Located(value, advance().range)
     }

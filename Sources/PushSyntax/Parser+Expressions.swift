@@ -49,8 +49,9 @@ extension Parser {
         advance()
         let right = try parsePostfix()
         if comparisonOperator() != nil {
-            throw fail("comparisons cannot be chained",
-                       hint: "compare two values at a time and join them with 'and': a < b and b < c")
+            throw fail(
+                "comparisons cannot be chained",
+                hint: "compare two values at a time and join them with 'and': a < b and b < c")
         }
         return .binary(op, left, right, range: left.range.through(right.range))
     }
@@ -93,8 +94,9 @@ extension Parser {
                 expression = .index(expression, index: index, range: expression.range.through(close.range))
             } else if at(.leftParen), !current.spaceBefore {
                 guard case .variable(let name, let nameRange) = expression else {
-                    throw fail("only built-in functions can be called, and '\(text(of: expression))' is not one",
-                               hint: "functions: " + BuiltinFunction.all.map(\.name).joined(separator: ", "))
+                    throw fail(
+                        "only built-in functions can be called, and '\(text(of: expression))' is not one",
+                        hint: "functions: " + BuiltinFunction.all.map(\.name).joined(separator: ", "))
                 }
                 let open = advance()
                 try enter(at: open)
@@ -104,13 +106,15 @@ extension Parser {
                     arguments.append(try parseRequiredExpression("an argument or ')'", hint: nil))
                     if accept(.comma) { continue }
                     if !at(.rightParen) {
-                        throw fail("expected ',' or ')' after an argument, found \(current.kind)",
-                                   hint: "arguments are separated by commas: \(name)(a, b)")
+                        throw fail(
+                            "expected ',' or ')' after an argument, found \(current.kind)",
+                            hint: "arguments are separated by commas: \(name)(a, b)")
                     }
                 }
                 let close = advance()
-                expression = .call(function: Word(name, nameRange), arguments: arguments,
-                                   range: nameRange.through(close.range))
+                expression = .call(
+                    function: Word(name, nameRange), arguments: arguments,
+                    range: nameRange.through(close.range))
             } else {
                 return expression
             }
@@ -169,8 +173,9 @@ extension Parser {
             elements.append(try parseRequiredExpression("an array element or ']'", hint: nil))
             if accept(.comma) { continue }
             if !at(.rightBracket) {
-                throw fail("expected ',' or ']' after an array element, found \(current.kind)",
-                           hint: "the '[' at \(open.range.start) is still open; separate elements with commas")
+                throw fail(
+                    "expected ',' or ']' after an array element, found \(current.kind)",
+                    hint: "the '[' at \(open.range.start) is still open; separate elements with commas")
             }
         }
         let close = advance()
@@ -190,24 +195,28 @@ extension Parser {
             case .word(let text), .string(let text): key = Word(text, advance().range)
             case .keyword(let keyword): key = Word(keyword.rawValue, advance().range)
             case .stringHead:
-                throw fail("an object key cannot contain '${...}'", hint: "build the key first with let, or use a fixed key")
+                throw fail(
+                    "an object key cannot contain '${...}'", hint: "build the key first with let, or use a fixed key")
             default:
-                throw fail("expected a key (a string or a name) or '}', found \(current.kind)",
-                           hint: "the '{' at \(open.range.start) is still open")
+                throw fail(
+                    "expected a key (a string or a name) or '}', found \(current.kind)",
+                    hint: "the '{' at \(open.range.start) is still open")
             }
             try expect(.colon, "after the key \"\(key.value)\"", hint: "{\"\(key.value)\": VALUE}")
             let value = try parseRequiredExpression("a value after ':'", hint: nil)
             if let first = firstSeen[key.value] {
-                report("duplicate key \"\(key.value)\" in object", at: key.range,
-                       hint: "the key is first given at \(first.start); each key may appear once")
+                report(
+                    "duplicate key \"\(key.value)\" in object", at: key.range,
+                    hint: "the key is first given at \(first.start); each key may appear once")
             } else {
                 firstSeen[key.value] = key.range
             }
             entries.append(ObjectEntry(key: key, value: value))
             if accept(.comma) { continue }
             if !at(.rightBrace) {
-                throw fail("expected ',' or '}' after an object value, found \(current.kind)",
-                           hint: "the '{' at \(open.range.start) is still open; separate entries with commas")
+                throw fail(
+                    "expected ',' or '}' after an object value, found \(current.kind)",
+                    hint: "the '{' at \(open.range.start) is still open; separate entries with commas")
             }
         }
         let close = advance()
@@ -224,7 +233,9 @@ extension Parser {
         while true {
             switch current.kind {
             case .stringMiddle, .stringTail:
-                throw fail("empty interpolation '${}'", hint: "put an expression inside: ${s.state}; write \\$ for a literal '$'")
+                throw fail(
+                    "empty interpolation '${}'",
+                    hint: "put an expression inside: ${s.state}; write \\$ for a literal '$'")
             default:
                 parts.append(.interpolation(try parseExpression()))
             }
@@ -238,8 +249,9 @@ extension Parser {
                 if !text.isEmpty { parts.append(.text(text, range: piece.range)) }
                 return .interpolated(parts, range: head.range.through(piece.range))
             default:
-                throw fail("expected '}' to end the interpolation, found \(current.kind)",
-                           hint: "an interpolation holds one expression: \"${s.state}\"")
+                throw fail(
+                    "expected '}' to end the interpolation, found \(current.kind)",
+                    hint: "an interpolation holds one expression: \"${s.state}\"")
             }
         }
     }

@@ -16,7 +16,8 @@ extension Parser {
         case "for": kind = try parseFor()
         case "include":
             advance()
-            kind = .include(path: try parseRequiredExpression("a file path after 'include'", hint: "include \"common.push\""))
+            kind = .include(
+                path: try parseRequiredExpression("a file path after 'include'", hint: "include \"common.push\""))
         case "set": kind = try parseSet()
         case "help":
             advance()
@@ -45,9 +46,10 @@ extension Parser {
         let expression = try parseExpression()
         if !current.kind.endsStatement, current.kind != .invalid, case .variable(let name, let range) = expression {
             let suggestion = Spelling.closest(to: name, among: CommandCatalog.commandWords)
-            throw fail("unknown command '\(name)'", at: range,
-                       hint: suggestion.map { "did you mean '\($0)'? (type 'help' for the list of commands)" }
-                           ?? "type 'help' for the list of commands")
+            throw fail(
+                "unknown command '\(name)'", at: range,
+                hint: suggestion.map { "did you mean '\($0)'? (type 'help' for the list of commands)" }
+                    ?? "type 'help' for the list of commands")
         }
         return Statement(.expression(expression), range: expression.range)
     }
@@ -62,8 +64,9 @@ extension Parser {
         }
         if let word = current.kind.word, CommandCatalog.commandWords.contains(word) {
             guard Self.valueCommands.contains(word) else {
-                throw fail("'\(word)' does not produce a value, so it cannot be assigned",
-                           hint: "commands with a value: " + Self.valueCommands.sorted().joined(separator: ", "))
+                throw fail(
+                    "'\(word)' does not produce a value, so it cannot be assigned",
+                    hint: "commands with a value: " + Self.valueCommands.sorted().joined(separator: ", "))
             }
             let first = current
             let command = try parseCommand(word)
@@ -86,7 +89,8 @@ extension Parser {
     /// `expect EXPR [else EXPR]`.
     private mutating func parseExpect() throws -> Statement.Kind {
         advance()
-        let condition = try parseRequiredExpression("a condition after 'expect'", hint: "expect s.state == \"processed\"")
+        let condition = try parseRequiredExpression(
+            "a condition after 'expect'", hint: "expect s.state == \"processed\"")
         var message: Expr?
         if accept("else") {
             message = try parseRequiredExpression("a message after 'else'", hint: "expect ok else \"what went wrong\"")
@@ -117,7 +121,9 @@ extension Parser {
                 continue
             }
             if !current.kind.endsStatement {
-                _ = fail("expected a new line after 'else', found \(current.kind)", hint: "write 'else if CONDITION' or put 'else' alone on its line")
+                _ = fail(
+                    "expected a new line after 'else', found \(current.kind)",
+                    hint: "write 'else if CONDITION' or put 'else' alone on its line")
                 broken = true
                 synchronize()
             }
@@ -154,8 +160,9 @@ extension Parser {
         do {
             let value = try body(&self)
             if !current.kind.endsStatement {
-                throw fail("expected a new line after the condition, found \(current.kind)",
-                           hint: "the block's statements start on the next line")
+                throw fail(
+                    "expected a new line after the condition, found \(current.kind)",
+                    hint: "the block's statements start on the next line")
             }
             return value
         } catch {
@@ -169,19 +176,22 @@ extension Parser {
     private mutating func parseSet() throws -> Statement.Kind {
         advance()
         guard let word = current.kind.word else {
-            throw fail("expected a setting name after 'set', found \(current.kind)",
-                       hint: "settings: " + SettingName.choiceList)
+            throw fail(
+                "expected a setting name after 'set', found \(current.kind)",
+                hint: "settings: " + SettingName.choiceList)
         }
         guard let name = SettingName(rawValue: word) else {
             let suggestion = Spelling.closest(to: word, among: SettingName.allCases.map(\.rawValue))
-            throw fail("unknown setting '\(word)'; expected \(SettingName.choiceList)",
-                       hint: suggestion.map { "did you mean '\($0)'?" })
+            throw fail(
+                "unknown setting '\(word)'; expected \(SettingName.choiceList)",
+                hint: suggestion.map { "did you mean '\($0)'?" })
         }
         advance()
         let what = "a value for '\(word)': \(name.valueDescription)"
         let noun = "\(word) value"
         switch name {
-        case .onError: return .set(.onError(try parseChoice(OnErrorMode.self, noun: noun, "", hint: "set on_error continue")))
+        case .onError:
+            return .set(.onError(try parseChoice(OnErrorMode.self, noun: noun, "", hint: "set on_error continue")))
         case .output: return .set(.output(try parseChoice(OutputMode.self, noun: noun, "", hint: "set output json")))
         case .pageSize: return .set(.pageSize(try parseRequiredExpression(what, hint: "set page_size 100")))
         case .retries: return .set(.retries(try parseRequiredExpression(what, hint: "set retries 3")))

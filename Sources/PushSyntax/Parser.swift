@@ -18,7 +18,7 @@ public struct ParseResult: Sendable {
 /// Statements end at a line break or `;`. After an error the parser skips to
 /// the end of the statement and goes on, so `pushsh check` can list every
 /// bad line at once.
-public struct Parser {
+public struct Parser: Sendable {
     /// How deeply expressions, brackets and blocks may nest. Deeper input gets
     /// an error instead of overflowing the stack (here, in the checker, or in
     /// the interpreter, which all recurse over the tree).
@@ -79,8 +79,9 @@ public struct Parser {
     private func result(_ program: Program) -> ParseResult {
         let all = (lexer.diagnostics + diagnostics).sortedByLocation()
         let open = lexer.endedInsideGroup || lexer.endedWithContinuation || endedInsideBlock
-        return ParseResult(program: program, diagnostics: all,
-                           isIncomplete: open && !failedBeforeEnd && lexer.diagnostics.isEmpty)
+        return ParseResult(
+            program: program, diagnostics: all,
+            isIncomplete: open && !failedBeforeEnd && lexer.diagnostics.isEmpty)
     }
 
     // MARK: - Program and blocks
@@ -92,8 +93,9 @@ public struct Parser {
             skipTerminators()
             if current.kind == .endOfFile { break }
             if let word = current.kind.word, word == "else" || word == "end" {
-                _ = fail("'\(word)' without an open 'if'\(word == "end" ? " or 'for'" : "")",
-                         hint: "blocks are written 'if CONDITION' ... 'end' and 'for NAME in LIST' ... 'end'")
+                _ = fail(
+                    "'\(word)' without an open 'if'\(word == "end" ? " or 'for'" : "")",
+                    hint: "blocks are written 'if CONDITION' ... 'end' and 'for NAME in LIST' ... 'end'")
                 synchronize()
                 continue
             }
@@ -122,8 +124,9 @@ public struct Parser {
             skipTerminators()
             if current.kind == .endOfFile {
                 let word = opener.kind.word ?? "block"
-                _ = fail("expected 'end' to close the '\(word)' on line \(opener.range.line)",
-                         hint: "every 'if' and 'for' block ends with a line that says 'end'")
+                _ = fail(
+                    "expected 'end' to close the '\(word)' on line \(opener.range.line)",
+                    hint: "every 'if' and 'for' block ends with a line that says 'end'")
                 endedInsideBlock = true
                 return nil
             }
@@ -191,8 +194,9 @@ public struct Parser {
 
     mutating func expectEndOfStatement() throws {
         if current.kind.endsStatement { return }
-        throw fail("expected the end of the statement, found \(current.kind)",
-                   hint: "put one statement on each line, or separate statements with ';'")
+        throw fail(
+            "expected the end of the statement, found \(current.kind)",
+            hint: "put one statement on each line, or separate statements with ';'")
     }
 
     // MARK: - Errors and depth
@@ -202,9 +206,17 @@ public struct Parser {
     /// An `.invalid` token was already reported by the lexer, so no second
     /// message is added for it.
     mutating func fail(_ message: String, at range: SourceRange? = nil, hint: String? = nil) -> Failure {
-        if range == nil, current.kind == .invalid { return Failure() }
+        if range == nil, current.kind == .invalid || lexerExplained(current) { return Failure() }
         report(message, at: range ?? current.range, hint: hint)
         return Failure()
+    }
+
+    /// Whether the lexer already reported a problem inside this token (an
+    /// unterminated string, say); a parse error there would only repeat it.
+    private func lexerExplained(_ token: Token) -> Bool {
+        guard let last = lexer.diagnostics.last else { return false }
+        let start = last.range.start.offset
+        return start >= token.range.start.offset && start < max(token.range.end.offset, token.range.start.offset + 1)
     }
 
     /// Records an error that does not stop the statement (a duplicate key).
@@ -220,8 +232,9 @@ public struct Parser {
         depth += 1
         if depth > Self.maxDepth {
             depth -= 1
-            throw fail("nesting is too deep (more than \(Self.maxDepth) levels)", at: token.range,
-                       hint: "split the value into smaller parts with 'let'")
+            throw fail(
+                "nesting is too deep (more than \(Self.maxDepth) levels)", at: token.range,
+                hint: "split the value into smaller parts with 'let'")
         }
     }
 }

@@ -1,5 +1,5 @@
 /// "Did you mean ...?" suggestions for misspelt words.
-public enum Spelling {
+public enum Spelling: Sendable {
     /// The candidate closest to `word` by edit distance, if it is close enough
     /// to be a likely typo (at most one edit per three letters, at least one).
     public static func closest<Words: Sequence>(to word: String, among candidates: Words) -> String?
@@ -8,10 +8,10 @@ public enum Spelling {
         var best: (word: String, distance: Int)?
         for candidate in candidates where candidate != word {
             let distance = editDistance(word, candidate)
-            if distance <= limit, distance < best?.distance ?? .max
-                || distance == best?.distance && candidate < best!.word {
-                best = (candidate, distance)
-            }
+            guard distance <= limit else { continue }
+            // Ties go to the alphabetically first word so suggestions are stable.
+            if let current = best, (distance, candidate) >= (current.distance, current.word) { continue }
+            best = (candidate, distance)
         }
         return best?.word
     }

@@ -155,7 +155,9 @@ public struct PushFileOptions: Sendable, Hashable {
     /// `mapping EXPR`: an object of file field → record field.
     public var mapping: Expr?
 
-    public init(format: Located<PushFormat>? = nil, skip: Expr? = nil, mappings: [FieldMapping] = [], mapping: Expr? = nil) {
+    public init(
+        format: Located<PushFormat>? = nil, skip: Expr? = nil, mappings: [FieldMapping] = [], mapping: Expr? = nil
+    ) {
         self.format = format
         self.skip = skip
         self.mappings = mappings
@@ -245,7 +247,7 @@ public struct ConditionalBlock: Sendable, Hashable {
 public struct ForLoop: Sendable, Hashable {
     /// The loop variable.
     public var variable: Word
-    /// What to loop over: an array (elements), an object (keys) or a number N (0 to N-1).
+    /// What to loop over (an array).
     public var sequence: Expr
     public var body: [Statement]
 

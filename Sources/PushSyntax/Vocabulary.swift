@@ -9,8 +9,8 @@ extension WordChoice {
     /// The valid words, in order, for messages: `'us', 'in' or 'eu'`.
     public static var choiceList: String {
         let words = allCases.map { "'\($0.rawValue)'" }
-        guard words.count > 1 else { return words.joined() }
-        return words.dropLast().joined(separator: ", ") + " or " + words.last!
+        guard let last = words.last, words.count > 1 else { return words.joined() }
+        return words.dropLast().joined(separator: ", ") + " or " + last
     }
 }
 
@@ -91,22 +91,30 @@ public struct BuiltinFunction: Sendable, Hashable {
 
     /// Every built-in function.
     public static let all: [BuiltinFunction] = [
-        BuiltinFunction(name: "env", arity: 1...2, signature: "env(NAME [, DEFAULT])",
-                        summary: "the environment variable NAME as a string; DEFAULT (or null) when it is not set"),
-        BuiltinFunction(name: "len", arity: 1...1, signature: "len(X)",
-                        summary: "the number of elements of an array, keys of an object, or characters of a string"),
-        BuiltinFunction(name: "now", arity: 0...0, signature: "now()",
-                        summary: "the current time as an ISO 8601 string with milliseconds, in UTC"),
-        BuiltinFunction(name: "today", arity: 0...0, signature: "today()",
-                        summary: "today's date as YYYY-MM-DD, in UTC"),
-        BuiltinFunction(name: "keys", arity: 1...1, signature: "keys(OBJECT)",
-                        summary: "the keys of an object, as an array of strings in order"),
-        BuiltinFunction(name: "json", arity: 1...1, signature: "json(TEXT)",
-                        summary: "the value that the JSON text TEXT describes"),
-        BuiltinFunction(name: "string", arity: 1...1, signature: "string(X)",
-                        summary: "X as text (objects and arrays as compact JSON)"),
-        BuiltinFunction(name: "number", arity: 1...1, signature: "number(X)",
-                        summary: "X as a number (a string such as \"42\" or \"1.5\" is parsed)"),
+        BuiltinFunction(
+            name: "env", arity: 1...2, signature: "env(NAME [, DEFAULT])",
+            summary: "the environment variable NAME as a string; DEFAULT (or null) when it is not set"),
+        BuiltinFunction(
+            name: "len", arity: 1...1, signature: "len(X)",
+            summary: "the number of elements of an array, keys of an object, or characters of a string"),
+        BuiltinFunction(
+            name: "now", arity: 0...0, signature: "now()",
+            summary: "the current time as an ISO 8601 string with milliseconds, in UTC"),
+        BuiltinFunction(
+            name: "today", arity: 0...0, signature: "today()",
+            summary: "today's date as YYYY-MM-DD, in UTC"),
+        BuiltinFunction(
+            name: "keys", arity: 1...1, signature: "keys(OBJECT)",
+            summary: "the keys of an object, as an array of strings in order"),
+        BuiltinFunction(
+            name: "json", arity: 1...1, signature: "json(TEXT)",
+            summary: "the value that the JSON text TEXT describes"),
+        BuiltinFunction(
+            name: "string", arity: 1...1, signature: "string(X)",
+            summary: "X as text (objects and arrays as compact JSON)"),
+        BuiltinFunction(
+            name: "number", arity: 1...1, signature: "number(X)",
+            summary: "X as a number (a string such as \"42\" or \"1.5\" is parsed)"),
     ]
 
     /// Looks a function up by name.

@@ -1,0 +1,275 @@
+/// Static checks of a parsed script, run by `pushsh check` and before a script runs.
+///
+/// It finds what the parser cannot: names used before any `let`, `for` or
+/// `--var` defines them, command words used as names, unknown functions and
+/// wrong argument counts, values of the wrong kind where a literal is written
+/// (`sleep 5`), waits that cannot succeed, and problems in included files.
+///
+/// The checks are flow-insensitive where that is sensible: a name defined in
+/// an `if` branch or a loop body counts as defined after it; only using a name
+/// before any statement in file order defines it is an error.
+public enum Checker: Sendable {
+    /// How deep includes may nest before the checker stops following them.
+    public static let maxIncludeDepth = 16
+
+    /// Checks a program and returns its diagnostics (the parser's are not repeated).
+    ///
+    /// - Parameters:
+    ///   - program: the parsed program.
+    ///   - source: the file it came from; `include` paths are resolved from its folder.
+    ///   - predefined: names already defined (`--var`, or earlier prompt lines).
+    ///   - loadInclude: reads an included file, given its resolved path; throws when
+    ///     it does not exist or cannot be read. Diagnostics in that file carry its
+    ///     name, so keep the `SourceFile`s it returns to render them.
+    public static func check(
+        _ program: Program, source: SourceFile, predefined: Set<String>,
+        loadInclude: (String) throws -> SourceFile
+    ) -> [Diagnostic] {
+        withoutActuallyEscaping(loadInclude) { load in
+            var checker = ScriptChecker(defined: predefined, loadInclude: load)
+            checker.includeStack = [source.name]
+            checker.checkBlock(program.statements, in: source)
+            return checker.diagnostics
+        }
+    }
+}
+
+/// One run of the checker: the names defined so far and the diagnostics found.
+struct ScriptChecker {
+    var defined: Set<String>
+    let loadInclude: (String) throws -> SourceFile
+    var diagnostics: [Diagnostic] = []
+    /// The files being checked, outermost first, to catch include cycles.
+    var includeStack: [String] = []
+    /// Sessions (by variable name) closed earlier in the current straight-line stretch, and how.
+    var closed: [String: Located<CloseMode>] = [:]
+
+    init(defined: Set<String>, loadInclude: @escaping (String) throws -> SourceFile) {
+        self.defined = defined
+        self.loadInclude = loadInclude
+    }
+
+    // MARK: - Statements
+
+    mutating func checkBlock(_ statements: [Statement], in source: SourceFile) {
+        for statement in statements { check(statement, in: source) }
+    }
+
+    /// Checks a nested block: names it defines stay defined, but what it learns
+    /// about closed sessions does not leak out (the block may not run).
+    mutating func checkNestedBlock(_ statements: [Statement], in source: SourceFile) {
+        let saved = closed
+        checkBlock(statements, in: source)
+        closed = saved
+    }
+
+    mutating func check(_ statement: Statement, in source: SourceFile) {
+        switch statement.kind {
+        case .connect(let target):
+            switch target {
+            case .sandbox: break
+            case .region(_, let integration, let key):
+                check(integration)
+                check(key)
+            case .url(let url, let integration, let key):
+                check(url)
+                check(integration)
+                check(key)
+            }
+        case .start(let reference):
+            reference.map { check($0) }
+        case .status(let session):
+            check(session)
+        case .push(let push):
+            checkPush(push)
+        case .close(let session, let mode):
+            check(session)
+            if case .variable(let name, _) = session {
+                if let earlier = closed[name] {
+                    warn(
+                        "'\(name)' was already closed on line \(earlier.range.line); "
+                            + "closing it again is refused with 409",
+                        at: statement.range)
+                }
+                closed[name] = mode
+            }
+        case .wait(let wait):
+            checkWait(wait)
+        case .integration:
+            break
+        case .activity(let query):
+            if let since = query.since { checkSince(since) }
+            if let page = query.page { expectWholeNumber(page, "the page", in: 1...Int64.max) }
+            if let size = query.size { expectWholeNumber(size, "the page size", in: 1...200) }
+        case .let(let name, let value):
+            switch value {
+            case .expression(let expression): check(expression)
+            case .command(let command): check(command, in: source)
+            }
+            define(name)
+            closed[name.value] = nil
+        case .print(let values):
+            for value in values { check(value) }
+        case .expect(let condition, let message):
+            check(condition)
+            message.map { check($0) }
+        case .sleep(let duration):
+            expectDuration(duration, "'sleep'")
+        case .if(let conditional):
+            for branch in conditional.branches {
+                check(branch.condition)
+                checkNestedBlock(branch.body, in: source)
+            }
+            if let elseBody = conditional.elseBody { checkNestedBlock(elseBody, in: source) }
+        case .for(let loop):
+            check(loop.sequence)
+            if case .literal(let literal, let range) = loop.sequence {
+                error("'for' loops over an array, not \(literal.description)", at: range, hint: "for x in [1, 2, 3]")
+            }
+            define(loop.variable)
+            checkNestedBlock(loop.body, in: source)
+        case .include(let path):
+            checkInclude(path, statement: statement, in: source)
+        case .set(let setting):
+            checkSetting(setting)
+        case .help(let topic):
+            if let topic, CommandCatalog.helpText(for: topic.value) == nil {
+                let suggestion = Spelling.closest(to: topic.value, among: CommandCatalog.helpWords)
+                warn(
+                    "there is no help on '\(topic.value)'", at: topic.range,
+                    hint: suggestion.map { "did you mean 'help \($0)'?" } ?? "type 'help' for the commands and topics")
+            }
+        case .exit(let code):
+            if let code { expectWholeNumber(code, "the exit code", in: 0...255) }
+        case .sandbox(let command):
+            checkSandbox(command)
+        case .save(let path):
+            check(path)
+        case .learn:
+            break
+        case .expression(let expression):
+            check(expression)
+        }
+    }
+
+    private mutating func check(_ key: KeySource) {
+        switch key {
+        case .value(let expression), .file(let expression): check(expression)
+        case .prompt: break
+        }
+    }
+
+    private mutating func checkPush(_ push: PushCommand) {
+        check(push.session)
+        if case .variable(let name, _) = push.session, let earlier = closed[name] {
+            warn(
+                "'\(name)' was closed on line \(earlier.range.line); only an active session accepts records (409)",
+                at: push.session.range)
+        }
+        switch push.source {
+        case .records(let records):
+            check(records)
+            if case .literal(let literal, let range) = records {
+                error(
+                    "records must be a JSON array or object, not \(literal.description)", at: range,
+                    hint: "push \(name(of: push.session)) \(push.entityType.value) [{\"employeeId\": \"E1\"}]")
+            }
+        case .file(let path, let options):
+            check(path)
+            if let skip = options.skip { expectWholeNumber(skip, "'skip'", in: 0...Int64.max) }
+            if let mapping = options.mapping {
+                check(mapping)
+                if case .literal(let literal, let range) = mapping {
+                    error(
+                        "'mapping' takes an object of field names, not \(literal.description)", at: range,
+                        hint: "mapping {\"Employee ID\": \"employeeId\"}")
+                }
+            }
+            for map in options.mappings { check(map.from) }
+        }
+    }
+
+    private mutating func checkWait(_ wait: WaitCommand) {
+        check(wait.session)
+        var seen: Set<SessionStateName> = []
+        for state in wait.states {
+            if !seen.insert(state.value).inserted {
+                warn("'\(state.value.rawValue)' is listed twice", at: state.range)
+            }
+        }
+        if let active = wait.states.first(where: { $0.value == .active }) {
+            warn(
+                "a session never becomes active again, so waiting for 'active' only succeeds at once or never",
+                at: active.range, hint: "wait for what closing leads to: processed, failed or cancelled")
+        }
+        if case .variable(let name, _) = wait.session, let close = closed[name] {
+            let reachable: Set<SessionStateName> =
+                close.value == .apply
+                ? SessionStateName.processing.reachable : [.cancelled]
+            if seen.isDisjoint(with: reachable), let first = wait.states.first, let last = wait.states.last {
+                let outcome = close.value == .apply ? "processed or failed" : "cancelled"
+                warn(
+                    "'\(name)' was closed with \(close.value.rawValue) on line \(close.range.line), "
+                        + "so it ends \(outcome); this wait cannot succeed",
+                    at: first.range.through(last.range),
+                    hint: "wait \(name) until \(close.value == .apply ? "processed or failed" : "cancelled")")
+            }
+        }
+        if let timeout = wait.timeout { expectDuration(timeout, "'timeout'") }
+    }
+
+    private mutating func checkSetting(_ setting: Setting) {
+        switch setting {
+        case .onError, .output: break
+        case .pageSize(let value): expectWholeNumber(value, "page_size", in: 1...200)
+        case .retries(let value): expectWholeNumber(value, "retries", in: 0...10)
+        case .retryFor(let value): expectDuration(value, "retry_for")
+        }
+    }
+
+    private mutating func checkSandbox(_ command: SandboxCommand) {
+        switch command {
+        case .advance(let duration): expectDuration(duration, "'sandbox advance'")
+        case .failNext(let count): if let count { expectWholeNumber(count, "the number of failures", in: 1...1000) }
+        case .processing(let duration): expectDuration(duration, "'sandbox processing'")
+        case .rateLimit(let limit): if let limit { expectWholeNumber(limit, "the rate limit", in: 1...Int64.max) }
+        case .records, .reset: break
+        case .faults(let plan):
+            if let plan {
+                check(plan)
+                if case .literal(let literal, let range) = plan {
+                    error("'sandbox faults' takes a fault plan object or 'off', not \(literal.description)", at: range)
+                }
+            }
+        }
+    }
+
+    // MARK: - Names
+
+    /// Defines a name, refusing the words that start statements.
+    private mutating func define(_ name: Word) {
+        if CommandCatalog.commandWords.contains(name.value) {
+            error(
+                "'\(name.value)' is a command word and cannot be a variable name", at: name.range,
+                hint: "choose another name, such as '\(name.value)_result'")
+        } else if CommandCatalog.blockWords.contains(name.value) {
+            error(
+                "'\(name.value)' is a block word and cannot be a variable name", at: name.range,
+                hint: "choose another name")
+        }
+        defined.insert(name.value)
+    }
+
+    func name(of expression: Expr) -> String {
+        if case .variable(let name, _) = expression { return name }
+        return "SESSION"
+    }
+
+    mutating func error(_ message: String, at range: SourceRange, hint: String? = nil) {
+        diagnostics.append(.error(message, at: range, hint: hint))
+    }
+
+    mutating func warn(_ message: String, at range: SourceRange, hint: String? = nil) {
+        diagnostics.append(.warning(message, at: range, hint: hint))
+    }
+}

@@ -1,0 +1,123 @@
+/// Help for the session commands: connect, start, status, close, wait.
+extension CommandCatalog {
+    static let sessionCommands: [CommandHelp] = [
+        CommandHelp(
+            name: "connect", area: .session,
+            summary: "choose the service: the built-in sandbox, a Sprinto region, or any base URL",
+            syntax: """
+                connect sandbox
+                connect region us|in|eu integration ID key KEY
+                connect url URL integration ID key KEY
+                  where KEY is an expression, 'file PATH' or 'prompt'
+                """,
+            example: """
+                connect region eu integration "int_123" key env("SPRINTO_API_KEY")
+                connect url "http://127.0.0.1:8080" integration "int_123" key file "~/.sprinto-key"
+                connect sandbox
+                """,
+            details: """
+                Every later command talks to the service chosen here. Until you connect,
+                pushsh uses the built-in sandbox: an in-process copy of the push API that
+                needs no network and no credentials (it says so in a one-line notice).
+
+                'region' picks Sprinto's base URL for that region (us, in or eu); 'url'
+                takes any base URL instead, such as a 'pushsh serve' sandbox, a proxy or a
+                staging host. The integration id and the API key come from the
+                integration's page in Sprinto. Give the key as an expression (usually
+                env("SPRINTO_API_KEY")), as 'file PATH' to read the first line of a file,
+                or as 'prompt' to type it without echo. Keep keys out of scripts: an
+                expression such as env(...) keeps the key out of the file and the history.
+
+                At start-up pushsh connects by itself when SPRINTO_API_KEY and
+                SPRINTO_INTEGRATION_ID are set, using SPRINTO_REGION or SPRINTO_BASE_URL.
+                """,
+            followingWords: ["sandbox", "region", "url", "integration", "key", "file", "prompt"]
+                + RegionName.allCases.map(\.rawValue)),
+        CommandHelp(
+            name: "start", area: .session,
+            summary: "open a push session and give it as a value",
+            syntax: "start [ref REFERENCE]",
+            example: """
+                let s = start ref "nightly-${today()}"
+                print s.id, s.state
+                """,
+            details: """
+                Opens a new session on the integration. Its state is 'active': it accepts
+                pages of records until you close it, or until it expires after an hour
+                without requests (see the session's inactivity_timeout_seconds and
+                expires_at). 'ref' sets the session's client_reference_id, a label of your
+                own that shows in the activity log.
+
+                Only one session can be active per integration: starting a second one
+                fails with 409, and the message names the active session. Close or
+                discard that one first (or let it expire).
+
+                A session value shows its last known snapshot; every command that touches
+                the session (start, push, status, close, wait) refreshes it.
+                """,
+            followingWords: ["ref"], producesValue: true),
+        CommandHelp(
+            name: "status", area: .session,
+            summary: "read a session again and show it",
+            syntax: "status SESSION",
+            example: """
+                status s
+                let now_state = status s
+                print now_state.accepted_records_total
+                """,
+            details: """
+                Fetches the session from the service and shows its state, its record
+                counts (accepted_records_total, accepted_records_by_entity), the number
+                of pages accepted (accepted_batches), processing retries (retry_count),
+                last_error and when it expires. The session value is refreshed too.
+
+                Reading a session counts as a request on it, so it also resets the
+                session's inactivity clock.
+                """,
+            producesValue: true),
+        CommandHelp(
+            name: "close", area: .session,
+            summary: "close a session: apply its records, or discard them",
+            syntax: "close SESSION apply|discard",
+            example: """
+                close s apply
+                wait s until processed timeout 5m
+                """,
+            details: """
+                'apply' ends the upload and asks the service to process the staged
+                records: the session goes to 'processing', then 'processed' (or, after one
+                retry, 'failed'). Processing is asynchronous: use 'wait' to follow it.
+
+                'discard' throws the staged records away: the session becomes
+                'cancelled' and nothing is applied.
+
+                Only an active session can be closed. An expired session can still be
+                closed with apply (its records are processed) or discard; closing a
+                session in any other state is refused with 409.
+                """,
+            followingWords: CloseMode.allCases.map(\.rawValue), producesValue: true),
+        CommandHelp(
+            name: "wait", area: .session,
+            summary: "wait until a session reaches one of the given states",
+            syntax: "wait SESSION until STATE [or STATE]... [timeout DURATION]",
+            example: """
+                wait s until processed or failed timeout 10m
+                expect s.state == "processed" else "processing failed: ${s.last_error}"
+                """,
+            details: """
+                Reads the session again and again, backing off between reads, and shows
+                each change of state. It ends as soon as the session is in one of the
+                states named. States: active, processing, processed, failed, cancelled,
+                expired.
+
+                It fails at once when the session reaches a state from which none of the
+                targets can be reached any more: waiting for 'processed' fails when the
+                session becomes 'failed' or 'cancelled'. A session never becomes active
+                again, so waiting for 'active' makes sense only for one that is active now.
+                With 'timeout' it gives up after that long. Either way the script stops
+                with exit code 5 (unless 'set on_error continue').
+                """,
+            followingWords: ["until", "or", "timeout"] + SessionStateName.allCases.map(\.rawValue),
+            producesValue: true),
+    ]
+}

@@ -1,0 +1,150 @@
+/// The area a command belongs to, for grouping in `help`.
+public enum CommandArea: String, Sendable, Hashable, CaseIterable {
+    case session, data, flow, output, sandbox, shell
+
+    /// The heading `help` prints for the area.
+    public var title: String {
+        switch self {
+        case .session: "Sessions"
+        case .data: "Data and the integration"
+        case .flow: "Variables and control flow"
+        case .output: "Output"
+        case .sandbox: "The built-in sandbox"
+        case .shell: "The shell"
+        }
+    }
+}
+
+/// Everything `help` knows about one command word.
+public struct CommandHelp: Sendable, Hashable {
+    /// The command word: `push`.
+    public var name: String
+    /// The area it is listed under.
+    public var area: CommandArea
+    /// One line: what it does.
+    public var summary: String
+    /// The syntax, one form per line: `push SESSION TYPE RECORDS`.
+    public var syntax: String
+    /// A short, working example.
+    public var example: String
+    /// The longer explanation that `help WORD` prints.
+    public var details: String
+    /// Words that may follow the command word somewhere in the statement (for Tab completion).
+    public var followingWords: [String]
+    /// Whether the command gives a value, so it may stand after `let NAME =`.
+    public var producesValue: Bool
+
+    public init(
+        name: String, area: CommandArea, summary: String, syntax: String, example: String,
+        details: String, followingWords: [String] = [], producesValue: Bool = false
+    ) {
+        self.name = name
+        self.area = area
+        self.summary = summary
+        self.syntax = syntax
+        self.example = example
+        self.details = details
+        self.followingWords = followingWords
+        self.producesValue = producesValue
+    }
+}
+
+/// A `help TOPIC` page that is not a command: `values`, `expressions`, `exit-codes`, `durations`.
+public struct HelpTopic: Sendable, Hashable {
+    public var name: String
+    public var summary: String
+    public var text: String
+
+    public init(name: String, summary: String, text: String) {
+        self.name = name
+        self.summary = summary
+        self.text = text
+    }
+}
+
+/// The table of commands and help topics: the single source for `help`,
+/// for Tab completion, and for the parser's and checker's list of command words.
+public enum CommandCatalog: Sendable {
+    /// Every command, in the order `help` lists them.
+    public static let commands: [CommandHelp] = sessionCommands + dataCommands + flowCommands + shellCommands
+
+    /// The help topics.
+    public static let topics: [HelpTopic] = helpTopics
+
+    /// Every command word: these start a statement and cannot be variable names.
+    public static let commandWords: Set<String> = Set(commands.map(\.name))
+
+    /// Words that end or continue a block; they are not commands but cannot start an expression statement.
+    public static let blockWords: [String] = ["else", "end"]
+
+    /// The command with this name.
+    public static func command(_ name: String) -> CommandHelp? {
+        commands.first { $0.name == name }
+    }
+
+    /// The topic with this name.
+    public static func topic(_ name: String) -> HelpTopic? {
+        topics.first { $0.name == name }
+    }
+
+    /// Words that may follow `word` in a statement, for completion.
+    public static func followingWords(after word: String) -> [String] {
+        command(word)?.followingWords ?? []
+    }
+
+    /// What `help` prints with no topic: the commands by area and the topics.
+    public static var overview: String {
+        var lines = ["pushsh: drive the Sprinto push API from a prompt or a .push script.", ""]
+        let width = (commands.map(\.name.count) + topics.map(\.name.count)).max() ?? 10
+        for area in CommandArea.allCases {
+            let inArea = commands.filter { $0.area == area }
+            guard !inArea.isEmpty else { continue }
+            lines.append(area.title + ":")
+            for command in inArea {
+                lines.append("  " + command.name.padding(width) + "  " + command.summary)
+            }
+            lines.append("")
+        }
+        lines.append("Topics:")
+        for topic in topics {
+            lines.append("  " + topic.name.padding(width) + "  " + topic.summary)
+        }
+        lines.append("")
+        lines.append("Type 'help WORD' for one command or topic, e.g. 'help push' or 'help values'.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// What `help WORD` prints, or nil when WORD is neither a command nor a topic.
+    public static func helpText(for word: String) -> String? {
+        if let command = command(word) {
+            return """
+                \(command.name): \(command.summary)
+
+                Syntax:
+                \(indent(command.syntax))
+
+                \(command.details)
+
+                Example:
+                \(indent(command.example))
+                """
+        }
+        if let topic = topic(word) {
+            return "\(topic.name): \(topic.summary)\n\n\(topic.text)"
+        }
+        return nil
+    }
+
+    /// Every word `help` accepts, for completion and "did you mean".
+    public static var helpWords: [String] { commands.map(\.name) + topics.map(\.name) }
+
+    private static func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,88 @@
+/// The `help` topics that are about the language rather than one command.
+extension CommandCatalog {
+    static let helpTopics: [HelpTopic] = [
+        HelpTopic(
+            name: "values", summary: "strings, numbers, durations, JSON, sessions and results",
+            text: """
+                Strings     "text", with escapes \\" \\\\ \\n \\t \\uXXXX and \\$ for a dollar sign.
+                            ${EXPRESSION} inside a string puts a value in it:
+                            "nightly-${today()}", "state ${s.state}".
+                Numbers     42, -5, 1.5, 1.5e3. Whole numbers are 64-bit.
+                Durations   500ms, 30s, 1.5m, 2h, 1d (see 'help durations').
+                true, false, null
+                Arrays      [1, "two", x]
+                Objects     {"employeeId": "E1", name: n}: keys are strings or bare words.
+                            Arrays and objects are JSON and may span lines.
+                Sessions    what 'start' gives. A session value shows its last known
+                            snapshot; every command that touches the session (start,
+                            push, status, close, wait) refreshes it. Fields: id, state,
+                            accepted_records_total, accepted_records_by_entity,
+                            created_at, updated_at, expires_at, last_error, ...
+                Results     what push, close, wait, integration, activity and
+                            sandbox records give: objects you can read with '.'.
+
+                Read fields with '.' and elements with '[ ]':
+                  s.state    r.validation_errors[0].field    s.accepted_records_by_entity.User
+                """),
+        HelpTopic(
+            name: "expressions", summary: "operators, fields, indexing and functions",
+            text: """
+                Comparison   ==  !=  <  <=  >  >=     (one per expression: a < b and b < c)
+                Logic        and  or  not
+                Fields       s.state, x.User, x."first name"
+                Indexing     errors[0], counts["User"]   ('[' touches the value before it)
+                Grouping     (a or b) and c
+
+                From loosest to tightest: or, and, not, comparisons, then '.', '[ ]'
+                and calls. There is no arithmetic: '-' only starts a negative number.
+
+                Functions:
+                \(functionTable)
+
+                Note that 'push s User [ ... ]' passes an array: with a space before it,
+                '[' starts a new value instead of indexing.
+                """),
+        HelpTopic(
+            name: "durations", summary: "how to write lengths of time: 500ms, 30s, 5m, 2h, 1d",
+            text: """
+                A duration is a number followed at once by a unit, with no space:
+
+                  ms  milliseconds     500ms
+                  s   seconds          30s
+                  m   minutes          5m, 1.5m
+                  h   hours            2h
+                  d   days             1d
+
+                Durations are used by sleep, wait ... timeout, activity since,
+                sandbox advance, sandbox processing and set retry_for. A bare number
+                such as 30 is not a duration: write 30s.
+                """),
+        HelpTopic(
+            name: "exit-codes", summary: "what pushsh's exit status means",
+            text: """
+                0  everything ran
+                1  usage: a bad option, or a script file that does not exist or cannot be read
+                2  the script did not parse or did not pass the checks ('pushsh check')
+                3  a runtime or transport error (a wrong value, no connection)
+                4  an 'expect' failed
+                5  a 'wait' timed out, or its target state became unreachable
+                6  the API refused a request (a 4xx answer)
+                7  the service kept failing (5xx answers after the retries)
+
+                'exit N' ends a script with code N.
+                """),
+    ]
+}
+
+extension CommandCatalog {
+    /// One line per built-in function: its signature and what it returns.
+    fileprivate static var functionTable: String {
+        BuiltinFunction.all.map { "  " + $0.signature.padding(toLength: 24) + $0.summary }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+}

@@ -1,0 +1,95 @@
+import Testing
+
+@testable import PushSyntax
+
+@Suite struct CommandCatalogTests {
+    @Test func everyCommandHasRealHelp() throws {
+        for command in CommandCatalog.commands {
+            #expect(!command.summary.isEmpty && !command.summary.hasSuffix("."), "\(command.name)")
+            #expect(
+                command.syntax.hasPrefix(command.name) || command.name == "if" || command.name == "for",
+                "\(command.name)")
+            #expect(command.details.count > 80, "\(command.name) needs a real explanation")
+            let help = try #require(CommandCatalog.helpText(for: command.name))
+            #expect(help.hasPrefix("\(command.name): \(command.summary)\n\nSyntax:\n  "))
+            #expect(help.contains("Example:\n  "))
+        }
+        #expect(CommandCatalog.commands.count == Set(CommandCatalog.commands.map(\.name)).count)
+    }
+
+    @Test func everyExampleParses() {
+        for command in CommandCatalog.commands {
+            let result = Parser.parse(SourceFile(name: "help \(command.name)", text: command.example))
+            #expect(result.diagnostics == [], "the example of \(command.name) does not parse: \(result.diagnostics)")
+        }
+    }
+
+    @Test func everyCommandWordStartsAStatement() {
+        // If a command word fell through to an expression statement, it would parse as a variable.
+        for word in CommandCatalog.commandWords {
+            let result = Parser.parse(SourceFile(name: "t", text: word))
+            if case .expression = result.program.statements.first?.kind {
+                Issue.record("'\(word)' parsed as an expression")
+            }
+        }
+    }
+
+    @Test func valueCommandsAgreeWithTheParser() {
+        let producing = Set(CommandCatalog.commands.filter(\.producesValue).map(\.name))
+        #expect(producing == Parser.valueCommands)
+        #expect(CommandCatalog.command("let")?.followingWords.sorted() == Parser.valueCommands.sorted())
+    }
+
+    @Test func topicsAndOverview() throws {
+        #expect(CommandCatalog.topics.map(\.name) == ["values", "expressions", "durations", "exit-codes"])
+        let exitCodes = try #require(CommandCatalog.helpText(for: "exit-codes"))
+        for code in 0...7 { #expect(exitCodes.contains("\n\(code)  ") || exitCodes.hasPrefix("exit-codes")) }
+        #expect(
+            try #require(CommandCatalog.helpText(for: "values")).contains(
+                "A session value shows its last known\n            snapshot; every command that touches the session (start,\n            push, status, close, wait) refreshes it."
+            ))
+        #expect(try #require(CommandCatalog.helpText(for: "expressions")).contains("env(NAME [, DEFAULT])"))
+        #expect(CommandCatalog.helpText(for: "nope") == nil)
+        let overview = CommandCatalog.overview
+        for command in CommandCatalog.commands { #expect(overview.contains("  \(command.name) ")) }
+        for area in CommandArea.allCases { #expect(overview.contains(area.title + ":")) }
+    }
+
+    @Test func followingWordsForCompletion() {
+        #expect(CommandCatalog.followingWords(after: "wait").contains("until"))
+        #expect(CommandCatalog.followingWords(after: "wait").contains("processed"))
+        #expect(CommandCatalog.followingWords(after: "close") == ["apply", "discard"])
+        #expect(CommandCatalog.followingWords(after: "connect").contains("eu"))
+        #expect(CommandCatalog.followingWords(after: "sandbox").contains("rate-limit"))
+        #expect(CommandCatalog.followingWords(after: "print") == [])
+    }
+
+    @Test func spelling() {
+        #expect(Spelling.closest(to: "stauts", among: ["status", "start"]) == "status")
+        #expect(Spelling.closest(to: "xyz", among: ["status", "start"]) == nil)
+        #expect(Spelling.editDistance("kitten", "sitting") == 3)
+    }
+
+    @Test func parseExpressionEntryPoint() {
+        #expect(
+            Parser.parseExpression(SourceFile(name: "--var", text: "[1, {\"a\": x}]")).expression?.sexpr == "[1 {a: x}]"
+        )
+        let bad = Parser.parseExpression(SourceFile(name: "--var", text: "1 2"))
+        #expect(bad.expression == nil)
+        #expect(messages(bad.diagnostics) == ["1:3: expected the end of the expression, found the number 2"])
+    }
+
+    @Test func sourceFilePaths() {
+        #expect(SourceFile(name: "a/b/c.push", text: "").resolve(path: "d.push") == "a/b/d.push")
+        #expect(SourceFile(name: "/c.push", text: "").resolve(path: "d.push") == "/d.push")
+        #expect(SourceFile(name: "c.push", text: "").resolve(path: "d.push") == "d.push")
+        #expect(SourceFile(name: "<stdin>", text: "").resolve(path: "d.push") == "d.push")
+        #expect(SourceFile(name: "a/c.push", text: "").resolve(path: "/x/d.push") == "/x/d.push")
+        let source = SourceFile(name: "t", text: "one\r\ntwo\nthree")
+        #expect(
+            [source.lineText(1), source.lineText(2), source.lineText(3), source.lineText(4)] == [
+                "one", "two", "three", "",
+            ])
+        #expect(source.lineCount == 3)
+    }
+}
