@@ -61,7 +61,3 @@ let package = Package(
     ]
 )
 
-// TEMP(core-only): lets the core be tested while the language is being written.
-if Context.environment["PUSHSH_CORE_ONLY"] != nil {
-    package.targets.removeAll { ["PushSyntax", "PushScript", "PushSyntaxTests", "PushScriptTests"].contains($0.name) }
-}

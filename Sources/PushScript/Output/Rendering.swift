@@ -74,6 +74,7 @@ enum Rendering {
     /// `1h 2m`, `45s`, `1.5s`, `120ms`: durations for people.
     static func human(_ d: Duration) -> String {
         let ms = d.wholeMilliseconds
+        if ms == 0 { return "0s" }
         if ms < 1000 { return "\(ms)ms" }
         if ms < 60_000 {
             let tenths = (ms + 50) / 100
