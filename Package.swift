@@ -53,10 +53,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Helpers shared by the test targets (a live server on port 0, sample records).
+        .target(name: "_PushTestSupport", dependencies: ["PushAPI", "PushSandbox"]),
         .testTarget(name: "PushAPITests", dependencies: ["PushAPI"]),
-        .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI"]),
+        .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI", "_PushTestSupport"]),
         .testTarget(name: "PushSyntaxTests", dependencies: ["PushSyntax"]),
-        .testTarget(name: "PushScriptTests", dependencies: ["PushScript", "PushSandbox", "PushAPI"]),
+        .testTarget(name: "PushScriptTests", dependencies: ["PushScript", "PushSyntax", "PushSandbox", "PushAPI", "_PushTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushSandbox"]),
     ]
 )

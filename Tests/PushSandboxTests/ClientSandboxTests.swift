@@ -1,4 +1,5 @@
 import PushAPI
+import _PushTestSupport
 import PushSandbox
 import Testing
 

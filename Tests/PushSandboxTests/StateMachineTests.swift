@@ -1,4 +1,5 @@
 import PushAPI
+import _PushTestSupport
 import Testing
 
 @testable import PushSandbox

@@ -1,12 +1,14 @@
 import Foundation
 import PushAPI
 import PushSandbox
-import Synchronization
 
-let t0 = Timestamp(iso8601: "2026-01-05T09:00:00.000Z")!
+public let t0 = Timestamp(iso8601: "2026-01-05T09:00:00.000Z")!
+
+/// Helpers shared by the test targets: sandboxes on a frozen clock, a live
+/// `pushsh serve` on an ephemeral port, and valid records.
 
 /// A valid `User` record with a given employee id.
-func user(_ id: String, email: String? = nil, first: String = "Ada") -> JSONValue {
+public func user(_ id: String, email: String? = nil, first: String = "Ada") -> JSONValue {
     [
         "employeeId": .string(id), "firstName": .string(first), "lastName": "Lovelace",
         "workEmail": .string(email ?? "\(id.lowercased())@example.com"), "employmentType": "EMPLOYEE",
@@ -14,12 +16,12 @@ func user(_ id: String, email: String? = nil, first: String = "Ada") -> JSONValu
     ]
 }
 
-func page(_ records: [JSONValue], hint: Int? = nil) -> JSONValue {
+public func page(_ records: [JSONValue], hint: Int? = nil) -> JSONValue {
     EntityPage(type: "User", records: records, pageHint: hint).json
 }
 
 /// A sandbox on a frozen clock, with short processing.
-func makeSandbox(processing: Duration = .seconds(2), timeout: Duration = .seconds(3600), rateLimit: Int? = nil) -> SandboxService {
+public func makeSandbox(processing: Duration = .seconds(2), timeout: Duration = .seconds(3600), rateLimit: Int? = nil) -> SandboxService {
     SandboxService(
         settings: SandboxSettings(processingTime: processing, inactivityTimeout: timeout, rateLimit: rateLimit, seed: 7),
         integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme"), SandboxIntegration(id: "globex", apiKey: "key-globex")],
@@ -27,7 +29,7 @@ func makeSandbox(processing: Duration = .seconds(2), timeout: Duration = .second
 }
 
 /// `pushsh serve`'s server on an ephemeral loopback port, for as long as `body` runs.
-func withLiveServer<T: Sendable>(_ service: SandboxService, _ body: @Sendable (String) async throws -> T) async throws -> T {
+public func withLiveServer<T: Sendable>(_ service: SandboxService, _ body: @Sendable (String) async throws -> T) async throws -> T {
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let server = SandboxServer(service: service, host: "127.0.0.1", port: 0)
     let task = Task { try await server.run(handleSignals: false) { port in continuation.yield(port) } }
@@ -38,11 +40,11 @@ func withLiveServer<T: Sendable>(_ service: SandboxService, _ body: @Sendable (S
 }
 
 /// Both ways the client reaches the sandbox: the same tests run over each.
-enum Route: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum Route: String, CaseIterable, Sendable, CustomStringConvertible {
     case inProcess, http
-    var testDescription: String { rawValue }
+    public var description: String { rawValue }
 
-    func withClient<T: Sendable>(
+    public func withClient<T: Sendable>(
         _ service: SandboxService, integration: String = "acme", key: String = "key-acme",
         _ body: @Sendable (PushClient) async throws -> T
     ) async throws -> T {
@@ -70,5 +72,3 @@ enum Route: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 }
-
-import Testing

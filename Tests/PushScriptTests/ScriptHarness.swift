@@ -1,0 +1,31 @@
+import PushAPI
+import PushSandbox
+import PushScript
+import PushSyntax
+import _PushTestSupport
+
+/// Runs script text through an interpreter and keeps what it printed.
+struct ScriptRun {
+    let output: CapturedOutput
+    let code: Int32
+    let interpreter: Interpreter
+
+    var stdout: String { output.standard }
+    var stderr: String { output.errors }
+}
+
+/// The built-in sandbox, seeded and frozen, as `pushsh` gives it to golden tests.
+func frozenSandbox() -> Connection {
+    .builtInSandbox(environment: ["PUSHSH_SANDBOX_SEED": "1", "PUSHSH_SANDBOX_EPOCH": "2026-01-05T09:00:00Z"])
+}
+
+func runScript(_ text: String, name: String = "test.push", connection: Connection = frozenSandbox(), environment: [String: String] = [:], verbose: Bool = false, output: OutputMode = .text) async -> ScriptRun {
+    let captured = CapturedOutput()
+    let interpreter = Interpreter(connection: connection, output: captured, environment: environment)
+    interpreter.setVerbose(verbose)
+    interpreter.setOutput(output)
+    let code = await interpreter.run(SourceFile(name: name, text: text))
+    return ScriptRun(output: captured, code: code, interpreter: interpreter)
+}
+
+let adaRecord = #"{"employeeId": "E1", "firstName": "Ada", "lastName": "Lovelace", "workEmail": "ada@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
