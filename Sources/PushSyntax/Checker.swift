@@ -82,6 +82,8 @@ struct ScriptChecker {
             check(session)
         case .push(let push):
             checkPush(push)
+            // Every push leaves its result in `last_push`, even a rejected one.
+            defined.insert("last_push")
         case .close(let session, let mode):
             check(session)
             if case .variable(let name, _) = session {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `pushsh`: the push API's companion. Subcommands in `Subcommands/`, one per file.
 @main
@@ -22,4 +23,24 @@ struct Pushsh: AsyncParsableCommand {
         subcommands: [Run.self, Check.self, Serve.self],
         defaultSubcommand: Run.self
     )
+
+    /// Like ArgumentParser's, except that a bad command line exits 1 (the
+    /// documented usage code) rather than sysexits' 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(1)
+            }
+            exit(withError: error)
+        }
+    }
 }
