@@ -45,10 +45,15 @@ let package = Package(
             name: "PushScript",
             dependencies: ["PushSyntax", "PushAPI", "PushSandbox"]
         ),
+        // libedit, for the shell's line editing (Debian: libedit-dev).
+        .systemLibrary(
+            name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // The interactive shell: line editing, history, completion, save.
+        .target(name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI"]),
         .executableTarget(
             name: "pushsh",
             dependencies: [
-                "PushAPI", "PushSandbox", "PushSyntax", "PushScript",
+                "PushAPI", "PushSandbox", "PushSyntax", "PushScript", "PushShell",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,6 +64,7 @@ let package = Package(
         .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI", "_PushTestSupport"]),
         .testTarget(name: "PushSyntaxTests", dependencies: ["PushSyntax"]),
         .testTarget(name: "PushScriptTests", dependencies: ["PushScript", "PushSyntax", "PushSandbox", "PushAPI", "_PushTestSupport"]),
+        .testTarget(name: "PushShellTests", dependencies: ["PushShell", "PushScript", "PushSyntax", "_PushTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushSandbox"]),
     ]
 )

@@ -14,27 +14,40 @@ extension CommandCatalog {
                               "workEmail": "ada@example.com", "employmentType": "EMPLOYEE",
                               "employmentStartDate": "2022-01-15T09:00:00Z"}]
                 let r = push s User from "employees.jsonl"
-                print r.accepted_count_total, "accepted,", r.rejected_count_total, "rejected"
+                print r.accepted, "accepted in", r.pages, "pages"
                 """,
             details: """
                 TYPE is the entity type, such as User, written as a word or a string.
-                RECORDS is a JSON array of objects or a single object; it may span lines
+                RECORDS is an array of objects or a single object; it may span lines
                 while a bracket or brace is open.
 
-                'from PATH' reads the records from a file instead: a JSON array, JSON
-                Lines (one object per line) or CSV with a header row. The format comes
-                from the file name (.json, .jsonl, .csv) unless 'format' says otherwise.
-                A relative path is taken from the script's folder. 'skip N' skips the
-                first N records; 'map FIELD to NAME' renames a field (or CSV column) of
-                the file, and 'mapping {...}' gives several renames at once. Records are
-                sent in pages of 100 (see 'set page_size').
+                'from PATH' reads the records from a file instead: a JSON array, an
+                envelope {"entities": {"User": [...]}} (TYPE's array is sent), or JSON
+                Lines (one object per line). The format comes from the file name
+                (.json, .jsonl, .ndjson) unless 'format json' or 'format jsonl' says
+                otherwise. A relative path is taken from the folder of the script
+                that names it. The whole file is read and checked before the first
+                page is sent: if it is not valid JSON, or a record is not an object,
+                nothing is sent. 'skip N' leaves out the first N records of the file.
 
-                The service checks every page: if any record in a page is invalid, the
-                whole page is rejected and nothing from it is staged. The result holds
-                the number of pages sent (pages), the accepted and rejected counts
-                (accepted_count_total, rejected_count_total) and the validation errors
-                (validation_errors, each with entity_type, index, field and issue), so
-                r.validation_errors[0].field names the first bad field.
+                CSV ('format csv', .csv) and 'map'/'mapping' are parsed but not
+                supported yet when the script runs: a CSV file is refused, and
+                map/mapping rename nothing.
+
+                Records are sent in order, in pages of 100 (see 'set page_size'). A
+                page is all or nothing: if any record in it is invalid, the service
+                rejects the whole page (400) and stages nothing from it. The push then
+                stops with exit code 6 (unless 'set on_error continue'), listing each
+                problem at the file:line the record came from; when earlier pages
+                were accepted, the hint gives the 'skip N' that resumes at the
+                rejected page.
+
+                The result has session_id, entity_type, pages (pages accepted),
+                accepted, rejected, accepted_by_entity, validation_errors (each with
+                entity_type, index, field and issue) and elapsed_ms. It is also kept
+                in last_push, which is set even when a page is rejected: after 'set
+                on_error continue', last_push.validation_errors[0].field names the
+                first bad field. A push that succeeds refreshes the session value.
                 """,
             followingWords: ["from", "format", "skip", "map", "to", "mapping"] + PushFormat.allCases.map(\.rawValue),
             producesValue: true),
@@ -47,9 +60,11 @@ extension CommandCatalog {
                 expect counts.sessions.active == 0 else "a session is still open"
                 """,
             details: """
-                Shows the integration's session counts: active, processing, processed,
-                failed and expired, and when it last saw activity (last_activity_at).
-                Useful before 'start', to see whether another session is still active.
+                Reads GET /status and shows the integration's session counts: active,
+                processing, processed, failed and expired, and when it last saw
+                activity. The value has integration_id, sessions (an object with the
+                five counts) and last_activity_at. Useful before 'start', to see
+                whether another session is still active.
                 """,
             producesValue: true),
         CommandHelp(
@@ -64,14 +79,18 @@ extension CommandCatalog {
                 end
                 """,
             details: """
-                Lists events such as session_created, batch_accepted, batch_rejected,
-                session_closed, processing_started, session_processed and
-                session_failed, newest first, each with its time, level (info, warning,
-                error), type, message and session id.
+                Reads GET /activity and lists events such as session_created,
+                batch_accepted, batch_rejected, session_closed, processing_started,
+                session_processed, session_failed and session_expired, newest first,
+                as a table of time, level (info, warning, error), event and message.
 
-                'since' takes a duration (events of the last hour: since 1h) or an
-                ISO 8601 timestamp. 'page' counts from 1; 'size' is 1 to 200 events per
-                page (50 by default). The result's next_page is null on the last page.
+                'since' takes a duration (events of the last hour: since 1h; on the
+                sandbox, counted back from its clock) or an ISO 8601 timestamp.
+                'page' counts from 1; 'size' is 1 to 200 events per page (50 by
+                default). The value
+                has items (each with id, at, level, type, message, session_id and
+                details), page, page_size and next_page, which is null on the last
+                page.
                 """,
             followingWords: ["since", "page", "size"], producesValue: true),
     ]

@@ -12,24 +12,30 @@ extension CommandCatalog {
                 """,
             example: """
                 connect region eu integration "int_123" key env("SPRINTO_API_KEY")
-                connect url "http://127.0.0.1:8080" integration "int_123" key file "~/.sprinto-key"
+                connect url "http://127.0.0.1:8080/api/external/push" \\
+                  integration "demo" key file "sprinto.key"
                 connect sandbox
                 """,
             details: """
                 Every later command talks to the service chosen here. Until you connect,
                 pushsh uses the built-in sandbox: an in-process copy of the push API that
                 needs no network and no credentials (it says so in a one-line notice).
+                'connect sandbox' switches to a new, empty built-in sandbox.
 
                 'region' picks Sprinto's base URL for that region (us, in or eu); 'url'
-                takes any base URL instead, such as a 'pushsh serve' sandbox, a proxy or a
+                takes any base URL instead (http:// or https://, up to and including
+                /api/external/push), such as a 'pushsh serve' sandbox, a proxy or a
                 staging host. The integration id and the API key come from the
                 integration's page in Sprinto. Give the key as an expression (usually
-                env("SPRINTO_API_KEY")), as 'file PATH' to read the first line of a file,
-                or as 'prompt' to type it without echo. Keep keys out of scripts: an
-                expression such as env(...) keeps the key out of the file and the history.
+                env("SPRINTO_API_KEY")), as 'file PATH' to read the first line of a
+                file (relative to the script's folder; '~' is not expanded), or as
+                'prompt' to type it without echo (only at a terminal). A key written
+                as a literal string works but prints a warning: it ends up in files
+                and history. Nothing is sent until the next command.
 
                 At start-up pushsh connects by itself when SPRINTO_API_KEY and
-                SPRINTO_INTEGRATION_ID are set, using SPRINTO_REGION or SPRINTO_BASE_URL.
+                SPRINTO_INTEGRATION_ID are set, using SPRINTO_BASE_URL, or else
+                SPRINTO_REGION (us by default).
                 """,
             followingWords: ["sandbox", "region", "url", "integration", "key", "file", "prompt"]
                 + RegionName.allCases.map(\.rawValue)),
@@ -42,11 +48,12 @@ extension CommandCatalog {
                 print s.id, s.state
                 """,
             details: """
-                Opens a new session on the integration. Its state is 'active': it accepts
-                pages of records until you close it, or until it expires after an hour
-                without requests (see the session's inactivity_timeout_seconds and
-                expires_at). 'ref' sets the session's client_reference_id, a label of your
-                own that shows in the activity log.
+                Opens a new session on the integration (POST /sessions). Its state is
+                'active': it accepts pages of records until you close it, or until it
+                expires after an hour without requests (see the session's
+                inactivity_timeout_seconds and expires_at). 'ref' sets the session's
+                client_reference_id, a label of your own; the sandbox shows it in the
+                details of the session_created event.
 
                 Only one session can be active per integration: starting a second one
                 fails with 409, and the message names the active session. Close or
@@ -66,10 +73,12 @@ extension CommandCatalog {
                 print now_state.accepted_records_total
                 """,
             details: """
-                Fetches the session from the service and shows its state, its record
-                counts (accepted_records_total, accepted_records_by_entity), the number
-                of pages accepted (accepted_batches), processing retries (retry_count),
-                last_error and when it expires. The session value is refreshed too.
+                Fetches the session from the service (GET /sessions/ID) and shows its
+                state, its record counts (accepted_records_total,
+                accepted_records_by_entity), the number of pages accepted
+                (accepted_batches), processing retries (retry_count), last_error and,
+                while it is active, when it expires. The session value is refreshed
+                too. SESSION is a session value or a session id string.
 
                 Reading a session counts as a request on it, so it also resets the
                 session's inactivity clock.
@@ -85,8 +94,10 @@ extension CommandCatalog {
                 """,
             details: """
                 'apply' ends the upload and asks the service to process the staged
-                records: the session goes to 'processing', then 'processed' (or, after one
-                retry, 'failed'). Processing is asynchronous: use 'wait' to follow it.
+                records (POST /sessions/ID/close): the session goes to 'processing',
+                then 'processed' (or, when processing fails twice, 'failed').
+                Processing is asynchronous: use 'wait' to follow it. The value is the
+                session as the service answered, and the session value is refreshed.
 
                 'discard' throws the staged records away: the session becomes
                 'cancelled' and nothing is applied.
@@ -105,17 +116,26 @@ extension CommandCatalog {
                 expect s.state == "processed" else "processing failed: ${s.last_error}"
                 """,
             details: """
-                Reads the session again and again, backing off between reads, and shows
-                each change of state. It ends as soon as the session is in one of the
-                states named. States: active, processing, processed, failed, cancelled,
-                expired.
+                Reads the session again and again (GET /sessions/ID), pausing 250ms
+                after the first read and 1.5 times as long after each later one (at
+                most 5s), and shows each change of state with the time taken. It ends
+                as soon as the session is in one of the states named, and gives the
+                refreshed session. States: active, processing, processed, failed,
+                cancelled, expired.
 
                 It fails at once when the session reaches a state from which none of the
                 targets can be reached any more: waiting for 'processed' fails when the
                 session becomes 'failed' or 'cancelled'. A session never becomes active
                 again, so waiting for 'active' makes sense only for one that is active now.
-                With 'timeout' it gives up after that long. Either way the script stops
-                with exit code 5 (unless 'set on_error continue').
+                It gives up after the timeout: 10m unless 'timeout' says otherwise.
+                Either way the script stops with exit code 5 (unless 'set on_error
+                continue').
+
+                Reading an active session resets its inactivity clock, so a wait that
+                includes 'expired' watches the activity log for the session's end
+                instead of reading the session. Give it a timeout longer than the
+                inactivity timeout (an hour). On the built-in sandbox the pauses move
+                the sandbox clock instead of really waiting, so a wait ends at once.
                 """,
             followingWords: ["until", "or", "timeout"] + SessionStateName.allCases.map(\.rawValue),
             producesValue: true),

@@ -10,9 +10,16 @@ extension CommandCatalog {
                 print s.id, s.state
                 """,
             details: """
-                Prints the values separated by spaces, then a line break. Strings print
-                without quotes; objects and arrays print as JSON. Separate values with
-                spaces or commas. With 'set output json' each value is printed as JSON.
+                Prints the values separated by spaces, then a line break; with no value,
+                an empty line. Strings print without quotes, a session as its id,
+                durations in short form (1.5m prints as 90s), null as null, and
+                numbers, objects and arrays as compact JSON. Separate values with spaces or commas. With
+                'set output json' the line is printed as {"command": "print", "text":
+                "..."} instead.
+
+                A bare expression on a line of its own shows its value in full:
+                strings quoted, objects and arrays as indented JSON, a session as the
+                block 'status' prints (without reading it again).
                 """),
         CommandHelp(
             name: "set", area: .shell,
@@ -31,12 +38,17 @@ extension CommandCatalog {
             details: """
                 on_error   stop (the default) ends a script at its first failed statement;
                            continue reports the failure and goes on with the next one.
+                           The script then exits with the code of its first failure,
+                           unless it ends with 'exit N'.
                 output     text (the default) prints tables for people; json prints one
-                           JSON object per command result, for machines.
-                page_size  records per page when pushing from a file, 1 to 200 (100).
-                retries    how many times a request that got 429 or a 5xx is retried,
-                           0 to 10.
-                retry_for  how long to keep retrying one request, as a duration.
+                           JSON object per command result, for machines (errors stay
+                           text, on standard error).
+                page_size  records per page when pushing, 1 to 200 (100).
+                retries    how many times one request is retried, 0 to 10 (4): after a
+                           429 (honouring Retry-After), and for reads also after a 502,
+                           503, 504 or a lost connection. Waits grow exponentially,
+                           with jitter.
+                retry_for  how long to keep retrying one request, as a duration (60s).
                 """,
             followingWords: SettingName.allCases.map(\.rawValue) + OnErrorMode.allCases.map(\.rawValue)
                 + OutputMode.allCases.map(\.rawValue)),
@@ -58,19 +70,27 @@ extension CommandCatalog {
                 let users = sandbox records User
                 """,
             details: """
-                These commands work only while connected to the sandbox ('connect
-                sandbox', the default); elsewhere they are an error.
+                These commands work only on the built-in sandbox (the default, or
+                'connect sandbox'); elsewhere, even against 'pushsh serve', they are
+                an error. On the sandbox, 'wait' and 'sleep' also move its clock
+                instead of really waiting.
 
                 advance     moves the sandbox clock forward, so expiry (after an hour
                             without requests) and processing happen without waiting.
-                fail next   makes the next N processing runs fail (1 by default). A run
-                            that fails is retried once, so 'fail next 2' ends in 'failed'.
-                processing  sets how long processing takes.
-                rate-limit  answers 429 (with Retry-After) after N requests a minute.
-                records     gives the records the service now holds for an entity type:
-                            what applied sessions have written.
-                reset       starts again from an empty sandbox.
-                faults      sets a plan of injected faults (an object), or turns them off.
+                fail next   makes the next N processing attempts fail (1 by default),
+                            replacing any earlier plan. A failed attempt is retried
+                            once, so 'fail next 1' still ends 'processed' (retry_count
+                            1, last_error set) and 'fail next 2' ends 'failed'.
+                processing  sets how long each processing attempt takes (2s at first),
+                            for sessions closed from then on.
+                rate-limit  allows N requests a second, then answers 429 with
+                            Retry-After; 'off' removes the limit.
+                records     gives the records the service now holds for an entity type
+                            (what applied sessions have written), as an array; this is
+                            the only sandbox command with a value.
+                reset       forgets every session, event and record, and any planned
+                            failures; the processing time and rate limit stay.
+                faults      is not available yet: it is parsed, but fails when run.
                 """,
             followingWords: [
                 "advance", "fail", "next", "processing", "rate-limit", "records", "reset", "faults", "off",
@@ -97,9 +117,10 @@ extension CommandCatalog {
                 save "nightly.push"
                 """,
             details: """
-                Writes the statements you typed in this shell session that ran without
-                error to a file, so the same steps can be replayed with 'pushsh FILE'.
-                API keys typed at the prompt are not written.
+                Only for the interactive shell: writes the statements you typed in this
+                shell session that ran without error to a file, so the same steps can
+                be replayed with 'pushsh FILE'. API keys typed at the prompt are not
+                written. In a script, save is an error.
                 """),
         CommandHelp(
             name: "learn", area: .shell,
@@ -107,9 +128,10 @@ extension CommandCatalog {
             syntax: "learn [TOPIC]",
             example: "learn",
             details: """
-                Walks through the push flow step by step on the built-in sandbox: start
-                a session, push records, see a page rejected, close, wait, and read the
-                activity log. Each step shows the command to type.
+                Only for the interactive shell: walks through the push flow step by
+                step on the built-in sandbox: start a session, push records, see a page
+                rejected, close, wait, and read the activity log. Each step shows the
+                command to type. In a script, learn is an error.
                 """),
     ]
 }

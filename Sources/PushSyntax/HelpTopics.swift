@@ -4,7 +4,8 @@ extension CommandCatalog {
         HelpTopic(
             name: "values", summary: "strings, numbers, durations, JSON, sessions and results",
             text: """
-                Strings     "text", with escapes \\" \\\\ \\n \\t \\uXXXX and \\$ for a dollar sign.
+                Strings     "text" on one line, with escapes \\" \\\\ \\/ \\n \\t \\r \\b \\f
+                            \\uXXXX, and \\$ for a dollar sign (needed only before '{').
                             ${EXPRESSION} inside a string puts a value in it:
                             "nightly-${today()}", "state ${s.state}".
                 Numbers     42, -5, 1.5, 1.5e3. Whole numbers are 64-bit.
@@ -17,12 +18,19 @@ extension CommandCatalog {
                             snapshot; every command that touches the session (start,
                             push, status, close, wait) refreshes it. Fields: id, state,
                             accepted_records_total, accepted_records_by_entity,
-                            created_at, updated_at, expires_at, last_error, ...
-                Results     what push, close, wait, integration, activity and
-                            sandbox records give: objects you can read with '.'.
+                            created_at, updated_at, expires_at, last_error, and after
+                            a status, push, close or wait also accepted_batches and
+                            retry_count. status, close and wait give the session too;
+                            print shows its id. Where a session is expected, its id
+                            string ("ses_...") works too.
+                Results     push gives an object (also kept in last_push); so do
+                            integration and activity; sandbox records gives an array.
 
                 Read fields with '.' and elements with '[ ]':
-                  s.state    r.validation_errors[0].field    s.accepted_records_by_entity.User
+                  s.state    last_push.validation_errors[0].field    s.accepted_records_by_entity.User
+
+                In if, expect, and, or and not, false, null, 0, "", [] and {} count
+                as false; every other value (a session too) counts as true.
                 """),
         HelpTopic(
             name: "expressions", summary: "operators, fields, indexing and functions",
@@ -30,14 +38,23 @@ extension CommandCatalog {
                 Comparison   ==  !=  <  <=  >  >=     (one per expression: a < b and b < c)
                 Logic        and  or  not
                 Fields       s.state, x.User, x."first name"
-                Indexing     errors[0], counts["User"]   ('[' touches the value before it)
+                Indexing     errors[0], errors[-1] (the last), counts["User"], "abc"[0]
+                             ('[' touches the value before it)
                 Grouping     (a or b) and c
+
+                == compares numbers by value (1 == 1.0), objects without regard to key
+                order, and a session with its id string. < <= > >= order two numbers,
+                two strings or two durations. 'a or b' gives a when a counts as true,
+                else b (so x or "default" works); 'a and b' gives a when a counts as
+                false, else b; 'not' gives true or false.
 
                 From loosest to tightest: or, and, not, comparisons, then '.', '[ ]'
                 and calls. There is no arithmetic: '-' only starts a negative number.
 
                 Functions:
                 \(functionTable)
+
+                On the built-in sandbox, now() and today() read the sandbox's clock.
 
                 Note that 'push s User [ ... ]' passes an array: with a space before it,
                 '[' starts a new value instead of indexing.
@@ -55,21 +72,27 @@ extension CommandCatalog {
 
                 Durations are used by sleep, wait ... timeout, activity since,
                 sandbox advance, sandbox processing and set retry_for. A bare number
-                such as 30 is not a duration: write 30s.
+                such as 30 is not a duration: write 30s. A string in the same form
+                works too, so a duration can come from outside: --var limit=5m, then
+                wait s until processed timeout limit.
                 """),
         HelpTopic(
             name: "exit-codes", summary: "what pushsh's exit status means",
             text: """
                 0  everything ran
-                1  usage: a bad option, or a script file that does not exist or cannot be read
+                1  usage: the script file does not exist or cannot be read, or the
+                   SPRINTO_* settings are incomplete (a malformed command line exits 64)
                 2  the script did not parse or did not pass the checks ('pushsh check')
-                3  a runtime or transport error (a wrong value, no connection)
+                3  a runtime or transport error (a wrong value, a missing data file,
+                   no connection)
                 4  an 'expect' failed
                 5  a 'wait' timed out, or its target state became unreachable
-                6  the API refused a request (a 4xx answer)
+                6  the API refused a request (a 4xx answer, such as a rejected page)
                 7  the service kept failing (5xx answers after the retries)
 
-                'exit N' ends a script with code N.
+                'exit N' ends a script with code N. After 'set on_error continue' a
+                script that does not end with 'exit' exits with the code of its first
+                failure.
                 """),
     ]
 }

@@ -49,7 +49,12 @@ extension Interpreter {
         var pageNumber = 0
         var index = 0
         while index < records.count {
-            try Task.checkCancellation()
+            if Task.isCancelled {
+                var stopped = ScriptError(.runtime, "push interrupted: \(result.accepted) records in \(result.pages) pages were accepted; the rest was not sent", at: range)
+                if let origin { stopped.hint = "to go on from there: push ... from \(origin) skip \(index)" }
+                variables["last_push"] = result.value(elapsed: ContinuousClock.now - started)
+                throw stopped
+            }
             let slice = records[index..<min(index + pageSize, records.count)]
             pageNumber += 1
             let page = EntityPage(type: type, records: slice.map(\.record), pageHint: pageNumber)

@@ -108,7 +108,10 @@ extension Interpreter {
                     at: range, hint: "give it longer: wait ... timeout 30m")
             }
             let remaining = timeout - elapsed
-            try await pause(min(interval, remaining))
+            do { try await pause(min(interval, remaining)) } catch {
+                throw ScriptError(.runtime, "wait interrupted after \(Rendering.human(elapsed)); \(handle.id) is \(state)", at: range,
+                                  hint: "to keep waiting: wait ... until \(targetList)")
+            }
             interval = min(interval * 3 / 2, .seconds(5))
         }
         if settings.output == .json {

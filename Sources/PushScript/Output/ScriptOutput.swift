@@ -16,8 +16,8 @@ public protocol ScriptOutput: Sendable {
 }
 
 extension ScriptOutput {
-    func line(_ text: String) { write(text + "\n") }
-    func errorLine(_ text: String) { writeError(text + "\n") }
+    public func line(_ text: String) { write(text + "\n") }
+    public func errorLine(_ text: String) { writeError(text + "\n") }
 }
 
 /// Standard output and standard error, unbuffered.

@@ -7,7 +7,9 @@ import PushSyntax
 ///
 /// Variables, settings and the connection live as long as the interpreter, so
 /// the shell keeps everything between lines and after an error.
-public final class Interpreter {
+public final class Interpreter: @unchecked Sendable {
+    // @unchecked: an interpreter runs one entry at a time; the shell hands it
+    // to a task only to be able to cancel that entry on Ctrl-C.
     /// Variables in scope (one scope: blocks and includes share it).
     public internal(set) var variables: [String: Value] = [:]
     public internal(set) var settings = ScriptSettings()
@@ -28,6 +30,8 @@ public final class Interpreter {
     public internal(set) var lastError: ScriptError?
     /// Asks for a secret without echo (`key prompt`); the shell sets it.
     public var keyPrompt: (@Sendable (String) -> String?)?
+    /// Runs `save` and `learn`, which only the shell can do.
+    public var shellCommand: ((Statement) async throws -> Void)?
     var paint: Paint { Paint(enabled: output.color) }
 
     public init(connection: Connection, output: ScriptOutput, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -213,10 +217,12 @@ public final class Interpreter {
         case .exit(let codeExpr):
             let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, "the exit code", in: 0...255) } ?? 0
             throw ExitRequest(code: Int32(code))
-        case .save:
-            throw ScriptError.runtime("save works only in the interactive shell", at: range, hint: "open the shell with: pushsh")
-        case .learn:
-            throw ScriptError.runtime("learn works only in the interactive shell", at: range, hint: "start it with: pushsh learn")
+        case .save, .learn:
+            guard let shellCommand else {
+                throw ScriptError.runtime("\(statement.commandWord) works only in the interactive shell", at: range, hint: "open the shell with: pushsh")
+            }
+            try await shellCommand(statement)
+            return nil
         case .expression(let expr):
             let value = try evaluate(expr)
             if settings.output == .json {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PushAPI
 import PushScript
+import PushShell
 import PushSyntax
 
 /// `pushsh [run] FILE.push`, `pushsh -c`, a script on stdin.
@@ -35,6 +36,9 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        if file == nil && command == nil && isatty(STDIN_FILENO) == 1 {
+            throw ExitCode(await Interactive.run(environment: environment, verbose: verbose, variables: variables))
+        }
         let source: SourceFile
         if let command {
             source = SourceFile(name: "-c", text: command)
@@ -45,11 +49,8 @@ struct Run: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             source = SourceFile(name: file, bytes: [UInt8](data))
-        } else if isatty(STDIN_FILENO) == 0 {
-            source = SourceFile(name: "<stdin>", bytes: [UInt8](FileHandle.standardInput.readDataToEndOfFile()))
         } else {
-            Terminal.warn("pushsh: the interactive shell is not built yet; give a script file, -c, or a script on stdin")
-            throw ExitCode(1)
+            source = SourceFile(name: "<stdin>", bytes: [UInt8](FileHandle.standardInput.readDataToEndOfFile()))
         }
 
         let connection: Connection

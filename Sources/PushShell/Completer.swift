@@ -1,0 +1,201 @@
+import Foundation
+import PushScript
+import PushSyntax
+
+/// What Tab offers for the text before the cursor.
+public struct Completion: Equatable, Sendable {
+    /// The word being completed (what the candidates replace).
+    public var word: String
+    /// Every candidate, sorted.
+    public var candidates: [String]
+    /// Whether the candidates are file paths inside a string.
+    public var isPath = false
+
+    /// The text to insert after `word`: the rest of the one candidate (then a
+    /// space, or the closing quote of a path), or the candidates' common prefix.
+    public var insertion: String {
+        guard let first = candidates.first else { return "" }
+        if candidates.count == 1 {
+            let rest = String(first.dropFirst(word.count))
+            if isPath { return first.hasSuffix("/") ? rest : rest + "\"" }
+            if first.hasSuffix("(") || first.hasSuffix("\"") || first == "[" { return rest }
+            return rest + " "
+        }
+        var prefix = first
+        for candidate in candidates.dropFirst() {
+            while !candidate.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        return String(prefix.dropFirst(word.count))
+    }
+}
+
+/// Tab completion that knows the language: commands, the keywords that may
+/// come next, variables in scope, entity types, states, file paths, help topics.
+public struct Completer: Sendable {
+    /// Names of variables in scope now.
+    public var variables: [String]
+    /// Variables holding sessions, offered first where a session is expected.
+    public var sessionVariables: [String]
+    /// Entity types known (User, plus any pushed in this shell).
+    public var entityTypes: [String]
+    /// The folder relative paths start from.
+    public var directory: String
+
+    public init(variables: [String], sessionVariables: [String], entityTypes: [String] = ["User"], directory: String = FileManager.default.currentDirectoryPath) {
+        self.variables = variables
+        self.sessionVariables = sessionVariables
+        self.entityTypes = entityTypes
+        self.directory = directory
+    }
+
+    static let states = SessionStateName.allCases.map(\.rawValue)
+    static let valueCommands = ["start", "status", "push", "close", "wait", "integration", "activity"]
+
+    /// Completes `text`, the line up to the cursor (continuation lines included).
+    public func complete(_ text: String) -> Completion {
+        // Inside an open string after `from` / `include` / `save`: a path.
+        if let (pathSoFar, keyword) = openPath(text) , ["from", "include", "save", "file"].contains(keyword) {
+            return Completion(word: pathSoFar, candidates: paths(matching: pathSoFar), isPath: true)
+        }
+        let words = splitWords(text)
+        let endsWithSpace = text.last.map { $0 == " " || $0 == "\t" || $0 == "\n" } ?? true
+        let current = endsWithSpace ? "" : (words.last ?? "")
+        let before = endsWithSpace ? words : Array(words.dropLast())
+        let options = nextWords(after: before, current: current)
+        let candidates = Set(options.filter { $0.hasPrefix(current) }).sorted()
+        return Completion(word: current, candidates: candidates)
+    }
+
+    /// The words that may come after `before`.
+    func nextWords(after before: [String], current: String) -> [String] {
+        guard let command = before.first else {
+            return Array(CommandCatalog.commandWords) + ["else", "end"] + variables
+        }
+        let args = Array(before.dropFirst())
+        let sessions = sessionVariables.isEmpty ? variables : sessionVariables
+        switch command {
+        case "let":
+            if args.count == 1 { return ["="] }
+            if args.count == 2 { return Self.valueCommands + ["sandbox"] + variables + BuiltinFunction.all.map { $0.name + "(" } }
+            return nextWords(after: Array(args.dropFirst(2)), current: current)
+        case "start": return args.isEmpty ? ["ref"] : variables
+        case "status": return sessions
+        case "push":
+            switch args.count {
+            case 0: return sessions
+            case 1: return entityTypes
+            case 2: return ["from", "["]
+            default:
+                if args[2] == "from" { return args.count == 3 ? ["\""] : ["format", "skip", "map", "mapping", "jsonl", "json", "csv", "to"] }
+                return []
+            }
+        case "close": return args.isEmpty ? sessions : ["apply", "discard"]
+        case "wait":
+            if args.isEmpty { return sessions }
+            if args.count == 1 { return ["until"] }
+            let last = args.last!
+            if last == "until" || last == "or" { return Self.states }
+            if last == "timeout" { return ["30s", "1m", "5m", "10m"] }
+            return ["or", "timeout"]
+        case "activity": return ["since", "page", "size"]
+        case "set":
+            if args.isEmpty { return SettingName.allCases.map(\.rawValue) }
+            switch args[0] {
+            case "on_error": return OnErrorMode.allCases.map(\.rawValue)
+            case "output": return OutputMode.allCases.map(\.rawValue)
+            default: return []
+            }
+        case "help": return args.isEmpty ? Array(CommandCatalog.commandWords) + CommandCatalog.topics.map(\.name) : []
+        case "sandbox":
+            if args.isEmpty { return ["advance", "fail", "processing", "rate-limit", "records", "reset", "faults"] }
+            if args[0] == "fail" && args.count == 1 { return ["next"] }
+            if args[0] == "records" && args.count == 1 { return entityTypes }
+            if args[0] == "rate-limit" && args.count == 1 { return ["off"] }
+            return []
+        case "connect":
+            if args.isEmpty { return ["sandbox", "region", "url"] }
+            if args[0] == "region" && args.count == 1 { return RegionName.allCases.map(\.rawValue) }
+            let last = args.last!
+            if last == "key" { return ["env(\"SPRINTO_API_KEY\")", "file", "prompt"] }
+            return ["integration", "key"]
+        case "include", "save": return ["\""]
+        case "if", "expect", "print", "for", "exit", "sleep":
+            if command == "for" && args.count == 1 { return ["in"] }
+            return variables + BuiltinFunction.all.map { $0.name + "(" } + ["not", "and", "or", "true", "false", "null"]
+        default: return variables
+        }
+    }
+
+    /// When the cursor is inside an unclosed string, the text after its quote
+    /// and the word before the string.
+    func openPath(_ text: String) -> (String, String)? {
+        var inString = false
+        var quoteIndex = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let c = text[index]
+            if c == "\\" && inString {
+                index = text.index(after: index)
+                if index < text.endIndex { index = text.index(after: index) }
+                continue
+            }
+            if c == "\"" {
+                inString.toggle()
+                if inString { quoteIndex = index }
+            }
+            index = text.index(after: index)
+        }
+        guard inString else { return nil }
+        let inside = String(text[text.index(after: quoteIndex)...])
+        let keyword = splitWords(String(text[..<quoteIndex])).last ?? ""
+        return (inside, keyword)
+    }
+
+    /// Files and folders whose path starts with `prefix` (folders end in `/`).
+    func paths(matching prefix: String) -> [String] {
+        let slash = prefix.lastIndex(of: "/")
+        let folderPart = slash.map { String(prefix[...$0]) } ?? ""
+        let namePart = slash.map { String(prefix[prefix.index(after: $0)...]) } ?? prefix
+        let folder = folderPart.hasPrefix("/") ? folderPart : directory + "/" + folderPart
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return names.filter { $0.hasPrefix(namePart) && (!$0.hasPrefix(".") || namePart.hasPrefix(".")) }.map { name in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder + name, isDirectory: &isDirectory)
+            return folderPart + name + (isDirectory.boolValue ? "/" : "")
+        }.sorted()
+    }
+
+    /// Words split on white space, strings and brackets kept whole enough to count positions.
+    func splitWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var depth = 0
+        var inString = false
+        for c in text {
+            if inString {
+                current.append(c)
+                if c == "\"" { inString = false }
+                continue
+            }
+            switch c {
+            case "\"": inString = true; current.append(c)
+            case "[", "{", "(": depth += 1; current.append(c)
+            case "]", "}", ")": depth -= 1; current.append(c)
+            case " ", "\t", "\n" where depth <= 0:
+                if !current.isEmpty { words.append(current); current = "" }
+            default: current.append(c)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+}
+
+extension Completer {
+    /// A completer for what the interpreter holds now (fresh variables included).
+    public static func forInterpreter(_ interpreter: Interpreter) -> Completer {
+        let names = interpreter.variables.keys.sorted()
+        let sessions = interpreter.variables.filter { if case .session = $0.value { return true } else { return false } }.keys.sorted()
+        return Completer(variables: names, sessionVariables: sessions)
+    }
+}

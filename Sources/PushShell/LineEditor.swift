@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+import CEditLine
+import Foundation
+
+/// Lines from the terminal through libedit: emacs keys (vi and key maps
+/// through `~/.editrc`), history with Up/Down and Ctrl-R, and Tab completion.
+public final class LineEditor: LineSource {
+    private let editLine: OpaquePointer
+    private let history: OpaquePointer
+    /// The prompt libedit shows; a C string owned here so it outlives each call.
+    private var promptStorage: UnsafeMutablePointer<CChar>
+    /// Called on Tab with the text before the cursor.
+    public var complete: ((String) -> Completion)?
+
+    public init?(program: String = "pushsh", historySize: Int32 = 2000) {
+        Self.prepareLocale()
+        guard let el = el_init(program, cel_stdin(), cel_stdout(), cel_stderr()) else { return nil }
+        guard let h = history_init() else {
+            el_end(el)
+            return nil
+        }
+        editLine = el
+        history = h
+        promptStorage = strdup("> ")
+        cel_history_setsize(h, historySize)
+        cel_history_setunique(h, 1)
+        cel_set_history(el, h)
+        cel_set_editor(el, "emacs")
+        // libedit's own SIGINT handling re-raises the signal and kills the
+        // process; the shell handles Ctrl-C itself (Interrupts).
+        cel_set_signal(el, 0)
+        cel_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
+        cel_set_prompt(el) { el in
+            guard let el, let data = cel_get_clientdata(el) else { return nil }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().promptStorage
+        }
+        cel_addfn(el, "pushsh-complete", "complete the word before the cursor") { el, _ in
+            guard let el, let data = cel_get_clientdata(el) else { return UInt8(CC_ERROR) }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().completeAtCursor()
+        }
+        cel_bind(el, "^I", "pushsh-complete")
+        // ~/.editrc (vi mode, key maps) comes last so the user's choices win.
+        cel_source_editrc(el)
+    }
+
+    deinit {
+        history_end(history)
+        el_end(editLine)
+        free(promptStorage)
+    }
+
+    /// Without a UTF-8 locale libedit silently drops non-ASCII keys (é, 日本).
+    static func prepareLocale() {
+        setlocale(LC_ALL, "")
+        if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) != "UTF-8" {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+    }
+
+    public func read(prompt: String) -> LineRead {
+        free(promptStorage)
+        promptStorage = strdup(prompt)
+        Interrupts.clear()
+        var count: Int32 = 0
+        guard let pointer = el_gets(editLine, &count) else {
+            if Interrupts.pending {
+                Interrupts.clear()
+                return .interrupted
+            }
+            return .end
+        }
+        var line = String(cString: pointer)
+        if line.hasSuffix("\n") { line.removeLast() }
+        return .line(line)
+    }
+
+    public func remember(_ entry: String) {
+        cel_history_enter(history, entry)
+    }
+
+    /// The Tab key: insert the one match, or the common part and list them all.
+    private func completeAtCursor() -> UInt8 {
+        guard let complete, let info = el_line(editLine)?.pointee, let buffer = info.buffer else { return UInt8(CC_ERROR) }
+        let length = info.cursor - buffer
+        let before = String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
+        let completion = complete(before)
+        guard !completion.candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+        let insertion = completion.insertion
+        if !insertion.isEmpty {
+            el_insertstr(editLine, insertion)
+        }
+        if completion.candidates.count > 1 {
+            let listing = Self.columns(completion.candidates.map { $0.split(separator: "/").last.map(String.init) ?? $0 })
+            fputs("\n" + listing + "\n", cel_stdout())
+            fflush(cel_stdout())
+            return UInt8(CC_REDISPLAY)
+        }
+        return UInt8(CC_REFRESH)
+    }
+
+    /// Candidates in columns that fit 80 characters.
+    static func columns(_ items: [String]) -> String {
+        let width = (items.map(\.count).max() ?? 0) + 2
+        let perRow = max(1, 80 / width)
+        var lines: [String] = []
+        var row = ""
+        for (i, item) in items.enumerated() {
+            row += item.padding(toLength: width, withPad: " ", startingAt: 0)
+            if (i + 1) % perRow == 0 {
+                lines.append(row.trimmingCharacters(in: .whitespaces))
+                row = ""
+            }
+        }
+        if !row.isEmpty { lines.append(row.trimmingCharacters(in: .whitespaces)) }
+        return lines.joined(separator: "\n")
+    }
+}

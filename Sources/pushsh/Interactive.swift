@@ -1,0 +1,34 @@
+import Foundation
+import PushScript
+import PushShell
+
+/// `pushsh` on a terminal: the shell on libedit.
+enum Interactive {
+    static func run(environment: [String: String], verbose: Bool, variables: [String]) async -> Int32 {
+        let connection: Connection
+        do { connection = try Connection.fromEnvironment(environment) } catch {
+            Terminal.warn("pushsh: \(error.message)")
+            return 1
+        }
+        let output = StandardOutput(color: StandardOutput.detectColor(environment: environment))
+        let interpreter = Interpreter(connection: connection, output: output, environment: environment)
+        interpreter.setVerbose(verbose)
+        for definition in variables {
+            if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }
+        }
+        guard let editor = LineEditor() else {
+            Terminal.warn("pushsh: cannot start line editing on this terminal")
+            return 1
+        }
+        Interrupts.install()
+        let history = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
+        history.load()
+        editor.complete = { [unowned interpreter] text in
+            Completer.forInterpreter(interpreter).complete(text)
+        }
+        let shell = Shell(interpreter: interpreter, lines: editor, output: output, history: history)
+        let code = await shell.run()
+        await connection.client.transport.shutdown()
+        return code
+    }
+}
