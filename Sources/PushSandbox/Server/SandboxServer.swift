@@ -68,22 +68,28 @@ struct SandboxResponder: HTTPResponder {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 
-    /// Reads the body up to the limit, then routes. Past the limit it stops
-    /// reading at once: an oversize body is never held in memory.
+    /// Reads the body up to the limit, then routes. Past the limit nothing
+    /// more is kept, but up to `drainAllowance` more bytes are read and thrown
+    /// away, so a client still uploading gets to read the 413 instead of a
+    /// broken pipe (RFC 9112 §9.6); beyond that the connection is dropped.
     private func answer(_ request: Request) async -> SandboxResponse {
         let limit = router.service.settings.maxBodyBytes
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
-            return router.bodyTooLarge()
-        }
+        let drainAllowance = 64 << 20
         var body: [UInt8] = []
+        var received = 0
         do {
             for try await chunk in request.body {
-                if body.count + chunk.readableBytes > limit { return router.bodyTooLarge() }
+                received += chunk.readableBytes
+                if received > limit {
+                    if received > limit + drainAllowance { break }
+                    continue
+                }
                 body.append(contentsOf: chunk.readableBytesView)
             }
         } catch {
             return SandboxResponse(SandboxError(400, "invalid_body", "the request body could not be read: \(error)"))
         }
+        if received > limit { return router.bodyTooLarge() }
         let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         let target = request.head.path ?? request.uri.path
         return router.respond(to: SandboxRequest(method: request.method.rawValue, target: target, headers: headers, body: body))
