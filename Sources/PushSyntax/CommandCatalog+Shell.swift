@@ -117,21 +117,24 @@ extension CommandCatalog {
                 save "nightly.push"
                 """,
             details: """
-                Only for the interactive shell: writes the statements you typed in this
+                Only for the interactive shell: writes the entries you typed in this
                 shell session that ran without error to a file, so the same steps can
-                be replayed with 'pushsh FILE'. API keys typed at the prompt are not
-                written. In a script, save is an error.
+                be replayed with 'pushsh FILE'. Entries that only look at things are
+                left out (help, status, integration, activity, sandbox records and
+                bare expressions), and a key typed into 'connect' is written as
+                env("SPRINTO_API_KEY"). PATH is a string in quotes, taken from the
+                current folder. In a script, save is an error.
                 """),
         CommandHelp(
             name: "learn", area: .shell,
-            summary: "a guided tour of the push API on the sandbox",
+            summary: "a guided tour of the push API on the sandbox (not available yet)",
             syntax: "learn [TOPIC]",
             example: "learn",
             details: """
-                Only for the interactive shell: walks through the push flow step by
-                step on the built-in sandbox: start a session, push records, see a page
-                rejected, close, wait, and read the activity log. Each step shows the
-                command to type. In a script, learn is an error.
+                Not available yet: at the prompt it says so, and in a script it is an
+                error. It is meant to walk through the push flow step by step on the
+                built-in sandbox: start a session, push records, see a page rejected,
+                close, wait, and read the activity log.
                 """),
     ]
 }

@@ -80,8 +80,8 @@ extension CommandCatalog {
             name: "exit-codes", summary: "what pushsh's exit status means",
             text: """
                 0  everything ran
-                1  usage: the script file does not exist or cannot be read, or the
-                   SPRINTO_* settings are incomplete (a malformed command line exits 64)
+                1  usage: a bad command line, a script file that does not exist or
+                   cannot be read, or incomplete SPRINTO_* settings
                 2  the script did not parse or did not pass the checks ('pushsh check')
                 3  a runtime or transport error (a wrong value, a missing data file,
                    no connection)

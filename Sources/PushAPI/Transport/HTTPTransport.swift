@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// Sends requests over HTTP(S) with AsyncHTTPClient, keeping connections alive
 /// and reusing them across calls.
@@ -9,6 +10,7 @@ public final class HTTPTransport: Transport {
     /// The base URL, up to and including `/api/external/push`.
     public let baseURL: String
     private let client: HTTPClient
+    private let isOpen = Atomic<Bool>(true)
     /// Responses above this size are cut off with an error, not buffered.
     private let maxResponseBytes: Int
 
@@ -85,6 +87,13 @@ public final class HTTPTransport: Transport {
     }
 
     public func shutdown() async {
+        guard isOpen.exchange(false, ordering: .relaxed) else { return }
         try? await client.shutdown()
+    }
+
+    deinit {
+        // AsyncHTTPClient traps when a client is dropped unclosed; a transport
+        // replaced mid-script (connect) must not take the process down.
+        if isOpen.exchange(false, ordering: .relaxed) { try? client.syncShutdown() }
     }
 }

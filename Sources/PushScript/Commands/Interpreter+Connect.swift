@@ -6,6 +6,7 @@ import PushSyntax
 extension Interpreter {
     /// `connect sandbox | region R integration I key K | url U integration I key K`.
     func connect(_ target: ConnectTarget, at range: SourceRange) async throws(ScriptError) {
+        let previous = connection
         switch target {
         case .sandbox:
             connection = .builtInSandbox(environment: environment)
@@ -24,6 +25,8 @@ extension Interpreter {
             let configuration = PushConfiguration(baseURL: url, integrationID: integrationID, apiKey: try apiKey(key))
             connection = .remote(configuration, label: Connection.label(for: configuration))
         }
+        // Only now that the new connection stands is the old one closed.
+        await previous.client.transport.shutdown()
         applyClientSettings()
         lastSession = nil
         if settings.output == .json {

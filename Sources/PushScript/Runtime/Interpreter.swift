@@ -41,6 +41,9 @@ public final class Interpreter: @unchecked Sendable {
         applyClientSettings()
     }
 
+    /// Closes the connection's network resources; call once done.
+    public func shutdown() async { await connection.client.transport.shutdown() }
+
     /// Defines a variable from outside (`--var NAME=VALUE`).
     public func define(_ name: String, _ value: Value) { variables[name] = value }
 

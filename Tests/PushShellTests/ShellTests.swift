@@ -1,0 +1,196 @@
+import Foundation
+import PushAPI
+import PushScript
+import PushShell
+import PushSyntax
+import Testing
+
+func frozenSandbox() -> Connection {
+    .builtInSandbox(environment: ["PUSHSH_SANDBOX_SEED": "1", "PUSHSH_SANDBOX_EPOCH": "2026-01-05T09:00:00Z"])
+}
+
+func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-shell-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// The shell's loop without a terminal: lines from a list, output captured.
+@Suite struct ShellTests {
+    func shell(_ lines: [String], history: HistoryFile? = nil, environment: [String: String] = [:]) -> (Shell, ScriptedLines, CapturedOutput, Interpreter) {
+        let output = CapturedOutput()
+        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: environment)
+        let source = ScriptedLines(lines)
+        return (Shell(interpreter: interpreter, lines: source, output: output, history: history), source, output, interpreter)
+    }
+
+    @Test func theDocumentedFlowAtThePrompt() async {
+        let (shell, lines, output, interpreter) = shell([
+            "let s = start",
+            "push s User [{\"employeeId\": \"E1\", \"firstName\": \"José\", \"lastName\": \"Núñez\",",
+            "  \"workEmail\": \"jose@example.com\", \"employmentType\": \"EMPLOYEE\",",
+            "  \"employmentStartDate\": \"2022-01-15T09:00:00Z\"}]",
+            "close s apply",
+            "wait s until processed",
+            "sandbox records User",
+        ])
+        let code = await shell.run()
+        #expect(code == 0)
+        #expect(output.standard.contains("pushed 1 User record"))
+        #expect(output.standard.contains("\"firstName\":\"José\",\"lastName\":\"Núñez\""))
+        // The prompt says where commands go and how the last session stands.
+        #expect(lines.prompts[0] == "sandbox> ")
+        #expect(lines.prompts[1] == "sandbox s:active> ")
+        #expect(lines.prompts[2].hasSuffix("...> "))  // continuation of the open bracket
+        #expect(lines.prompts.last == "sandbox s:processed> ")
+        // The three-line push is one history entry.
+        #expect(lines.remembered.contains { $0.hasPrefix("push s User [") && $0.hasSuffix("}]") && $0.split(separator: "\n").count == 3 })
+        if case .session(let handle)? = interpreter.variables["s"] { #expect(handle.state == .processed) } else { Issue.record("s is not a session") }
+    }
+
+    @Test func anErrorNeverEndsTheShellAndPointsIntoTheLine() async {
+        let (shell, _, output, interpreter) = shell(["let s = start", "close s finish", "status nope", "let x = 1", "print x"])
+        let code = await shell.run()
+        #expect(code == 0)
+        #expect(output.errors.contains("<prompt>:1:9: error: expected 'apply' or 'discard'"))
+        #expect(output.errors.contains("  1 | close s finish\n    |         ^^^^^^"))
+        #expect(output.errors.contains("'nope' is not defined"))
+        #expect(output.standard.hasSuffix("1\n\n"))
+        #expect(interpreter.variables["s"] != nil)
+    }
+
+    @Test func exitLeavesWithItsCode() async {
+        let (shell, _, _, _) = shell(["print 1", "exit 3", "print 2"])
+        #expect(await shell.run() == 3)
+    }
+
+    @Test func ctrlCAtThePromptDropsTheLine() async {
+        let output = CapturedOutput()
+        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: [:])
+        let lines = ScriptedLines(reads: [.line("push s User ["), .interrupted, .line("print \"fresh\""), .end])
+        let code = await Shell(interpreter: interpreter, lines: lines, output: output, history: nil).run()
+        #expect(code == 0)
+        #expect(output.standard.contains("fresh"))
+        #expect(!output.errors.contains("error"))
+    }
+
+    @Test func historyIsPrivateBoundedDedupedAndHoldsNoKeys() async throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("history").path
+        let history = HistoryFile(path: path, limit: 5)
+        history.load()
+        let (shell, lines, output, _) = shell([
+            "print 1", "print 1", "print 2",
+            "connect url \"http://127.0.0.1:1/api/external/push\" integration \"acme\" key \"sk_live_LITERAL_SECRET\"",
+            "connect sandbox",
+            "print 3",
+        ], history: history)
+        _ = await shell.run()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == "print 1\nprint 2\nconnect sandbox\nprint 3\n")
+        #expect(!lines.remembered.contains { $0.contains("sk_live_LITERAL_SECRET") })
+        #expect(output.errors.contains("not kept in history"))
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+        // Kept across runs, and trimmed to the limit.
+        let again = HistoryFile(path: path, limit: 3)
+        again.load()
+        #expect(again.entries == ["print 2", "connect sandbox", "print 3"])
+    }
+
+    @Test func historyReadableByOthersGetsAWarning() throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("history").path
+        FileManager.default.createFile(atPath: path, contents: Data("print 1\n".utf8), attributes: [.posixPermissions: 0o644])
+        let history = HistoryFile(path: path)
+        history.load()
+        #expect(history.permissionWarning?.contains("chmod 600") == true)
+    }
+
+    @Test func saveWritesAScriptThatReplaysTheFlow() async throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("flow.push").path
+        let (shell, _, output, _) = shell([
+            "help",
+            "let s = start ref \"saved\"",
+            "status s",
+            "push s User [{\"employeeId\": \"E1\", \"firstName\": \"Ada\", \"lastName\": \"Lovelace\", \"workEmail\": \"ada@example.com\", \"employmentType\": \"EMPLOYEE\", \"employmentStartDate\": \"2022-01-15T09:00:00Z\"}]",
+            "push s User [{\"employeeId\": 42}]",
+            "close s aply",
+            "close s apply",
+            "wait s until processed",
+            "save \"\(path)\"",
+        ])
+        _ = await shell.run()
+        #expect(output.standard.contains("saved 4 statements to \(path)"))
+        let script = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(script.contains("let s = start ref \"saved\"\npush s User [{"))
+        #expect(script.contains("close s apply\nwait s until processed\n"))
+        #expect(!script.contains("help") && !script.contains("status s") && !script.contains("aply") && !script.contains("42"))
+        // It parses, checks, and replays to the same result.
+        let source = SourceFile(name: path, text: script)
+        let parsed = Parser.parse(source)
+        #expect(!parsed.hasErrors)
+        #expect(Checker.check(parsed.program, source: source, predefined: [], loadInclude: { _ in throw CocoaError(.fileNoSuchFile) }).filter { $0.severity == .error }.isEmpty)
+        let replay = CapturedOutput()
+        let interpreter = Interpreter(connection: frozenSandbox(), output: replay, environment: [:])
+        #expect(await interpreter.run(source) == 0)
+        if case .session(let handle)? = interpreter.variables["s"] {
+            #expect(handle.state == .processed && handle.snapshot.acceptedRecordsTotal == 1)
+        }
+    }
+
+    @Test func saveWritesKeysAsReferences() async throws {
+        let dir = try temporaryDirectory()
+        let path = dir.appendingPathComponent("remote.push").path
+        let (shell, _, _, _) = shell([
+            "connect url \"http://127.0.0.1:1/api/external/push\" integration \"acme\" key \"sk_live_TYPED\"",
+            "save \"\(path)\"",
+        ])
+        _ = await shell.run()
+        let script = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(script.contains("key env(\"SPRINTO_API_KEY\")"))
+        #expect(!script.contains("sk_live_TYPED"))
+    }
+}
+
+@Suite struct CompleterTests {
+    let completer = Completer(variables: ["s", "session2", "records"], sessionVariables: ["s", "session2"], directory: FileManager.default.currentDirectoryPath)
+
+    @Test func commandsAtTheStart() {
+        #expect(completer.complete("clo").candidates == ["close"])
+        #expect(completer.complete("clo").insertion == "se ")
+        #expect(completer.complete("s").candidates == ["sandbox", "save", "session2", "set", "sleep", "start", "status"] || completer.complete("s").candidates.contains("start"))
+    }
+
+    @Test func keywordsThatMayComeNext() {
+        #expect(completer.complete("close s ").candidates == ["apply", "discard"])
+        #expect(completer.complete("wait s ").candidates == ["until"])
+        #expect(completer.complete("wait s until pro").candidates == ["processed", "processing"])
+        #expect(completer.complete("wait s until pro").insertion == "cess")
+        #expect(completer.complete("wait s until processed ").candidates == ["or", "timeout"])
+        #expect(completer.complete("start ").candidates == ["ref"])
+        #expect(completer.complete("push s User ").candidates == ["[", "from"])
+        #expect(completer.complete("set on_error ").candidates == ["continue", "stop"])
+    }
+
+    @Test func variablesAndEntityTypes() {
+        #expect(completer.complete("status ses").candidates == ["session2"])
+        #expect(completer.complete("close ").candidates == ["s", "session2"])
+        #expect(completer.complete("push s U").candidates == ["User"])
+        #expect(completer.complete("close s").candidates == ["s", "session2"])
+        #expect(completer.complete("close s").insertion == "")
+    }
+
+    @Test func helpTopicsAndPaths() throws {
+        #expect(completer.complete("help wa").candidates == ["wait"])
+        let dir = try temporaryDirectory()
+        try "".write(to: dir.appendingPathComponent("employees.jsonl"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("exports"), withIntermediateDirectories: true)
+        let inDir = Completer(variables: ["s"], sessionVariables: ["s"], directory: dir.path)
+        let file = inDir.complete("push s User from \"emp")
+        #expect(file.candidates == ["employees.jsonl"])
+        #expect(file.insertion == "loyees.jsonl\"")
+        #expect(inDir.complete("include \"ex").insertion == "ports/")
+    }
+}
