@@ -31,6 +31,7 @@ static inline int cel_addfn(EditLine *el, const char *name, const char *help, ce
 static inline int cel_bind(EditLine *el, const char *key, const char *name) { return el_set(el, EL_BIND, key, name, NULL); }
 static inline int cel_set_history(EditLine *el, History *h) { return el_set(el, EL_HIST, history, h); }
 static inline int cel_set_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
+static inline int cel_set_getcfn(EditLine *el, el_rfunc_t fn) { return el_set(el, EL_GETCFN, fn); }
 static inline int cel_source_editrc(EditLine *el) { return el_source(el, NULL); }
 
 static inline int cel_history_setsize(History *h, int size) {

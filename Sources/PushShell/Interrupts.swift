@@ -5,9 +5,11 @@ import Synchronization
 
 /// Ctrl-C, noticed without dying: a SIGINT handler that only sets a flag.
 ///
-/// Installed without `SA_RESTART`, so a blocked `el_gets` returns at once
-/// (libedit then reports an interrupted read) and the shell can tell Ctrl-C
-/// from Ctrl-D by this flag rather than by a stale `errno`.
+/// The shell tells Ctrl-C from Ctrl-D by this flag rather than by a stale `errno`.
+///
+/// The signal goes to whichever thread the kernel picks, so nothing relies on
+/// it interrupting a particular read: the line editor's key reader and the
+/// shell's command watcher both poll this flag.
 public enum Interrupts {
     static let flag = Atomic<Bool>(false)
 

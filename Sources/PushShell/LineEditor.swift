@@ -41,6 +41,12 @@ public final class LineEditor: LineSource {
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().completeAtCursor()
         }
         cel_bind(el, "^I", "pushsh-complete")
+        // Our own key reader: libedit's retries a read that a signal
+        // interrupted, so Ctrl-C would only take effect at the next key.
+        cel_set_getcfn(el) { _, character in
+            guard let character else { return -1 }
+            return LineEditor.readCharacter(into: character)
+        }
         // ~/.editrc (vi mode, key maps) comes last so the user's choices win.
         cel_source_editrc(el)
     }
@@ -74,6 +80,50 @@ public final class LineEditor: LineSource {
         var line = String(cString: pointer)
         if line.hasSuffix("\n") { line.removeLast() }
         return .line(line)
+    }
+
+    /// Reads one character (decoding UTF-8) from the terminal, giving up as
+    /// soon as Ctrl-C is seen: 1 for a character, 0 at end of input, -1 on an interrupt or error.
+    static func readCharacter(into character: UnsafeMutablePointer<wchar_t>) -> Int32 {
+        var bytes: [UInt8] = []
+        var expected = 1
+        while true {
+            if Interrupts.pending {
+                errno = EINTR
+                return -1
+            }
+            var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 50)
+            if ready < 0 && errno != EINTR { return -1 }
+            if ready <= 0 { continue }
+            var byte: UInt8 = 0
+            let count = Glibc.read(STDIN_FILENO, &byte, 1)
+            if count == 0 { return 0 }
+            if count < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return -1
+            }
+            if bytes.isEmpty {
+                switch byte {
+                case 0..<0x80: expected = 1
+                case 0xC0..<0xE0: expected = 2
+                case 0xE0..<0xF0: expected = 3
+                case 0xF0..<0xF8: expected = 4
+                default:
+                    character.pointee = 0xFFFD
+                    return 1
+                }
+            } else if byte & 0xC0 != 0x80 {
+                character.pointee = 0xFFFD
+                return 1
+            }
+            bytes.append(byte)
+            if bytes.count == expected {
+                let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.value ?? 0xFFFD
+                character.pointee = wchar_t(bitPattern: scalar)
+                return 1
+            }
+        }
     }
 
     public func remember(_ entry: String) {
