@@ -286,7 +286,7 @@ public enum SandboxCommand: Sendable, Hashable {
     case failNext(count: Expr?)
     /// `sandbox processing EXPR`: how long processing takes.
     case processing(Expr)
-    /// `sandbox rate-limit EXPR|off`: requests per minute before 429; nil for `off`.
+    /// `sandbox rate-limit EXPR|off`: requests per second before 429; nil for `off`.
     case rateLimit(Expr?)
     /// `sandbox records TYPE`: the records the service now holds.
     case records(entityType: Word)

@@ -50,7 +50,7 @@ extension Interpreter {
         var index = 0
         while index < records.count {
             if Task.isCancelled {
-                var stopped = ScriptError(.runtime, "push interrupted: \(result.accepted) records in \(result.pages) pages were accepted; the rest was not sent", at: range)
+                var stopped = ScriptError(.runtime, "push interrupted: \(result.accepted) record\(result.accepted == 1 ? "" : "s") in \(result.pages) page\(result.pages == 1 ? "" : "s") were accepted; the rest was not sent", at: range)
                 if let origin { stopped.hint = "to go on from there: push ... from \(origin) skip \(index)" }
                 variables["last_push"] = result.value(elapsed: ContinuousClock.now - started)
                 throw stopped
@@ -69,7 +69,7 @@ extension Interpreter {
                 var failure = ScriptError(error, at: range, doing: "push")
                 failure.details = failureDetails(error, page: Array(slice), pageNumber: pageNumber, origin: origin)
                 if result.pages > 0 || index > 0 {
-                    failure.details.append("\(result.accepted) records in \(result.pages) pages were accepted before this page; nothing after it was sent")
+                    failure.details.append("\(result.accepted) record\(result.accepted == 1 ? "" : "s") in \(result.pages) page\(result.pages == 1 ? "" : "s") were accepted before this page; nothing after it was sent")
                     if origin != nil { failure.hint = (failure.hint.map { $0 + "; " } ?? "") + "to go on from the failed page: push ... from \(origin!) skip \(index)" }
                 }
                 variables["last_push"] = result.value(elapsed: ContinuousClock.now - started)

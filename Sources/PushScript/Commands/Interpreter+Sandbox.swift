@@ -16,7 +16,7 @@ extension Interpreter {
             say("sandbox clock moved forward \(DurationText.format(d)); it is now \(sandbox.clock.now().iso8601)", ["advanced_ms": .int(d.wholeMilliseconds), "now": .string(sandbox.clock.now().iso8601)], "sandbox")
             return nil
         case .failNext(let countExpr):
-            let count = try countExpr.map { expr throws(ScriptError) in try integer(expr, "the number of failures", in: 0...100) } ?? 1
+            let count = try countExpr.map { expr throws(ScriptError) in try integer(expr, "the number of failures", in: 0...1000) } ?? 1
             sandbox.failNextProcessing(count)
             let what = count == 0 ? "no processing attempts will fail" : count == 1 ? "the next processing attempt will fail (the service retries once, so the session still gets processed)" : "the next \(count) processing attempts will fail (two in a row end in failed)"
             say("sandbox: \(what)", ["fail_next": .int(Int64(count))], "sandbox")
