@@ -49,7 +49,10 @@ let package = Package(
         .systemLibrary(
             name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // The interactive shell: line editing, history, completion, save.
-        .target(name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI"]),
+        .target(
+            name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI"],
+            // The lessons of `learn` (data, not code) and their data files.
+            resources: [.copy("Lessons")]),
         .executableTarget(
             name: "pushsh",
             dependencies: [

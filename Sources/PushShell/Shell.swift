@@ -6,21 +6,29 @@ import PushSyntax
 /// The interactive loop: reads entries (continuing open brackets, strings and
 /// blocks over several lines), runs them, keeps history, and never ends on an error.
 public final class Shell {
-    let interpreter: Interpreter
+    /// The learner's interpreter, or during a lesson the lesson's own (see `learn`).
+    var interpreter: Interpreter
     let lines: LineSource
     let output: ScriptOutput
     let history: HistoryFile?
     /// Entries that ran without error, for `save`.
-    public private(set) var transcript: [String] = []
+    public internal(set) var transcript: [String] = []
     var entryCount = 0
+    /// Where `learn` finds lessons and keeps progress.
+    public var learnSettings = LearnSettings()
+    /// The lesson in progress, and what `learn` keeps between lessons.
+    var learning = Learning()
 
     public init(interpreter: Interpreter, lines: LineSource, output: ScriptOutput, history: HistoryFile?) {
         self.interpreter = interpreter
         self.lines = lines
         self.output = output
         self.history = history
-        interpreter.shellCommand = { [unowned self] statement in try self.shellCommand(statement) }
+        interpreter.shellCommand = { [unowned self] statement in try await self.shellCommand(statement) }
     }
+
+    /// The interpreter entries go to now: the learner's, or a lesson's.
+    public var activeInterpreter: Interpreter { interpreter }
 
     /// The greeting: where commands go, and how to get help and leave.
     public var banner: String {
@@ -32,25 +40,33 @@ public final class Shell {
     }
 
     /// Runs until Ctrl-D or `exit`; returns the exit code.
-    public func run(showBanner: Bool = true) async -> Int32 {
+    ///
+    /// - Parameter lesson: start in this lesson (`pushsh learn NAME`); `""` for the next one not done.
+    public func run(showBanner: Bool = true, lesson: String? = nil) async -> Int32 {
         if showBanner { output.line(banner) }
         if let warning = history?.permissionWarning { output.errorLine("warning: " + warning) }
         history?.entries.forEach(lines.remember)
+        if let lesson {
+            do { try await learn(lesson, at: nil) } catch let error as ScriptError { interpreter.report(error) } catch {}
+        }
         while true {
             guard let entry = readEntry() else {
                 output.line("")
                 return 0
             }
             if entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
+            if await lessonControl(entry) { continue }
             record(entry)
             entryCount += 1
-            let source = SourceFile(name: "<prompt>", text: entry)
+            let tour = beginLessonEntry()
+            let source = SourceFile(name: entrySourceName, text: entry)
             let outcome = await runCancellable(source)
             switch outcome {
             case .exit(let code): return code
             case .done: transcript.append(entry)
             case .failed: break
             }
+            await endLessonEntry(tour, entry: entry, outcome: outcome)
         }
     }
 
@@ -114,7 +130,7 @@ public final class Shell {
     /// `sandbox s:active> `: where commands go, and how the last session stands.
     func mainPrompt() -> String {
         let paint = PromptPaint(enabled: output.color)
-        var text = paint.target(interpreter.connection.label)
+        var text = lessonPromptPrefix + paint.target(interpreter.connection.label)
         if let session = interpreter.lastSession {
             let name = interpreter.variables.sorted { $0.key < $1.key }.first { entry in
                 if case .session(let h) = entry.value { return h.id == session.id }
@@ -126,17 +142,18 @@ public final class Shell {
     }
 
     func continuationPrompt() -> String {
-        String(repeating: " ", count: max(0, interpreter.connection.label.count - 3)) + "...> "
+        String(repeating: " ", count: max(0, lessonPromptPrefix.count + interpreter.connection.label.count - 3)) + "...> "
     }
 
     // MARK: Shell-only commands
 
-    func shellCommand(_ statement: Statement) throws {
+    func shellCommand(_ statement: Statement) async throws {
         switch statement.kind {
         case .save(let pathExpr):
-            guard case .literal(.string(let path), _) = pathExpr else {
+            guard case .literal(.string(let typed), _) = pathExpr else {
                 throw ScriptError(.runtime, "save takes a file name in quotes: save \"flow.push\"", at: pathExpr.range)
             }
+            let path = resolveTypedPath(typed)
             let script = Transcript.script(from: transcript)
             do {
                 try script.text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -144,8 +161,9 @@ public final class Shell {
                 throw ScriptError(.runtime, "cannot write \(path): \(error.localizedDescription)", at: pathExpr.range)
             }
             output.line("saved \(script.statements) statement\(script.statements == 1 ? "" : "s") to \(path); run it with: pushsh \(path)")
-        case .learn:
-            throw ScriptError(.runtime, "learn is not available yet", at: statement.range)
+            learning.tour?.saved = path
+        case .learn(let topic):
+            try await learn(topic?.value, at: statement.range)
         default:
             break
         }

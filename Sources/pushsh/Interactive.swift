@@ -4,7 +4,8 @@ import PushShell
 
 /// `pushsh` on a terminal: the shell on libedit.
 enum Interactive {
-    static func run(environment: [String: String], verbose: Bool, variables: [String]) async -> Int32 {
+    /// - Parameter lesson: start in this lesson (`pushsh learn NAME`; `""` for the next one not done).
+    static func run(environment: [String: String], verbose: Bool, variables: [String], lesson: String? = nil) async -> Int32 {
         let connection: Connection
         do { connection = try Connection.fromEnvironment(environment) } catch {
             Terminal.warn("pushsh: \(error.message)")
@@ -23,11 +24,11 @@ enum Interactive {
         Interrupts.install()
         let history = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
         history.load()
-        editor.complete = { [unowned interpreter] text in
-            Completer.forInterpreter(interpreter).complete(text)
-        }
         let shell = Shell(interpreter: interpreter, lines: editor, output: output, history: history)
-        let code = await shell.run()
+        shell.learnSettings = LearnSettings.forEnvironment(environment)
+        // In a lesson, complete the lesson's names and the files of its folder.
+        editor.complete = { [unowned shell] text in shell.completer().complete(text) }
+        let code = await shell.run(lesson: lesson)
         await connection.client.transport.shutdown()
         return code
     }

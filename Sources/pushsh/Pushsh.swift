@@ -13,6 +13,7 @@ struct Pushsh: AsyncParsableCommand {
             pushsh -c 'STATEMENTS'     run statements given on the command line
             pushsh check FILE.push     check a script without sending anything
             pushsh serve               serve the sandbox over HTTP
+            pushsh learn [LESSON]      a guided tour of the push API, in the shell
 
             With no SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID set, commands go to the
             built-in sandbox. Exit codes: 0 ok, 1 usage, 2 parse/check, 3 runtime,
@@ -20,7 +21,7 @@ struct Pushsh: AsyncParsableCommand {
             7 service failing (5xx).
             """,
         version: "0.1.0",
-        subcommands: [Run.self, Check.self, Serve.self],
+        subcommands: [Run.self, Check.self, Serve.self, Learn.self],
         defaultSubcommand: Run.self
     )
 

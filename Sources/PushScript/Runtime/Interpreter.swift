@@ -16,6 +16,10 @@ public final class Interpreter: @unchecked Sendable {
     public internal(set) var connection: Connection
     /// Trace every HTTP exchange to the error stream (`-v`).
     public var verbose = false
+    /// Also told of every HTTP exchange, traced or not (the shell's `learn` shows what happened).
+    public var exchangeObserver: (@Sendable (Exchange) -> Void)? {
+        didSet { applyClientSettings() }
+    }
     let output: ScriptOutput
     let environment: [String: String]
     /// Sessions this interpreter has seen, by id, so a session id string finds its handle.
@@ -46,6 +50,15 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Defines a variable from outside (`--var NAME=VALUE`).
     public func define(_ name: String, _ value: Value) { variables[name] = value }
+
+    /// Computes an expression against the variables in scope, `extra` names
+    /// shadowing them for this evaluation only (the shell's `learn` checks).
+    public func evaluate(_ expression: Expr, with extra: [String: Value]) throws(ScriptError) -> Value {
+        let saved = variables
+        defer { variables = saved }
+        for (name, value) in extra { variables[name] = value }
+        return try evaluate(expression)
+    }
 
     // MARK: Running
 
@@ -290,10 +303,14 @@ public final class Interpreter: @unchecked Sendable {
     func applyClientSettings() {
         connection.client.retryPolicy = settings.retryPolicy
         let output = self.output
+        let extra = exchangeObserver
         if verbose {
-            connection.client.observer = { exchange in output.writeError(Trace.render(exchange)) }
+            connection.client.observer = { exchange in
+                output.writeError(Trace.render(exchange))
+                extra?(exchange)
+            }
         } else {
-            connection.client.observer = nil
+            connection.client.observer = extra
         }
     }
 

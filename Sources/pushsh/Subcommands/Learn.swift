@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import PushShell
+
+/// `pushsh learn [LESSON]`: the shell, started in a lesson of the guided tour.
+struct Learn: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A guided tour of the push API on a sandbox of its own: the shell, started in a lesson.",
+        discussion: """
+            Without a lesson name it starts the first lesson not yet finished. Each lesson runs on a
+            fresh built-in sandbox; progress is kept in ~/.pushsh_learn (or PUSHSH_LEARN_PROGRESS).
+            In a lesson, type hint, skip, back or quit. See docs/learn.md.
+            """)
+
+    @Argument(help: "The lesson to start (pushsh learn --list shows them).")
+    var lesson: String?
+
+    @Flag(help: "List the lessons, and which are done, then leave.")
+    var list = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = LearnSettings.forEnvironment(environment)
+        let library: LessonLibrary
+        do { library = try LessonLibrary.load(settings) } catch {
+            Terminal.warn("pushsh: the lessons cannot be read: \(error)")
+            throw ExitCode(1)
+        }
+        let progress = LearnProgress(path: settings.progressPath)
+        if list {
+            for (index, lesson) in library.lessons.enumerated() {
+                let mark = progress.isDone(lesson.name) ? "done" : "    "
+                Terminal.line("\(index + 1). \(lesson.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(mark)  \(lesson.title): \(lesson.teaches)")
+            }
+            return
+        }
+        if let lesson, library.lesson(named: lesson) == nil {
+            Terminal.warn("pushsh: there is no lesson '\(lesson)'; lessons: \(library.lessons.map(\.name).joined(separator: ", "))")
+            throw ExitCode(1)
+        }
+        guard isatty(STDIN_FILENO) == 1 else {
+            Terminal.warn("pushsh: learn is interactive and needs a terminal; pushsh learn --list shows the lessons")
+            throw ExitCode(1)
+        }
+        let code = await Interactive.run(environment: environment, verbose: false, variables: [], lesson: lesson ?? "")
+        if code != 0 { throw ExitCode(code) }
+    }
+}
