@@ -222,7 +222,8 @@ struct ScriptChecker {
 
     private mutating func checkSetting(_ setting: Setting) {
         switch setting {
-        case .onError, .output: break
+        case .onError, .output, .progress: break
+        case .pageBytes(let value): expectWholeNumber(value, "page_bytes", in: 1024...50_000_000)
         case .pageSize(let value): expectWholeNumber(value, "page_size", in: 1...200)
         case .retries(let value): expectWholeNumber(value, "retries", in: 0...10)
         case .retryFor(let value): expectDuration(value, "retry_for")
@@ -239,8 +240,8 @@ struct ScriptChecker {
         case .faults(let plan):
             if let plan {
                 check(plan)
-                if case .literal(let literal, let range) = plan {
-                    error("'sandbox faults' takes a fault plan object or 'off', not \(literal.description)", at: range)
+                if case .literal(let literal, let range) = plan, case .string = literal {} else if case .literal(let literal, let range) = plan {
+                    error("'sandbox faults' takes a plan such as \"reset=0.05,error=0.05\" (or an object, or 'off'), not \(literal.description)", at: range)
                 }
             }
         }

@@ -263,6 +263,8 @@ public enum Setting: Sendable, Hashable {
     case onError(Located<OnErrorMode>)
     case output(Located<OutputMode>)
     case pageSize(Expr)
+    case pageBytes(Expr)
+    case progress(Located<Bool>)
     case retries(Expr)
     case retryFor(Expr)
 
@@ -272,6 +274,8 @@ public enum Setting: Sendable, Hashable {
         case .onError: .onError
         case .output: .output
         case .pageSize: .pageSize
+        case .pageBytes: .pageBytes
+        case .progress: .progress
         case .retries: .retries
         case .retryFor: .retryFor
         }

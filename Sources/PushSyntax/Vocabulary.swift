@@ -58,11 +58,18 @@ public enum OutputMode: String, WordChoice {
     case text, json
 }
 
+/// `on` or `off`, for settings that are switches.
+public enum Switch: String, WordChoice {
+    case on, off
+}
+
 /// The names `set` accepts.
 public enum SettingName: String, WordChoice {
     case onError = "on_error"
     case output
     case pageSize = "page_size"
+    case pageBytes = "page_bytes"
+    case progress
     case retries
     case retryFor = "retry_for"
 
@@ -72,6 +79,8 @@ public enum SettingName: String, WordChoice {
         case .onError: OnErrorMode.choiceList
         case .output: OutputMode.choiceList
         case .pageSize: "a whole number from 1 to 200 (records per page when pushing from a file)"
+        case .pageBytes: "a whole number from 1024 to 50000000 (the largest request body a page may make, in bytes)"
+        case .progress: "'on' or 'off' (the progress display of a push from a file)"
         case .retries: "a whole number from 0 to 10 (retries of a request that failed with 429 or 5xx)"
         case .retryFor: "a duration such as 30s (how long to keep retrying a request)"
         }

@@ -81,8 +81,10 @@ import _PushTestSupport
         Thread.sleep(forTimeInterval: 0.2)
         second.type("\r")
         #expect(second.expect("\nfirst run\n"), "\(second.state)")
+        #expect(second.expect("sandbox> ", times: 2), "\(second.state)")
+        Thread.sleep(forTimeInterval: 0.2)
         second.type("\u{04}")
-        #expect(second.waitForExit() == 0)
+        #expect(second.waitForExit() == 0, "\(second.state)")
     }
 
     @Test func ctrlCStopsARunningWaitAndKeepsVariables() async throws {

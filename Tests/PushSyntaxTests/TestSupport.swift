@@ -165,6 +165,8 @@ extension Statement {
             case .pageSize(let value): return "(set page_size \(value.sexpr))"
             case .retries(let value): return "(set retries \(value.sexpr))"
             case .retryFor(let value): return "(set retry_for \(value.sexpr))"
+            case .pageBytes(let value): return "(set page_bytes \(value.sexpr))"
+            case .progress(let on): return "(set progress \(on.value ? "on" : "off"))"
             }
         case .help(let topic): return "(help \(topic?.value ?? "-"))"
         case .exit(let code): return "(exit \(code.sexpr))"

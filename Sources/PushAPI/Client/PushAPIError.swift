@@ -56,6 +56,16 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     /// Whether the service refused the request (4xx): fixing the request, not retrying, helps.
     public var isRefusal: Bool { status.map { (400..<500).contains($0) } ?? false }
 
+    /// Whether the request may have been acted on although no clear answer came:
+    /// a timeout or a dropped connection after sending, or a gateway error.
+    public var isUnclear: Bool {
+        switch kind {
+        case .transport(let failure): return failure == .timedOut || failure == .connectionLost
+        case .http(let status): return [502, 503, 504].contains(status)
+        case .unexpectedResponse: return false
+        }
+    }
+
     /// Whether the service kept failing (5xx).
     public var isServerFailure: Bool { status.map { $0 >= 500 } ?? false }
 

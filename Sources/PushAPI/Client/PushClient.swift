@@ -52,6 +52,13 @@ public struct PushClient: Sendable {
         return try await call(request, expecting: [202], decode: BatchIngestResponse.init(json:))
     }
 
+    /// `POST /sessions/{id}/entities` with a body already encoded: for bulk
+    /// pushes, which assemble pages from records' bytes without re-encoding.
+    public func push(encodedPage body: [UInt8], to sessionID: String) async throws(PushAPIError) -> BatchIngestResponse {
+        let request = TransportRequest(method: "POST", path: sessionPath(sessionID) + "/entities", headers: headers(json: true), body: body)
+        return try await call(request, expecting: [202], decode: BatchIngestResponse.init(json:))
+    }
+
     /// `POST /sessions/{id}/close`: `apply` starts processing, `discard` cancels.
     public func close(_ sessionID: String, action: CloseAction) async throws(PushAPIError) -> Session {
         let request = jsonRequest("POST", sessionPath(sessionID) + "/close", body: ["status": .string(action.rawValue)], relative: false)

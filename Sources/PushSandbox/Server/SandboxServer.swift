@@ -47,14 +47,37 @@ public struct SandboxServer: Sendable {
     }
 }
 
+/// The request context, keeping the channel so a fault can drop the connection.
+struct SandboxRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
+/// Thrown after a fault closed the connection: there is nobody to answer.
+struct ConnectionDropped: Error {}
+
 struct SandboxResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = SandboxRequestContext
     let router: SandboxRouter
     let requestLog: (@Sendable (String) -> Void)?
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         let answer = await answer(request)
+        switch answer.fault {
+        case .drop?:
+            requestLog?("\(request.method.rawValue) \(request.uri.path) dropped (fault plan)")
+            try? await context.channel.close()
+            throw ConnectionDropped()
+        case .delay(let delay)?:
+            try? await Task.sleep(for: delay)
+        case nil: break
+        }
         var headers = HTTPFields()
         for (name, value) in answer.headers {
             if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }

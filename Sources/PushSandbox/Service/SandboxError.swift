@@ -11,6 +11,8 @@ public struct SandboxError: Error, Sendable {
     public var topLevel: JSONObject
     /// Seconds for `Retry-After`.
     public var retryAfterSeconds: Int?
+    /// `Retry-After` as text, when it is not whole seconds.
+    public var retryAfterText: String?
     /// Methods for `Allow` on a 405.
     public var allow: [String]?
 

@@ -25,6 +25,21 @@ public struct SandboxResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// A fault the transport must act out: drop the connection, or answer late.
+    public var fault: NetworkFault?
+
+    /// What a transport does to the connection instead of (or before) answering.
+    public enum NetworkFault: Sendable, Equatable {
+        case drop
+        case delay(Duration)
+    }
+
+    static let dropped = SandboxResponse(status: 0, json: .null, fault: .drop)
+
+    init(status: Int, json: JSONValue, fault: NetworkFault?) {
+        self.init(status: status, json: json)
+        self.fault = fault
+    }
 
     public init(status: Int, json: JSONValue, headers: [(name: String, value: String)] = []) {
         self.status = status
@@ -34,7 +49,7 @@ public struct SandboxResponse: Sendable {
 
     public init(_ error: SandboxError) {
         var headers: [(name: String, value: String)] = []
-        if let retry = error.retryAfterSeconds { headers.append(("retry-after", String(retry))) }
+        if let retry = error.retryAfterText ?? error.retryAfterSeconds.map(String.init) { headers.append(("retry-after", retry)) }
         if let allow = error.allow { headers.append(("allow", allow.joined(separator: ", "))) }
         self.init(status: error.status, json: error.body, headers: headers)
     }
@@ -50,8 +65,38 @@ public struct SandboxRouter: Sendable {
 
     public init(service: SandboxService) { self.service = service }
 
-    /// Answers one request. Never throws: every failure is an HTTP answer.
+    /// Answers one request. Never throws: every failure is an HTTP answer
+    /// (or, under a fault plan, a dropped connection).
     public func respond(to request: SandboxRequest) -> SandboxResponse {
+        let isAPI = request.target.hasPrefix(Self.apiPrefix + "/")
+        let fault = isAPI ? service.faults.roll() : .none
+        switch fault {
+        case .none: return handle(request)
+        case .resetBefore: return .dropped
+        case .resetAfter:
+            var answer = handle(request)
+            answer.fault = .drop
+            return answer
+        case .error:
+            return SandboxResponse(SandboxError(503, "service_unavailable", "the service is unavailable (sandbox fault); try again"))
+        case .throttle(let wait):
+            var error = SandboxError(429, "rate_limited", "too many requests (sandbox fault); retry after \(DurationText.format(wait))")
+            error.retryAfterText = Self.seconds(wait)
+            return SandboxResponse(error)
+        case .slow(let delay):
+            var answer = handle(request)
+            answer.fault = .delay(delay)
+            return answer
+        }
+    }
+
+    /// Seconds for `Retry-After`, with a fraction when under a second.
+    static func seconds(_ d: Duration) -> String {
+        let ms = d.wholeMilliseconds
+        return ms % 1000 == 0 ? String(ms / 1000) : String(Double(ms) / 1000)
+    }
+
+    private func handle(_ request: SandboxRequest) -> SandboxResponse {
         do {
             return try route(request)
         } catch {

@@ -12,6 +12,8 @@ public final class SandboxService: Sendable {
     /// The sandbox's time.
     public let clock: SandboxClock
     private let state: Mutex<State>
+    /// Misbehaviour on purpose (`--faults`, `sandbox faults`).
+    let faults: FaultDice
 
     struct Integration {
         var id: String
@@ -42,6 +44,7 @@ public final class SandboxService: Sendable {
         }
         let seed = settings.seed ?? UInt64.random(in: 0...UInt64.max)
         state = Mutex(State(settings: settings, integrations: table, random: SplitMix64(seed: seed)))
+        faults = FaultDice(plan: FaultPlan(), seed: seed &+ 1)
     }
 
     /// The current settings.
@@ -243,6 +246,15 @@ public final class SandboxService: Sendable {
     /// Makes the next `count` processing attempts fail. One failure is retried
     /// once and then succeeds; two in a row end in `failed`.
     public func failNextProcessing(_ count: Int) { state.withLock { $0.failuresPlanned = max(0, count) } }
+
+    /// Makes requests misbehave by plan, from `seed` (the same seed, the same faults).
+    public func setFaults(_ plan: FaultPlan, seed: UInt64? = nil) { faults.set(plan, seed: seed) }
+
+    /// The fault plan in force.
+    public var faultPlan: FaultPlan { faults.plan }
+
+    /// How many faults of each kind were injected so far.
+    public var faultCounts: [String: Int] { faults.counts }
 
     /// How many planned failures are left.
     public var failuresPlanned: Int { state.withLock { $0.failuresPlanned } }

@@ -4,137 +4,179 @@ import PushSyntax
 
 extension Interpreter {
     /// `push S TYPE RECORDS` and `push S TYPE from PATH [options]`: sends the
-    /// records in pages, in order, each with its page number as the page hint.
+    /// records in pages, in order, one at a time, each with its page number as
+    /// the page hint. A file is read twice: once to check every record (nothing
+    /// is sent if any is bad), once to send; neither pass holds the whole file.
     func push(_ command: PushCommand, at range: SourceRange) async throws -> Value {
         let handle = try session(command.session)
         let type = command.entityType.value
-        var records: [SourcedRecord]
-        var origin: String?
+        var plan = PushPlan(entityType: type, pageSize: settings.pageSize, pageBytes: settings.pageBytes)
+        let input: PushInput
         switch command.source {
         case .records(let expr):
-            switch try evaluate(expr) {
-            case .array(let items):
-                records = []
-                for (i, item) in items.enumerated() {
-                    guard case .object = item else {
-                        throw ScriptError.runtime("record \(i) is \(item.typeName); records are objects", at: expr.range)
-                    }
-                    records.append(SourcedRecord(record: item.json, line: 0))
-                }
-            case .object(let entries): records = [SourcedRecord(record: Value.object(entries).json, line: 0)]
-            case let other: throw ScriptError.runtime("push takes an object or an array of objects, got \(other.typeName)", at: expr.range)
-            }
+            input = .inline(try inlineRecords(expr))
         case .file(let pathExpr, let options):
             let written = try string(pathExpr, "the file path")
-            let path = (sources[range.file] ?? SourceFile(name: range.file, text: "")).resolveData(path: written)
-            guard let format = RecordFile.format(for: path, given: options.format?.value) else {
+            let path = (sources[range.file] ?? SourceFile(name: range.file, text: "")).resolve(path: written)
+            guard let format = RecordSource.format(for: path, given: options.format?.value) else {
                 throw ScriptError.runtime("cannot tell the format of \(written) from its name", at: pathExpr.range, hint: "add: format jsonl (or json, csv)")
             }
-            do { records = try RecordFile.read(path: path, format: format, entityType: type) } catch {
-                throw ScriptError(.runtime, "\(written) cannot be pushed; nothing was sent", at: pathExpr.range, details: error.lines,
-                                  hint: "fix the file and run the push again")
+            var renames: [String: String] = [:]
+            for mapping in options.mappings { renames[try string(mapping.from, "the field to rename")] = mapping.to.value }
+            if let mappingExpr = options.mapping {
+                for (from, to) in try fieldMapping(mappingExpr, relativeTo: range.file) { renames[from] = to }
             }
-            if let skipExpr = options.skip {
-                let skip = try integer(skipExpr, "skip", in: 0...Int64(Int32.max))
-                records = Array(records.dropFirst(skip))
-            }
-            origin = written
+            let skip = try options.skip.map { expr throws(ScriptError) in try integer(expr, "skip", in: 0...Int64(Int32.max)) } ?? 0
+            input = .file(path: path, shown: written, format: format, renames: FieldRenames(renames: renames), skip: skip)
+            plan.total = try checkFile(input, plan: plan, at: pathExpr.range)
         }
-        guard !records.isEmpty else {
-            throw ScriptError.runtime("there are no records to push", at: range)
+        var pusher = PagePusher(interpreter: self, handle: handle, plan: plan, range: range, origin: input.shownPath)
+        try await pusher.start()
+        do {
+            try await pusher.send(input)
+        } catch let error as ScriptError {
+            variables["last_push"] = pusher.tally.value(elapsed: pusher.elapsed)
+            pusher.progress.finish()
+            throw error
         }
-        let pageSize = settings.pageSize
-        let started = ContinuousClock.now
-        var result = PushTally(sessionID: handle.id, entityType: type)
-        var pageNumber = 0
-        var index = 0
-        while index < records.count {
-            if Task.isCancelled {
-                var stopped = ScriptError(.runtime, "push interrupted: \(result.accepted) record\(result.accepted == 1 ? "" : "s") in \(result.pages) page\(result.pages == 1 ? "" : "s") were accepted; the rest was not sent", at: range)
-                if let origin { stopped.hint = "to go on from there: push ... from \(origin) skip \(index)" }
-                variables["last_push"] = result.value(elapsed: ContinuousClock.now - started)
-                throw stopped
-            }
-            let slice = records[index..<min(index + pageSize, records.count)]
-            pageNumber += 1
-            let page = EntityPage(type: type, records: slice.map(\.record), pageHint: pageNumber)
-            do {
-                let answer = try await connection.client.push(page, to: handle.id)
-                result.pages += 1
-                result.accepted += answer.acceptedCountTotal
-                for (entity, count) in answer.acceptedCountByEntity { result.acceptedByEntity[entity, default: 0] += count }
-            } catch {
-                result.rejected += error.batch?.rejectedCountTotal ?? 0
-                result.validationErrors = error.validationErrors
-                var failure = ScriptError(error, at: range, doing: "push")
-                failure.details = failureDetails(error, page: Array(slice), pageNumber: pageNumber, origin: origin)
-                if result.pages > 0 || index > 0 {
-                    failure.details.append("\(result.accepted) record\(result.accepted == 1 ? "" : "s") in \(result.pages) page\(result.pages == 1 ? "" : "s") were accepted before this page; nothing after it was sent")
-                    if origin != nil { failure.hint = (failure.hint.map { $0 + "; " } ?? "") + "to go on from the failed page: push ... from \(origin!) skip \(index)" }
-                }
-                variables["last_push"] = result.value(elapsed: ContinuousClock.now - started)
-                throw failure
-            }
-            index += slice.count
-        }
-        let elapsed = ContinuousClock.now - started
+        pusher.progress.finish()
         if let snapshot = try? await connection.client.session(handle.id) { handle.refresh(snapshot) }
         track(handle)
-        let value = result.value(elapsed: elapsed)
+        let value = pusher.tally.value(elapsed: pusher.elapsed)
         variables["last_push"] = value
         if settings.output == .json {
             emit("push", value.json.objectValue ?? JSONObject())
         } else {
-            let rate = elapsed > .zero ? Int(Double(result.accepted) / elapsed.seconds) : 0
-            let timing = origin != nil && result.accepted >= 1000 ? " in \(Rendering.human(elapsed)) (\(rate) records/s)" : ""
-            output.line("pushed \(result.accepted) \(type) record\(result.accepted == 1 ? "" : "s") to \(handle.id) in \(result.pages) page\(result.pages == 1 ? "" : "s")\(timing): \(paint.green("\(result.accepted) accepted")), \(result.rejected) rejected")
+            output.line(pusher.summary(paint: paint))
         }
         return value
     }
 
-    /// Validation problems mapped back to where each record came from.
-    func failureDetails(_ error: PushAPIError, page: [SourcedRecord], pageNumber: Int, origin: String?) -> [String] {
-        var details: [String] = []
-        if let status = error.status { details.append("page \(pageNumber): \(error.request) → \(status) \(HTTPStatus.reason(status))") }
-        for problem in error.validationErrors.prefix(20) {
-            let place: String
-            if let origin, problem.index >= 0, problem.index < page.count, page[problem.index].line > 0 {
-                place = "\(origin):\(page[problem.index].line)"
-            } else {
-                place = "record \(problem.index) of page \(pageNumber)"
+    func inlineRecords(_ expr: Expr) throws(ScriptError) -> [FileRecord] {
+        switch try evaluate(expr) {
+        case .array(let items):
+            var records: [FileRecord] = []
+            for (i, item) in items.enumerated() {
+                guard case .object = item else { throw ScriptError.runtime("record \(i) is \(item.typeName); records are objects", at: expr.range) }
+                records.append(FileRecord(json: item.json.jsonBytes, line: 0))
             }
-            let id = problem.index >= 0 && problem.index < page.count ? page[problem.index].record["employeeId"]?.stringValue.map { " (\($0))" } ?? "" : ""
-            details.append("\(place)\(id): \(problem.field) \(problem.issue)")
+            guard !records.isEmpty else { throw ScriptError.runtime("there are no records to push", at: expr.range) }
+            return records
+        case .object(let entries): return [FileRecord(json: Value.object(entries).json.jsonBytes, line: 0)]
+        case let other: throw ScriptError.runtime("push takes an object or an array of objects, got \(other.typeName)", at: expr.range)
         }
-        if error.validationErrors.count > 20 { details.append("… and \(error.validationErrors.count - 20) more problems") }
-        if error.validationErrors.isEmpty, let raw = error.rawBody { details.append("body: \(raw.prefix(300))") }
-        if error.attempts > 1 { details.append("gave up after \(error.attempts) attempts") }
-        return details
+    }
+
+    /// `mapping EXPR`: an object of file field → record field, or a JSON file holding one.
+    func fieldMapping(_ expr: Expr, relativeTo file: String) throws(ScriptError) -> [(String, String)] {
+        var value = try evaluate(expr)
+        if case .string(let written) = value {
+            let path = (sources[file] ?? SourceFile(name: file, text: "")).resolve(path: written)
+            guard let data = FileManager.default.contents(atPath: path) else { throw ScriptError.runtime("cannot read the mapping file \(written)", at: expr.range) }
+            do { value = Value(try JSONValue(parsing: [UInt8](data))) } catch {
+                throw ScriptError.runtime("the mapping file \(written) is not valid JSON: \(error.message) at \(error.line):\(error.column)", at: expr.range)
+            }
+        }
+        guard case .object(let entries) = value else {
+            throw ScriptError.runtime("mapping takes an object such as {\"Employee ID\": \"employeeId\"} (or a JSON file of one)", at: expr.range)
+        }
+        var pairs: [(String, String)] = []
+        for entry in entries {
+            guard case .string(let to) = entry.value else { throw ScriptError.runtime("mapping: \"\(entry.key)\" must map to a field name (a string)", at: expr.range) }
+            pairs.append((entry.key, to))
+        }
+        return pairs
+    }
+
+    /// The check pass: every record parsed and sized; every problem listed with its line.
+    func checkFile(_ input: PushInput, plan: PushPlan, at range: SourceRange) throws(ScriptError) -> PushPlan.Totals {
+        guard case .file(let path, let shown, let format, let renames, let skip) = input else { return PushPlan.Totals() }
+        var problems: [RecordProblem] = []
+        var totals = PushPlan.Totals()
+        var problemCount = 0
+        do {
+            var stream = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames)
+            while let item = try stream.next() {
+                switch item {
+                case .record(let record):
+                    totals.records += 1
+                    guard totals.records > skip else { continue }
+                    totals.bytes += record.json.count + 1
+                    if record.json.count + plan.overhead > plan.pageBytes {
+                        problemCount += 1
+                        if problems.count < 20 {
+                            problems.append(RecordProblem(line: record.line, message: "the record is \(record.json.count) bytes: larger than a page may be (\(plan.pageBytes) bytes)"))
+                        }
+                    }
+                case .problem(let problem):
+                    problemCount += 1
+                    if problems.count < 20 { problems.append(problem) }
+                    if problemCount >= 10_000 { break }
+                }
+            }
+        } catch {
+            problems.append(error)
+            problemCount += 1
+        }
+        guard problems.isEmpty else {
+            var details = problems.map { p in p.line == 0 ? "\(shown): \(p.message)" : "\(shown):\(p.line)\(p.column.map { ":\($0)" } ?? ""): \(p.message)" }
+            if problemCount > problems.count { details.append("… and \(problemCount - problems.count) more problems") }
+            let what = problems.count == 1 && problems[0].line == 0 ? "\(shown) \(problems[0].message)" : "\(shown) cannot be pushed: \(problemCount) problem\(problemCount == 1 ? "" : "s")"
+            throw ScriptError(.runtime, "\(what); nothing was sent", at: range, details: problems.count == 1 && problems[0].line == 0 ? [] : details,
+                              hint: "fix the file and push again")
+        }
+        guard totals.records > skip else {
+            throw ScriptError.runtime(skip > 0 ? "\(shown) has \(totals.records) records: nothing is left after skip \(skip)" : "\(shown) holds no records", at: range)
+        }
+        return totals
     }
 }
 
-/// What a push has done so far.
-struct PushTally {
-    var sessionID: String
-    var entityType: String
-    var pages = 0
-    var accepted = 0
-    var rejected = 0
-    var acceptedByEntity: [String: Int] = [:]
-    var validationErrors: [ValidationError] = []
+/// Where a push's records come from.
+enum PushInput {
+    case inline([FileRecord])
+    case file(path: String, shown: String, format: PushFormat, renames: FieldRenames, skip: Int)
 
-    func value(elapsed: Duration) -> Value {
-        .record([
-            ("session_id", .string(sessionID)), ("entity_type", .string(entityType)), ("pages", .int(Int64(pages))),
-            ("accepted", .int(Int64(accepted))), ("rejected", .int(Int64(rejected))),
-            ("accepted_by_entity", .object(acceptedByEntity.sorted { $0.key < $1.key }.map { ($0.key, Value.int(Int64($0.value))) })),
-            ("validation_errors", .array(validationErrors.map { Value($0.json) })),
-            ("elapsed_ms", .int(elapsed.wholeMilliseconds)),
-        ])
+    var shownPath: String? {
+        if case .file(_, let shown, _, _, _) = self { return shown }
+        return nil
     }
 }
 
-extension SourceFile {
-    /// A data file path written in this script: relative to the script's folder.
-    func resolveData(path: String) -> String { resolve(path: path) }
+/// How records are cut into pages.
+struct PushPlan {
+    struct Totals {
+        var records = 0
+        var bytes = 0
+    }
+
+    let entityType: String
+    let pageSize: Int
+    let pageBytes: Int
+    var total = Totals()
+    let prefix: [UInt8]
+
+    init(entityType: String, pageSize: Int, pageBytes: Int) {
+        self.entityType = entityType
+        self.pageSize = pageSize
+        self.pageBytes = pageBytes
+        var head: [UInt8] = Array(#"{"entities":{"#.utf8)
+        head += JSONValue.string(entityType).jsonBytes
+        head += Array(":[".utf8)
+        prefix = head
+    }
+
+    /// Bytes of a page around its records: the envelope and the page hint.
+    var overhead: Int { prefix.count + #"]},"page_hint":"#.utf8.count + 12 }
+
+    func body(_ records: ArraySlice<FileRecord>, hint: Int) -> [UInt8] {
+        var body = prefix
+        body.reserveCapacity(prefix.count + records.reduce(0) { $0 + $1.json.count + 1 } + 32)
+        for (i, record) in records.enumerated() {
+            if i > 0 { body.append(UInt8(ascii: ",")) }
+            body += record.json
+        }
+        body += Array(#"]},"page_hint":\#(hint)}"#.utf8)
+        return body
+    }
 }

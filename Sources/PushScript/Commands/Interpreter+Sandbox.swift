@@ -50,8 +50,20 @@ extension Interpreter {
             lastSession = nil
             say("sandbox reset: no sessions, events or records", [:], "sandbox")
             return nil
-        case .faults:
-            throw .runtime("sandbox faults is not available yet", at: range)
+        case .faults(let expr):
+            var plan = FaultPlan()
+            if let expr {
+                let text: String
+                switch try evaluate(expr) {
+                case .string(let s): text = s
+                case .object(let entries): text = entries.map { "\($0.key)=\(Rendering.plain($0.value))" }.joined(separator: ",")
+                case let other: throw .runtime("sandbox faults takes a plan such as \"reset=0.05,error=0.05\", got \(other.typeName)", at: expr.range)
+                }
+                do { plan = try FaultPlan(parsing: text) } catch { throw .runtime("sandbox faults: \(error.message)", at: expr.range) }
+            }
+            sandbox.setFaults(plan, seed: environment["PUSHSH_SANDBOX_SEED"].flatMap(UInt64.init))
+            say(plan.isEmpty ? "sandbox: no faults" : "sandbox: requests now misbehave: \(plan)", ["faults": .string(plan.description)], "sandbox")
+            return nil
         }
     }
 

@@ -13,9 +13,13 @@ public protocol ScriptOutput: Sendable {
     func writeError(_ text: String)
     /// Whether colour may be used (a terminal, and `NO_COLOR` unset).
     var color: Bool { get }
+    /// Whether the error stream is a terminal (progress is redrawn in place there).
+    var errorIsTerminal: Bool { get }
 }
 
 extension ScriptOutput {
+    public var errorIsTerminal: Bool { false }
+
     public func line(_ text: String) { write(text + "\n") }
     public func errorLine(_ text: String) { writeError(text + "\n") }
 }
@@ -32,6 +36,8 @@ public struct StandardOutput: ScriptOutput {
         if environment["TERM"] == "dumb" { return false }
         return isatty(STDOUT_FILENO) == 1
     }
+
+    public var errorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     public func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
     public func writeError(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }

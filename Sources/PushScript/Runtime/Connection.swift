@@ -10,6 +10,13 @@ public struct Connection: Sendable {
     /// Short name for prompts and banners: `sandbox`, `us`, `eu`, a host.
     public var label: String
 
+    /// A connection through any client; for tests and embedders.
+    public init(client: PushClient, sandbox: SandboxService?, label: String) {
+        self.client = client
+        self.sandbox = sandbox
+        self.label = label
+    }
+
     /// The built-in sandbox, in-process. `PUSHSH_SANDBOX_SEED` fixes its ids and
     /// `PUSHSH_SANDBOX_EPOCH` freezes its clock at an instant: for golden tests.
     public static func builtInSandbox(environment: [String: String] = [:], settings: SandboxSettings? = nil) -> Connection {

@@ -290,6 +290,8 @@ public final class Interpreter: @unchecked Sendable {
         case .onError(let mode): settings.onError = mode.value
         case .output(let mode): settings.output = mode.value
         case .pageSize(let expr): settings.pageSize = try integer(expr, "page_size", in: 1...200)
+        case .pageBytes(let expr): settings.pageBytes = try integer(expr, "page_bytes", in: 1024...50_000_000)
+        case .progress(let on): settings.progress = on.value
         case .retries(let expr):
             settings.retries = try integer(expr, "retries", in: 0...10)
             applyClientSettings()
@@ -347,6 +349,9 @@ public final class Interpreter: @unchecked Sendable {
 }
 
 extension Interpreter {
+    /// `--quiet` from the command line: no progress display.
+    public func setProgress(_ on: Bool) { settings.progress = on }
+
     /// `--output json` from the command line.
     public func setOutput(_ mode: OutputMode) { settings.output = mode }
 }

@@ -9,6 +9,10 @@ public struct ScriptSettings: Sendable {
     public var output: OutputMode = .text
     /// Records per page when pushing from a file.
     public var pageSize = 100
+    /// The largest request body a page may make.
+    public var pageBytes = 5_000_000
+    /// Whether a push from a file shows its progress.
+    public var progress = true
     /// Retries of a request that failed with 429, 5xx or a lost connection.
     public var retries = 4
     /// How long to keep retrying one request.

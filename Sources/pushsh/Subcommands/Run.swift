@@ -26,6 +26,9 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customShort("v"), help: "Trace every HTTP exchange (> sent, < received), the API key redacted.")
     var verbose = false
 
+    @Flag(name: [.customShort("q"), .long], help: "No progress display while pushing files (the summary line stays).")
+    var quiet = false
+
     func validate() throws {
         guard output == "text" || output == "json" else { throw ValidationError("--output must be text or json") }
         if file != nil && command != nil { throw ValidationError("give a script file or -c, not both") }
@@ -64,6 +67,7 @@ struct Run: AsyncParsableCommand {
         }
         let interpreter = Interpreter(connection: connection, output: out, environment: environment)
         interpreter.setVerbose(verbose)
+        if quiet { interpreter.setProgress(false) }
         if output == "json" { interpreter.setOutput(.json) }
         for definition in variables {
             if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }

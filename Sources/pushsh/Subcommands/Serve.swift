@@ -37,8 +37,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger ones get 413.")
     var maxBodyBytes = 5_000_000
 
-    @Option(help: "Seed for session ids, for reproducible runs.")
+    @Option(help: "Seed for session ids and faults, for reproducible runs.")
     var seed: UInt64?
+
+    @Option(help: "Misbehave on purpose: \"reset=0.05,error=0.05,throttle=0.05,slow=0.05:2s\" (rates from 0 to 1).")
+    var faults: String?
 
     @Flag(help: "Do not log one line per request.")
     var quiet = false
@@ -48,6 +51,9 @@ struct Serve: AsyncParsableCommand {
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
         guard !integration.isEmpty, !integration.contains("/") else { throw ValidationError("--integration must be a non-empty id without '/'") }
+        if let faults {
+            do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error.message)") }
+        }
     }
 
     func run() async throws {
@@ -57,6 +63,9 @@ struct Serve: AsyncParsableCommand {
             processingTime: processingTime, inactivityTimeout: inactivityTimeout, rateLimit: rateLimit,
             maxBodyBytes: maxBodyBytes, seed: seed)
         let service = SandboxService(settings: settings, integrations: [SandboxIntegration(id: integration, apiKey: key)])
+        if let faults, let plan = try? FaultPlan(parsing: faults) {
+            service.setFaults(plan, seed: seed)
+        }
         if !["127.0.0.1", "localhost", "::1"].contains(host) {
             Terminal.warn("warning: binding \(host) makes the sandbox reachable from other machines; use --host 127.0.0.1 to keep it local")
         }
@@ -74,6 +83,7 @@ struct Serve: AsyncParsableCommand {
             Terminal.line("  api key:        \(generated ? key : "(the one given with --api-key)")")
             Terminal.line("  records:        http://\(shownHost):\(port)/_sandbox/integrations/\(integration)/records/User")
             Terminal.line("  connect with:   SPRINTO_BASE_URL=\(base) SPRINTO_INTEGRATION_ID=\(integration) SPRINTO_API_KEY=... pushsh")
+            if !service.faultPlan.isEmpty { Terminal.line("  faults:         \(service.faultPlan) (seed \(seed.map(String.init) ?? "random"))") }
             Terminal.line("Press Ctrl-C to stop.")
         }
         try await server.run(handleSignals: true, onListening: banner)

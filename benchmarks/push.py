@@ -1,0 +1,120 @@
+"""Issue 5's figures: pushing N synthetic User records with pushsh (JSON Lines
+and CSV), with the Python baseline, and with a minimal pre-encoded client (the
+service's ceiling), all against one `pushsh serve` on loopback."""
+import csv, json, os, re, subprocess, sys, tempfile, time
+from common import ROOT, pushsh_binary, run_measured
+
+N = int(os.environ.get("BENCH_RECORDS", "100000"))
+MEMORY_N = int(os.environ.get("BENCH_MEMORY_RECORDS", "1000000"))
+KEY = "bench-key"
+FIELDS = ["employeeId", "firstName", "lastName", "workEmail", "employmentType", "employmentStartDate", "managerId", "role"]
+
+
+def generate(n, directory):
+    """Deterministic, valid records, as JSON Lines and as CSV."""
+    jsonl = os.path.join(directory, f"users-{n}.jsonl")
+    csv_path = os.path.join(directory, f"users-{n}.csv")
+    if os.path.exists(jsonl) and os.path.exists(csv_path):
+        return jsonl, csv_path
+    with open(jsonl, "w", encoding="utf-8") as j, open(csv_path, "w", encoding="utf-8", newline="") as c:
+        writer = csv.writer(c)
+        writer.writerow(FIELDS)
+        for i in range(1, n + 1):
+            rec = {"employeeId": f"E{i:07d}", "firstName": f"First{i % 997}", "lastName": f"Last{i % 1009}",
+                   "workEmail": f"user{i}@example.com", "employmentType": "CONTRACTOR" if i % 7 == 0 else "EMPLOYEE",
+                   "employmentStartDate": f"20{10 + i % 14:02d}-0{1 + i % 9}-15T09:00:00Z",
+                   "managerId": None if i < 10 else f"E{i % 10 + 1:07d}", "role": "Engineer" if i % 2 else "Analyst"}
+            j.write(json.dumps(rec, separators=(",", ":")) + "\n")
+            writer.writerow(["" if rec[f] is None else rec[f] for f in FIELDS])
+    return jsonl, csv_path
+
+
+def start_server(binary):
+    proc = subprocess.Popen([binary, "serve", "--port", "0", "--quiet", "--api-key", KEY, "--processing-time", "0s",
+                             "--max-body-bytes", "5000000"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        m = re.search(r"listening on (http://\S+)", line)
+        if m:
+            return proc, m.group(1)
+    proc.kill()
+    raise SystemExit("pushsh serve did not start")
+
+
+def pushsh_push(binary, base, path):
+    env = dict(os.environ, SPRINTO_BASE_URL=base, SPRINTO_INTEGRATION_ID="demo", SPRINTO_API_KEY=KEY, NO_COLOR="1")
+    script = f'let s = start\npush s User from "{path}"\nexpect s.accepted_records_total == {count_records(path)}\nclose s discard\n'
+    wall, cpu, rss, proc = run_measured([binary, "--quiet", "-c", script], env=env)
+    if proc.returncode != 0:
+        raise SystemExit("pushsh failed: " + proc.stderr.decode()[-2000:])
+    return wall, cpu, rss
+
+
+_counts = {}
+
+
+def count_records(path):
+    if path not in _counts:
+        with open(path, encoding="utf-8") as f:
+            _counts[path] = sum(1 for line in f if line.strip()) - (1 if path.endswith(".csv") else 0)
+    return _counts[path]
+
+
+def row(name, records, wall, cpu, rss):
+    print(f"  {name:<28} {wall:8.2f} s {records / wall:12,.0f} rec/s   cpu {cpu:6.2f} s   peak RSS {rss:7.1f} MB")
+
+
+def main():
+    if "--memory" in sys.argv:
+        return memory_only()
+    binary = pushsh_binary()
+    work = os.path.join(ROOT, "benchmarks", "out")
+    os.makedirs(work, exist_ok=True)
+    jsonl, csv_path = generate(N, work)
+    server, base = start_server(binary)
+    try:
+        print(f"pushing {N:,} User records in pages of 100 to pushsh serve at {base}")
+        w1, c1, r1 = pushsh_push(binary, base, jsonl)
+        w2, c2, r2 = pushsh_push(binary, base, csv_path)
+        bw, bc, br, proc = run_measured([sys.executable, os.path.join(ROOT, "benchmarks", "baseline_push.py"), base, "demo", KEY, jsonl])
+        if proc.returncode != 0:
+            raise SystemExit("baseline failed: " + proc.stderr.decode()[-2000:])
+        cw_total, cc, cr, proc = run_measured([sys.executable, os.path.join(ROOT, "benchmarks", "ceiling_push.py"), base, "demo", KEY, jsonl])
+        if proc.returncode != 0:
+            raise SystemExit("ceiling client failed: " + proc.stderr.decode()[-2000:])
+        cw = float(proc.stdout.decode().split()[1])
+        row("pushsh (JSON Lines)", N, w1, c1, r1)
+        row("pushsh (CSV)", N, w2, c2, r2)
+        row("Python baseline (requests)", N, bw, bc, br)
+        print(f"  {'ceiling (pre-encoded pages)':<28} {cw:8.2f} s {N / cw:12,.0f} rec/s   (sending only; encoding excluded)")
+        print("ratios (records per second):")
+        print(f"  pushsh JSONL / baseline  {bw / w1:5.2f}x   (target >= 2x)")
+        print(f"  pushsh CSV   / baseline  {bw / w2:5.2f}x")
+        print(f"  pushsh JSONL / ceiling   {cw / w1 * 100:5.1f} %  (target >= 80 %)")
+        print(f"  pushsh CSV   / ceiling   {cw / w2 * 100:5.1f} %")
+    finally:
+        server.terminate()
+        server.wait()
+    if MEMORY_N:
+        # Peak RSS is per process tree: measure the big push in a fresh interpreter.
+        subprocess.run([sys.executable, os.path.abspath(__file__), "--memory"], check=True)
+
+
+def memory_only():
+    binary = pushsh_binary() if os.environ.get("PUSHSH_BIN") else os.path.join(ROOT, ".build", "release", "pushsh")
+    work = os.path.join(ROOT, "benchmarks", "out")
+    jsonl, _ = generate(MEMORY_N, work)
+    server, base = start_server(binary)
+    try:
+        wall, cpu, rss = pushsh_push(binary, base, jsonl)
+        print(f"memory: pushsh pushing {MEMORY_N:,} records (JSON Lines, {os.path.getsize(jsonl) / 1e6:.0f} MB file):")
+        row("pushsh (JSON Lines)", MEMORY_N, wall, cpu, rss)
+        print(f"  peak RSS {rss:.1f} MB   (target < 64 MB)")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
