@@ -15,6 +15,7 @@ enum ErrorReading {
             error.batch = batch
             error.validationErrors = batch.validationErrors
         }
+        error.activeSessionID = activeSessionID(json)
         error.hint = hint(for: error, request: request, json: json)
         return error
     }

@@ -27,6 +27,8 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     public var batch: BatchIngestResponse?
     /// What to do about it.
     public var hint: String?
+    /// On a 409 for a second start: the session that is active.
+    public var activeSessionID: String?
     /// How many attempts were made (more than 1 when retries happened).
     public var attempts: Int
 

@@ -6,10 +6,7 @@ extension Interpreter {
     /// `start [ref EXPR]`.
     func start(reference: Expr?, at range: SourceRange) async throws(ScriptError) -> Value {
         let ref = try reference.map { expr throws(ScriptError) in try string(expr, "the client reference id") }
-        let session: Session
-        do { session = try await connection.client.startSession(clientReferenceID: ref) } catch {
-            throw ScriptError(error, at: range, doing: "start")
-        }
+        let session = try await startSession(reference: ref, at: range)
         let handle = SessionHandle(session)
         track(handle)
         if settings.output == .json {
@@ -19,6 +16,33 @@ extension Interpreter {
             output.line("started session \(paint.bold(session.id)) (\(paint.state(session.state.rawValue))\(expires))")
         }
         return .session(handle)
+    }
+
+    /// Starts a session, surviving an unclear answer: a retry that meets 409
+    /// adopts the session the lost answer created (new, empty, started just
+    /// now), rather than failing on our own session.
+    func startSession(reference: String?, at range: SourceRange) async throws(ScriptError) -> Session {
+        let client = connection.client
+        let began = connection.now()
+        var unclear = 0
+        while true {
+            do {
+                return try await client.startSession(clientReferenceID: reference)
+            } catch let error where error.isUnclear && unclear < settings.retries {
+                unclear += 1
+                try? await pause(.milliseconds(100 * Int64(unclear)))
+            } catch let error where error.status == 409 && unclear > 0 {
+                if let id = error.activeSessionID, let active = try? await client.session(id),
+                    active.acceptedBatches == 0, let created = active.createdAt, created >= began.adding(.seconds(-60))
+                {
+                    output.errorLine(paint.dim("(an earlier attempt to start had created \(id) before its answer was lost; using it)"))
+                    return active
+                }
+                throw ScriptError(error, at: range, doing: "start")
+            } catch {
+                throw ScriptError(error, at: range, doing: "start")
+            }
+        }
     }
 
     /// `status S`.
@@ -45,8 +69,22 @@ extension Interpreter {
     func close(_ sessionExpr: Expr, mode: Located<CloseMode>, at range: SourceRange) async throws(ScriptError) -> Value {
         let handle = try session(sessionExpr)
         let action: CloseAction = mode.value == .apply ? .apply : .discard
-        do { handle.refresh(try await connection.client.close(handle.id, action: action)) } catch {
-            throw ScriptError(error, at: range, doing: "close")
+        var unclear = 0
+        while true {
+            do {
+                handle.refresh(try await connection.client.close(handle.id, action: action))
+                break
+            } catch let error where error.isUnclear && unclear < settings.retries {
+                // Did the close land? A closed session is no longer active (or expired).
+                unclear += 1
+                if let now = try? await connection.client.session(handle.id) {
+                    handle.refresh(now)
+                    if now.state != .active && now.state != .expired { break }
+                }
+                try? await pause(.milliseconds(100 * Int64(unclear)))
+            } catch {
+                throw ScriptError(error, at: range, doing: "close")
+            }
         }
         track(handle)
         if settings.output == .json {

@@ -63,3 +63,4 @@ public struct ScriptError: Error, Sendable {
 struct ExitRequest: Error {
     var code: Int32
 }
+

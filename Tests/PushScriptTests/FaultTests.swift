@@ -1,0 +1,64 @@
+import Foundation
+import PushAPI
+import PushSandbox
+import PushScript
+import PushSyntax
+import Testing
+import _PushTestSupport
+
+/// Nothing lost, nothing doubled: a whole flow through a service that resets
+/// connections (before and after staging), fails, throttles and stalls.
+@Suite struct FaultTests {
+    @Test func twentyThousandRecordsThroughFifteenPercentFaults() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-faults-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let input = (1...20_000).map { user(String(format: "E%06d", $0), first: "Name\($0 % 977)") }
+        let path = dir.appendingPathComponent("users.jsonl").path
+        try (input.map(\.jsonText).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let sandbox = SandboxService(
+            settings: SandboxSettings(processingTime: .milliseconds(200), seed: 42),
+            integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme")])
+        sandbox.setFaults(try FaultPlan(parsing: "reset=0.05,error=0.04,throttle=0.03:20ms,slow=0.03:50ms"), seed: 42)
+        try await withLiveServer(sandbox) { base in
+            let connection = Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "faulty")
+            let run = await runScript("""
+                set retries 10
+                let s = start ref "faults"
+                push s User from "\(path)"
+                close s apply
+                wait s until processed timeout 1m
+                expect s.accepted_records_total == 20000
+                expect s.accepted_batches == 200
+                """, connection: connection)
+            #expect(run.code == 0, "\(run.stderr)")
+            await connection.client.transport.shutdown()
+        }
+        let applied = try sandbox.records(integrationID: "acme", entityType: "User")
+        #expect(applied.count == 20_000)
+        #expect(applied == input)
+        let counts = sandbox.faultCounts
+        #expect((counts["resetAfter"] ?? 0) > 0 && (counts["resetBefore"] ?? 0) > 0, "\(counts)")
+        #expect((counts["error"] ?? 0) > 0 && (counts["throttle"] ?? 0) > 0 && (counts["slow"] ?? 0) > 0, "\(counts)")
+    }
+
+    @Test func faultPlansAreReadAndRefusedClearly() throws {
+        let plan = try FaultPlan(parsing: "reset=0.05,error=0.05,throttle=0.05,slow=0.05:2s")
+        #expect(plan.slowBy == .seconds(2) && plan.reset == 0.05)
+        for bad in ["reset", "reset=2", "explode=0.1", "slow=0.1:soon", "reset=0.6,error=0.6"] {
+            #expect(throws: FaultPlanError.self) { try FaultPlan(parsing: bad) }
+        }
+    }
+
+    @Test func theSameSeedGivesTheSameFaults() async throws {
+        func faultsSeen() async -> String {
+            let connection = Connection.builtInSandbox(environment: ["PUSHSH_SANDBOX_SEED": "7", "PUSHSH_SANDBOX_EPOCH": "2026-01-05T09:00:00Z"])
+            connection.sandbox!.setFaults(try! FaultPlan(parsing: "reset=0.2,error=0.2"), seed: 7)
+            let run = await runScript("set retries 10\nlet s = start\nfor i in [1,2,3,4,5,6,7,8]\n  status s\nend\n", connection: connection)
+            #expect(run.code == 0, "\(run.stderr)")
+            return "\(connection.sandbox!.faultCounts.sorted { $0.key < $1.key })"
+        }
+        let first = await faultsSeen()
+        #expect(first == (await faultsSeen()))
+    }
+}
