@@ -243,6 +243,29 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         #expect(output.standard.contains("✓ step 1 done: Start a session"))
     }
 
+    /// Checks read the sandbox without touching it: reading an active session
+    /// would restart its hour, and the expiry lesson would no longer be true.
+    @Test func checksDoNotKeepASessionAlive() async throws {
+        let output = CapturedOutput()
+        let lines = ScriptedLines(["learn expiry", "let s = start; push s User from \"new-hires.json\"", "sandbox advance 30m", "print 1", "sandbox advance 31m"])
+        let (shell, _) = try shell(lines, output: output)
+        _ = await shell.run(showBanner: false)
+        #expect(output.standard.contains("✓ step 2 done: Let an hour pass"), "\(output.combined.suffix(1500))")
+        #expect(output.standard.contains("sandbox clock moved forward 31m; it is now 2026-01-05T10:01:00.000Z"))
+    }
+
+    /// With -v, the lesson traces too, and still sees every exchange.
+    @Test func verboseTracesAndStillShowsWhatHappened() async throws {
+        let output = CapturedOutput()
+        let (shell, learner) = try shell(ScriptedLines(["learn lifecycle", "let s = start"]), output: output)
+        learner.setVerbose(true)
+        _ = await shell.run(showBanner: false)
+        #expect(output.errors.contains("> POST /v1/integrations/demo/sessions"))
+        #expect(output.errors.contains("> api-key: [redacted]"))
+        #expect(output.standard.contains("what happened:\n  POST /v1/integrations/demo/sessions {} → 201 Created"))
+        #expect(output.standard.contains("✓ step 1 done"))
+    }
+
     @Test func lessonFilesAreCheckedWithTheirLineNumbers() throws {
         func problem(_ text: String) -> String {
             do {

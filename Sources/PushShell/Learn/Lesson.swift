@@ -57,7 +57,7 @@ public struct LessonFormatError: Error, CustomStringConvertible, Sendable {
     public var file: String
     public var line: Int
     public var message: String
-    public var description: String { "\(file):\(line): \(message)" }
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
 }
 
 extension Lesson {

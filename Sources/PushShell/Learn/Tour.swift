@@ -261,12 +261,16 @@ final class Tour {
             return true
         }
         misses += 1
-        if nudge && (!lastOK || !entryExchanges.isEmpty) {
+        guard nudge else { return false }
+        if !lastOK {
+            // The error is on the screen already: what to do about it.
+            showHint()
+        } else if !entryExchanges.isEmpty {
             let missing = results.first { !$0.met }
             var why = "not yet: this step is done when \(missing?.check.text ?? "its check holds")"
             if let note = missing?.note { why += " (now \(note))" }
             output.line(paint.hint(why))
-            if !lastOK || misses >= 2 { showHint() }
+            if misses >= 2 { showHint() }
         }
         return false
     }

@@ -12,6 +12,7 @@ enum WhatHappened {
             let first = exchanges[index]
             var end = index + 1
             while end < exchanges.count, exchanges[end].method == first.method, exchanges[end].path == first.path,
+                exchanges[end].query.map(\.value) == first.query.map(\.value),
                 exchanges[end].status == first.status, first.method == "GET"
             {
                 end += 1
@@ -19,6 +20,7 @@ enum WhatHappened {
             let last = exchanges[end - 1]
             let times = end - index > 1 ? " ×\(end - index)" : ""
             var line = "\(first.method) \(first.path)"
+            if !first.query.isEmpty { line += "?" + first.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&") }
             if let body = requestSummary(first) { line += " " + body }
             if let status = last.status {
                 line += " → \(status) \(HTTPStatusText.reason(status))\(times)"
