@@ -167,3 +167,22 @@ public final class LineEditor: LineSource {
         return lines.joined(separator: "\n")
     }
 }
+
+/// Reads a secret from the terminal without echoing it (`key prompt`).
+public enum SecretPrompt {
+    public static func read(_ prompt: String) -> String? {
+        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        var saved = termios()
+        tcgetattr(STDIN_FILENO, &saved)
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+            fputs("\n", cel_stderr())
+        }
+        fputs(prompt, cel_stderr())
+        fflush(cel_stderr())
+        return Swift.readLine(strippingNewline: true)
+    }
+}

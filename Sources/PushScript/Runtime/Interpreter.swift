@@ -40,7 +40,7 @@ public final class Interpreter: @unchecked Sendable {
 
     public init(connection: Connection, output: ScriptOutput, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.connection = connection
-        self.output = output
+        self.output = RedactingOutput(output)
         self.environment = environment
         applyClientSettings()
     }
@@ -304,6 +304,9 @@ public final class Interpreter: @unchecked Sendable {
     /// Gives the client the current retry policy and trace.
     func applyClientSettings() {
         connection.client.retryPolicy = settings.retryPolicy
+        // The built-in sandbox's key is public; any other is a secret.
+        let key = connection.client.configuration.apiKey.revealed
+        (output as? RedactingOutput)?.hide(connection.sandbox == nil ? [key] : [])
         let output = self.output
         let extra = exchangeObserver
         if verbose {

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// One known key through everything pushsh writes: traces, errors, JSON
+/// results, print, the shell's history and saved scripts, the server's log.
+@Suite(.serialized) struct SecretsTests {
+    static let key = "sk_live_4f9a2b7c_DO_NOT_LEAK"
+
+    /// `pushsh serve` as a separate process; its output is the server log.
+    final class Server {
+        let process = Process()
+        let pipe = Pipe()
+        var base = ""
+        var log = ""
+
+        init() throws {
+            process.executableURL = URL(fileURLWithPath: Binary.path)
+            process.arguments = ["serve", "--port", "0", "--api-key", SecretsTests.key, "--integration", "acme", "--processing-time", "100ms"]
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline, base.isEmpty {
+                let data = pipe.fileHandleForReading.availableData
+                log += String(decoding: data, as: UTF8.self)
+                if let match = log.range(of: #"http://127\.0\.0\.1:\d+/api/external/push"#, options: .regularExpression) {
+                    base = String(log[match])
+                }
+            }
+        }
+
+        func stop() -> String {
+            process.terminate()
+            process.waitUntilExit()
+            log += String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return log
+        }
+    }
+
+    @Test func theKeyAppearsNowhere() throws {
+        let server = try Server()
+        #expect(!server.base.isEmpty, "\(server.log)")
+        defer { _ = server.process.isRunning ? server.stop() : "" }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-secrets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var env = Binary.environment(["SPRINTO_BASE_URL": server.base, "SPRINTO_INTEGRATION_ID": "acme", "SPRINTO_API_KEY": Self.key])
+        env["PUSHSH_HISTORY"] = dir.appendingPathComponent("history").path
+        var everything: [String] = []
+
+        // A script with -v, the key printed and compared on purpose, and a failure.
+        let script = """
+            let s = start
+            push s User [{"employeeId": "E1", "firstName": "Ada", "lastName": "Lovelace", "workEmail": "ada@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}]
+            print "the key is ${env("SPRINTO_API_KEY")}"
+            close s apply
+            wait s until processed
+            set on_error continue
+            expect env("SPRINTO_API_KEY") == "something else"
+            push s User [{"employeeId": "E2"}]
+            exit 0
+            """
+        let traced = try Binary.run(["-v", "-c", script], environment: env)
+        #expect(traced.code == 0, "\(traced.output)")
+        #expect(traced.output.contains("> api-key: [redacted]"))
+        #expect(traced.output.contains("the key is [redacted]"))
+        everything.append(traced.output)
+        let json = try Binary.run(["--output", "json", "-v", "-c", "let s = start\nprint env(\"SPRINTO_API_KEY\")\nclose s discard"], environment: env)
+        #expect(json.code == 0, "\(json.output)")
+        everything.append(json.output)
+        // A wrong key: the error names the problem, not the key.
+        var wrong = env
+        wrong["SPRINTO_API_KEY"] = Self.key + "_WRONG"
+        let refused = try Binary.run(["-c", "let s = start"], environment: wrong)
+        #expect(refused.code == 6)
+        #expect(refused.output.contains("401"))
+        everything.append(refused.output)
+
+        // The shell: history and a saved script.
+        let pty = try PseudoTerminal(environment: env, directory: dir)
+        #expect(pty.expect("> "), "\(pty.state)")
+        pty.typeAndWaitForPrompt("let s = start\r")
+        pty.typeAndWaitForPrompt("print env(\"SPRINTO_API_KEY\")\r")
+        let typed = "connect url \"\(server.base)\" integration \"acme\" key \"\(Self.key)\""
+        pty.typeAndWaitForPrompt(typed + "\r")
+        pty.typeAndWaitForPrompt("close s discard\r")
+        pty.typeAndWaitForPrompt("save \"flow.push\"\r")
+        pty.type("exit\r")
+        #expect(pty.waitForExit() == 0, "\(pty.state)")
+        // The terminal echoes what was typed; apart from that echo, the key must not show.
+        #expect(pty.screen.contains("warning: a key typed into a script"))
+        // (libedit may redraw a long line with extra spaces, so drop the echoed line whole.)
+        everything.append(pty.screen.split(separator: "\n").filter { !$0.contains("connect url") }.joined(separator: "\n"))
+        let history = try String(contentsOfFile: env["PUSHSH_HISTORY"]!, encoding: .utf8)
+        let saved = try String(contentsOf: dir.appendingPathComponent("flow.push"), encoding: .utf8)
+        #expect(saved.contains("key env(\"SPRINTO_API_KEY\")"), "\(saved)")
+        everything += [history, saved]
+
+        everything.append(server.stop())
+        for (i, text) in everything.enumerated() {
+            #expect(!text.contains(Self.key), "output \(i) holds the key:\n\(text)")
+        }
+    }
+}
