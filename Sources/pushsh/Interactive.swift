@@ -14,6 +14,7 @@ enum Interactive {
         let output = StandardOutput(color: StandardOutput.detectColor(environment: environment))
         let interpreter = Interpreter(connection: connection, output: output, environment: environment)
         interpreter.setVerbose(verbose)
+        interpreter.keyPrompt = { prompt in SecretPrompt.read(prompt) }
         for definition in variables {
             if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }
         }
