@@ -97,9 +97,9 @@ final class Tour {
     }
 
     /// Each check of the current step: whether it holds now, or why it could not be worked out.
-    func evaluateChecks() -> [(check: LessonCheck, met: Bool, note: String?)] {
+    func evaluateChecks(_ facts: SandboxFacts? = nil) -> [(check: LessonCheck, met: Bool, note: String?)] {
         guard let step else { return [] }
-        let names = variables(SandboxFacts.read(interpreter.connection))
+        let names = variables(facts ?? SandboxFacts.read(interpreter.connection))
         return step.checks.map { check in
             do {
                 let value = try interpreter.evaluate(check.expression, with: names)
@@ -252,7 +252,7 @@ final class Tour {
             for line in happened { output.line(paint.dim("  " + line)) }
         }
         guard let step else { return false }
-        let results = evaluateChecks()
+        let results = evaluateChecks(after)
         if results.allSatisfy(\.met) {
             let names = variables(after)
             output.line(paint.done("✓ step \(stepIndex + 1) done: \(step.title)"))

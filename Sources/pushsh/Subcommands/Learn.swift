@@ -7,9 +7,9 @@ struct Learn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A guided tour of the push API on a sandbox of its own: the shell, started in a lesson.",
         discussion: """
-            Without a lesson name it starts the first lesson not yet finished. Each lesson runs on a
-            fresh built-in sandbox; progress is kept in ~/.pushsh_learn (or PUSHSH_LEARN_PROGRESS).
-            In a lesson, type hint, skip, back or quit. See docs/learn.md.
+            Without a lesson name it starts the first lesson not yet finished. Each lesson runs on a \
+            fresh built-in sandbox of its own; finished lessons are remembered in ~/.pushsh_learn \
+            (or PUSHSH_LEARN_PROGRESS). In a lesson, type hint, skip, back or quit. See docs/learn.md.
             """)
 
     @Argument(help: "The lesson to start (pushsh learn --list shows them).")
