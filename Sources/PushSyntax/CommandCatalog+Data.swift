@@ -21,20 +21,24 @@ extension CommandCatalog {
                 RECORDS is an array of objects or a single object; it may span lines
                 while a bracket or brace is open.
 
-                'from PATH' reads the records from a file instead: a JSON array, an
-                envelope {"entities": {"User": [...]}} (TYPE's array is sent), or JSON
-                Lines (one object per line). The format comes from the file name
-                (.json, .jsonl, .ndjson) unless 'format json' or 'format jsonl' says
-                otherwise. A relative path is taken from the folder of the script
-                that names it. The whole file is read and checked before the first
-                page is sent: if it is not valid JSON, or a record is not an object,
-                nothing is sent. 'skip N' leaves out the first N records of the file.
+                'from PATH' reads the records from a file instead, streamed (never
+                whole in memory): a JSON array, an envelope {"entities": {"User":
+                [...]}} (TYPE's array is sent), JSON Lines (one object per line), or
+                CSV with a header row (empty cells become null). The format comes
+                from the file name (.json, .jsonl, .ndjson, .csv) unless 'format'
+                says otherwise. A relative path is taken from the folder of the
+                script that names it. Every record is checked before the first page
+                is sent: if any is bad, nothing is sent and each problem is listed
+                at its file:line. 'map "Employee ID" to employeeId' renames a field
+                on the way in; 'mapping OBJECT' (or a JSON file of one) renames
+                several. 'skip N' leaves out the first N records of the file.
+                On a terminal a progress line shows records, pages, rate and time
+                left ('set progress off' or --quiet hides it).
 
-                CSV ('format csv', .csv) and 'map'/'mapping' are parsed but not
-                supported yet when the script runs: a CSV file is refused, and
-                map/mapping rename nothing.
-
-                Records are sent in order, in pages of 100 (see 'set page_size'). A
+                Records are sent in order, one page at a time, in pages of at most
+                100 records and 5 MB (see 'set page_size', 'set page_bytes'). A page
+                whose answer is lost is checked against the session before being
+                sent again, so none is staged twice. A
                 page is all or nothing: if any record in it is invalid, the service
                 rejects the whole page (400) and stages nothing from it. The push then
                 stops with exit code 6 (unless 'set on_error continue'), listing each
@@ -44,7 +48,8 @@ extension CommandCatalog {
 
                 The result has session_id, entity_type, pages (pages accepted),
                 accepted, rejected, accepted_by_entity, validation_errors (each with
-                entity_type, index, field and issue) and elapsed_ms. It is also kept
+                entity_type, index, field and issue), bytes, unclear_pages_checked
+                and elapsed_ms. It is also kept
                 in last_push, which is set even when a page is rejected: after 'set
                 on_error continue', last_push.validation_errors[0].field names the
                 first bad field. A push that succeeds refreshes the session value.

@@ -90,7 +90,9 @@ extension CommandCatalog {
                             the only sandbox command with a value.
                 reset       forgets every session, event and record, and any planned
                             failures; the processing time and rate limit stay.
-                faults      is not available yet: it is parsed, but fails when run.
+                faults      makes requests misbehave on purpose, from a seed:
+                            "reset=0.05,error=0.05,throttle=0.05:1s,slow=0.05:2s"
+                            (dropped connections, 503s, 429s, late answers); 'off'.
                 """,
             followingWords: [
                 "advance", "fail", "next", "processing", "rate-limit", "records", "reset", "faults", "off",
@@ -127,14 +129,22 @@ extension CommandCatalog {
                 """),
         CommandHelp(
             name: "learn", area: .shell,
-            summary: "a guided tour of the push API on the sandbox (not available yet)",
-            syntax: "learn [TOPIC]",
-            example: "learn",
+            summary: "a guided tour of the push API on the sandbox, lesson by lesson",
+            syntax: "learn [LESSON]",
+            example: """
+                learn
+                learn lifecycle
+                """,
             details: """
-                Not available yet: at the prompt it says so, and in a script it is an
-                error. It is meant to walk through the push flow step by step on the
-                built-in sandbox: start a session, push records, see a page rejected,
-                close, wait, and read the activity log.
+                Only for the interactive shell (or 'pushsh learn'). With no word, lists
+                the lessons, what each teaches and which you have finished; 'learn
+                NAME' starts one on a fresh sandbox of its own, so nothing you had is
+                disturbed. Each step says what is about to happen and why, suggests a
+                command, lets you type it (or anything else), checks the sandbox's
+                real state, and shows the HTTP exchange in short. In a lesson, 'skip',
+                'back' and 'quit' steer. Progress is kept across runs. Lessons:
+                lifecycle, discard, validation, conflict, expiry, retry, file,
+                monitoring, scripts.
                 """),
     ]
 }
