@@ -16,17 +16,32 @@ def pushsh_binary():
     return path
 
 
+MEASURE = r"""
+import resource, subprocess, sys
+proc = subprocess.run(sys.argv[2:], stdout=open(sys.argv[1] + ".out", "wb"), stderr=open(sys.argv[1] + ".err", "wb"))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write(f"{proc.returncode} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}")
+"""
+
+
+class Completed:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
 def run_measured(argv, env=None, stdin=None, cwd=None):
-    """Runs a child; returns (wall seconds, cpu seconds, peak RSS MB, completed process)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(argv, env=env, input=stdin, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # ru_maxrss of children is the largest of any child so far: run the
-    # memory-sensitive case in its own process tree (see push.py --memory).
-    return wall, cpu, after.ru_maxrss / 1024, proc
+    """Runs a child in a wrapper of its own, so its CPU time and peak RSS are
+    its alone; returns (wall seconds, cpu seconds, peak RSS MB, completed)."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "report")
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", MEASURE, report] + list(argv), env=env, input=stdin, cwd=cwd, check=False)
+        wall = time.perf_counter() - start
+        code, cpu, rss = open(report).read().split()
+        out = open(report + ".out", "rb").read()
+        err = open(report + ".err", "rb").read()
+    return wall, float(cpu), int(rss) / 1024, Completed(int(code), out, err)
 
 
 def median_runs(argv, runs, env=None):

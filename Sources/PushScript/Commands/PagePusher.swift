@@ -43,73 +43,50 @@ struct PagePusher {
         }
     }
 
+    /// Sends every page. While one page is on the wire the next is read and
+    /// encoded, so the service, not the reading, sets the pace.
     mutating func send(_ input: PushInput) async throws {
-        var page: [FileRecord] = []
-        var pageBytes = plan.overhead
-        func full(_ next: FileRecord) -> Bool {
-            page.count >= plan.pageSize || pageBytes + next.json.count + 1 > plan.pageBytes
-        }
-        switch input {
-        case .inline(let records):
-            for record in records {
-                if !page.isEmpty && full(record) { try await flush(&page, &pageBytes) }
-                page.append(record)
-                pageBytes += record.json.count + 1
-            }
-        case .file(let path, _, let format, let renames, let skip):
-            var stream: any RecordStream
-            do { stream = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames) } catch {
-                throw ScriptError(.runtime, "\(origin ?? path) \(error.message)", at: range)
-            }
-            if var lines = stream as? JSONLinesStream { lines.verify = false; stream = lines }
-            if var array = stream as? JSONArrayStream { array.verify = false; stream = array }
-            var index = 0
-            while let item = try readNext(&stream) {
-                guard case .record(let record) = item else {
-                    throw ScriptError(.runtime, "\(origin ?? path) changed while it was being pushed", at: range, hint: "push from a file nobody is writing to")
-                }
-                index += 1
-                if index <= skip {
-                    consumed = index
-                    continue
-                }
-                if !page.isEmpty && full(record) { try await flush(&page, &pageBytes) }
-                page.append(record)
-                pageBytes += record.json.count + 1
-            }
-            consumed = max(consumed, skip)
-        }
-        if !page.isEmpty { try await flush(&page, &pageBytes) }
-    }
-
-    private func readNext(_ stream: inout any RecordStream) throws(ScriptError) -> StreamItem? {
-        do { return try stream.next() } catch {
-            throw ScriptError(.runtime, "\(origin ?? "the file") \(error.message)", at: range)
+        var pages = try PageSource(input, plan: plan, origin: origin, range: range)
+        consumed = pages.skipped
+        var current = try pages.next()
+        let client = interpreter.connection.client
+        let sessionID = handle.id
+        while let page = current {
+            if Task.isCancelled { throw stopped("push interrupted") }
+            let number = tally.pages + 1
+            let body = plan.body(page[...], hint: number)
+            async let firstTry = Self.attempt(client, body, sessionID)
+            let upcoming: Result<[FileRecord]?, ScriptError>
+            do { upcoming = .success(try pages.next()) } catch { upcoming = .failure(error) }
+            let answer = try await sendPage(body, number: number, records: page, firstTry: await firstTry)
+            tally.pages += 1
+            tally.accepted += answer.acceptedCountTotal
+            for (entity, count) in answer.acceptedCountByEntity { tally.acceptedByEntity[entity, default: 0] += count }
+            tally.bytes += body.count
+            consumed += page.count
+            progress.update(records: tally.accepted, pages: tally.pages, bytes: tally.bytes)
+            current = try upcoming.get()
         }
     }
 
-    /// Sends one page and counts it.
-    private mutating func flush(_ page: inout [FileRecord], _ pageBytes: inout Int) async throws {
-        if Task.isCancelled { throw stopped("push interrupted") }
-        let number = tally.pages + 1
-        let body = plan.body(page[...], hint: number)
-        let answer = try await sendPage(body, number: number, records: page)
-        tally.pages += 1
-        tally.accepted += answer.acceptedCountTotal
-        for (entity, count) in answer.acceptedCountByEntity { tally.acceptedByEntity[entity, default: 0] += count }
-        tally.bytes += body.count
-        consumed += page.count
-        progress.update(records: tally.accepted, pages: tally.pages, bytes: tally.bytes)
-        page.removeAll(keepingCapacity: true)
-        pageBytes = plan.overhead
+    /// One try at a page, with no shared state: it runs beside the reading of the next page.
+    static func attempt(_ client: PushClient, _ body: [UInt8], _ sessionID: String) async -> Result<BatchIngestResponse, PushAPIError> {
+        do { return .success(try await client.push(encodedPage: body, to: sessionID)) } catch { return .failure(error) }
     }
 
-    /// One page, exactly once.
-    private mutating func sendPage(_ body: [UInt8], number: Int, records: [FileRecord]) async throws -> BatchIngestResponse {
+    /// One page, exactly once: the first try's outcome, then any recovery.
+    private mutating func sendPage(
+        _ body: [UInt8], number: Int, records: [FileRecord], firstTry: Result<BatchIngestResponse, PushAPIError>
+    ) async throws -> BatchIngestResponse {
         let client = interpreter.connection.client
         var unclearAttempts = 0
+        var outcome: Result<BatchIngestResponse, PushAPIError>? = firstTry
         while true {
             do {
+                if let result = outcome {
+                    outcome = nil
+                    return try result.get()
+                }
                 return try await client.push(encodedPage: body, to: handle.id)
             } catch let error where error.isUnclear && batchesBefore != nil && unclearAttempts < interpreter.settings.retries {
                 unclearAttempts += 1
@@ -227,6 +204,76 @@ enum RecordKey {
         case .string(let s)?: return s
         case .int(let i)?: return String(i)
         default: return nil
+        }
+    }
+}
+
+/// Cuts the input into pages: at most `pageSize` records and `pageBytes` bytes each.
+struct PageSource {
+    private var stream: (any RecordStream)?
+    private var inline: IndexingIterator<[FileRecord]>?
+    private var pending: FileRecord?
+    let plan: PushPlan
+    let origin: String?
+    let range: SourceRange
+    /// Records left out at the start (`skip`).
+    private(set) var skipped = 0
+
+    init(_ input: PushInput, plan: PushPlan, origin: String?, range: SourceRange) throws(ScriptError) {
+        self.plan = plan
+        self.origin = origin
+        self.range = range
+        switch input {
+        case .inline(let records): inline = records.makeIterator()
+        case .file(let path, _, let format, let renames, let skip):
+            var opened: any RecordStream
+            do { opened = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames) } catch {
+                throw ScriptError(.runtime, "\(origin ?? path) \(error.message)", at: range)
+            }
+            // The check pass has parsed every record: this one only cuts.
+            if var lines = opened as? JSONLinesStream { lines.verify = false; opened = lines }
+            if var array = opened as? JSONArrayStream { array.verify = false; opened = array }
+            stream = opened
+            for _ in 0..<skip where try nextRecord() != nil { skipped += 1 }
+        }
+    }
+
+    /// The next page, or nil when the input is used up.
+    mutating func next() throws(ScriptError) -> [FileRecord]? {
+        var page: [FileRecord] = []
+        var bytes = plan.overhead
+        while true {
+            let record: FileRecord
+            if let waiting = pending {
+                record = waiting
+                pending = nil
+            } else if let read = try nextRecord() {
+                record = read
+            } else {
+                break
+            }
+            if !page.isEmpty && (page.count >= plan.pageSize || bytes + record.json.count + 1 > plan.pageBytes) {
+                pending = record
+                break
+            }
+            page.append(record)
+            bytes += record.json.count + 1
+        }
+        return page.isEmpty ? nil : page
+    }
+
+    private mutating func nextRecord() throws(ScriptError) -> FileRecord? {
+        if inline != nil { return inline!.next() }
+        guard stream != nil else { return nil }
+        let item: StreamItem?
+        do { item = try stream!.next() } catch {
+            throw ScriptError(.runtime, "\(origin ?? "the file") \(error.message)", at: range)
+        }
+        switch item {
+        case nil: return nil
+        case .record(let record)?: return record
+        case .problem?:
+            throw ScriptError(.runtime, "\(origin ?? "the file") changed while it was being pushed", at: range, hint: "push from a file nobody is writing to")
         }
     }
 }
