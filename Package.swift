@@ -51,7 +51,7 @@ let package = Package(
             name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // The interactive shell: line editing, history, completion, save.
         .target(
-            name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI"],
+            name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI", "PushSandbox"],
             // The lessons of `learn` (data, not code) and their data files.
             resources: [.copy("Lessons")]),
         .executableTarget(

@@ -36,6 +36,8 @@ public struct Completer: Sendable {
     public var variables: [String]
     /// Variables holding sessions, offered first where a session is expected.
     public var sessionVariables: [String]
+    /// Lesson names, for `learn`.
+    public var lessons: [String] = []
     /// Entity types known (User, plus any pushed in this shell).
     public var entityTypes: [String]
     /// The folder relative paths start from.
@@ -105,6 +107,7 @@ public struct Completer: Sendable {
             case "output": return OutputMode.allCases.map(\.rawValue)
             default: return []
             }
+        case "learn": return args.isEmpty ? lessons : []
         case "help": return args.isEmpty ? Array(CommandCatalog.commandWords) + CommandCatalog.topics.map(\.name) : []
         case "sandbox":
             if args.isEmpty { return ["advance", "fail", "processing", "rate-limit", "records", "reset", "faults"] }
@@ -196,6 +199,16 @@ extension Completer {
     public static func forInterpreter(_ interpreter: Interpreter) -> Completer {
         let names = interpreter.variables.keys.sorted()
         let sessions = interpreter.variables.filter { if case .session = $0.value { return true } else { return false } }.keys.sorted()
-        return Completer(variables: names, sessionVariables: sessions)
+        var completer = Completer(variables: names, sessionVariables: sessions)
+        completer.lessons = Completer.lessonNames
+        return completer
     }
+}
+
+extension Completer {
+    /// The shipped lessons' names, read once.
+    public static let lessonNames: [String] = {
+        guard let directory = LessonLibrary.shippedDirectory(), let library = try? LessonLibrary.load(from: directory) else { return [] }
+        return library.lessons.map(\.name)
+    }()
 }

@@ -62,3 +62,62 @@ import _PushTestSupport
         #expect(first == (await faultsSeen()))
     }
 }
+
+/// What happens around the flow: other clients, the clock.
+@Suite struct InterferenceTests {
+    /// Another client closes the session while a push is on page 3.
+    final class CloseMidPush: Transport {
+        let inner: InProcessTransport
+        let sandbox: SandboxService
+        init(_ sandbox: SandboxService) {
+            self.sandbox = sandbox
+            inner = InProcessTransport(service: sandbox)
+        }
+        var destination: String { "sandbox" }
+        func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
+            if request.path.hasSuffix("/entities"), let body = request.body, (try? JSONValue(parsing: body))?["page_hint"] == 3 {
+                let id = request.path.split(separator: "/").dropLast().last.map(String.init) ?? ""
+                _ = try? sandbox.close(integrationID: "demo", sessionID: id, action: .apply)
+            }
+            return try await inner.send(request, timeout: timeout)
+        }
+        func shutdown() async {}
+    }
+
+    @Test func aSessionClosedBySomeoneElseMidPushEndsClearly() async throws {
+        let sandbox = SandboxService(settings: SandboxSettings(seed: 3), integrations: [.demo], clock: SandboxClock(frozenAt: t0))
+        let connection = Connection(
+            client: PushClient(configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")), transport: CloseMidPush(sandbox)),
+            sandbox: sandbox, label: "sandbox")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-mid-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("users.jsonl").path
+        try (1...500).map { user("E\($0)").jsonText }.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let run = await runScript("let s = start\npush s User from \"\(path)\"\n", connection: connection)
+        #expect(run.code == 6)
+        #expect(run.stderr.contains("is processing; only an active session accepts pages"), "\(run.stderr)")
+        #expect(run.stderr.contains("200 records in 2 pages were accepted before this page; nothing after it was sent"))
+        #expect(run.stderr.contains("hint: the session was closed (by this script or someone else)"))
+    }
+
+    @Test func aSessionThatExpiresWhileTheScriptSleepsEndsClearly() async throws {
+        let run = await runScript("""
+            let s = start
+            push s User [\(adaRecord)]
+            sleep 2h
+            push s User [\(adaRecord)]
+            """)
+        #expect(run.code == 6)
+        #expect(run.stderr.contains("is expired; only an active session accepts pages"), "\(run.stderr)")
+        #expect(run.stderr.contains("hint: the session expired"))
+        #expect(run.stderr.contains("close it with apply to keep what was staged"))
+    }
+
+    @Test func aWaitOnASessionNobodyClosesTimesOutWithAHint() async throws {
+        let run = await runScript("let s = start\nwait s until processed timeout 5m\n")
+        #expect(run.code == 5)
+        #expect(run.stderr.contains("timed out after 5m waiting for"), "\(run.stderr)")
+        #expect(run.stderr.contains("it is active"))
+        #expect(run.stderr.contains("processing starts only after close ... apply"))
+    }
+}

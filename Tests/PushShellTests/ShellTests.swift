@@ -184,6 +184,10 @@ func temporaryDirectory() throws -> URL {
 
     @Test func helpTopicsAndPaths() throws {
         #expect(completer.complete("help wa").candidates == ["wait"])
+        #expect(Completer.lessonNames.contains("lifecycle"))
+        var withLessons = completer
+        withLessons.lessons = Completer.lessonNames
+        #expect(withLessons.complete("learn exp").candidates == ["expiry"])
         let dir = try temporaryDirectory()
         try "".write(to: dir.appendingPathComponent("employees.jsonl"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("exports"), withIntermediateDirectories: true)

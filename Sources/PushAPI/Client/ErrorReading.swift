@@ -56,7 +56,14 @@ enum ErrorReading {
             let active = activeSessionID(json) ?? "the active session"
             return "only one session may be active per integration: close \(active) (close ... apply|discard) or let it expire, then start again"
         case 409 where path.hasSuffix("/entities"):
-            return "only an active session accepts pages: start a new session and push the pages there"
+            switch json?["error"]?["state"]?.stringValue {
+            case "expired"?:
+                return "the session expired (no request for its inactivity timeout): close it with apply to keep what was staged, then start a new session for the rest"
+            case "processing"?, "processed"?, "failed"?, "cancelled"?:
+                return "the session was closed (by this script or someone else); start a new session and push the remaining pages there"
+            default:
+                return "only an active session accepts pages: start a new session and push the pages there"
+            }
         case 409 where path.hasSuffix("/close"):
             return "only an active or expired session can be closed; read its state with status"
         case 413:

@@ -35,6 +35,7 @@ extension Interpreter {
         do {
             try await pusher.send(input)
         } catch let error as ScriptError {
+            pusher.tally.retries = pusher.retried
             variables["last_push"] = pusher.tally.value(elapsed: pusher.elapsed)
             pusher.progress.finish()
             throw error
@@ -42,6 +43,7 @@ extension Interpreter {
         pusher.progress.finish()
         if let snapshot = try? await connection.client.session(handle.id) { handle.refresh(snapshot) }
         track(handle)
+        pusher.tally.retries = pusher.retried
         let value = pusher.tally.value(elapsed: pusher.elapsed)
         variables["last_push"] = value
         if settings.output == .json {

@@ -143,7 +143,9 @@ extension Interpreter {
             if elapsed >= timeout {
                 throw ScriptError(
                     .waitFailed, "timed out after \(Rendering.human(elapsed)) waiting for \(handle.id) to become \(targetList); it is \(state)",
-                    at: range, hint: "give it longer: wait ... timeout 30m")
+                    at: range, hint: state == .active && !targets.contains(.active)
+                        ? "the session is still active: processing starts only after close ... apply"
+                        : "give it longer: wait ... timeout 30m")
             }
             let remaining = timeout - elapsed
             do { try await pause(min(interval, remaining)) } catch {

@@ -16,6 +16,8 @@ struct PagePusher {
     let started = ContinuousClock.now
     /// Pages the session had accepted before this push.
     var batchesBefore: Int?
+    /// Retries counted before this push began.
+    let retriesBefore: Int
     /// Records consumed from the input so far (sent, or skipped): `skip` continues from here.
     var consumed = 0
 
@@ -26,11 +28,15 @@ struct PagePusher {
         self.range = range
         self.origin = origin
         tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
+        retriesBefore = interpreter.retries.value
         let show = interpreter.settings.progress && interpreter.settings.output == .text && origin != nil
         progress = PushProgress(output: interpreter.output, totalRecords: plan.total.records, mode: show ? (interpreter.output.errorIsTerminal ? .redraw : .lines) : .off)
     }
 
     var elapsed: Duration { ContinuousClock.now - started }
+
+    /// Requests of this push that were retried (429, 5xx on reads, lost connections).
+    var retried: Int { interpreter.retries.value - retriesBefore }
 
     /// Reads the session once before sending: the baseline for telling whether an unclear page landed.
     mutating func start() async throws(ScriptError) {
@@ -167,6 +173,7 @@ struct PagePusher {
         }
         text += ": \(paint.green("\(t.accepted) accepted")), \(t.rejected) rejected"
         if t.recoveries > 0 { text += " (\(t.recoveries) unclear page\(t.recoveries == 1 ? "" : "s") checked against the session, none sent twice)" }
+        if retried > 0 { text += " (\(retried) request\(retried == 1 ? "" : "s") retried)" }
         return text
     }
 }
@@ -183,13 +190,15 @@ struct PushTally {
     var acceptedByEntity: [String: Int] = [:]
     var validationErrors: [ValidationError] = []
 
+    var retries = 0
+
     func value(elapsed: Duration) -> Value {
         .record([
             ("session_id", .string(sessionID)), ("entity_type", .string(entityType)), ("pages", .int(Int64(pages))),
             ("accepted", .int(Int64(accepted))), ("rejected", .int(Int64(rejected))),
             ("accepted_by_entity", .object(acceptedByEntity.sorted { $0.key < $1.key }.map { ($0.key, Value.int(Int64($0.value))) })),
             ("validation_errors", .array(validationErrors.map { Value($0.json) })),
-            ("bytes", .int(Int64(bytes))), ("unclear_pages_checked", .int(Int64(recoveries))),
+            ("bytes", .int(Int64(bytes))), ("unclear_pages_checked", .int(Int64(recoveries))), ("retries", .int(Int64(retries))),
             ("elapsed_ms", .int(elapsed.wholeMilliseconds)),
         ])
     }

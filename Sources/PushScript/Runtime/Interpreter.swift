@@ -2,6 +2,7 @@ import Foundation
 import PushAPI
 import PushSandbox
 import PushSyntax
+import Synchronization
 
 /// Runs pushsh statements: the one engine behind scripts, `-c` and the shell.
 ///
@@ -16,6 +17,8 @@ public final class Interpreter: @unchecked Sendable {
     public internal(set) var connection: Connection
     /// Trace every HTTP exchange to the error stream (`-v`).
     public var verbose = false
+    /// Counts requests retried (429, 5xx, lost connections), for results and traces.
+    let retries = RetryCounter()
     /// Also told of every HTTP exchange, traced or not (the shell's `learn` shows what happened).
     public var exchangeObserver: (@Sendable (Exchange) -> Void)? {
         didSet { applyClientSettings() }
@@ -309,13 +312,12 @@ public final class Interpreter: @unchecked Sendable {
         (output as? RedactingOutput)?.hide(connection.sandbox == nil ? [key] : [])
         let output = self.output
         let extra = exchangeObserver
-        if verbose {
-            connection.client.observer = { exchange in
-                output.writeError(Trace.render(exchange))
-                extra?(exchange)
-            }
-        } else {
-            connection.client.observer = extra
+        let retries = self.retries
+        let verbose = self.verbose
+        connection.client.observer = { exchange in
+            if exchange.retryingAfter != nil { retries.add() }
+            if verbose { output.writeError(Trace.render(exchange)) }
+            extra?(exchange)
         }
     }
 
@@ -357,4 +359,11 @@ extension Interpreter {
 
     /// `--output json` from the command line.
     public func setOutput(_ mode: OutputMode) { settings.output = mode }
+}
+
+/// A count shared with the client's observer, which runs on any thread.
+final class RetryCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func add() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
 }
