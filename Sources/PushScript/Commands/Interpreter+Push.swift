@@ -28,8 +28,18 @@ extension Interpreter {
             }
             let skip = try options.skip.map { expr throws(ScriptError) in try integer(expr, "skip", in: 0...Int64(Int32.max)) } ?? 0
             input = .file(path: path, shown: written, format: format, renames: FieldRenames(renames: renames), skip: skip)
-            plan.total = try checkFile(input, plan: plan, at: pathExpr.range)
+            let spool = format == .csv ? try? RecordSpool() : nil
+            defer { spool?.remove() }
+            plan.total = try checkFile(input, plan: plan, at: pathExpr.range, spool: spool)
+            if let spool {
+                return try await send(.spooled(path: spool.path, shown: written, skip: skip), to: handle, plan: plan, at: range)
+            }
         }
+        return try await send(input, to: handle, plan: plan, at: range)
+    }
+
+    /// Sends the pages of a checked input and reports the result.
+    func send(_ input: PushInput, to handle: SessionHandle, plan: PushPlan, at range: SourceRange) async throws -> Value {
         var pusher = PagePusher(interpreter: self, handle: handle, plan: plan, range: range, origin: input.shownPath)
         try await pusher.start()
         do {
@@ -91,7 +101,7 @@ extension Interpreter {
     }
 
     /// The check pass: every record parsed and sized; every problem listed with its line.
-    func checkFile(_ input: PushInput, plan: PushPlan, at range: SourceRange) throws(ScriptError) -> PushPlan.Totals {
+    func checkFile(_ input: PushInput, plan: PushPlan, at range: SourceRange, spool: RecordSpool? = nil) throws(ScriptError) -> PushPlan.Totals {
         guard case .file(let path, let shown, let format, let renames, let skip) = input else { return PushPlan.Totals() }
         var problems: [RecordProblem] = []
         var totals = PushPlan.Totals()
@@ -102,6 +112,9 @@ extension Interpreter {
                 switch item {
                 case .record(let record):
                     totals.records += 1
+                    if problemCount == 0, let spool {
+                        do { try spool.append(record) } catch { throw RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)") }
+                    }
                     guard totals.records > skip else { continue }
                     totals.bytes += record.json.count + 1
                     if record.json.count + plan.overhead > plan.pageBytes {
@@ -116,10 +129,14 @@ extension Interpreter {
                     if problemCount >= 10_000 { break }
                 }
             }
-        } catch {
+        } catch let error as RecordProblem {
             problems.append(error)
             problemCount += 1
+        } catch {
+            problems.append(RecordProblem(line: 0, message: "\(error)"))
+            problemCount += 1
         }
+        do { try spool?.finish() } catch { problems.append(RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")) }
         guard problems.isEmpty else {
             var details = problems.map { p in p.line == 0 ? "\(shown): \(p.message)" : "\(shown):\(p.line)\(p.column.map { ":\($0)" } ?? ""): \(p.message)" }
             if problemCount > problems.count { details.append("… and \(problemCount - problems.count) more problems") }
@@ -138,10 +155,14 @@ extension Interpreter {
 enum PushInput {
     case inline([FileRecord])
     case file(path: String, shown: String, format: PushFormat, renames: FieldRenames, skip: Int)
+    /// Records the check pass already converted (from CSV), with their source lines.
+    case spooled(path: String, shown: String, skip: Int)
 
     var shownPath: String? {
-        if case .file(_, let shown, _, _, _) = self { return shown }
-        return nil
+        switch self {
+        case .inline: return nil
+        case .file(_, let shown, _, _, _), .spooled(_, let shown, _): return shown
+        }
     }
 }
 

@@ -244,6 +244,11 @@ struct PageSource {
             if var array = opened as? JSONArrayStream { array.verify = false; opened = array }
             stream = opened
             for _ in 0..<skip where try nextRecord() != nil { skipped += 1 }
+        case .spooled(let path, _, let skip):
+            do { stream = try SpoolStream(path: path) } catch {
+                throw ScriptError(.runtime, "\(origin ?? path) \(error.message)", at: range)
+            }
+            for _ in 0..<skip where try nextRecord() != nil { skipped += 1 }
         }
     }
 
