@@ -23,7 +23,7 @@ enum WhatHappened {
             if !first.query.isEmpty { line += "?" + first.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&") }
             if let body = requestSummary(first) { line += " " + body }
             if let status = last.status {
-                line += " → \(status) \(HTTPStatusText.reason(status))\(times)"
+                line += " → \(status) \(HTTPStatus.reason(status))\(times)"
             } else {
                 line += " → no answer\(last.failure.map { " (\($0))" } ?? "")"
             }
@@ -111,24 +111,3 @@ enum WhatHappened {
     }
 }
 
-/// Reason phrases for the statuses the API uses.
-enum HTTPStatusText {
-    static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: return "OK"
-        case 201: return "Created"
-        case 202: return "Accepted"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 404: return "Not Found"
-        case 409: return "Conflict"
-        case 413: return "Payload Too Large"
-        case 429: return "Too Many Requests"
-        case 500: return "Internal Server Error"
-        case 502: return "Bad Gateway"
-        case 503: return "Service Unavailable"
-        case 504: return "Gateway Timeout"
-        default: return ""
-        }
-    }
-}
