@@ -240,7 +240,7 @@ struct ScriptChecker {
         case .faults(let plan):
             if let plan {
                 check(plan)
-                if case .literal(let literal, let range) = plan, case .string = literal {} else if case .literal(let literal, let range) = plan {
+                if case .literal(.string, _) = plan {} else if case .literal(let literal, let range) = plan {
                     error("'sandbox faults' takes a plan such as \"reset=0.05,error=0.05\" (or an object, or 'off'), not \(literal.description)", at: range)
                 }
             }
