@@ -106,9 +106,19 @@ extension Interpreter {
         var problems: [RecordProblem] = []
         var totals = PushPlan.Totals()
         var problemCount = 0
+        // A big file takes a while to check: say so on a terminal.
+        let showProgress = settings.progress && settings.output == .text && output.errorIsTerminal
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        var lastDraw = ContinuousClock.now
+        defer { if showProgress { output.writeError("\r\u{1B}[K") } }
         do {
             var stream = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames)
             while let item = try stream.next() {
+                if showProgress, totals.records % 1000 == 0, ContinuousClock.now - lastDraw > .milliseconds(200) {
+                    lastDraw = ContinuousClock.now
+                    let share = fileSize > 0 ? " (\(min(99, totals.bytes * 100 / fileSize))%)" : ""
+                    output.writeError("\r\u{1B}[K  checking \(shown): \(totals.records) records\(share); nothing is sent until every record is read")
+                }
                 switch item {
                 case .record(let record):
                     totals.records += 1
