@@ -17,25 +17,34 @@ extension Diagnostic {
         let style = Style(enabled: color)
         var lines: [String] = []
         let label = style.paint(severity.rawValue + ":", severity.colorCode)
-        lines.append("\(style.bold(range.description + ":")) \(label) \(style.bold(message))")
+        // A message quotes what was written; a 10 MB word must not make a 10 MB message.
+        let shown = message.count > 300 ? String(message.prefix(300)) + "…" : message
+        lines.append("\(style.bold(range.description + ":")) \(label) \(style.bold(shown))")
         if source.name == range.file {
             lines.append(contentsOf: excerpt(source: source, style: style))
         }
         if let hint {
-            lines.append(style.paint("hint:", Style.cyan) + " " + hint)
+            lines.append(style.paint("hint:", Style.cyan) + " " + (hint.count > 300 ? String(hint.prefix(300)) + "…" : hint))
         }
         return lines.joined(separator: "\n")
     }
 
     /// Renders several diagnostics, each followed by a blank line, picking the
     /// source for each from `sources` by file name.
-    public static func render(_ diagnostics: [Diagnostic], sources: [SourceFile], color: Bool) -> String {
+    ///
+    /// At most `limit` are shown, then a count of the rest: a hostile file
+    /// with a million errors must not print a million screens.
+    public static func render(_ diagnostics: [Diagnostic], sources: [SourceFile], color: Bool, limit: Int = 20) -> String {
         var byName: [String: SourceFile] = [:]
         for source in sources where byName[source.name] == nil { byName[source.name] = source }
-        return diagnostics.map { diagnostic in
+        var text = diagnostics.prefix(limit).map { diagnostic in
             let source = byName[diagnostic.range.file] ?? SourceFile(name: "", text: "")
             return diagnostic.render(source: source, color: color) + "\n"
         }.joined(separator: "\n")
+        if diagnostics.count > limit {
+            text += "\n… and \(diagnostics.count - limit) more problem\(diagnostics.count - limit == 1 ? "" : "s") (fix these first)\n"
+        }
+        return text
     }
 
     /// Longest source line shown in full; longer ones are cut around the problem.

@@ -132,7 +132,12 @@ public struct Parser: Sendable {
             }
             if let word = current.kind.word, word == "else" || word == "end" {
                 if closers.contains(word) { return statements }
-                _ = fail("'else' belongs to an 'if', not to the 'for' on line \(opener.range.line)")
+                let word = opener.kind.word ?? "block"
+                _ = fail(
+                    word == "for"
+                        ? "'else' belongs to an 'if', not to the 'for' on line \(opener.range.line)"
+                        : "this 'if' (line \(opener.range.line)) already has its 'else'; a second one cannot follow",
+                    hint: word == "for" ? nil : "use 'else if CONDITION' for another branch")
                 synchronize()
                 continue
             }

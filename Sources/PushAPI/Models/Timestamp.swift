@@ -29,12 +29,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The instant `duration` later (earlier when negative).
     public func adding(_ duration: Duration) -> Timestamp {
-        Timestamp(millisecondsSince1970: millisecondsSince1970 + duration.wholeMilliseconds)
+        let (sum, overflow) = millisecondsSince1970.addingReportingOverflow(duration.wholeMilliseconds)
+        return Timestamp(millisecondsSince1970: overflow ? (duration > .zero ? .max : .min) : sum)
     }
 
     /// The time from `earlier` to this instant.
     public func duration(since earlier: Timestamp) -> Duration {
-        .milliseconds(millisecondsSince1970 - earlier.millisecondsSince1970)
+        let (difference, overflow) = millisecondsSince1970.subtractingReportingOverflow(earlier.millisecondsSince1970)
+        return .milliseconds(overflow ? (millisecondsSince1970 > earlier.millisecondsSince1970 ? Int64.max : Int64.min) : difference)
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
@@ -152,9 +154,13 @@ private func pad(_ value: Int64, _ width: Int) -> String {
 
 extension Duration {
     /// The duration in whole milliseconds, rounded toward zero.
+    /// Saturates at `Int64.max` rather than trapping on absurd durations.
     public var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow { return seconds > 0 ? .max : .min }
+        let (total, overflow2) = ms.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        return overflow2 ? (seconds > 0 ? .max : .min) : total
     }
 
     /// The duration in seconds as a decimal.

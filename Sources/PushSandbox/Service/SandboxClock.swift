@@ -28,8 +28,11 @@ public final class SandboxClock: Sendable {
     /// Moves the sandbox's time forward (never back).
     public func advance(by duration: Duration) {
         guard duration > .zero else { return }
-        state.withLock { $0.offset += duration }
+        // Capped at a thousand years in all, so timestamps stay in range.
+        state.withLock { $0.offset = min($0.offset + min(duration, Self.limit), Self.limit) }
     }
+
+    static let limit: Duration = .seconds(1000 * 366 * 86_400)
 
     /// Whether time moves only when advanced.
     public var isFrozen: Bool { state.withLock { $0.frozen != nil } }

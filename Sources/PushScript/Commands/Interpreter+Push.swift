@@ -147,6 +147,10 @@ extension Interpreter {
             problemCount += 1
         }
         do { try spool?.finish() } catch { problems.append(RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")) }
+        if problems.isEmpty && totals.records == 0 {
+            problems.append(RecordProblem(line: 1, message: "the file holds no records"))
+            problemCount = 1
+        }
         guard problems.isEmpty else {
             var details = problems.map { p in p.line == 0 ? "\(shown): \(p.message)" : "\(shown):\(p.line)\(p.column.map { ":\($0)" } ?? ""): \(p.message)" }
             if problemCount > problems.count { details.append("… and \(problemCount - problems.count) more problems") }

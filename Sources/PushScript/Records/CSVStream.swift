@@ -28,6 +28,10 @@ struct CSVStream: RecordStream {
         if header.isEmpty || header.allSatisfy(\.isEmpty) {
             throw RecordProblem(line: 1, message: "has no header row (the first line must name the columns)")
         }
+        // A first line of values (an email, a date, a number) means the header is missing.
+        if let value = names.first(where: { $0.contains("@") || Timestamp(iso8601: $0) != nil || Double($0) != nil }) {
+            throw RecordProblem(line: 1, message: "the first line holds values such as \"\(value.prefix(40))\", not column names: a CSV file needs a header row naming the fields (employeeId,firstName,...)")
+        }
         var seen: Set<String> = []
         for name in header where !name.isEmpty && !seen.insert(name).inserted {
             throw RecordProblem(line: 1, message: "the header names the column \"\(name)\" twice")

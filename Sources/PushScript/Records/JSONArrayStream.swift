@@ -19,6 +19,11 @@ struct JSONArrayStream: RecordStream {
     private var position = 0
     private var finished = false
     private var line = 1
+    /// Index in `buffer` just after the last line break (for columns).
+    private var lineStartIndex = 0
+    private var elementColumn = 1
+    /// After a ',' in the records' array: a record must follow, not ']'.
+    private var afterComma = false
     private var stack: [Frame] = []
     private var inString = false
     private var escaped = false
@@ -56,7 +61,10 @@ struct JSONArrayStream: RecordStream {
             let i = position
             let byte = buffer[i]
             position += 1
-            if byte == 0x0A { line += 1 }
+            if byte == 0x0A {
+                line += 1
+                lineStartIndex = position
+            }
             if inString {
                 if escaped {
                     escaped = false
@@ -94,8 +102,14 @@ struct JSONArrayStream: RecordStream {
                 stack.append(Frame(isObject: byte == UInt8(ascii: "{"), key: nil, expectKey: byte == UInt8(ascii: "{")))
                 if atTarget && elementStart == nil { sawTarget = true }
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if elementStart == nil, atTarget, byte == UInt8(ascii: "]"), afterComma {
+                    return fail("a ',' before ']' leaves an empty record (a trailing comma)")
+                }
                 if let item = endScalarElement(at: i) { stack.removeLast(); return item }
-                guard !stack.isEmpty else { return fail("unexpected \(Character(Unicode.Scalar(byte))) with nothing open") }
+                guard let top = stack.last else { return fail("unexpected \(Character(Unicode.Scalar(byte))) with nothing open") }
+                if top.isObject != (byte == UInt8(ascii: "}")) {
+                    return fail("'\(Character(Unicode.Scalar(byte)))' closes \(top.isObject ? "an object ('{')" : "an array ('[')"): the brackets do not match")
+                }
                 stack.removeLast()
                 if let start = elementStart, !elementIsScalar, stack.count == elementDepth {
                     elementStart = nil
@@ -104,9 +118,13 @@ struct JSONArrayStream: RecordStream {
                 }
                 if atTarget || (elementStart == nil && stack.count == (envelope ? 3 : 1) - 1) { expectingComma = false }
             case UInt8(ascii: ","):
-                if let item = endScalarElement(at: i) { expectingComma = false; return item }
+                if let item = endScalarElement(at: i) { expectingComma = false; afterComma = true; return item }
                 if stack.last?.isObject == true { stack[stack.count - 1].expectKey = true }
-                if atTarget && elementStart == nil { expectingComma = false }
+                if atTarget && elementStart == nil {
+                    if !expectingComma { return fail(afterComma ? "two ',' in a row between records" : "a ',' before the first record") }
+                    expectingComma = false
+                    afterComma = true
+                }
             case UInt8(ascii: ":"):
                 continue
             default:
@@ -123,6 +141,8 @@ struct JSONArrayStream: RecordStream {
         if expectingComma { return fail("expected ',' between records") }
         elementStart = i
         elementLine = line
+        elementColumn = i - lineStartIndex + 1
+        afterComma = false
         elementDepth = stack.count
         elementIsScalar = scalar && buffer[i] != UInt8(ascii: "\"") ? true : scalar
         return nil
@@ -137,9 +157,10 @@ struct JSONArrayStream: RecordStream {
 
     private mutating func emit(_ start: Int, _ end: Int) -> StreamItem {
         let recordLine = elementLine
+        let elementColumn = self.elementColumn
         let (renames, verify) = (self.renames, self.verify)
         return buffer.withUnsafeBufferPointer { all in
-            RecordSource.record(UnsafeBufferPointer(rebasing: all[start..<end]), line: recordLine, renames: renames, verify: verify)
+            RecordSource.record(UnsafeBufferPointer(rebasing: all[start..<end]), line: recordLine, column: elementColumn, renames: renames, verify: verify)
         }
     }
 
@@ -157,6 +178,7 @@ struct JSONArrayStream: RecordStream {
         let keep = [elementStart, keyStart].compactMap { $0 }.min() ?? position
         buffer.removeSubrange(0..<keep)
         position -= keep
+        lineStartIndex -= keep
         if let start = elementStart { elementStart = start - keep }
         if let start = keyStart { keyStart = start - keep }
         buffer.append(contentsOf: chunk)

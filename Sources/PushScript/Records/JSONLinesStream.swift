@@ -29,8 +29,9 @@ struct JSONLinesStream: RecordStream {
             let currentLine = line
             let verify = self.verify
             let renames = self.renames
+            let column = lineStart - start + 1
             return buffer.withUnsafeBufferPointer { all in
-                RecordSource.record(UnsafeBufferPointer(rebasing: all[lineStart..<lineEnd]), line: currentLine, renames: renames, verify: verify)
+                RecordSource.record(UnsafeBufferPointer(rebasing: all[lineStart..<lineEnd]), line: currentLine, column: column, renames: renames, verify: verify)
             }
         }
     }

@@ -57,7 +57,9 @@ enum RecordSource {
 
     /// Parses one record's bytes: an object, renamed, and its bytes to send.
     /// Unrenamed records are sent as written, without re-encoding.
-    static func record(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, renames: FieldRenames, verify: Bool) -> StreamItem {
+    /// `column` is where the record starts on its first line, so a problem's
+    /// column is the file's, not the record's.
+    static func record(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int = 1, renames: FieldRenames, verify: Bool) -> StreamItem {
         if !verify && renames.isEmpty { return .record(FileRecord(json: Array(bytes), line: line)) }
         do {
             let value = try JSONValue(parsing: bytes)
@@ -67,7 +69,7 @@ enum RecordSource {
             if renames.isEmpty { return .record(FileRecord(json: Array(bytes), line: line)) }
             return .record(FileRecord(json: JSONValue.object(renames.apply(object)).jsonBytes, line: line))
         } catch {
-            return .problem(RecordProblem(line: line + error.line - 1, column: error.column, message: error.message))
+            return .problem(RecordProblem(line: line + error.line - 1, column: error.line == 1 ? error.column + column - 1 : error.column, message: error.message))
         }
     }
 }

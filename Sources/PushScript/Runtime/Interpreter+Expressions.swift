@@ -198,10 +198,21 @@ extension Interpreter {
         return Int(number)
     }
 
+    /// The longest duration a script may use: beyond it, clocks and timestamps overflow.
+    static let longestDuration: Duration = .seconds(100 * 366 * 86_400)
+
     func duration(_ expr: Expr, _ what: String) throws(ScriptError) -> Duration {
+        let d = try anyDuration(expr, what)
+        guard d <= Self.longestDuration else {
+            throw .runtime("\(what) is longer than 100 years", at: expr.range, hint: "durations go up to 100 years")
+        }
+        return d
+    }
+
+    private func anyDuration(_ expr: Expr, _ what: String) throws(ScriptError) -> Duration {
         switch try evaluate(expr) {
         case .duration(let d): return d
-        case .int(let seconds) where seconds >= 0: return .seconds(seconds)
+        case .int(let seconds) where seconds >= 0 && seconds <= 1 << 40: return .seconds(seconds)
         case .string(let s):
             if let d = DurationText.parse(s) { return d }
             throw .runtime("\(what) must be a duration such as 30s or 5m, got \"\(s.prefix(40))\"", at: expr.range)

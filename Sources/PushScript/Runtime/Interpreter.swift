@@ -71,6 +71,8 @@ public final class Interpreter: @unchecked Sendable {
     /// on; the exit code is then that of the first failure.
     public func run(_ source: SourceFile) async -> Int32 {
         sources[source.name] = source
+        // The script itself counts as included: a file that includes itself is a cycle at once.
+        if !source.name.hasPrefix("<") && source.name != "-c" { includeStack = [source.name] }
         let parsed = Parser.parse(source)
         if parsed.hasErrors {
             output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color))
@@ -142,6 +144,11 @@ public final class Interpreter: @unchecked Sendable {
     public func report(_ error: ScriptError) {
         lastError = error
         let p = paint
+        // Messages quote what was written; a 10 MB name must not become a 10 MB message.
+        func clip(_ text: String) -> String { text.count > 300 ? String(text.prefix(300)) + "…" : text }
+        var error = error
+        error.details = error.details.prefix(40).map(clip)
+        error.hint = error.hint.map(clip)
         if let range = error.range, let source = sources[range.file] {
             let head = Diagnostic(.error, error.message, at: range).render(source: source, color: output.color)
             var text = head
