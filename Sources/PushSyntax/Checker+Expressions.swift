@@ -151,6 +151,16 @@ extension ScriptChecker {
                 "includes are nested too deeply (more than \(Checker.maxIncludeDepth) files)", at: pathExpression.range)
             return
         }
+        // Each file is checked once: a file included from many places (or a
+        // fan of includes) would otherwise be checked exponentially often.
+        if let names = checkedIncludes[resolved] {
+            defined.formUnion(names)
+            return
+        }
+        if checkedIncludes.count >= Checker.maxIncludedFiles {
+            error("more than \(Checker.maxIncludedFiles) different files are included", at: pathExpression.range)
+            return
+        }
         let included: SourceFile
         do {
             included = try loadInclude(resolved)
@@ -164,7 +174,9 @@ extension ScriptChecker {
         let before = diagnostics.count
         diagnostics.append(contentsOf: parsed.diagnostics)
         includeStack.append(resolved)
+        let definedBefore = defined
         checkBlock(parsed.program.statements, in: included)
+        checkedIncludes[resolved] = defined.subtracting(definedBefore)
         includeStack.removeLast()
         if diagnostics.count > before {
             diagnostics.append(.note("in the file included here", at: pathExpression.range))

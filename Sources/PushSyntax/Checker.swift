@@ -11,6 +11,8 @@
 public enum Checker: Sendable {
     /// How deep includes may nest before the checker stops following them.
     public static let maxIncludeDepth = 16
+    /// How many different files one check follows at most.
+    public static let maxIncludedFiles = 200
 
     /// Checks a program and returns its diagnostics (the parser's are not repeated).
     ///
@@ -41,6 +43,8 @@ struct ScriptChecker {
     var diagnostics: [Diagnostic] = []
     /// The files being checked, outermost first, to catch include cycles.
     var includeStack: [String] = []
+    /// Files already checked, with the names each defines.
+    var checkedIncludes: [String: Set<String>] = [:]
     /// Sessions (by variable name) closed earlier in the current straight-line stretch, and how.
     var closed: [String: Located<CloseMode>] = [:]
 

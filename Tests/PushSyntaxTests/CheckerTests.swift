@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PushSyntax
@@ -205,5 +206,24 @@ import Testing
                 "1:14: error: undefined variable 'q'",
                 "1:22: error: undefined variable 'x'",
             ])
+    }
+}
+
+/// Found by fuzzing: a file that includes another several times, which does
+/// the same, made the checker's work grow exponentially with the depth.
+@Suite struct CheckerIncludeFanTests {
+    @Test func aFanOfIncludesIsCheckedOnceAFile() {
+        let library = SourceFile(name: "dir/lib/b.push", text: "include \"lib/b.push\"\ninclude \"lib/b.push\"\ninclude \"lib/b.push\"\nlet b = 1\n")
+        let main = SourceFile(name: "dir/main.push", text: "include \"lib/b.push\"\ninclude \"lib/b.push\"\nprint b\n")
+        let parsed = Parser.parse(main)
+        let started = ContinuousClock.now
+        let diagnostics = Checker.check(parsed.program, source: main, predefined: []) { path in
+            guard path.hasSuffix("b.push") else { throw CocoaError(.fileNoSuchFile) }
+            return library
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(diagnostics.contains { $0.message.contains("include cycle") || $0.message.contains("nested too deeply") }, "\(diagnostics.map(\.message))")
+        #expect(diagnostics.count < 50)
+        #expect(!diagnostics.contains { $0.message.contains("'b'") })  // b is defined by the include
     }
 }
