@@ -227,3 +227,32 @@ import Testing
         #expect(!diagnostics.contains { $0.message.contains("'b'") })  // b is defined by the include
     }
 }
+
+extension CheckerIncludeFanTests {
+    /// The fuzzer's input itself, run as the fuzz target runs it (fuzz/parser/FuzzParser.swift).
+    @Test func theFuzzersTimeoutInputChecksQuickly() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let crashes = root.appendingPathComponent("fuzz/crashes")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: crashes.path)) ?? []
+        for name in names where name.hasPrefix("parser-") {
+            let bytes = [UInt8](try Data(contentsOf: crashes.appendingPathComponent(name)))
+            let marker = Array("\n#---\n".utf8)
+            var mainBytes = bytes
+            var libraryBytes = Array("print \"b\"\n".utf8)
+            if let at = (0...(max(0, bytes.count - marker.count))).first(where: { bytes.count >= marker.count && Array(bytes[$0..<$0 + marker.count]) == marker }) {
+                mainBytes = Array(bytes[..<at])
+                libraryBytes = Array(bytes[(at + marker.count)...])
+            }
+            let main = SourceFile(name: "dir/main.push", bytes: mainBytes)
+            let library = SourceFile(name: "dir/lib/b.push", bytes: libraryBytes)
+            let started = ContinuousClock.now
+            let parsed = Parser.parse(main)
+            _ = Checker.check(parsed.program, source: main, predefined: ["batch", "limit"]) { path in
+                if path.hasSuffix("b.push") { return library }
+                if path.hasSuffix("main.push") { return main }
+                throw CocoaError(.fileNoSuchFile)
+            }
+            #expect(ContinuousClock.now - started < .seconds(5), "\(name)")
+        }
+    }
+}
