@@ -38,10 +38,31 @@ public struct SourceFile: Sendable, Hashable {
 
     /// Resolves a path written in this file (for `include`): absolute paths
     /// stay as they are, relative ones are taken from this file's folder.
+    ///
+    /// The result is normalised (`./`, `//` and `dir/..` folded), so one file
+    /// spelled several ways is one file: include cycles are caught at once.
     public func resolve(path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        guard let directory else { return path }
-        return directory == "/" ? "/" + path : directory + "/" + path
+        if path.hasPrefix("/") { return Self.normalize(path) }
+        guard let directory else { return Self.normalize(path) }
+        return Self.normalize(directory == "/" ? "/" + path : directory + "/" + path)
+    }
+
+    /// `a/./b//c/../d` → `a/b/d`; keeps a leading `/` and leading `..`.
+    public static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+                continue
+            }
+            if part == ".." && absolute && parts.isEmpty { continue }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
     }
 
     /// The number of lines (a final newline does not start a new line).

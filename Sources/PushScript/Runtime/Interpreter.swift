@@ -31,6 +31,8 @@ public final class Interpreter: @unchecked Sendable {
     var sources: [String: SourceFile] = [:]
     /// Files being included, innermost last: cycles are refused.
     var includeStack: [String] = []
+    /// Includes run so far: a tree of includes must not run for ever.
+    var includesRun = 0
     /// The session the last session command touched, for the shell's prompt.
     public internal(set) var lastSession: SessionHandle?
     /// The most recent failure, for the shell.
@@ -280,6 +282,10 @@ public final class Interpreter: @unchecked Sendable {
             throw ScriptError.runtime("\(written) includes itself (through \(includeStack.joined(separator: " → ")))", at: pathExpr.range)
         }
         guard includeStack.count < 16 else { throw ScriptError.runtime("includes nest deeper than 16 files", at: pathExpr.range) }
+        includesRun += 1
+        guard includesRun <= 10_000 else {
+            throw ScriptError.runtime("more than 10,000 includes ran; is a file included over and over (in a loop, or a tree of includes)?", at: pathExpr.range)
+        }
         guard let bytes = FileManager.default.contents(atPath: path) else {
             throw ScriptError.runtime("cannot read \(path)", at: pathExpr.range, hint: "include paths are relative to the including file")
         }
