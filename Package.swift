@@ -64,7 +64,7 @@ let package = Package(
         ),
         // Helpers shared by the test targets (a live server on port 0, sample records).
         .target(name: "_PushTestSupport", dependencies: ["PushAPI", "PushSandbox"]),
-        .testTarget(name: "PushAPITests", dependencies: ["PushAPI"]),
+        .testTarget(name: "PushAPITests", dependencies: ["PushAPI"], exclude: ["Fixtures"]),
         .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI", "_PushTestSupport"]),
         .testTarget(name: "PushSyntaxTests", dependencies: ["PushSyntax"]),
         .testTarget(name: "PushScriptTests", dependencies: ["PushScript", "PushSyntax", "PushSandbox", "PushAPI", "_PushTestSupport"]),
