@@ -101,7 +101,7 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
     var stdinPath: String?
     var expansions: [Expansion] = []
     var nothingSent = false
-    var maxOutput = 1_000_000
+    var maxOutput = 65_536
     var timeout: TimeInterval = 180
     var problems: [String] = []
 
