@@ -239,7 +239,8 @@ struct ScriptChecker {
             if let skip = options.skip { expect(skip, .pushSkip) }
             if let mapping = options.mapping {
                 check(mapping)
-                if case .literal(let literal, let range) = mapping {
+                // A string names a JSON file holding the object (checked with the data files).
+                if case .literal(let literal, let range) = mapping, mapping.stringLiteral == nil {
                     error(
                         "'mapping' takes an object of field names, not \(literal.description)", at: range,
                         hint: "mapping {\"Employee ID\": \"employeeId\"}")

@@ -142,11 +142,11 @@ extension Interpreter {
         var details = otherProblems + rules.errors
         let shownCount = otherProblems.count + rules.errors.count
         if problemCount > shownCount { details.append("… and \(problemCount - shownCount) more problems") }
-        let records = "\(rules.badRecords) record\(rules.badRecords == 1 ? "" : "s")"
+        let records = rules.badRecords == 1 ? "1 record breaks" : "\(rules.badRecords) records break"
         // The service would refuse these (400): the same exit code as a rejected page.
         throw ScriptError(
             otherProblems.isEmpty ? .refused : .runtime,
-            "\(shown) cannot be pushed: \(problemCount) problem\(problemCount == 1 ? "" : "s") (\(records) break the documented \(plan.entityType) rules); nothing was sent",
+            "\(shown) cannot be pushed: \(problemCount) problem\(problemCount == 1 ? "" : "s") (\(records) the documented \(plan.entityType) rules); nothing was sent",
             at: range, details: details,
             hint: "fix the records and push again; if this integration's service takes such records, 'set validation off' leaves the checking to it")
     }

@@ -194,7 +194,9 @@ public final class Interpreter: @unchecked Sendable {
     func report(_ error: ScriptError, asInterruption: Bool) {
         guard asInterruption else { return report(error) }
         var shown = error
-        if let signal = interruption { shown.message = "\(signal.name): " + shown.message }
+        if let signal = interruption, !shown.message.contains(signal.name) {
+            shown.message = "stopped by \(signal.name): " + shown.message
+        }
         report(shown)
     }
 
