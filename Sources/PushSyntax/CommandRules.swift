@@ -166,6 +166,9 @@ public enum NameRules: Sendable {
         if let command = Spelling.closest(to: name, among: CommandCatalog.commandWords) {
             return "did you mean the command '\(command)'?"
         }
+        if let block = Spelling.closest(to: name, among: CommandCatalog.blockWords) {
+            return "did you mean '\(block)'? (blocks are written if ... else ... end)"
+        }
         return "define it first with 'let \(name) = ...', or pass --var \(name)=VALUE"
     }
 }
