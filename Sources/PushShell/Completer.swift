@@ -51,7 +51,10 @@ public struct Completer: Sendable {
     }
 
     static let states = SessionStateName.allCases.map(\.rawValue)
-    static let valueCommands = ["start", "status", "push", "close", "wait", "integration", "activity"]
+    /// Read from the catalog, as the parser reads it: what may follow `let NAME =`.
+    static let valueCommands = Parser.valueCommands.sorted()
+    /// The options after `push ... from PATH`: the catalog's words for push, less `from` itself.
+    static let pushFileOptions = CommandCatalog.followingWords(after: "push").filter { $0 != "from" }
 
     /// Completes `text`, the line up to the cursor (continuation lines included).
     public func complete(_ text: String) -> Completion {
@@ -71,14 +74,14 @@ public struct Completer: Sendable {
     /// The words that may come after `before`.
     func nextWords(after before: [String], current: String) -> [String] {
         guard let command = before.first else {
-            return Array(CommandCatalog.commandWords) + ["else", "end"] + variables
+            return CommandCatalog.statementWords + variables
         }
         let args = Array(before.dropFirst())
         let sessions = sessionVariables.isEmpty ? variables : sessionVariables
         switch command {
         case "let":
             if args.count == 1 { return ["="] }
-            if args.count == 2 { return Self.valueCommands + ["sandbox"] + variables + BuiltinFunction.all.map { $0.name + "(" } }
+            if args.count == 2 { return Self.valueCommands + variables + BuiltinFunction.all.map { $0.name + "(" } }
             return nextWords(after: Array(args.dropFirst(2)), current: current)
         case "start": return args.isEmpty ? ["ref"] : variables
         case "status": return sessions
@@ -88,10 +91,10 @@ public struct Completer: Sendable {
             case 1: return entityTypes
             case 2: return ["from", "["]
             default:
-                if args[2] == "from" { return args.count == 3 ? ["\""] : ["format", "skip", "map", "mapping", "jsonl", "json", "csv", "to"] }
+                if args[2] == "from" { return args.count == 3 ? ["\""] : Self.pushFileOptions }
                 return []
             }
-        case "close": return args.isEmpty ? sessions : ["apply", "discard"]
+        case "close": return args.isEmpty ? sessions : CloseMode.allCases.map(\.rawValue)
         case "wait":
             if args.isEmpty { return sessions }
             if args.count == 1 { return ["until"] }
@@ -99,22 +102,22 @@ public struct Completer: Sendable {
             if last == "until" || last == "or" { return Self.states }
             if last == "timeout" { return ["30s", "1m", "5m", "10m"] }
             return ["or", "timeout"]
-        case "activity": return ["since", "page", "size"]
+        case "activity": return CommandCatalog.followingWords(after: "activity")
         case "set":
             if args.isEmpty { return SettingName.allCases.map(\.rawValue) }
             switch args[0] {
             case "on_error": return OnErrorMode.allCases.map(\.rawValue)
             case "output": return OutputMode.allCases.map(\.rawValue)
+            case "progress", "validation": return Switch.allCases.map(\.rawValue)
             default: return []
             }
         case "learn": return args.isEmpty ? lessons : []
-        case "help": return args.isEmpty ? Array(CommandCatalog.commandWords) + CommandCatalog.topics.map(\.name) : []
+        case "help": return args.isEmpty ? CommandCatalog.helpWords : []
         case "sandbox":
-            if args.isEmpty { return ["advance", "fail", "processing", "rate-limit", "records", "reset", "faults"] }
-            if args[0] == "fail" && args.count == 1 { return ["next"] }
-            if args[0] == "records" && args.count == 1 { return entityTypes }
-            if args[0] == "rate-limit" && args.count == 1 { return ["off"] }
-            return []
+            if args.isEmpty { return SandboxSubcommand.names }
+            guard args.count == 1, let subcommand = SandboxSubcommand.named(args[0]) else { return [] }
+            if subcommand.name == "records" { return entityTypes }
+            return subcommand.followingWords
         case "connect":
             if args.isEmpty { return ["sandbox", "region", "url"] }
             if args[0] == "region" && args.count == 1 { return RegionName.allCases.map(\.rawValue) }
@@ -124,7 +127,9 @@ public struct Completer: Sendable {
         case "include", "save": return ["\""]
         case "if", "expect", "print", "for", "exit", "sleep":
             if command == "for" && args.count == 1 { return ["in"] }
-            return variables + BuiltinFunction.all.map { $0.name + "(" } + ["not", "and", "or", "true", "false", "null"]
+            // `expect CONDITION else MESSAGE`: the catalog's words for expect, once a condition is there.
+            let following = command == "expect" && !args.isEmpty ? CommandCatalog.followingWords(after: command) : []
+            return variables + BuiltinFunction.all.map { $0.name + "(" } + NameRules.keywords + following
         default: return variables
         }
     }

@@ -18,6 +18,8 @@ public final class Shell {
     public var learnSettings = LearnSettings()
     /// The lesson in progress, and what `learn` keeps between lessons.
     var learning = Learning()
+    /// Whether leaving was already refused once because of an active session.
+    var warnedAboutActiveSessions = false
 
     public init(interpreter: Interpreter, lines: LineSource, output: ScriptOutput, history: HistoryFile?) {
         self.interpreter = interpreter
@@ -52,6 +54,7 @@ public final class Shell {
         while true {
             guard let entry = readEntry() else {
                 output.line("")
+                if warnAboutActiveSessions() { continue }
                 return 0
             }
             if entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
@@ -62,12 +65,36 @@ public final class Shell {
             let source = SourceFile(name: entrySourceName, text: entry)
             let outcome = await runCancellable(source)
             switch outcome {
-            case .exit(let code): return code
+            case .exit(let code):
+                if warnAboutActiveSessions() { continue }
+                return code
             case .done: transcript.append(entry)
             case .failed: break
             }
             await endLessonEntry(tour, entry: entry, outcome: outcome)
         }
+    }
+
+    /// On the first `exit` or Ctrl-D while a session this shell started is
+    /// still active: says so once and offers both ways out; true means stay.
+    /// A second `exit` leaves the session as it is.
+    func warnAboutActiveSessions() -> Bool {
+        guard !warnedAboutActiveSessions else { return false }
+        let active = interpreter.startedSessions.filter { $0.state == .active }
+        guard !active.isEmpty else { return false }
+        warnedAboutActiveSessions = true
+        for handle in active {
+            let name = interpreter.variables.sorted { $0.key < $1.key }.first { entry in
+                if case .session(let h) = entry.value { return h.id == handle.id }
+                return false
+            }?.key ?? "\"\(handle.id)\""
+            let staged = handle.snapshot.acceptedRecordsTotal
+            output.errorLine(
+                "warning: session \(handle.id) is still active (\(staged) record\(staged == 1 ? "" : "s") staged); while it is, "
+                    + "the integration cannot start another one.\n  discard it:  close \(name) discard\n  apply it:    close \(name) apply\n"
+                    + "  or type exit (or Ctrl-D) again to leave it active; it expires after an hour without requests")
+        }
+        return true
     }
 
     /// One entry: a line, plus continuation lines while the parser says it is unfinished.

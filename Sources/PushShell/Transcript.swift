@@ -3,8 +3,6 @@ import PushSyntax
 
 /// Turns what was typed at the prompt into a script that replays the flow.
 enum Transcript {
-    /// Statements that only look at things: left out of a saved script.
-    static let noise: Set<String> = ["help", "status", "expression", "save", "learn", "activity", "integration"]
 
     /// The script: entries that succeeded, noise left out, literal keys
     /// replaced by `env("SPRINTO_API_KEY")`.
@@ -17,8 +15,8 @@ enum Transcript {
             guard !parsed.hasErrors else { continue }
             let secrets = Secrets.literalKeyRanges(in: source)
             for statement in parsed.program.statements {
-                if noise.contains(statement.commandWord) { continue }
-                if case .sandbox(.records) = statement.kind { continue }
+                // What only looks at things is left out; the catalog says which those are.
+                if CommandCatalog.looksOnly(statement) { continue }
                 lines.append(text(of: statement, in: source, replacing: secrets))
                 count += 1
             }

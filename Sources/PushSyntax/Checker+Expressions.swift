@@ -47,79 +47,106 @@ extension ScriptChecker {
     }
 
     private mutating func reportUndefined(_ name: String, at range: SourceRange) {
-        let hint: String
-        if CommandCatalog.commandWords.contains(name) {
-            hint =
-                "'\(name)' is a command: it must start the statement, "
-                + "or give its result a name with 'let r = \(name) ...'"
-        } else if let function = BuiltinFunction.named(name) {
-            hint = "'\(name)' is a function; call it: \(function.signature)"
-        } else if SessionStateName(rawValue: name) != nil {
-            hint = "to compare with a state, write it as a string: \"\(name)\""
-        } else if let suggestion = Spelling.closest(to: name, among: defined) {
-            hint = "did you mean '\(suggestion)'?"
-        } else if let command = Spelling.closest(to: name, among: CommandCatalog.commandWords) {
-            hint = "did you mean the command '\(command)'?"
-        } else {
-            hint = "define it first with 'let \(name) = ...', or pass --var \(name)=VALUE"
-        }
-        error("undefined variable '\(name)'", at: range, hint: hint)
+        error("undefined variable '\(name)'", at: range, hint: NameRules.undefinedHint(name, defined: defined))
     }
 
     // MARK: - Values in typed positions
 
-    /// Checks an expression that must give a duration; a literal of another kind is an error.
-    mutating func expectDuration(_ expression: Expr, _ what: String) {
+    /// Checks an expression against its place's rule: a literal of the wrong
+    /// kind, or out of bounds, is an error now rather than when the line runs.
+    mutating func expect(_ expression: Expr, _ rule: ArgumentRule) {
         check(expression)
         let range = expression.range
-        switch expression {
-        case .literal(.duration(let duration), _):
-            if duration < .zero { error("\(what) needs a duration of zero or more", at: range) }
-        case .literal(.integer(let value), _):
-            error(
-                "\(what) needs a duration, and \(value) has no unit", at: range,
-                hint: "write \(value)s, \(value)m, \(value)ms, \(value)h or \(value)d")
-        case .literal(.decimal(let value), _):
-            error("\(what) needs a duration, and \(value) has no unit", at: range, hint: "write \(value)s or \(value)m")
-        case .literal(let literal, _):
-            error(
-                "\(what) needs a duration such as 30s, not \(literal.description)", at: range,
-                hint: "see 'help durations'")
-        case .interpolated, .array, .object:
-            error("\(what) needs a duration such as 30s", at: range, hint: "see 'help durations'")
-        default:
-            break
-        }
-    }
-
-    /// Checks an expression that must give a whole number within `bounds`.
-    mutating func expectWholeNumber(_ expression: Expr, _ what: String, in bounds: ClosedRange<Int64>) {
-        check(expression)
-        let range = expression.range
-        switch expression {
-        case .literal(.integer(let value), _):
-            guard !bounds.contains(value) else { return }
-            let allowed =
-                bounds.upperBound == .max
-                ? "at least \(bounds.lowerBound)"
-                : "from \(bounds.lowerBound) to \(bounds.upperBound)"
-            error("\(what) must be \(allowed), not \(value)", at: range)
-        case .literal(let literal, _):
-            error("\(what) must be a whole number, not \(literal.description)", at: range)
-        case .interpolated, .array, .object:
-            error("\(what) must be a whole number", at: range)
-        default:
-            break
+        switch rule.kind {
+        case .duration, .durationOrTimestamp:
+            switch expression {
+            case .literal(.duration(let duration), _):
+                if duration < .zero { error(rule.negativeDuration, at: range) }
+            case .literal(.integer(let value), _):
+                let problem = rule.bareNumber("\(value)")
+                error(problem.message, at: range, hint: problem.hint)
+            case .literal(.decimal(let value), _):
+                let problem = rule.bareNumber("\(value)")
+                error(problem.message, at: range, hint: problem.hint)
+            case .literal(.string(let text), _):
+                if DurationSyntax.parse(text) == nil && (rule.kind == .duration || !TimestampText.looksValid(text)) {
+                    let problem = rule.badDurationText(text)
+                    error(problem.message, at: range, hint: problem.hint)
+                }
+            case .literal(let literal, _):
+                let problem = rule.notADuration(literal.description)
+                error(problem.message, at: range, hint: problem.hint)
+            case .array, .object:
+                let problem = rule.notADuration(expression.isArray ? "an array" : "an object")
+                error(problem.message, at: range, hint: problem.hint)
+            default:
+                break
+            }
+        case .wholeNumber(let bounds):
+            switch expression {
+            case .literal(.integer(let value), _):
+                if !bounds.contains(value) { error(rule.outOfBounds(value), at: range) }
+            case .literal(let literal, _):
+                error(rule.notAWholeNumber(literal.description), at: range)
+            case .interpolated:
+                error(rule.notAWholeNumber("a string"), at: range)
+            case .array, .object:
+                error(rule.notAWholeNumber(expression.isArray ? "an array" : "an object"), at: range)
+            default:
+                break
+            }
         }
     }
 
     /// `activity since` takes a duration (that long ago) or a timestamp string.
     mutating func checkSince(_ expression: Expr) {
-        switch expression {
-        case .literal(.string, _), .interpolated:
-            check(expression)
-        default:
-            expectDuration(expression, "'since'")
+        expect(expression, .activitySince)
+    }
+
+    /// `push s user ...`: a type that differs from a documented one only by
+    /// case or a typo is a different, unvalidated type, staged silently.
+    mutating func checkEntityType(_ type: Word) {
+        guard let meant = KnownEntityTypes.likelyMeant(type.value) else { return }
+        warn(
+            "'\(type.value)' is not the entity type '\(meant)': its records are not validated and land apart from \(meant)'s",
+            at: type.range, hint: "did you mean '\(meant)'? (entity types are case-sensitive)")
+    }
+
+    /// `push ... from "file"`: the file exists and can be read, and the
+    /// columns `map` names are in a CSV's header. Only a literal path can be
+    /// looked at before the script runs.
+    mutating func checkDataFile(_ pathExpression: Expr, options: PushFileOptions) {
+        guard let files, let written = pathExpression.stringLiteral else { return }
+        let resolved = currentSource.resolve(path: written)
+        let shown = files.shown(resolved)
+        switch files.dataFile(resolved) {
+        case .missing:
+            error(
+                "the data file \"\(written)\" does not exist", at: pathExpression.range,
+                hint: "looked for \(shown); a path is relative to the folder of the script that names it")
+        case .folder:
+            error("the data file \"\(written)\" is a folder", at: pathExpression.range, hint: "looked at \(shown)")
+        case .unreadable:
+            error("the data file \"\(written)\" cannot be read", at: pathExpression.range, hint: "check its permissions: \(shown)")
+        case .readable(let csvHeader):
+            let isCSV = options.format.map { $0.value == .csv } ?? written.lowercased().hasSuffix(".csv")
+            guard isCSV, let header = csvHeader else { break }
+            for map in options.mappings {
+                guard let column = map.from.stringLiteral, !header.contains(column) else { continue }
+                let suggestion = Spelling.closest(to: column, among: header)
+                let listing = header.prefix(12).map { "\"\($0)\"" }.joined(separator: ", ")
+                error(
+                    "\(written) has no column \"\(column)\"", at: map.from.range,
+                    hint: suggestion.map { "did you mean \"\($0)\"? (the header has \(listing))" } ?? "the header has \(listing)")
+            }
+        }
+        if let mapping = options.mapping, let mappingFile = mapping.stringLiteral {
+            let resolvedMapping = currentSource.resolve(path: mappingFile)
+            if case .readable = files.dataFile(resolvedMapping) {} else {
+                error(
+                    "the mapping file \"\(mappingFile)\" does not exist or cannot be read", at: mapping.range,
+                    hint: "looked for \(files.shown(resolvedMapping))")
+            }
         }
     }
 
@@ -165,9 +192,8 @@ extension ScriptChecker {
         do {
             included = try loadInclude(resolved)
         } catch {
-            self.error(
-                "cannot include \"\(path)\": the file does not exist or cannot be read", at: pathExpression.range,
-                hint: "looked for \(resolved); a path is relative to the folder of the file that includes it")
+            let problem = IncludeRules.unreadable(path, resolved: files?.shown(resolved) ?? resolved)
+            self.error(problem.message, at: pathExpression.range, hint: problem.hint)
             return
         }
         let parsed = Parser.parse(included)
@@ -175,11 +201,22 @@ extension ScriptChecker {
         diagnostics.append(contentsOf: parsed.diagnostics)
         includeStack.append(resolved)
         let definedBefore = defined
+        let outerSource = currentSource
+        currentSource = included
         checkBlock(parsed.program.statements, in: included)
+        currentSource = outerSource
         checkedIncludes[resolved] = defined.subtracting(definedBefore)
         includeStack.removeLast()
         if diagnostics.count > before {
             diagnostics.append(.note("in the file included here", at: pathExpression.range))
         }
+    }
+}
+
+extension Expr {
+    /// Whether this is an array literal (for messages about what was written).
+    fileprivate var isArray: Bool {
+        if case .array = self { return true }
+        return false
     }
 }

@@ -28,11 +28,59 @@ public enum Checker: Sendable {
         loadInclude: (String) throws -> SourceFile
     ) -> [Diagnostic] {
         withoutActuallyEscaping(loadInclude) { load in
-            var checker = ScriptChecker(defined: predefined, loadInclude: load)
+            var checker = ScriptChecker(defined: predefined, source: source, loadInclude: load)
             checker.includeStack = [source.name]
             checker.checkBlock(program.statements, in: source)
             return checker.diagnostics
         }
+    }
+
+    /// Checks a program, its includes and the files it names (data files,
+    /// mapping files, CSV headers), as `pushsh check` and every run do.
+    public static func check(_ program: Program, source: SourceFile, predefined: Set<String>, files: CheckFiles) -> [Diagnostic] {
+        var checker = ScriptChecker(defined: predefined, source: source, loadInclude: files.loadInclude)
+        checker.files = files
+        checker.includeStack = [source.name]
+        checker.checkBlock(program.statements, in: source)
+        return checker.diagnostics
+    }
+
+    /// Parses and checks a whole source: the parser's diagnostics, then (when
+    /// it parses) the checker's. What `pushsh check`, a run and the prompt share.
+    public static func parseAndCheck(_ source: SourceFile, predefined: Set<String>, files: CheckFiles) -> (program: Program, diagnostics: [Diagnostic]) {
+        let parsed = Parser.parse(source)
+        guard !parsed.hasErrors else { return (parsed.program, parsed.diagnostics) }
+        let found = check(parsed.program, source: source, predefined: predefined, files: files)
+        return (parsed.program, (parsed.diagnostics + found).sortedByLocation())
+    }
+}
+
+/// What the checker may learn about files without running anything.
+///
+/// PushSyntax does no I/O itself; the caller (pushsh check, the interpreter)
+/// passes these, reading the disk.
+public struct CheckFiles {
+    /// What a data file looks like from outside.
+    public enum DataFile: Sendable, Hashable {
+        case missing, folder, unreadable
+        /// Readable; for a file whose first line could be read, the CSV header's names.
+        case readable(csvHeader: [String]?)
+    }
+
+    /// Reads an included file by its resolved path; throws when it cannot be read.
+    public var loadInclude: (String) throws -> SourceFile
+    /// Looks at a data file by its resolved path (reading at most its first line).
+    public var dataFile: (String) -> DataFile
+    /// How a resolved path is shown in messages (relative to the current folder when under it).
+    public var shown: (String) -> String
+
+    public init(
+        loadInclude: @escaping (String) throws -> SourceFile, dataFile: @escaping (String) -> DataFile,
+        shown: @escaping (String) -> String = { $0 }
+    ) {
+        self.loadInclude = loadInclude
+        self.dataFile = dataFile
+        self.shown = shown
     }
 }
 
@@ -47,9 +95,14 @@ struct ScriptChecker {
     var checkedIncludes: [String: Set<String>] = [:]
     /// Sessions (by variable name) closed earlier in the current straight-line stretch, and how.
     var closed: [String: Located<CloseMode>] = [:]
+    /// The file being checked now (an included one while its statements are checked): paths resolve from it.
+    var currentSource: SourceFile
+    /// What may be learnt about files on disk; nil checks the script alone.
+    var files: CheckFiles?
 
-    init(defined: Set<String>, loadInclude: @escaping (String) throws -> SourceFile) {
+    init(defined: Set<String>, source: SourceFile, loadInclude: @escaping (String) throws -> SourceFile) {
         self.defined = defined
+        self.currentSource = source
         self.loadInclude = loadInclude
     }
 
@@ -105,8 +158,8 @@ struct ScriptChecker {
             break
         case .activity(let query):
             if let since = query.since { checkSince(since) }
-            if let page = query.page { expectWholeNumber(page, "the page", in: 1...Int64.max) }
-            if let size = query.size { expectWholeNumber(size, "the page size", in: 1...200) }
+            if let page = query.page { expect(page, .activityPage) }
+            if let size = query.size { expect(size, .activitySize) }
         case .let(let name, let value):
             switch value {
             case .expression(let expression): check(expression)
@@ -120,7 +173,7 @@ struct ScriptChecker {
             check(condition)
             message.map { check($0) }
         case .sleep(let duration):
-            expectDuration(duration, "'sleep'")
+            expect(duration, .sleep)
         case .if(let conditional):
             for branch in conditional.branches {
                 check(branch.condition)
@@ -146,7 +199,7 @@ struct ScriptChecker {
                     hint: suggestion.map { "did you mean 'help \($0)'?" } ?? "type 'help' for the commands and topics")
             }
         case .exit(let code):
-            if let code { expectWholeNumber(code, "the exit code", in: 0...255) }
+            if let code { expect(code, .exitCode) }
         case .sandbox(let command):
             checkSandbox(command)
         case .save(let path):
@@ -167,6 +220,7 @@ struct ScriptChecker {
 
     private mutating func checkPush(_ push: PushCommand) {
         check(push.session)
+        checkEntityType(push.entityType)
         if case .variable(let name, _) = push.session, let earlier = closed[name] {
             warn(
                 "'\(name)' was closed on line \(earlier.range.line); only an active session accepts records (409)",
@@ -182,16 +236,18 @@ struct ScriptChecker {
             }
         case .file(let path, let options):
             check(path)
-            if let skip = options.skip { expectWholeNumber(skip, "'skip'", in: 0...Int64.max) }
+            if let skip = options.skip { expect(skip, .pushSkip) }
             if let mapping = options.mapping {
                 check(mapping)
-                if case .literal(let literal, let range) = mapping {
+                // A string names a JSON file holding the object (checked with the data files).
+                if case .literal(let literal, let range) = mapping, mapping.stringLiteral == nil {
                     error(
                         "'mapping' takes an object of field names, not \(literal.description)", at: range,
                         hint: "mapping {\"Employee ID\": \"employeeId\"}")
                 }
             }
             for map in options.mappings { check(map.from) }
+            checkDataFile(path, options: options)
         }
     }
 
@@ -221,26 +277,27 @@ struct ScriptChecker {
                     hint: "wait \(name) until \(close.value == .apply ? "processed or failed" : "cancelled")")
             }
         }
-        if let timeout = wait.timeout { expectDuration(timeout, "'timeout'") }
+        if let timeout = wait.timeout { expect(timeout, .waitTimeout) }
     }
 
     private mutating func checkSetting(_ setting: Setting) {
         switch setting {
-        case .onError, .output, .progress: break
-        case .pageBytes(let value): expectWholeNumber(value, "page_bytes", in: 1024...50_000_000)
-        case .pageSize(let value): expectWholeNumber(value, "page_size", in: 1...200)
-        case .retries(let value): expectWholeNumber(value, "retries", in: 0...10)
-        case .retryFor(let value): expectDuration(value, "retry_for")
+        case .onError, .output, .progress, .validation: break
+        case .pageBytes(let value): expect(value, .pageBytes)
+        case .pageSize(let value): expect(value, .pageSize)
+        case .retries(let value): expect(value, .retries)
+        case .retryFor(let value): expect(value, .retryFor)
         }
     }
 
     private mutating func checkSandbox(_ command: SandboxCommand) {
         switch command {
-        case .advance(let duration): expectDuration(duration, "'sandbox advance'")
-        case .failNext(let count): if let count { expectWholeNumber(count, "the number of failures", in: 1...1000) }
-        case .processing(let duration): expectDuration(duration, "'sandbox processing'")
-        case .rateLimit(let limit): if let limit { expectWholeNumber(limit, "the rate limit", in: 1...Int64.max) }
-        case .records, .reset: break
+        case .advance(let duration): expect(duration, .sandboxAdvance)
+        case .failNext(let count): if let count { expect(count, .sandboxFailNext) }
+        case .processing(let duration): expect(duration, .sandboxProcessing)
+        case .rateLimit(let limit): if let limit { expect(limit, .sandboxRateLimit) }
+        case .records(let type): checkEntityType(type)
+        case .reset: break
         case .faults(let plan):
             if let plan {
                 check(plan)
@@ -255,14 +312,8 @@ struct ScriptChecker {
 
     /// Defines a name, refusing the words that start statements.
     private mutating func define(_ name: Word) {
-        if CommandCatalog.commandWords.contains(name.value) {
-            error(
-                "'\(name.value)' is a command word and cannot be a variable name", at: name.range,
-                hint: "choose another name, such as '\(name.value)_result'")
-        } else if CommandCatalog.blockWords.contains(name.value) {
-            error(
-                "'\(name.value)' is a block word and cannot be a variable name", at: name.range,
-                hint: "choose another name")
+        if let problem = NameRules.problem(defining: name.value) {
+            error(problem.message, at: name.range, hint: problem.hint)
         }
         defined.insert(name.value)
     }

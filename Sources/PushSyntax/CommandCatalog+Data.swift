@@ -29,7 +29,15 @@ extension CommandCatalog {
                 says otherwise. A relative path is taken from the folder of the
                 script that names it. Every record is checked before the first page
                 is sent: if any is bad, nothing is sent and each problem is listed
-                at its file:line. 'map "Employee ID" to employeeId' renames a field
+                at its file:line. For User that includes the documented rules:
+                employeeId, firstName, lastName, workEmail, employmentType and
+                employmentStartDate present and not empty, text fields strings,
+                workEmail an email address, the dates ISO 8601 date-times ('set
+                validation off' leaves this to the service). An employmentType
+                other than EMPLOYEE or CONTRACTOR is only a warning: that list is
+                the sandbox's, not Sprinto's. A file that holds no records is
+                pushed as 0 records, with a warning (use expect on last_push.accepted
+                when emptiness is wrong). 'map "Employee ID" to employeeId' renames a field
                 on the way in; 'mapping OBJECT' (or a JSON file of one) renames
                 several. 'skip N' leaves out the first N records of the file.
                 On a terminal a progress line shows records, pages, rate and time
@@ -71,7 +79,7 @@ extension CommandCatalog {
                 five counts) and last_activity_at. Useful before 'start', to see
                 whether another session is still active.
                 """,
-            producesValue: true),
+            producesValue: true, looksOnly: true),
         CommandHelp(
             name: "activity", area: .data,
             summary: "show the integration's activity log",
@@ -97,6 +105,6 @@ extension CommandCatalog {
                 details), page, page_size and next_page, which is null on the last
                 page.
                 """,
-            followingWords: ["since", "page", "size"], producesValue: true),
+            followingWords: ["since", "page", "size"], producesValue: true, looksOnly: true),
     ]
 }

@@ -83,7 +83,7 @@ extension CommandCatalog {
                 Reading a session counts as a request on it, so it also resets the
                 session's inactivity clock.
                 """,
-            producesValue: true),
+            producesValue: true, looksOnly: true),
         CommandHelp(
             name: "close", area: .session,
             summary: "close a session: apply its records, or discard them",

@@ -25,11 +25,14 @@ extension CommandCatalog {
             name: "set", area: .shell,
             summary: "change how the script runs",
             syntax: """
-                set on_error stop|continue
+                set on_error stop|continue|keep
                 set output text|json
                 set page_size N
+                set page_bytes N
+                set progress on|off
                 set retries N
                 set retry_for DURATION
+                set validation on|off
                 """,
             example: """
                 set on_error continue
@@ -39,19 +42,31 @@ extension CommandCatalog {
                 on_error   stop (the default) ends a script at its first failed statement;
                            continue reports the failure and goes on with the next one.
                            The script then exits with the code of its first failure,
-                           unless it ends with 'exit N'.
+                           unless it ends with 'exit N'. When a script stops on a
+                           failure or is interrupted, it discards the sessions it
+                           started and left active, so the integration is not
+                           blocked; keep stops the same way but leaves them active,
+                           to resume with 'skip N' (also: pushsh --keep-sessions).
                 output     text (the default) prints tables for people; json prints one
                            JSON object per command result, for machines (errors stay
                            text, on standard error).
                 page_size  records per page when pushing, 1 to 200 (100).
+                page_bytes the largest request body a page may make, 1024 to
+                           50000000 bytes (5000000).
+                progress   on (the default) or off: the progress line of a push
+                           from a file, on a terminal.
                 retries    how many times one request is retried, 0 to 10 (4): after a
                            429 (honouring Retry-After), and for reads also after a 502,
                            503, 504 or a lost connection. Waits grow exponentially,
                            with jitter.
                 retry_for  how long to keep retrying one request, as a duration (60s).
+                validation on (the default) checks every User record against the
+                           documented rules before the first page is sent; off
+                           leaves the checking to the service (for integrations
+                           whose rules differ).
                 """,
             followingWords: SettingName.allCases.map(\.rawValue) + OnErrorMode.allCases.map(\.rawValue)
-                + OutputMode.allCases.map(\.rawValue)),
+                + OutputMode.allCases.map(\.rawValue) + Switch.allCases.map(\.rawValue)),
         CommandHelp(
             name: "sandbox", area: .sandbox,
             summary: "control the built-in sandbox: its clock, failures and rate limit",
@@ -94,9 +109,7 @@ extension CommandCatalog {
                             "reset=0.05,error=0.05,throttle=0.05:1s,slow=0.05:2s"
                             (dropped connections, 503s, 429s, late answers); 'off'.
                 """,
-            followingWords: [
-                "advance", "fail", "next", "processing", "rate-limit", "records", "reset", "faults", "off",
-            ],
+            followingWords: SandboxSubcommand.names + ["next", "off"],
             producesValue: true),
         CommandHelp(
             name: "help", area: .shell,
@@ -110,7 +123,7 @@ extension CommandCatalog {
             details: """
                 With no word, lists every command and topic. Topics: values,
                 expressions, durations, exit-codes.
-                """),
+                """, looksOnly: true),
         CommandHelp(
             name: "save", area: .shell,
             summary: "save the statements typed at the prompt as a .push script",
@@ -126,7 +139,7 @@ extension CommandCatalog {
                 bare expressions), and a key typed into 'connect' is written as
                 env("SPRINTO_API_KEY"). PATH is a string in quotes, taken from the
                 current folder. In a script, save is an error.
-                """),
+                """, looksOnly: true),
         CommandHelp(
             name: "learn", area: .shell,
             summary: "a guided tour of the push API on the sandbox, lesson by lesson",
@@ -145,6 +158,6 @@ extension CommandCatalog {
                 'back' and 'quit' steer. Progress is kept across runs. Lessons:
                 lifecycle, discard, validation, conflict, expiry, retry, file,
                 monitoring, scripts.
-                """),
+                """, looksOnly: true),
     ]
 }

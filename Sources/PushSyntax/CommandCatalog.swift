@@ -33,10 +33,12 @@ public struct CommandHelp: Sendable, Hashable {
     public var followingWords: [String]
     /// Whether the command gives a value, so it may stand after `let NAME =`.
     public var producesValue: Bool
+    /// Whether it only looks at things (changes nothing): `save` leaves it out of a script.
+    public var looksOnly: Bool
 
     public init(
         name: String, area: CommandArea, summary: String, syntax: String, example: String,
-        details: String, followingWords: [String] = [], producesValue: Bool = false
+        details: String, followingWords: [String] = [], producesValue: Bool = false, looksOnly: Bool = false
     ) {
         self.name = name
         self.area = area
@@ -46,6 +48,7 @@ public struct CommandHelp: Sendable, Hashable {
         self.details = details
         self.followingWords = followingWords
         self.producesValue = producesValue
+        self.looksOnly = looksOnly
     }
 }
 
@@ -76,6 +79,19 @@ public enum CommandCatalog: Sendable {
 
     /// Words that end or continue a block; they are not commands but cannot start an expression statement.
     public static let blockWords: [String] = ["else", "end"]
+
+    /// Every word a statement may start with, for completion: the commands and the block words.
+    public static var statementWords: [String] { commands.map(\.name) + blockWords }
+
+    /// Whether a statement only looks at things: `save` leaves such statements
+    /// out (and a bare expression, which only shows a value).
+    public static func looksOnly(_ statement: Statement) -> Bool {
+        if case .expression = statement.kind { return true }
+        if case .sandbox(let command) = statement.kind {
+            return SandboxSubcommand.named(command.word)?.looksOnly ?? false
+        }
+        return command(statement.commandWord)?.looksOnly ?? false
+    }
 
     /// The command with this name.
     public static func command(_ name: String) -> CommandHelp? {

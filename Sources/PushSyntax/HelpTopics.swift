@@ -71,9 +71,11 @@ extension CommandCatalog {
                   d   days             1d
 
                 Durations are used by sleep, wait ... timeout, activity since,
-                sandbox advance, sandbox processing and set retry_for. A bare number
-                such as 30 is not a duration: write 30s. A string in the same form
-                works too, so a duration can come from outside: --var limit=5m, then
+                sandbox advance, sandbox processing and set retry_for, and by
+                pushsh serve's --processing-time and --inactivity-timeout. A bare
+                number such as 30 is not a duration anywhere (30 what?): write
+                30s; check and run both refuse it. A string in the same form works
+                too, so a duration can come from outside: --var limit=5m, then
                 wait s until processed timeout limit.
                 """),
         HelpTopic(
@@ -89,6 +91,14 @@ extension CommandCatalog {
                 5  a 'wait' timed out, or its target state became unreachable
                 6  the API refused a request (a 4xx answer, such as a rejected page)
                 7  the service kept failing (5xx answers after the retries)
+                129 stopped by SIGHUP (the terminal went away)
+                130 interrupted by Ctrl-C (SIGINT)
+                143 stopped by SIGTERM (cron, systemd, a CI timeout)
+
+                A script that stops on a failure or a signal says what landed
+                (pages, records, and the 'skip N' that resumes) and discards the
+                sessions it started and left active, unless 'set on_error keep'
+                or --keep-sessions keeps them.
 
                 'exit N' ends a script with code N. After 'set on_error continue' a
                 script that does not end with 'exit' exits with the code of its first

@@ -247,6 +247,16 @@ public struct Lexer: Sendable {
     private mutating func scanInvalid(_ byte: UInt8, start: SourceLocation) {
         if byte >= 0x80 {
             if let scalar = scanScalar(context: nil) {
+                // Word processors and chat apps turn "..." into “...”: say so rather than "unexpected".
+                if Hints.smartQuotes.contains(scalar) {
+                    let double = scalar == "\u{201C}" || scalar == "\u{201D}" || scalar == "\u{201E}"
+                    report(
+                        "'\(scalar)' is a typographic (smart) quote", at: range(from: start),
+                        hint: double
+                            ? "use straight quotes: \"text\" (an editor or chat app may have changed them)"
+                            : "use straight double quotes: \"text\" (an editor or chat app may have changed them)")
+                    return
+                }
                 report(
                     "unexpected character '\(scalar)'", at: range(from: start),
                     hint: "names use the letters A-Z, a-z, digits and '_'; put other text in a string")

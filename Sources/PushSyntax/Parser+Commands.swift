@@ -86,14 +86,30 @@ extension Parser {
     private mutating func parsePush() throws -> Statement.Kind {
         advance()
         let session = try parseRequiredExpression("a session after 'push'", hint: "push s User [{...}]")
+        // `push User from "f"`: what stands first is a type, so the session was left out.
+        if case .variable(let name, let range) = session, name.first?.isUppercase == true,
+            at("from") || at(.leftBracket) || at(.leftBrace)
+        {
+            throw fail(
+                "the session is missing: '\(name)' stands where the session goes, before the entity type", at: range,
+                hint: "push s \(name) ...   (s being a session from: let s = start)")
+        }
         let entityType: Word
         switch current.kind {
+        case .word("from"):
+            throw fail(
+                "the entity type is missing between the session and 'from'",
+                hint: "push \(text(of: session)) User from ...")
         case .word(let name), .string(let name): entityType = Word(name, advance().range)
         default:
             throw fail(
                 "expected the entity type (such as User) after the session, found \(current.kind)",
                 hint:
                     "push \(text(of: session)) User [{...}]   or   push \(text(of: session)) User from \"users.jsonl\"")
+        }
+        // `form`, `frm`, `fron`: a typo of `from` followed by the path.
+        if let word = current.kind.word, word != "from", Spelling.closest(to: word, among: ["from"]) == "from" {
+            throw fail("unknown word '\(word)' after the entity type", hint: "did you mean 'from'?")
         }
         guard accept("from") else {
             let records = try parseRequiredExpression(
@@ -189,7 +205,7 @@ extension Parser {
     /// `sandbox advance|fail next|processing|rate-limit|records|reset|faults ...`.
     private mutating func parseSandbox() throws -> Statement.Kind {
         advance()
-        let subcommands = ["advance", "fail", "processing", "rate-limit", "records", "reset", "faults"]
+        let subcommands = SandboxSubcommand.names
         guard let word = current.kind.word, subcommands.contains(word) else {
             let list = subcommands.map { "'\($0)'" }.joined(separator: ", ")
             let suggestion = current.kind.word.flatMap { Spelling.closest(to: $0, among: subcommands) }

@@ -4,6 +4,9 @@ extension Parser {
     mutating func parseStatement() throws -> Statement {
         let first = current
         guard let word = first.kind.word else { return try parseExpressionStatement() }
+        if let advice = Hints.foreignBlockWord(word), word != "done" || peekEndsStatement() {
+            throw fail("'\(word)' is not a pushsh word", hint: advice)
+        }
         let kind: Statement.Kind
         switch word {
         case "let": kind = try parseLet()
@@ -38,6 +41,12 @@ extension Parser {
             kind = try parseCommand(word)
         }
         return Statement(kind, range: first.range.through(previous.range))
+    }
+
+    /// Whether the token after the current one ends the statement (`done` alone on its line).
+    private func peekEndsStatement() -> Bool {
+        var copy = lexer
+        return copy.next().kind.endsStatement
     }
 
     /// A bare expression; when it is an unknown word followed by more words,
@@ -159,6 +168,9 @@ extension Parser {
     private mutating func parseBlockHeader<T>(_ broken: inout Bool, _ body: (inout Parser) throws -> T) -> T? {
         do {
             let value = try body(&self)
+            if !current.kind.endsStatement, let mistake = commonMistakeAfterValue() {
+                throw fail(mistake.message, at: mistake.range, hint: mistake.hint)
+            }
             if !current.kind.endsStatement {
                 throw fail(
                     "expected a new line after the condition, found \(current.kind)",
@@ -200,6 +212,9 @@ extension Parser {
         case .progress:
             let choice = try parseChoice(Switch.self, noun: noun, "", hint: "set progress off")
             return .set(.progress(Located(choice.value == .on, choice.range)))
+        case .validation:
+            let choice = try parseChoice(Switch.self, noun: noun, "", hint: "set validation off")
+            return .set(.validation(Located(choice.value == .on, choice.range)))
         }
     }
 

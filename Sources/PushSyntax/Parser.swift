@@ -25,9 +25,8 @@ public struct Parser: Sendable {
     public static let maxDepth = 200
 
     /// The command words that produce a value, allowed after `let NAME =`.
-    public static let valueCommands: Set<String> = [
-        "start", "status", "push", "close", "wait", "integration", "activity", "sandbox",
-    ]
+    /// Read from the command catalog, the one place that says which commands give one.
+    public static let valueCommands: Set<String> = Set(CommandCatalog.commands.filter(\.producesValue).map(\.name))
 
     var lexer: Lexer
     /// The token being looked at.
@@ -199,9 +198,40 @@ public struct Parser: Sendable {
 
     mutating func expectEndOfStatement() throws {
         if current.kind.endsStatement { return }
+        if let mistake = commonMistakeAfterValue() { throw fail(mistake.message, at: mistake.range, hint: mistake.hint) }
         throw fail(
             "expected the end of the statement, found \(current.kind)",
             hint: "put one statement on each line, or separate statements with ';'")
+    }
+
+    /// What a token left over after a complete value most likely means: `=`
+    /// written for `==`, a unit written as a word (`5 minutes`), `then`.
+    func commonMistakeAfterValue() -> (message: String, range: SourceRange, hint: String)? {
+        switch current.kind {
+        case .punctuation(.equal):
+            return ("'=' only gives a name a value (in 'let'); to compare, use '=='", current.range, "write == here")
+        case .word(let word):
+            if let unit = Hints.unitSuffix(word), let number = numberText(previous.kind) {
+                return (
+                    "a duration is written with its unit attached: \(number)\(unit), not '\(number) \(word)'",
+                    previous.range.through(current.range), "write \(number)\(unit) (see 'help durations')")
+            }
+            if word == "then" || word == "do" {
+                return ("'\(word)' is not a pushsh word", current.range, Hints.foreignBlockWord(word) ?? "")
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// The number a token holds, as written, for hints; nil for other tokens.
+    private func numberText(_ kind: Token.Kind) -> String? {
+        switch kind {
+        case .integer(let value): "\(value)"
+        case .decimal(let value): "\(value)"
+        default: nil
+        }
     }
 
     // MARK: - Errors and depth

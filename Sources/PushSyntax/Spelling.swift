@@ -4,9 +4,14 @@ public enum Spelling: Sendable {
     /// to be a likely typo (at most one edit per three letters, at least one).
     public static func closest<Words: Sequence>(to word: String, among candidates: Words) -> String?
     where Words.Element == String {
-        let limit = max(1, word.count / 3)
+        // Nobody misspells a 65-letter word: a long name (up to megabytes, in
+        // hostile input) gets no suggestion rather than a table of its size.
+        let length = word.count
+        guard length <= 64 else { return nil }
+        let limit = max(1, length / 3)
         var best: (word: String, distance: Int)?
-        for candidate in candidates where candidate != word {
+        // Words whose lengths differ by more than the limit cannot be within it.
+        for candidate in candidates where candidate != word && abs(candidate.count - length) <= limit {
             let distance = editDistance(word, candidate)
             guard distance <= limit else { continue }
             // Ties go to the alphabetically first word so suggestions are stable.

@@ -267,6 +267,8 @@ public enum Setting: Sendable, Hashable {
     case progress(Located<Bool>)
     case retries(Expr)
     case retryFor(Expr)
+    /// `set validation on|off`: the check pass applies the documented record rules.
+    case validation(Located<Bool>)
 
     /// The setting's name.
     public var name: SettingName {
@@ -278,12 +280,26 @@ public enum Setting: Sendable, Hashable {
         case .progress: .progress
         case .retries: .retries
         case .retryFor: .retryFor
+        case .validation: .validation
         }
     }
 }
 
 /// `sandbox ...`: the built-in sandbox's controls.
 public enum SandboxCommand: Sendable, Hashable {
+    /// The word after `sandbox`, as `SandboxSubcommand` lists it.
+    public var word: String {
+        switch self {
+        case .advance: "advance"
+        case .failNext: "fail"
+        case .processing: "processing"
+        case .rateLimit: "rate-limit"
+        case .records: "records"
+        case .reset: "reset"
+        case .faults: "faults"
+        }
+    }
+
     /// `sandbox advance EXPR`: moves the sandbox clock forward by a duration.
     case advance(Expr)
     /// `sandbox fail next [EXPR]`: the next N processing runs fail (default 1).

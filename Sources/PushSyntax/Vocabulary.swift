@@ -49,8 +49,11 @@ public enum PushFormat: String, WordChoice {
 }
 
 /// What a script does after a failed statement (`set on_error`).
+///
+/// `keep` stops like `stop` but leaves the sessions the run started as they
+/// are (active, for a resume) instead of discarding them when the run fails.
 public enum OnErrorMode: String, WordChoice {
-    case stop, `continue`
+    case stop, `continue`, keep
 }
 
 /// How results are printed (`set output`).
@@ -72,6 +75,7 @@ public enum SettingName: String, WordChoice {
     case progress
     case retries
     case retryFor = "retry_for"
+    case validation
 
     /// The value the setting takes, as help and diagnostics describe it.
     public var valueDescription: String {
@@ -83,6 +87,7 @@ public enum SettingName: String, WordChoice {
         case .progress: "'on' or 'off' (the progress display of a push from a file)"
         case .retries: "a whole number from 0 to 10 (retries of a request that failed with 429 or 5xx)"
         case .retryFor: "a duration such as 30s (how long to keep retrying a request)"
+        case .validation: "'on' or 'off' (checking each User record against the documented rules before sending)"
         }
     }
 }

@@ -18,7 +18,7 @@ struct Pushsh: AsyncParsableCommand {
             With no SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID set, commands go to the
             built-in sandbox. Exit codes: 0 ok, 1 usage, 2 parse/check, 3 runtime,
             4 expect failed, 5 wait timed out or unreachable, 6 API refused (4xx),
-            7 service failing (5xx).
+            7 service failing (5xx), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.
             """,
         version: "0.1.0",
         subcommands: [Run.self, Check.self, Serve.self, Learn.self],

@@ -30,7 +30,9 @@ import Testing
         #expect(DurationText.parse("2s") == .seconds(2))
         #expect(DurationText.parse("1.5m") == .seconds(90))
         #expect(DurationText.parse("60m") == .seconds(3600))
-        #expect(DurationText.parse("10") == .seconds(10))
+        // A bare number is not a duration anywhere (help durations: write 10s).
+        #expect(DurationText.parse("10") == nil)
+        #expect(DurationText.isBareNumber("10"))
         #expect(DurationText.parse("soon") == nil)
         #expect(DurationText.format(.seconds(3600)) == "1h")
         #expect(DurationText.format(.milliseconds(1500)) == "1500ms")

@@ -117,15 +117,26 @@ import _PushTestSupport
         #expect(run.code == 3)
         #expect(run.stderr.contains("photo.jsonl:1:1"))
         let missing = await runScript("let s = start\npush s User from \"\(dir.path)/nope.jsonl\"\n")
-        #expect(missing.stderr.contains("nope.jsonl does not exist; nothing was sent"), "\(missing.stderr)")
+        // The check before the run finds it: exit 2, nothing sent, the path shown resolved.
+        #expect(missing.code == 2)
+        #expect(missing.stderr.contains("error: the data file \"\(dir.path)/nope.jsonl\" does not exist"), "\(missing.stderr)")
+        #expect(!missing.stdout.contains("started session"))
     }
 
     @Test func validationErrorsPointAtTheFileLine() async throws {
         var lines = users(150).map(\.jsonText)
         lines[120] = #"{"employeeId": "E00121", "firstName": "Bad", "lastName": "Email", "workEmail": "nope", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
         let path = try write("users.jsonl", lines.joined(separator: "\n"))
+        // The check pass finds the bad record before the first page: nothing is staged.
+        let checked = frozenSandbox()
+        let early = await runScript("let s = start\npush s User from \"\(path)\"\n", connection: checked)
+        #expect(early.code == 6)
+        #expect(early.stderr.contains("users.jsonl cannot be pushed: 1 problem (1 record breaks the documented User rules); nothing was sent"), "\(early.stderr)")
+        #expect(early.stderr.contains("users.jsonl:121 (E00121): workEmail must be an email address"), "\(early.stderr)")
+        #expect(try batches(checked) == 0)
+        // Left to the service, the page holding it is rejected; the pages before it stay.
         let connection = frozenSandbox()
-        let run = await runScript("let s = start\npush s User from \"\(path)\"\n", connection: connection)
+        let run = await runScript("set validation off\nlet s = start\npush s User from \"\(path)\"\n", connection: connection)
         #expect(run.code == 6)
         #expect(run.stderr.contains("users.jsonl:121 (E00121): workEmail must be an email address"), "\(run.stderr)")
         #expect(run.stderr.contains("100 records in 1 page were accepted before this page"))
@@ -133,7 +144,7 @@ import _PushTestSupport
         // Going on from there with skip pushes the rest exactly once (after fixing the file).
         lines[120] = user("E00121", first: "Name121").jsonText
         _ = try write("users.jsonl", lines.joined(separator: "\n"))
-        let rest = await runScript("let s = start\npush s User from \"\(path)\" skip 100\n", connection: Connection.builtInSandbox())
+        let rest = await runScript("set validation off\nlet s = start\npush s User from \"\(path)\" skip 100\n", connection: Connection.builtInSandbox())
         #expect(rest.code == 6 || rest.code == 0)
     }
 

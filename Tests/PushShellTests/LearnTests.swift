@@ -169,7 +169,7 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         ])
         let (shell, _) = try shell(lines, output: output)
         _ = await shell.run(showBanner: false)
-        #expect(output.errors.contains("'t' is not defined"))
+        #expect(output.errors.contains("undefined variable 't'"))
         #expect(output.standard.contains("not yet: this step is done when command == \"status\" (now command is \"push\")"))
         #expect(output.standard.contains("hint: status takes the session: status s"))
         #expect(output.standard.contains("→ 400 Bad Request: error.code validation_failed"))
@@ -193,7 +193,7 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         #expect(text.contains("left lesson lifecycle at step 2 of 5"))
         #expect(text.contains("back in your own shell"))
         #expect(text.hasSuffix("\n1\n\n"))
-        #expect(output.errors.contains("'s' is not defined"))
+        #expect(output.errors.contains("undefined variable 's'"))
         #expect(shell.activeInterpreter === learner)
         #expect(shell.lessonStatus == nil)
     }

@@ -28,10 +28,10 @@ import Testing
             ])
         #expect(
             errors("set colour red") == [
-                "1:5: unknown setting 'colour'; expected 'on_error', 'output', 'page_size', 'page_bytes', 'progress', 'retries' or 'retry_for'"
+                "1:5: unknown setting 'colour'; expected 'on_error', 'output', 'page_size', 'page_bytes', 'progress', 'retries', 'retry_for' or 'validation'"
             ])
         #expect(
-            errors("set on_error ignore") == ["1:14: unknown on_error value 'ignore'; expected 'stop' or 'continue'"])
+            errors("set on_error ignore") == ["1:14: unknown on_error value 'ignore'; expected 'stop', 'continue' or 'keep'"])
         #expect(
             errors("push s User from \"f\" format xml") == [
                 "1:29: unknown file format 'xml'; expected 'jsonl', 'json' or 'csv'"

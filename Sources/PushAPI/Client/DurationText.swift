@@ -1,6 +1,9 @@
+import Foundation
+
 /// Durations as people write them: `500ms`, `30s`, `1.5m`, `2h`, `1d`.
 public enum DurationText {
-    /// Reads a duration; a bare number means seconds.
+    /// Reads a duration. A bare number is not one (30 what?): the language
+    /// decided so once (`help durations`), for scripts and command-line flags alike.
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.filter { $0 != " " }
         let units: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
@@ -10,8 +13,12 @@ public enum DurationText {
             guard let value = Double(number), value >= 0, value.isFinite else { continue }
             return .milliseconds(Int64((value * factor).rounded()))
         }
-        guard let seconds = Double(trimmed), seconds >= 0, seconds.isFinite else { return nil }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
+        return nil
+    }
+
+    /// Whether the text is a number without a unit, the mistake to explain with "write 5s".
+    public static func isBareNumber(_ text: String) -> Bool {
+        Double(text.trimmingCharacters(in: .whitespaces)) != nil
     }
 
     /// The shortest exact way to write `duration`: `2m`, `90s`, `1500ms`.

@@ -14,7 +14,10 @@ extension Interpreter {
         let input: PushInput
         switch command.source {
         case .records(let expr):
-            input = .inline(try inlineRecords(expr))
+            let records = try inlineRecords(expr)
+            try checkInline(records, plan: plan, handle: handle, at: expr.range)
+            if records.isEmpty { return emptyPush(shown: nil, handle: handle, plan: plan) }
+            input = .inline(records)
         case .file(let pathExpr, let options):
             let written = try string(pathExpr, "the file path")
             let path = (sources[range.file] ?? SourceFile(name: range.file, text: "")).resolve(path: written)
@@ -26,11 +29,12 @@ extension Interpreter {
             if let mappingExpr = options.mapping {
                 for (from, to) in try fieldMapping(mappingExpr, relativeTo: range.file) { renames[from] = to }
             }
-            let skip = try options.skip.map { expr throws(ScriptError) in try integer(expr, "skip", in: 0...Int64(Int32.max)) } ?? 0
+            let skip = try options.skip.map { expr throws(ScriptError) in try integer(expr, .pushSkip) } ?? 0
             input = .file(path: path, shown: written, format: format, renames: FieldRenames(renames: renames), skip: skip)
             let spool = format == .csv ? try? RecordSpool() : nil
             defer { spool?.remove() }
-            plan.total = try checkFile(input, plan: plan, at: pathExpr.range, spool: spool)
+            plan.total = try checkFile(input, plan: plan, at: pathExpr.range, spool: spool, session: handle)
+            if plan.total.records == 0 { return emptyPush(shown: written, handle: handle, plan: plan) }
             if let spool {
                 return try await send(.spooled(path: spool.path, shown: written, skip: skip), to: handle, plan: plan, at: range)
             }
@@ -72,7 +76,6 @@ extension Interpreter {
                 guard case .object = item else { throw ScriptError.runtime("record \(i) is \(item.typeName); records are objects", at: expr.range) }
                 records.append(FileRecord(json: item.json.jsonBytes, line: 0))
             }
-            guard !records.isEmpty else { throw ScriptError.runtime("there are no records to push", at: expr.range) }
             return records
         case .object(let entries): return [FileRecord(json: Value.object(entries).json.jsonBytes, line: 0)]
         case let other: throw ScriptError.runtime("push takes an object or an array of objects, got \(other.typeName)", at: expr.range)
@@ -100,9 +103,59 @@ extension Interpreter {
         return pairs
     }
 
-    /// The check pass: every record parsed and sized; every problem listed with its line.
-    func checkFile(_ input: PushInput, plan: PushPlan, at range: SourceRange, spool: RecordSpool? = nil) throws(ScriptError) -> PushPlan.Totals {
+    /// Inline records get the same documented rules as a file's, before anything is sent.
+    func checkInline(_ records: [FileRecord], plan: PushPlan, handle: SessionHandle, at range: SourceRange) throws(ScriptError) {
+        var rules = RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: nil)
+        for (index, record) in records.enumerated() { rules.check(record.json, index: index, line: 0) }
+        try finishRules(rules, shown: "the records", problemCount: rules.errorCount, otherProblems: [], handle: handle, plan: plan, at: range)
+    }
+
+    /// A push with nothing in it: allowed (a nightly delta may be empty), said
+    /// with a warning, and a result of 0 records.
+    func emptyPush(shown: String?, handle: SessionHandle, plan: PushPlan) -> Value {
+        let holder = shown.map { "\($0) holds none" } ?? "the array is empty"
+        output.errorLine(paint.yellow("warning:") + " nothing to push: \(holder); nothing was sent")
+        var tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
+        tally.retries = 0
+        let value = tally.value(elapsed: .zero)
+        variables["last_push"] = value
+        if settings.output == .json {
+            emit("push", value.json.objectValue ?? JSONObject())
+        } else {
+            output.line("pushed 0 \(plan.entityType) records to \(handle.id) (\(holder))")
+        }
+        return value
+    }
+
+    /// Ends the check pass: the rules' warnings are printed; any error stops
+    /// the push before its first page, every problem listed (capped, with a count).
+    func finishRules(
+        _ rules: RecordRulesCheck, shown: String, problemCount: Int, otherProblems: [String], handle: SessionHandle, plan: PushPlan,
+        at range: SourceRange
+    ) throws(ScriptError) {
+        if let warning = rules.warningText { output.errorLine(paint.yellow("warning:") + " " + warning) }
+        guard rules.errorCount > 0 else { return }
+        var tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
+        tally.rejected = rules.badRecords
+        tally.validationErrors = rules.validationErrors
+        variables["last_push"] = tally.value(elapsed: .zero)
+        var details = otherProblems + rules.errors
+        let shownCount = otherProblems.count + rules.errors.count
+        if problemCount > shownCount { details.append("… and \(problemCount - shownCount) more problems") }
+        let records = rules.badRecords == 1 ? "1 record breaks" : "\(rules.badRecords) records break"
+        // The service would refuse these (400): the same exit code as a rejected page.
+        throw ScriptError(
+            otherProblems.isEmpty ? .refused : .runtime,
+            "\(shown) cannot be pushed: \(problemCount) problem\(problemCount == 1 ? "" : "s") (\(records) the documented \(plan.entityType) rules); nothing was sent",
+            at: range, details: details,
+            hint: "fix the records and push again; if this integration's service takes such records, 'set validation off' leaves the checking to it")
+    }
+
+    /// The check pass: every record parsed, sized and checked against the
+    /// documented rules; every problem listed with its line.
+    func checkFile(_ input: PushInput, plan: PushPlan, at range: SourceRange, spool: RecordSpool? = nil, session: SessionHandle? = nil) throws(ScriptError) -> PushPlan.Totals {
         guard case .file(let path, let shown, let format, let renames, let skip) = input else { return PushPlan.Totals() }
+        var rules = RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: shown)
         var problems: [RecordProblem] = []
         var totals = PushPlan.Totals()
         var problemCount = 0
@@ -126,6 +179,7 @@ extension Interpreter {
                         do { try spool.append(record) } catch { throw RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)") }
                     }
                     guard totals.records > skip else { continue }
+                    rules.check(record.json, index: totals.records - skip - 1, line: record.line)
                     totals.bytes += record.json.count + 1
                     if record.json.count + plan.overhead > plan.pageBytes {
                         problemCount += 1
@@ -147,9 +201,18 @@ extension Interpreter {
             problemCount += 1
         }
         do { try spool?.finish() } catch { problems.append(RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")) }
-        if problems.isEmpty && totals.records == 0 {
-            problems.append(RecordProblem(line: 1, message: "the file holds no records"))
-            problemCount = 1
+        // An empty file is not a problem: the push sends nothing and says so.
+        if problems.isEmpty && totals.records == 0 { return totals }
+        if problems.isEmpty, rules.errorCount > 0 || rules.warningCount > 0, let session {
+            try finishRules(rules, shown: shown, problemCount: rules.errorCount, otherProblems: [], handle: session, plan: plan, at: range)
+        }
+        if !problems.isEmpty && rules.errorCount > 0 {
+            // Unreadable lines and broken rules together: list both, the reading problems first.
+            problemCount += rules.errorCount
+            let lines = problems.map { p in p.line == 0 ? "\(shown): \(p.message)" : "\(shown):\(p.line)\(p.column.map { ":\($0)" } ?? ""): \(p.message)" }
+            if let session {
+                try finishRules(rules, shown: shown, problemCount: problemCount, otherProblems: lines, handle: session, plan: plan, at: range)
+            }
         }
         guard problems.isEmpty else {
             var details = problems.map { p in p.line == 0 ? "\(shown): \(p.message)" : "\(shown):\(p.line)\(p.column.map { ":\($0)" } ?? ""): \(p.message)" }

@@ -11,23 +11,23 @@ extension Interpreter {
         }
         switch command {
         case .advance(let expr):
-            let d = try duration(expr, "how far to move the clock")
+            let d = try duration(expr, .sandboxAdvance)
             sandbox.advanceClock(by: d)
             say("sandbox clock moved forward \(DurationText.format(d)); it is now \(sandbox.clock.now().iso8601)", ["advanced_ms": .int(d.wholeMilliseconds), "now": .string(sandbox.clock.now().iso8601)], "sandbox")
             return nil
         case .failNext(let countExpr):
-            let count = try countExpr.map { expr throws(ScriptError) in try integer(expr, "the number of failures", in: 0...1000) } ?? 1
+            let count = try countExpr.map { expr throws(ScriptError) in try integer(expr, .sandboxFailNext) } ?? 1
             sandbox.failNextProcessing(count)
             let what = count == 0 ? "no processing attempts will fail" : count == 1 ? "the next processing attempt will fail (the service retries once, so the session still gets processed)" : "the next \(count) processing attempts will fail (two in a row end in failed)"
             say("sandbox: \(what)", ["fail_next": .int(Int64(count))], "sandbox")
             return nil
         case .processing(let expr):
-            let d = try duration(expr, "the processing time")
+            let d = try duration(expr, .sandboxProcessing)
             sandbox.setProcessingTime(d)
             say("sandbox: processing takes \(DurationText.format(d)) per attempt from now on", ["processing_ms": .int(d.wholeMilliseconds)], "sandbox")
             return nil
         case .rateLimit(let expr):
-            let limit = try expr.map { e throws(ScriptError) in try integer(e, "the rate limit", in: 1...100_000) }
+            let limit = try expr.map { e throws(ScriptError) in try integer(e, .sandboxRateLimit) }
             sandbox.setRateLimit(limit)
             say(limit.map { "sandbox: at most \($0) requests per second, then 429 with Retry-After" } ?? "sandbox: no rate limit", ["rate_limit": limit.map { .int(Int64($0)) } ?? .null], "sandbox")
             return nil

@@ -9,6 +9,7 @@ extension Interpreter {
         let session = try await startSession(reference: ref, at: range)
         let handle = SessionHandle(session)
         track(handle)
+        trackStarted(handle)
         if settings.output == .json {
             emit("start", ["session": session.raw])
         } else {
@@ -105,7 +106,7 @@ extension Interpreter {
         let handle = try session(command.session)
         let targets = Set(command.states.map { SessionState($0.value.rawValue) })
         let targetList = command.states.map(\.value.rawValue).joined(separator: " or ")
-        let timeout = try command.timeout.map { expr throws(ScriptError) in try duration(expr, "the timeout") } ?? settings.waitTimeout
+        let timeout = try command.timeout.map { expr throws(ScriptError) in try duration(expr, .waitTimeout) } ?? settings.waitTimeout
         let started = connection.now()
         var interval: Duration = .milliseconds(250)
         var shown: SessionState? = nil
@@ -203,18 +204,33 @@ extension Interpreter {
     func activity(_ query: ActivityQuery, at range: SourceRange) async throws(ScriptError) -> Value {
         var since: Timestamp?
         if let expr = query.since {
+            let rule = ArgumentRule.activitySince
             switch try evaluate(expr) {
-            case .duration(let d): since = connection.now().adding(.zero - d)
+            case .duration(let d):
+                guard d >= .zero else { throw .runtime(rule.negativeDuration, at: expr.range) }
+                since = connection.now().adding(.zero - d)
             case .string(let text):
-                guard let t = Timestamp(iso8601: text) else {
-                    throw .runtime("since must be a duration (10m) or an ISO 8601 time, got \"\(text)\"", at: expr.range)
+                if let d = DurationSyntax.parse(text), d >= .zero {
+                    since = connection.now().adding(.zero - d)
+                } else if let t = Timestamp(iso8601: text) {
+                    since = t
+                } else {
+                    let problem = DurationSyntax.isBareNumber(text) ? rule.bareNumber(text) : rule.badDurationText(text)
+                    throw .runtime(problem.message, at: expr.range, hint: problem.hint)
                 }
-                since = t
-            case let other: throw .runtime("since must be a duration (10m) or an ISO 8601 time, got \(other.typeName)", at: expr.range)
+            case .int(let number):
+                let problem = rule.bareNumber("\(number)")
+                throw .runtime(problem.message, at: expr.range, hint: problem.hint)
+            case .double(let number):
+                let problem = rule.bareNumber("\(number)")
+                throw .runtime(problem.message, at: expr.range, hint: problem.hint)
+            case let other:
+                let problem = rule.notADuration(other.typeName)
+                throw .runtime(problem.message, at: expr.range, hint: problem.hint)
             }
         }
-        let page = try query.page.map { expr throws(ScriptError) in try integer(expr, "page", in: 1...1_000_000) }
-        let size = try query.size.map { expr throws(ScriptError) in try integer(expr, "size", in: 1...200) }
+        let page = try query.page.map { expr throws(ScriptError) in try integer(expr, .activityPage) }
+        let size = try query.size.map { expr throws(ScriptError) in try integer(expr, .activitySize) }
         let log: ActivityLogPage
         do { log = try await connection.client.activity(since: since, page: page, pageSize: size) } catch {
             throw ScriptError(error, at: range, doing: "activity")

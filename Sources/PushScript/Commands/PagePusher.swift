@@ -64,7 +64,15 @@ struct PagePusher {
             async let firstTry = Self.attempt(client, body, sessionID)
             let upcoming: Result<[FileRecord]?, ScriptError>
             do { upcoming = .success(try pages.next()) } catch { upcoming = .failure(error) }
-            let answer = try await sendPage(body, number: number, records: page, firstTry: await firstTry)
+            let answer: BatchIngestResponse
+            do {
+                answer = try await sendPage(body, number: number, records: page, firstTry: await firstTry)
+            } catch where interpreter.interruption != nil {
+                // Stopped with this page on the wire: ask the session whether it
+                // landed, so the 'skip N' given is exact (nothing twice, nothing lost).
+                await reconcileInterruptedPage(page)
+                throw stopped("push interrupted by \(interpreter.interruption?.name ?? "a signal")")
+            }
             tally.pages += 1
             tally.accepted += answer.acceptedCountTotal
             for (entity, count) in answer.acceptedCountByEntity { tally.acceptedByEntity[entity, default: 0] += count }
@@ -155,6 +163,23 @@ struct PagePusher {
             failure.hint = (failure.hint.map { $0 + "; " } ?? "") + "to go on from the failed page: push ... from \"\(origin)\" skip \(consumed)"
         }
         return failure
+    }
+
+    /// After an interruption during a page: counts the page when the session
+    /// shows it accepted. Runs in a task of its own, the push's being cancelled.
+    private mutating func reconcileInterruptedPage(_ page: [FileRecord]) async {
+        guard let before = batchesBefore else { return }
+        let client = interpreter.connection.client
+        let id = handle.id
+        let session = await Task { try? await client.session(id) }.value
+        guard let session else { return }
+        handle.refresh(session)
+        if session.acceptedBatches == before + tally.pages + 1 {
+            tally.pages += 1
+            tally.accepted += page.count
+            tally.acceptedByEntity[plan.entityType, default: 0] += page.count
+            consumed += page.count
+        }
     }
 
     private func stopped(_ what: String) -> ScriptError {

@@ -17,6 +17,12 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     case refused = 6
     /// The service kept failing (5xx after retries).
     case serviceFailed = 7
+    /// Stopped by SIGHUP (the terminal went away): 128 + 1, as shells report it.
+    case hangup = 129
+    /// Interrupted by Ctrl-C (SIGINT): 128 + 2.
+    case interrupted = 130
+    /// Stopped by SIGTERM (cron, systemd, a CI timeout): 128 + 15.
+    case terminated = 143
 
     /// One line for the README and `help exit-codes`.
     public var meaning: String {
@@ -29,6 +35,35 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         case .waitFailed: return "a `wait` timed out, or its target state became unreachable"
         case .refused: return "the API refused a request (HTTP 4xx)"
         case .serviceFailed: return "the service kept failing (HTTP 5xx after retries)"
+        case .hangup: return "stopped by SIGHUP (the terminal went away); sessions it left active were discarded"
+        case .interrupted: return "interrupted by Ctrl-C (SIGINT); sessions it left active were discarded"
+        case .terminated: return "stopped by SIGTERM (cron, systemd, a CI timeout); sessions it left active were discarded"
+        }
+    }
+}
+
+/// A signal that stops a non-interactive run: the runner catches it, the
+/// interpreter stops at the next safe point and cleans up.
+public enum StopSignal: Int32, Sendable, CaseIterable {
+    case hangup = 1
+    case interrupt = 2
+    case terminate = 15
+
+    /// As people know it: `SIGINT (Ctrl-C)`.
+    public var name: String {
+        switch self {
+        case .hangup: "SIGHUP"
+        case .interrupt: "SIGINT (Ctrl-C)"
+        case .terminate: "SIGTERM"
+        }
+    }
+
+    /// What the run exits with: 128 + the signal's number.
+    public var exitCode: ExitCode {
+        switch self {
+        case .hangup: .hangup
+        case .interrupt: .interrupted
+        case .terminate: .terminated
         }
     }
 }

@@ -97,11 +97,11 @@ extension Interpreter {
         }
     }
 
+    /// The checker's message and hint, word for word (the check before a run
+    /// finds most of these; a name an `if` branch that did not run would have
+    /// defined gets this far).
     func undefinedVariable(_ name: String, at range: SourceRange) -> ScriptError {
-        let suggestion = Spelling.closest(to: name, among: variables.keys).map { "did you mean '\($0)'?" }
-        let hint = suggestion ?? (CommandCatalog.commandWords.contains(name)
-            ? "'\(name)' is a command; put it first on a line" : "define it first: let \(name) = ...")
-        return .runtime("'\(name)' is not defined", at: range, hint: hint)
+        .runtime("undefined variable '\(name)'", at: range, hint: NameRules.undefinedHint(name, defined: variables.keys))
     }
 
     func missingField(_ name: String, in value: Value, at range: SourceRange, whole: SourceRange) -> ScriptError {
@@ -183,7 +183,8 @@ extension Interpreter {
         }
     }
 
-    func integer(_ expr: Expr, _ what: String, in range: ClosedRange<Int64>) throws(ScriptError) -> Int {
+    /// A whole number for a place whose rule the checker applies too.
+    func integer(_ expr: Expr, _ rule: ArgumentRule) throws(ScriptError) -> Int {
         let value = try evaluate(expr)
         let number: Int64?
         switch value {
@@ -191,32 +192,41 @@ extension Interpreter {
         case .double(let d) where d.rounded() == d && abs(d) < 1e15: number = Int64(d)
         default: number = nil
         }
-        guard let number else { throw .runtime("\(what) must be a whole number, got \(value.typeName)", at: expr.range) }
-        guard range.contains(number) else {
-            throw .runtime("\(what) must be from \(range.lowerBound) to \(range.upperBound), got \(number)", at: expr.range)
-        }
+        guard let number else { throw .runtime(rule.notAWholeNumber(value.typeName), at: expr.range) }
+        guard rule.bounds.contains(number) else { throw .runtime(rule.outOfBounds(number), at: expr.range) }
         return Int(number)
     }
 
     /// The longest duration a script may use: beyond it, clocks and timestamps overflow.
     static let longestDuration: Duration = .seconds(100 * 366 * 86_400)
 
-    func duration(_ expr: Expr, _ what: String) throws(ScriptError) -> Duration {
-        let d = try anyDuration(expr, what)
+    /// A duration for a place whose rule the checker applies too: a bare
+    /// number is refused here as there ("write 5s").
+    func duration(_ expr: Expr, _ rule: ArgumentRule) throws(ScriptError) -> Duration {
+        let d = try anyDuration(expr, rule)
+        guard d >= .zero else { throw .runtime(rule.negativeDuration, at: expr.range) }
         guard d <= Self.longestDuration else {
-            throw .runtime("\(what) is longer than 100 years", at: expr.range, hint: "durations go up to 100 years")
+            throw .runtime("\(rule.what) is longer than 100 years", at: expr.range, hint: "durations go up to 100 years")
         }
         return d
     }
 
-    private func anyDuration(_ expr: Expr, _ what: String) throws(ScriptError) -> Duration {
+    private func anyDuration(_ expr: Expr, _ rule: ArgumentRule) throws(ScriptError) -> Duration {
         switch try evaluate(expr) {
         case .duration(let d): return d
-        case .int(let seconds) where seconds >= 0 && seconds <= 1 << 40: return .seconds(seconds)
+        case .int(let number):
+            let problem = rule.bareNumber("\(number)")
+            throw .runtime(problem.message, at: expr.range, hint: problem.hint)
+        case .double(let number):
+            let problem = rule.bareNumber("\(number)")
+            throw .runtime(problem.message, at: expr.range, hint: problem.hint)
         case .string(let s):
-            if let d = DurationText.parse(s) { return d }
-            throw .runtime("\(what) must be a duration such as 30s or 5m, got \"\(s.prefix(40))\"", at: expr.range)
-        case let other: throw .runtime("\(what) must be a duration such as 30s or 5m, got \(other.typeName)", at: expr.range)
+            if let d = DurationSyntax.parse(s) { return d }
+            let problem = DurationSyntax.isBareNumber(s) ? rule.bareNumber(s) : rule.badDurationText(s)
+            throw .runtime(problem.message, at: expr.range, hint: problem.hint)
+        case let other:
+            let problem = rule.notADuration(other.typeName)
+            throw .runtime(problem.message, at: expr.range, hint: problem.hint)
         }
     }
 

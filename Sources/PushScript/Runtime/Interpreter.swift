@@ -37,6 +37,17 @@ public final class Interpreter: @unchecked Sendable {
     public internal(set) var lastSession: SessionHandle?
     /// The most recent failure, for the shell.
     public internal(set) var lastError: ScriptError?
+    /// Sessions started by this interpreter, in order: what a stopped run cleans up and the shell warns about.
+    public internal(set) var startedSessions: [SessionHandle] = []
+    /// The number of the signal that stopped the run (0: none); set from a signal watcher's thread.
+    let stopSignalNumber = Atomic<Int32>(0)
+    /// The signal that stopped the run, once `interrupt(_:)` was called.
+    public var interruption: StopSignal? { StopSignal(rawValue: stopSignalNumber.load(ordering: .relaxed)) }
+    /// Whether a run checks the whole script first; only tests turn it off,
+    /// to see that the interpreter alone reaches the checker's verdicts.
+    var checksBeforeRunning = true
+    /// Keep the sessions a stopped run leaves active (`--keep-sessions`), as `set on_error keep` does.
+    public var keepSessionsOnStop = false
     /// Asks for a secret without echo (`key prompt`); the shell sets it.
     public var keyPrompt: (@Sendable (String) -> String?)?
     /// Runs `save` and `learn`, which only the shell can do.
@@ -67,32 +78,71 @@ public final class Interpreter: @unchecked Sendable {
 
     // MARK: Running
 
-    /// Parses and runs a whole script; prints diagnostics and errors; returns the exit code.
+    /// Parses, checks and runs a whole script; prints diagnostics and errors; returns the exit code.
+    ///
+    /// The whole script (and every file it includes) is checked first, as
+    /// `pushsh check` checks it: an error there stops the run before the
+    /// first request, with the same message and exit code 2.
     ///
     /// After `set on_error continue`, failures are reported and the script goes
-    /// on; the exit code is then that of the first failure.
+    /// on; the exit code is then that of the first failure. When the script
+    /// stops on a failure, or is interrupted (`interrupt(_:)`), it reports
+    /// what landed and discards the sessions it started and left active
+    /// (unless `set on_error keep`), so the integration is not left blocked.
     public func run(_ source: SourceFile) async -> Int32 {
         sources[source.name] = source
         // The script itself counts as included: a file that includes itself is a cycle at once.
         if !source.name.hasPrefix("<") && source.name != "-c" { includeStack = [source.name] }
-        let parsed = Parser.parse(source)
-        if parsed.hasErrors {
-            output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color))
-            return ExitCode.parse.rawValue
-        }
+        guard let program = checkBeforeRunning(source) else { return ExitCode.parse.rawValue }
         var firstFailure: ScriptError?
+        let code: Int32
         do {
-            try await executeBlock(parsed.program.statements, firstFailure: &firstFailure)
+            try await executeBlock(program.statements, firstFailure: &firstFailure)
+            code = firstFailure?.exitCode.rawValue ?? ExitCode.ok.rawValue
         } catch let exit as ExitRequest {
             return exit.code
         } catch let error as ScriptError {
+            if let signal = interruption {
+                report(error, asInterruption: true)
+                await cleanUpAfterStopping(because: "stopped by \(signal.name)")
+                return signal.exitCode.rawValue
+            }
             report(error)
+            await cleanUpAfterStopping(because: "stopped on an error")
             return error.exitCode.rawValue
         } catch {
+            if let signal = interruption {
+                output.errorLine("\(paint.red("interrupted:")) stopped by \(signal.name)")
+                await cleanUpAfterStopping(because: "stopped by \(signal.name)")
+                return signal.exitCode.rawValue
+            }
             output.errorLine("error: \(error)")
+            await cleanUpAfterStopping(because: "stopped on an error")
             return ExitCode.runtime.rawValue
         }
-        return firstFailure?.exitCode.rawValue ?? ExitCode.ok.rawValue
+        if let signal = interruption {
+            await cleanUpAfterStopping(because: "stopped by \(signal.name)")
+            return signal.exitCode.rawValue
+        }
+        return code
+    }
+
+    /// The check every run makes before its first request: the parser's and
+    /// the checker's diagnostics, printed as `pushsh check` prints them; nil
+    /// when there is an error (the run must not start).
+    func checkBeforeRunning(_ source: SourceFile) -> Program? {
+        if !checksBeforeRunning {
+            // Tests hold the interpreter's own rules to the checker's: parse only.
+            let parsed = Parser.parse(source)
+            if parsed.hasErrors { output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color)) }
+            return parsed.hasErrors ? nil : parsed.program
+        }
+        let files = ScriptFiles.checkFiles { [weak self] included in self?.sources[included.name] = included }
+        let (program, diagnostics) = Checker.parseAndCheck(source, predefined: Set(variables.keys), files: files)
+        if !diagnostics.isEmpty {
+            output.writeError(Diagnostic.render(diagnostics, sources: Array(sources.values), color: output.color))
+        }
+        return diagnostics.hasErrors ? nil : program
     }
 
     /// The outcome of one entry at the prompt.
@@ -105,14 +155,11 @@ public final class Interpreter: @unchecked Sendable {
     /// Runs one entry typed at the prompt: an error is reported and the shell goes on.
     public func runEntry(_ source: SourceFile) async -> EntryOutcome {
         sources[source.name] = source
-        let parsed = Parser.parse(source)
-        if parsed.hasErrors {
-            output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color))
-            return .failed(.parse)
-        }
+        // The same check as a script's, with the names the shell already holds.
+        guard let program = checkBeforeRunning(source) else { return .failed(.parse) }
         var firstFailure: ScriptError?
         do {
-            try await executeBlock(parsed.program.statements, firstFailure: &firstFailure)
+            try await executeBlock(program.statements, firstFailure: &firstFailure)
         } catch let exit as ExitRequest {
             return .exit(exit.code)
         } catch let error as ScriptError {
@@ -135,11 +182,22 @@ public final class Interpreter: @unchecked Sendable {
                 _ = try await execute(statement, firstFailure: &firstFailure)
             } catch let error as ScriptError {
                 lastError = error
-                guard settings.onError == .continue else { throw error }
+                // An interrupted run stops, whatever on_error says.
+                guard settings.onError == .continue, interruption == nil else { throw error }
                 report(error)
                 if firstFailure == nil { firstFailure = error }
             }
         }
+    }
+
+    /// Prints an error with its place, source line, caret, details and hint.
+    func report(_ error: ScriptError, asInterruption: Bool) {
+        guard asInterruption else { return report(error) }
+        var shown = error
+        if let signal = interruption, !shown.message.contains(signal.name) {
+            shown.message = "stopped by \(signal.name): " + shown.message
+        }
+        report(shown)
     }
 
     /// Prints an error with its place, source line, caret, details and hint.
@@ -190,6 +248,9 @@ public final class Interpreter: @unchecked Sendable {
                 }
                 result = produced
             }
+            if let problem = NameRules.problem(defining: name.value) {
+                throw ScriptError(.parse, problem.message, at: name.range, hint: problem.hint)
+            }
             variables[name.value] = result
             return nil
         case .print(let exprs):
@@ -210,7 +271,7 @@ public final class Interpreter: @unchecked Sendable {
             }
             return nil
         case .sleep(let expr):
-            let d = try duration(expr, "sleep's duration")
+            let d = try duration(expr, .sleep)
             try await pause(d)
             return nil
         case .if(let ifStatement):
@@ -229,6 +290,9 @@ public final class Interpreter: @unchecked Sendable {
             default:
                 throw ScriptError.runtime("for needs an array (or an object, for its keys), got \(sequence.typeName)", at: loop.sequence.range)
             }
+            if let problem = NameRules.problem(defining: loop.variable.value) {
+                throw ScriptError(.parse, problem.message, at: loop.variable.range, hint: problem.hint)
+            }
             for item in items {
                 try Task.checkCancellation()
                 variables[loop.variable.value] = item
@@ -243,7 +307,7 @@ public final class Interpreter: @unchecked Sendable {
             showHelp(topic)
             return nil
         case .exit(let codeExpr):
-            let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, "the exit code", in: 0...255) } ?? 0
+            let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, .exitCode) } ?? 0
             throw ExitRequest(code: Int32(code))
         case .save, .learn:
             guard let shellCommand else {
@@ -286,8 +350,11 @@ public final class Interpreter: @unchecked Sendable {
         guard includesRun <= 10_000 else {
             throw ScriptError.runtime("more than 10,000 includes ran; is a file included over and over (in a loop, or a tree of includes)?", at: pathExpr.range)
         }
+        // The same verdict and words as the check before the run (exit 2):
+        // only a path computed at run time gets this far unread.
         guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw ScriptError.runtime("cannot read \(path)", at: pathExpr.range, hint: "include paths are relative to the including file")
+            let problem = IncludeRules.unreadable(written, resolved: path)
+            throw ScriptError(.parse, problem.message, at: pathExpr.range, hint: problem.hint)
         }
         let source = SourceFile(name: path, bytes: Array(bytes))
         sources[path] = source
@@ -305,15 +372,16 @@ public final class Interpreter: @unchecked Sendable {
         switch setting {
         case .onError(let mode): settings.onError = mode.value
         case .output(let mode): settings.output = mode.value
-        case .pageSize(let expr): settings.pageSize = try integer(expr, "page_size", in: 1...200)
-        case .pageBytes(let expr): settings.pageBytes = try integer(expr, "page_bytes", in: 1024...50_000_000)
+        case .pageSize(let expr): settings.pageSize = try integer(expr, .pageSize)
+        case .pageBytes(let expr): settings.pageBytes = try integer(expr, .pageBytes)
         case .progress(let on): settings.progress = on.value
         case .retries(let expr):
-            settings.retries = try integer(expr, "retries", in: 0...10)
+            settings.retries = try integer(expr, .retries)
             applyClientSettings()
         case .retryFor(let expr):
-            settings.retryFor = try duration(expr, "retry_for")
+            settings.retryFor = try duration(expr, .retryFor)
             applyClientSettings()
+        case .validation(let on): settings.validation = on.value
         }
     }
 
@@ -359,6 +427,11 @@ public final class Interpreter: @unchecked Sendable {
         output.line(JSONValue.object(object).jsonText)
     }
 
+    /// Remembers a session this interpreter started: a run that stops discards it if it is still active.
+    func trackStarted(_ handle: SessionHandle) {
+        if !startedSessions.contains(where: { $0.id == handle.id }) { startedSessions.append(handle) }
+    }
+
     /// Remembers a session touched by a command.
     func track(_ handle: SessionHandle) {
         knownSessions[handle.id] = handle
@@ -369,6 +442,9 @@ public final class Interpreter: @unchecked Sendable {
 extension Interpreter {
     /// `--quiet` from the command line: no progress display.
     public func setProgress(_ on: Bool) { settings.progress = on }
+
+    /// Whether pushes check records against the documented rules first (`set validation`).
+    public func setValidation(_ on: Bool) { settings.validation = on }
 
     /// `--output json` from the command line.
     public func setOutput(_ mode: OutputMode) { settings.output = mode }

@@ -17,6 +17,8 @@ public struct ScriptSettings: Sendable {
     public var retries = 4
     /// How long to keep retrying one request.
     public var retryFor: Duration = .seconds(60)
+    /// Whether a push checks each record against the documented rules before sending (`set validation`).
+    public var validation = true
     /// How long `wait` waits when no `timeout` is given.
     public var waitTimeout: Duration = .seconds(600)
 

@@ -148,6 +148,9 @@ extension Shell {
 
         let learner = interpreter
         let lessonInterpreter = Interpreter(connection: connection, output: output, environment: learnSettings.environment)
+        // A lesson shows what the service does with a bad record (its 400);
+        // the client's own check before sending would hide that.
+        lessonInterpreter.setValidation(false)
         lessonInterpreter.setVerbose(learner.verbose)
         lessonInterpreter.keyPrompt = learner.keyPrompt
         lessonInterpreter.shellCommand = { [unowned self] statement in try await self.shellCommand(statement) }

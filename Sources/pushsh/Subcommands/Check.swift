@@ -14,6 +14,9 @@ struct Check: AsyncParsableCommand {
     @Option(name: .customLong("var"), help: "A variable the script expects from --var (repeatable): NAME or NAME=VALUE.")
     var variables: [String] = []
 
+    @Flag(help: "Treat warnings as errors (exit 2), for CI.")
+    var strict = false
+
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else {
             Terminal.warn("pushsh: \(file) \(FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist")")
@@ -21,18 +24,19 @@ struct Check: AsyncParsableCommand {
         }
         let source = SourceFile(name: file, bytes: [UInt8](data))
         let color = StandardOutput.detectColor()
-        let parsed = Parser.parse(source)
-        var sources = [source]
-        var diagnostics = parsed.diagnostics
-        if !parsed.hasErrors {
-            let predefined = Set(variables.map { String($0.prefix { $0 != "=" }) })
-            diagnostics += Checker.check(parsed.program, source: source, predefined: predefined) { path in
-                guard let bytes = FileManager.default.contents(atPath: path) else {
-                    throw CocoaError(.fileNoSuchFile)
-                }
-                let included = SourceFile(name: path, bytes: [UInt8](bytes))
-                sources.append(included)
-                return included
+        let predefined = Set(variables.map { String($0.prefix { $0 != "=" }) })
+        // The same check a run makes before its first request (includes, data files, CSV headers).
+        let collected = SourceCollection([source])
+        let files = ScriptFiles.checkFiles { collected.add($0) }
+        var diagnostics = Checker.parseAndCheck(source, predefined: predefined, files: files).diagnostics
+        let sources = collected.all
+        if strict {
+            diagnostics = diagnostics.map { diagnostic in
+                guard diagnostic.severity == .warning else { return diagnostic }
+                var error = diagnostic
+                error.severity = .error
+                error.message += " (an error with --strict)"
+                return error
             }
         }
         if !diagnostics.isEmpty {
@@ -46,4 +50,11 @@ struct Check: AsyncParsableCommand {
         }
         Terminal.warn("\(file): ok\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "")")
     }
+}
+
+/// The files a check read, to show their lines in messages.
+final class SourceCollection {
+    private(set) var all: [SourceFile]
+    init(_ first: [SourceFile]) { all = first }
+    func add(_ source: SourceFile) { all.append(source) }
 }

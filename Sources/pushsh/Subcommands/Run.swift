@@ -29,6 +29,9 @@ struct Run: AsyncParsableCommand {
     @Flag(name: [.customShort("q"), .long], help: "No progress display while pushing files (the summary line stays).")
     var quiet = false
 
+    @Flag(name: .customLong("keep-sessions"), help: "When the script fails or is interrupted, leave the sessions it started active (for a resume with skip N) instead of discarding them; as 'set on_error keep'.")
+    var keepSessions = false
+
     func validate() throws {
         guard output == "text" || output == "json" else { throw ValidationError("--output must be text or json") }
         if file != nil && command != nil { throw ValidationError("give a script file or -c, not both") }
@@ -72,9 +75,33 @@ struct Run: AsyncParsableCommand {
         for definition in variables {
             if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }
         }
-        let code = await interpreter.run(source)
+        interpreter.keepSessionsOnStop = keepSessions
+        let code = await Self.runStoppably(interpreter, source)
         await connection.client.transport.shutdown()
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension Run {
+    /// Runs the script in a task that SIGINT, SIGTERM or SIGHUP stops: the
+    /// interpreter is told which signal, stops at the next safe point, reports
+    /// what landed and cleans up; the exit code is then 128 + the signal.
+    static func runStoppably(_ interpreter: Interpreter, _ source: SourceFile) async -> Int32 {
+        StopSignals.install()
+        let work = Task { await interpreter.run(source) }
+        let watcher = Task {
+            while !Task.isCancelled {
+                if let signal = StopSignals.pending {
+                    interpreter.interrupt(signal)
+                    work.cancel()
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let code = await work.value
+        watcher.cancel()
+        return code
     }
 }
 

@@ -92,6 +92,10 @@ struct Serve: AsyncParsableCommand {
 
 func parseDuration(_ text: String) throws -> Duration {
     guard let duration = DurationText.parse(text) else {
+        if DurationText.isBareNumber(text) {
+            let number = text.trimmingCharacters(in: .whitespaces)
+            throw ValidationError("\"\(text)\" has no unit; write \(number)s (or \(number)ms, \(number)m, \(number)h)")
+        }
         throw ValidationError("\"\(text)\" is not a duration; write it like 500ms, 2s, 5m or 1h")
     }
     return duration

@@ -1,10 +1,13 @@
-import PushAPI
-
-/// Checks records the way the service does before staging a page.
+/// The documented rules for records, in one place: the built-in sandbox
+/// applies them to every page it is sent, and a push's check pass applies
+/// them to every record before the first page leaves, so both find the same
+/// problems in the same words.
 ///
 /// Only `User` is documented; its rules are the contract's decision. Other
-/// entity types are configured per integration on the real service, so the
-/// sandbox accepts any object for them.
+/// entity types are configured per integration on the real service, so any
+/// object passes for them. Where the sandbox goes further than the
+/// documentation (the `employmentType` values), the finding says so, and a
+/// client treats it as a warning rather than an error.
 public enum RecordValidation {
     static let userRequired = ["employeeId", "firstName", "lastName", "workEmail", "employmentStartDate", "employmentType"]
     static let userStrings = [
@@ -20,15 +23,40 @@ public enum RecordValidation {
         entityType == "User" ? "employeeId" : "id"
     }
 
-    /// Every problem with one record, in field order.
+    /// Whether a rule comes from Sprinto's documentation or is the sandbox's own choice.
+    public enum Authority: Sendable, Hashable {
+        /// Documented: the real service refuses such a record too.
+        case documented
+        /// The sandbox's decision: the real service may accept the record.
+        case sandbox
+    }
+
+    /// One problem with one field of a record.
+    public struct Finding: Sendable, Hashable {
+        public var field: String
+        public var issue: String
+        public var authority: Authority
+    }
+
+    /// The entity types whose rules are known.
+    public static let documentedTypes: Set<String> = ["User"]
+
+    /// Every problem with one record, in field order, as the sandbox reports them (all of them errors).
     public static func problems(entityType: String, index: Int, record: JSONValue) -> [ValidationError] {
-        guard case .object(let object) = record else {
-            return [ValidationError(entityType: entityType, index: index, field: "(record)", issue: "must be a JSON object, got \(record.typeName)")]
+        findings(entityType: entityType, record: record).map {
+            ValidationError(entityType: entityType, index: index, field: $0.field, issue: $0.issue)
         }
-        guard entityType == "User" else { return [] }
-        var problems: [ValidationError] = []
-        func problem(_ field: String, _ issue: String) {
-            problems.append(ValidationError(entityType: entityType, index: index, field: field, issue: issue))
+    }
+
+    /// Every problem with one record, in field order, each with where its rule comes from.
+    public static func findings(entityType: String, record: JSONValue) -> [Finding] {
+        guard case .object(let object) = record else {
+            return [Finding(field: "(record)", issue: "must be a JSON object, got \(record.typeName)", authority: .documented)]
+        }
+        guard documentedTypes.contains(entityType) else { return [] }
+        var problems: [Finding] = []
+        func problem(_ field: String, _ issue: String, _ authority: Authority = .documented) {
+            problems.append(Finding(field: field, issue: issue, authority: authority))
         }
         for field in userRequired {
             switch object[field] {
@@ -55,7 +83,7 @@ public enum RecordValidation {
             }
         }
         if let type = object["employmentType"]?.stringValue, !type.isEmpty, !employmentTypes.contains(type) {
-            problem("employmentType", "must be one of \(employmentTypes.joined(separator: ", ")) (got \"\(type.prefix(40))\")")
+            problem("employmentType", "must be one of \(employmentTypes.joined(separator: ", ")) (got \"\(type.prefix(40))\")", .sandbox)
         }
         return problems
     }

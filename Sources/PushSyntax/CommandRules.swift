@@ -1,0 +1,243 @@
+/// The facts about command arguments that the checker and the interpreter
+/// must agree on: what kind of value each takes, its bounds, and the words
+/// of the messages. Written once here; `Checker` applies them to literals
+/// before a script runs and the interpreter applies them to computed values
+/// while it runs, so `check` and `run` cannot disagree about a statement.
+public struct ArgumentRule: Sendable, Hashable {
+    /// What a value in this place must be.
+    public enum Kind: Sendable, Hashable {
+        /// A length of time written with a unit (`30s`), or a string in that form.
+        case duration
+        /// A whole number within the bounds.
+        case wholeNumber(ClosedRange<Int64>)
+        /// `activity since`: a duration (that long ago) or an ISO 8601 timestamp string.
+        case durationOrTimestamp
+    }
+
+    /// How messages name the place: `'sleep'`, `page_size`, `the exit code`.
+    public var what: String
+    public var kind: Kind
+    /// A working example for hints: `sleep 30s`.
+    public var example: String
+
+    public init(_ what: String, _ kind: Kind, example: String) {
+        self.what = what
+        self.kind = kind
+        self.example = example
+    }
+
+    /// The bounds of a whole-number rule (every number for other kinds).
+    public var bounds: ClosedRange<Int64> {
+        if case .wholeNumber(let bounds) = kind { return bounds }
+        return Int64.min...Int64.max
+    }
+
+    // MARK: The messages both the checker and the interpreter give
+
+    /// A bare number where a duration belongs: `sleep 5` means 5 what?
+    ///
+    /// Decided once for the language (see `help durations`): a bare number is
+    /// never a duration, in a script, at the prompt or on `pushsh serve`'s
+    /// command line.
+    public func bareNumber(_ written: String) -> (message: String, hint: String) {
+        ("\(what) needs a duration, and \(written) has no unit", "write \(written)s (or \(written)ms, \(written)m, \(written)h, \(written)d)")
+    }
+
+    /// A value of the wrong kind where a duration belongs; `noun` names it ("the string \"x\"", "an array").
+    public func notADuration(_ noun: String) -> (message: String, hint: String) {
+        if kind == .durationOrTimestamp {
+            return ("\(what) needs a duration such as 1h or an ISO 8601 time, not \(noun)", "activity since 1h, or since \"2025-10-31T00:00:00Z\"")
+        }
+        return ("\(what) needs a duration such as 30s, not \(noun)", "see 'help durations'")
+    }
+
+    /// A string that is not a duration (or, for `since`, not a timestamp either).
+    public func badDurationText(_ text: String) -> (message: String, hint: String) {
+        notADuration("\"\(text.prefix(40))\"")
+    }
+
+    /// A duration below zero.
+    public var negativeDuration: String { "\(what) needs a duration of zero or more" }
+
+    /// A whole number outside the bounds.
+    public func outOfBounds(_ value: Int64) -> String {
+        let allowed = bounds.upperBound == .max ? "at least \(bounds.lowerBound)" : "from \(bounds.lowerBound) to \(bounds.upperBound)"
+        return "\(what) must be \(allowed), not \(value)"
+    }
+
+    /// Not a whole number at all; `noun` names what it is.
+    public func notAWholeNumber(_ noun: String) -> String {
+        "\(what) must be a whole number, not \(noun)"
+    }
+}
+
+extension ArgumentRule {
+    // Durations.
+    public static let sleep = ArgumentRule("'sleep'", .duration, example: "sleep 30s")
+    public static let waitTimeout = ArgumentRule("'timeout'", .duration, example: "timeout 5m")
+    public static let activitySince = ArgumentRule("'since'", .durationOrTimestamp, example: "activity since 1h")
+    public static let retryFor = ArgumentRule("retry_for", .duration, example: "set retry_for 30s")
+    public static let sandboxAdvance = ArgumentRule("'sandbox advance'", .duration, example: "sandbox advance 1h")
+    public static let sandboxProcessing = ArgumentRule("'sandbox processing'", .duration, example: "sandbox processing 10s")
+
+    // Whole numbers.
+    public static let activityPage = ArgumentRule("the page", .wholeNumber(1...1_000_000), example: "activity page 2")
+    public static let activitySize = ArgumentRule("the page size", .wholeNumber(1...200), example: "activity size 50")
+    public static let pushSkip = ArgumentRule("'skip'", .wholeNumber(0...Int64(Int32.max)), example: "skip 100")
+    public static let exitCode = ArgumentRule("the exit code", .wholeNumber(0...255), example: "exit 3")
+    public static let pageSize = ArgumentRule("page_size", .wholeNumber(1...200), example: "set page_size 100")
+    public static let pageBytes = ArgumentRule("page_bytes", .wholeNumber(1024...50_000_000), example: "set page_bytes 1000000")
+    public static let retries = ArgumentRule("retries", .wholeNumber(0...10), example: "set retries 3")
+    public static let sandboxFailNext = ArgumentRule("the number of failures", .wholeNumber(0...1000), example: "sandbox fail next 2")
+    public static let sandboxRateLimit = ArgumentRule("the rate limit", .wholeNumber(1...100_000), example: "sandbox rate-limit 10")
+
+    /// Every rule, for tests that hold the checker and the interpreter to them.
+    public static let all: [ArgumentRule] = [
+        sleep, waitTimeout, activitySince, retryFor, sandboxAdvance, sandboxProcessing, activityPage, activitySize,
+        pushSkip, exitCode, pageSize, pageBytes, retries, sandboxFailNext, sandboxRateLimit,
+    ]
+}
+
+/// The words after `sandbox`, with what each needs: read by the parser, the
+/// completer, `save` (which leaves out what only looks) and `help`.
+public struct SandboxSubcommand: Sendable, Hashable {
+    public var name: String
+    /// Whether it only reads (kept out of a script that `save` writes).
+    public var looksOnly: Bool
+    /// Words that may follow it, for completion.
+    public var followingWords: [String]
+
+    public init(_ name: String, looksOnly: Bool = false, followingWords: [String] = []) {
+        self.name = name
+        self.looksOnly = looksOnly
+        self.followingWords = followingWords
+    }
+
+    /// In the order `help sandbox` lists them.
+    public static let all: [SandboxSubcommand] = [
+        SandboxSubcommand("advance"),
+        SandboxSubcommand("fail", followingWords: ["next"]),
+        SandboxSubcommand("processing"),
+        SandboxSubcommand("rate-limit", followingWords: ["off"]),
+        SandboxSubcommand("records", looksOnly: true),
+        SandboxSubcommand("reset"),
+        SandboxSubcommand("faults", followingWords: ["off"]),
+    ]
+
+    public static var names: [String] { all.map(\.name) }
+
+    public static func named(_ name: String) -> SandboxSubcommand? { all.first { $0.name == name } }
+}
+
+/// What may be a variable name: the one rule for `let`, `for`, `--var` and the prompt.
+public enum NameRules: Sendable {
+    /// Words the lexer reads as keywords: never names.
+    public static let keywords: [String] = Token.Keyword.allCases.map(\.rawValue)
+
+    /// Why `name` cannot be defined, with a hint; nil when it can.
+    public static func problem(defining name: String) -> (message: String, hint: String)? {
+        if CommandCatalog.commandWords.contains(name) {
+            return ("'\(name)' is a command word and cannot be a variable name", "choose another name, such as '\(name)_result'")
+        }
+        if CommandCatalog.blockWords.contains(name) {
+            return ("'\(name)' is a block word and cannot be a variable name", "choose another name")
+        }
+        if keywords.contains(name) {
+            return ("'\(name)' is a reserved word and cannot be a variable name", "choose another name")
+        }
+        return nil
+    }
+
+    /// The hint for a name used before it is defined, the same at check, at the prompt and at run time.
+    public static func undefinedHint(_ name: String, defined: some Collection<String>) -> String {
+        if CommandCatalog.commandWords.contains(name) {
+            return "'\(name)' is a command: it must start the statement, or give its result a name with 'let r = \(name) ...'"
+        }
+        if let function = BuiltinFunction.named(name) {
+            return "'\(name)' is a function; call it: \(function.signature)"
+        }
+        if SessionStateName(rawValue: name) != nil {
+            return "to compare with a state, write it as a string: \"\(name)\""
+        }
+        if let word = Hints.foreignBlockWord(name) { return word }
+        if let suggestion = Spelling.closest(to: name, among: defined) {
+            return "did you mean '\(suggestion)'?"
+        }
+        if let command = Spelling.closest(to: name, among: CommandCatalog.commandWords) {
+            return "did you mean the command '\(command)'?"
+        }
+        if let block = Spelling.closest(to: name, among: CommandCatalog.blockWords) {
+            return "did you mean '\(block)'? (blocks are written if ... else ... end)"
+        }
+        return "define it first with 'let \(name) = ...', or pass --var \(name)=VALUE"
+    }
+}
+
+/// Entity types whose rules pushsh knows: the documented ones.
+public enum KnownEntityTypes: Sendable {
+    public static let names: [String] = ["User"]
+
+    /// A known type that `name` differs from only by case or a typo; nil when it is known or unlike any.
+    public static func likelyMeant(_ name: String) -> String? {
+        guard !names.contains(name) else { return nil }
+        if let same = names.first(where: { $0.lowercased() == name.lowercased() }) { return same }
+        return Spelling.closest(to: name, among: names)
+    }
+}
+
+/// The duration grammar of the language (`500ms`, `30s`, `1.5m`, `2h`, `1d`),
+/// for durations written inside strings (`--var limit=5m`). It is the
+/// lexer's own, so a string and a literal take the same forms; a bare number
+/// is not one.
+public enum DurationSyntax: Sendable {
+    public static func parse(_ text: String) -> Duration? {
+        let tokens = Lexer.tokenize(SourceFile(name: "<duration>", text: text))
+        guard tokens.diagnostics.isEmpty, tokens.tokens.count == 2, case .duration(let duration) = tokens.tokens[0].kind,
+            tokens.tokens[1].kind == .endOfFile
+        else { return nil }
+        return duration
+    }
+
+    /// Whether the text is a bare number (`"5"`), the mistake `bareNumber` explains.
+    public static func isBareNumber(_ text: String) -> Bool {
+        let tokens = Lexer.tokenize(SourceFile(name: "<duration>", text: text)).tokens
+        guard tokens.count == 2, tokens[1].kind == .endOfFile else { return false }
+        switch tokens[0].kind {
+        case .integer, .decimal: return true
+        default: return false
+        }
+    }
+}
+
+/// The shape of an ISO 8601 time as `activity since` takes it:
+/// `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or `±HH:MM`.
+public enum TimestampText: Sendable {
+    public static func looksValid(_ text: String) -> Bool {
+        let c = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Bool { range.upperBound <= c.count && range.allSatisfy { c[$0] >= 48 && c[$0] <= 57 } }
+        func at(_ i: Int, _ ch: Character) -> Bool { i < c.count && c[i] == ch.asciiValue! }
+        guard digits(0..<4), at(4, "-"), digits(5..<7), at(7, "-"), digits(8..<10), at(10, "T") || at(10, "t"),
+            digits(11..<13), at(13, ":"), digits(14..<16), at(16, ":"), digits(17..<19)
+        else { return false }
+        var i = 19
+        if at(i, ".") {
+            i += 1
+            let start = i
+            while i < c.count, c[i] >= 48, c[i] <= 57 { i += 1 }
+            if i == start { return false }
+        }
+        if at(i, "Z") || at(i, "z") { return i + 1 == c.count }
+        if at(i, "+") || at(i, "-") { return digits(i + 1..<i + 3) && at(i + 3, ":") && digits(i + 4..<i + 6) && i + 6 == c.count }
+        return false
+    }
+}
+
+/// The one message for an include that cannot be read, at check and at run time (both exit 2).
+public enum IncludeRules: Sendable {
+    public static func unreadable(_ written: String, resolved: String) -> (message: String, hint: String) {
+        (
+            "cannot include \"\(written)\": the file does not exist or cannot be read",
+            "looked for \(resolved); a path is relative to the folder of the file that includes it"
+        )
+    }
+}

@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PushScript
+import Synchronization
+
+/// SIGINT, SIGTERM and SIGHUP during a non-interactive run: noticed, not
+/// fatal, so the run can stop between pages, say what landed and discard
+/// the sessions it left active. A second signal while that cleanup runs
+/// ends the process at once.
+enum StopSignals {
+    static let received = Atomic<Int32>(0)
+
+    /// Installs the handlers (the shell has its own for Ctrl-C).
+    static func install() {
+        for signal in StopSignal.allCases {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                // Only async-signal-safe work here: an atomic exchange, and _exit.
+                let earlier = StopSignals.received.exchange(number, ordering: .relaxed)
+                if earlier != 0 { _exit(128 + number) }
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(signal.rawValue, &action, nil)
+        }
+    }
+
+    /// The signal received so far, if any.
+    static var pending: StopSignal? { StopSignal(rawValue: received.load(ordering: .relaxed)) }
+}
