@@ -72,13 +72,15 @@ struct ScriptChecker {
         case .connect(let target):
             switch target {
             case .sandbox: break
-            case .region(_, let integration, let key):
+            case .region(_, let integration, let key, let cacert):
                 check(integration)
                 check(key)
-            case .url(let url, let integration, let key):
+                if let cacert { check(cacert) }
+            case .url(let url, let integration, let key, let cacert):
                 check(url)
                 check(integration)
                 check(key)
+                if let cacert { check(cacert) }
             }
         case .start(let reference):
             reference.map { check($0) }
@@ -226,7 +228,8 @@ struct ScriptChecker {
 
     private mutating func checkSetting(_ setting: Setting) {
         switch setting {
-        case .onError, .output, .progress: break
+        case .onError, .output, .progress, .partialPages: break
+        case .timeout(let value): expectDuration(value, "timeout")
         case .pageBytes(let value): expectWholeNumber(value, "page_bytes", in: 1024...50_000_000)
         case .pageSize(let value): expectWholeNumber(value, "page_size", in: 1...200)
         case .retries(let value): expectWholeNumber(value, "retries", in: 0...10)

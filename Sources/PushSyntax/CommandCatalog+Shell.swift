@@ -30,6 +30,8 @@ extension CommandCatalog {
                 set page_size N
                 set retries N
                 set retry_for DURATION
+                set timeout DURATION
+                set partial_pages stop|accept
                 """,
             example: """
                 set on_error continue
@@ -49,8 +51,21 @@ extension CommandCatalog {
                            503, 504 or a lost connection. Waits grow exponentially,
                            with jitter.
                 retry_for  how long to keep retrying one request, as a duration (60s).
+                           It also caps Retry-After: a service asking for a longer
+                           wait ends the retries, and the error says how long it
+                           asked for. Waits of a second or more show on a terminal.
+                timeout    how long one request may take, as a duration (30s; also
+                           --timeout and PUSHSH_TIMEOUT). A timeout before the
+                           request went out is safe to retry; after, it is unclear.
+                partial_pages
+                           what a page the service answers 2xx with rejected
+                           records does: stop (the default) ends the run with exit
+                           code 6, listing each rejected record's file and line;
+                           accept reports them and goes on. Either way last_push
+                           counts accepted and rejected records.
                 """,
             followingWords: SettingName.allCases.map(\.rawValue) + OnErrorMode.allCases.map(\.rawValue)
+                + PartialPagesMode.allCases.map(\.rawValue)
                 + OutputMode.allCases.map(\.rawValue)),
         CommandHelp(
             name: "sandbox", area: .sandbox,

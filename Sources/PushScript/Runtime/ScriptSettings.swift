@@ -19,6 +19,10 @@ public struct ScriptSettings: Sendable {
     public var retryFor: Duration = .seconds(60)
     /// How long `wait` waits when no `timeout` is given.
     public var waitTimeout: Duration = .seconds(600)
+    /// How long one request may take (`set timeout`, `--timeout`, `PUSHSH_TIMEOUT`).
+    public var requestTimeout: Duration = .seconds(30)
+    /// What a page accepted only in part does: stop the run (the default) or go on.
+    public var partialPages: PartialPagesMode = .stop
 
     public init() {}
 
