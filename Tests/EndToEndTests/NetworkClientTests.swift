@@ -64,7 +64,8 @@ final class NetworkClientTests: XCTestCase {
         let waits = WaitLog()
         var client = try client(fake.base("retrydate"))
         client.observer = { exchange in if let wait = exchange.retryingAfter { waits.add(wait, asked: exchange.waitAskedByService) } }
-        defer { Task { await client.transport.shutdown() } }
+        let transport = client.transport
+        defer { Task { await transport.shutdown() } }
         let began = ContinuousClock.now
         let session = try await client.startSession()
         XCTAssertEqual(session.state, .active)
@@ -255,8 +256,9 @@ final class NetworkClientTests: XCTestCase {
         let client = try client(fake.base("doc"), network: .fromEnvironment(["http_proxy": proxy.url]))
         defer { Task { await client.transport.shutdown() } }
         _ = try await client.startSession()
-        XCTAssertTrue(proxy.log.contains("/doc/api/external/push/v1/integrations/demo/sessions"), proxy.log)
-        XCTAssertEqual(fake.headers(of: try XCTUnwrap(fake.requests().first))["via"]?.contains("pushsh-test"), true, "the request came through the proxy")
+        // AsyncHTTPClient tunnels http:// targets too (CONNECT), so the proxy logs the tunnel.
+        XCTAssertTrue(proxy.log.contains("CONNECT 127.0.0.1:\(fake.port)"), proxy.log)
+        XCTAssertEqual(fake.requests().count, 1)
     }
 
     func testHTTPSTargetsTunnelThroughTheProxyWithConnect() async throws {

@@ -30,7 +30,8 @@ final class NetworkEndToEndTests: XCTestCase {
         let proxy = try TinyProxy(basicAuth: proxyAuth)
         let dir = try NetworkTools.temporaryDirectory("e2e")
         let users = (1...5).map { i in
-            #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "\#(i == 3 ? "nobody" : "e\#(i)@example.com")", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+            let email = i == 3 ? "nobody" : "e\(i)@example.com"
+            return #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "\#(email)", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
         }
         try (users.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("users.jsonl"), atomically: true, encoding: .utf8)
         let scriptFile = dir.appendingPathComponent("load.push")

@@ -67,9 +67,11 @@ enum NetworkTools {
 final class StartedProcess {
     let process: Process
     init(_ process: Process) { self.process = process }
+    /// SIGKILL, not terminate(): a test runner may start children with
+    /// SIGTERM ignored, and a child that ignores it would hang the wait.
     func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }

@@ -19,7 +19,7 @@ Each base URL picks a scenario: http://127.0.0.1:PORT/<scenario>/api/external/pu
   slow         every request waits 3 s before answering
 Every request is logged as one JSON line to --log: method, path, headers.
 """
-import argparse, email.utils, gzip, json, ssl, sys, threading, time, uuid
+import argparse, email.utils, gzip, json, signal, ssl, sys, threading, time, uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PREFIX = "/api/external/push"
@@ -181,6 +181,9 @@ def main():
     p.add_argument("--key")
     p.add_argument("--other-origin", default="http://127.0.0.1:9")
     a = p.parse_args()
+    # A test runner may start us with SIGTERM ignored or blocked: be stoppable.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     server.daemon_threads = True
     server.log_path = a.log
