@@ -48,6 +48,7 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testAScriptRunsToTheEndThroughAProxyAndAPrivateCAWithEveryRecordAccountedFor() throws {
         let setup = try makeSetup(script: "set partial_pages accept\n" + Self.scriptText)
+        defer { setup.fake.stop(); setup.proxy.stop() }
         let result = try Binary.run(["run", "--cacert", setup.ca.caFile, setup.script.path], environment: environment(setup))
         let out = result.output
         XCTAssertEqual(result.code, 0, out)
@@ -69,6 +70,7 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testAPartlyAcceptedPageStopsTheRunByDefault() throws {
         let setup = try makeSetup()
+        defer { setup.fake.stop(); setup.proxy.stop() }
         let result = try Binary.run(["run", "--cacert", setup.ca.caFile, setup.script.path], environment: environment(setup))
         XCTAssertEqual(result.code, 6, result.output)
         XCTAssertTrue(result.output.contains("push stopped: page 1 was accepted only in part: 4 accepted, 1 rejected"), result.output)
@@ -79,6 +81,7 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testWithoutTheCAItIsNamedAsAnUntrustedIssuerAndNotRetried() throws {
         let setup = try makeSetup()
+        defer { setup.fake.stop(); setup.proxy.stop() }
         let result = try Binary.run(["run", setup.script.path], environment: environment(setup))
         XCTAssertEqual(result.code, 3, result.output)
         XCTAssertTrue(result.output.contains("untrusted issuer"), result.output)
@@ -91,6 +94,7 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testVerboseShowsFullURLsAndTheProxyWithCredentialsRedacted() throws {
         let setup = try makeSetup(proxyAuth: ("pushsh", "pw-SECRET-42"))
+        defer { setup.fake.stop(); setup.proxy.stop() }
         let proxyURL = "http://pushsh:pw-SECRET-42@127.0.0.1:\(setup.proxy.port)"
         let result = try Binary.run(["run", "-v", "--cacert", setup.ca.caFile, "-c", "integration"], environment: environment(setup, proxyURL: proxyURL))
         XCTAssertEqual(result.code, 0, result.output)
@@ -104,6 +108,7 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testQuietDropsTheNoticeAndTimeoutIsASetting() throws {
         let setup = try makeSetup()
+        defer { setup.fake.stop(); setup.proxy.stop() }
         let quiet = try Binary.run(["run", "--quiet", "--cacert", setup.ca.caFile, "-c", "integration"], environment: environment(setup))
         XCTAssertEqual(quiet.code, 0, quiet.output)
         XCTAssertFalse(quiet.output.contains("sending to"), quiet.output)

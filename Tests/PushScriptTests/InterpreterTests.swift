@@ -167,7 +167,7 @@ import _PushTestSupport
             let connection = try Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_TOPSECRET")), label: "local")
             let run = await runScript("let s = start\nstatus s\nprint s\n", connection: connection, verbose: true)
             #expect(run.code == 0, "\(run.stderr)")
-            #expect(run.stderr.contains("> POST /v1/integrations/acme/sessions"))
+            #expect(run.stderr.contains("> POST \(base)/v1/integrations/acme/sessions"), "-v shows the full URL")
             #expect(run.stderr.contains("> api-key: [redacted]"))
             #expect(run.stderr.contains("< 201 Created"))
             #expect(!run.output.combined.contains("TOPSECRET"))

@@ -78,10 +78,11 @@ public final class HTTPTransport: Transport {
     public var destination: String { baseURL }
 
     public var route: String? {
+        // Nothing to say for a direct plain-HTTP connection (pushsh serve on this machine).
         var parts: [String] = []
-        if let proxy { parts.append("via proxy \(proxy)") } else { parts.append("direct (no proxy applies)") }
-        if origin?.scheme == "https" { parts.append("trusting \(network.trust.summary)") }
-        return parts.joined(separator: "; ")
+        if let proxy { parts.append("via proxy \(proxy)") }
+        if origin?.scheme == "https" { parts.append((proxy == nil ? "direct; " : "") + "trusting \(network.trust.summary)") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     public var secrets: [String] { proxy?.secrets ?? [] }

@@ -80,7 +80,10 @@ public protocol Transport: Sendable {
 }
 
 extension Transport {
-    public func url(for request: TransportRequest) -> String { destination + request.target }
+    /// A transport whose destination is not a URL (the in-process sandbox) shows the path only.
+    public func url(for request: TransportRequest) -> String {
+        destination.contains("://") ? destination + request.target : request.target
+    }
     public var route: String? { nil }
     public var secrets: [String] { [] }
 }
