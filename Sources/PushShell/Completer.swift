@@ -59,7 +59,7 @@ public struct Completer: Sendable {
     /// Completes `text`, the line up to the cursor (continuation lines included).
     public func complete(_ text: String) -> Completion {
         // Inside an open string after `from` / `include` / `save`: a path.
-        if let (pathSoFar, keyword) = openPath(text) , ["from", "include", "save", "file"].contains(keyword) {
+        if let (pathSoFar, keyword) = openPath(text) , ["from", "include", "save", "file", "cacert"].contains(keyword) {
             return Completion(word: pathSoFar, candidates: paths(matching: pathSoFar), isPath: true)
         }
         let words = splitWords(text)
@@ -109,6 +109,7 @@ public struct Completer: Sendable {
             case "on_error": return OnErrorMode.allCases.map(\.rawValue)
             case "output": return OutputMode.allCases.map(\.rawValue)
             case "progress", "validation": return Switch.allCases.map(\.rawValue)
+            case "partial_pages": return PartialPagesMode.allCases.map(\.rawValue)
             default: return []
             }
         case "learn": return args.isEmpty ? lessons : []
@@ -123,6 +124,9 @@ public struct Completer: Sendable {
             if args[0] == "region" && args.count == 1 { return RegionName.allCases.map(\.rawValue) }
             let last = args.last!
             if last == "key" { return ["env(\"SPRINTO_API_KEY\")", "file", "prompt"] }
+            if last == "cacert" { return ["\""] }
+            // Once the key is given, only a CA file may follow.
+            if args.contains("key") { return args.contains("cacert") ? [] : ["cacert"] }
             return ["integration", "key"]
         case "include", "save": return ["\""]
         case "if", "expect", "print", "for", "exit", "sleep":

@@ -8,7 +8,7 @@ enum Secrets {
         var ranges: [SourceRange] = []
         func visit(_ statement: Statement) {
             switch statement.kind {
-            case .connect(.region(_, _, let key)), .connect(.url(_, _, let key)):
+            case .connect(.region(_, _, let key, _)), .connect(.url(_, _, let key, _)):
                 if case .value(let expr) = key, !isReference(expr) { ranges.append(expr.range) }
             case .let(_, .command(let inner)): visit(inner)
             case .if(let block):

@@ -125,13 +125,15 @@ struct ScriptChecker {
         case .connect(let target):
             switch target {
             case .sandbox: break
-            case .region(_, let integration, let key):
+            case .region(_, let integration, let key, let cacert):
                 check(integration)
                 check(key)
-            case .url(let url, let integration, let key):
+                if let cacert { check(cacert) }
+            case .url(let url, let integration, let key, let cacert):
                 check(url)
                 check(integration)
                 check(key)
+                if let cacert { check(cacert) }
             }
         case .start(let reference):
             reference.map { check($0) }
@@ -282,7 +284,8 @@ struct ScriptChecker {
 
     private mutating func checkSetting(_ setting: Setting) {
         switch setting {
-        case .onError, .output, .progress, .validation: break
+        case .onError, .output, .progress, .validation, .partialPages: break
+        case .timeout(let value): expect(value, .requestTimeout)
         case .pageBytes(let value): expect(value, .pageBytes)
         case .pageSize(let value): expect(value, .pageSize)
         case .retries(let value): expect(value, .retries)

@@ -6,8 +6,8 @@ extension CommandCatalog {
             summary: "choose the service: the built-in sandbox, a Sprinto region, or any base URL",
             syntax: """
                 connect sandbox
-                connect region us|in|eu integration ID key KEY
-                connect url URL integration ID key KEY
+                connect region us|in|eu integration ID key KEY [cacert FILE]
+                connect url URL integration ID key KEY [cacert FILE]
                   where KEY is an expression, 'file PATH' or 'prompt'
                 """,
             example: """
@@ -36,8 +36,15 @@ extension CommandCatalog {
                 At start-up pushsh connects by itself when SPRINTO_API_KEY and
                 SPRINTO_INTEGRATION_ID are set, using SPRINTO_BASE_URL, or else
                 SPRINTO_REGION (us by default).
+
+                Networks: proxies come from HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and
+                NO_PROXY (either case); 'cacert FILE' (after the key, on region or
+                url) trusts the CAs in a PEM file besides the system's, as --cacert
+                and PUSHSH_CACERT do; SSL_CERT_FILE and SSL_CERT_DIR are honoured.
+                The key never follows a redirect to another host. See
+                docs/network.md.
                 """,
-            followingWords: ["sandbox", "region", "url", "integration", "key", "file", "prompt"]
+            followingWords: ["sandbox", "region", "url", "integration", "key", "file", "prompt", "cacert"]
                 + RegionName.allCases.map(\.rawValue)),
         CommandHelp(
             name: "start", area: .session,

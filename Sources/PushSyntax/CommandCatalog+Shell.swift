@@ -33,6 +33,8 @@ extension CommandCatalog {
                 set retries N
                 set retry_for DURATION
                 set validation on|off
+                set timeout DURATION
+                set partial_pages stop|accept
                 """,
             example: """
                 set on_error continue
@@ -60,12 +62,25 @@ extension CommandCatalog {
                            503, 504 or a lost connection. Waits grow exponentially,
                            with jitter.
                 retry_for  how long to keep retrying one request, as a duration (60s).
+                           It also caps Retry-After: a service asking for a longer
+                           wait ends the retries, and the error says how long it
+                           asked for. Waits of a second or more show on a terminal.
                 validation on (the default) checks every User record against the
                            documented rules before the first page is sent; off
                            leaves the checking to the service (for integrations
                            whose rules differ).
+                timeout    how long one request may take, as a duration (30s; also
+                           --timeout and PUSHSH_TIMEOUT). A timeout before the
+                           request went out is safe to retry; after, it is unclear.
+                partial_pages
+                           what a page the service answers 2xx with rejected
+                           records does: stop (the default) ends the run with exit
+                           code 6, listing each rejected record's file and line;
+                           accept reports them and goes on. Either way last_push
+                           counts accepted and rejected records.
                 """,
             followingWords: SettingName.allCases.map(\.rawValue) + OnErrorMode.allCases.map(\.rawValue)
+                + PartialPagesMode.allCases.map(\.rawValue)
                 + OutputMode.allCases.map(\.rawValue) + Switch.allCases.map(\.rawValue)),
         CommandHelp(
             name: "sandbox", area: .sandbox,
@@ -122,7 +137,7 @@ extension CommandCatalog {
                 """,
             details: """
                 With no word, lists every command and topic. Topics: values,
-                expressions, durations, exit-codes.
+                expressions, durations, exit-codes, network.
                 """, looksOnly: true),
         CommandHelp(
             name: "save", area: .shell,

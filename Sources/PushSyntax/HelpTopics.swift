@@ -71,9 +71,9 @@ extension CommandCatalog {
                   d   days             1d
 
                 Durations are used by sleep, wait ... timeout, activity since,
-                sandbox advance, sandbox processing and set retry_for, and by
-                pushsh serve's --processing-time and --inactivity-timeout. A bare
-                number such as 30 is not a duration anywhere (30 what?): write
+                sandbox advance, sandbox processing, set retry_for and set timeout,
+                and by pushsh serve's --processing-time and --inactivity-timeout. A
+                bare number such as 30 is not a duration anywhere (30 what?): write
                 30s; check and run both refuse it. A string in the same form works
                 too, so a duration can come from outside: --var limit=5m, then
                 wait s until processed timeout limit.
@@ -103,6 +103,28 @@ extension CommandCatalog {
                 'exit N' ends a script with code N. After 'set on_error continue' a
                 script that does not end with 'exit' exits with the code of its first
                 failure.
+                """),
+        HelpTopic(
+            name: "network", summary: "proxies, CAs, timeouts, redirects and pages accepted in part",
+            text: """
+                Proxies     HTTPS_PROXY (https targets, tunnelled with CONNECT), HTTP_PROXY,
+                            ALL_PROXY and NO_PROXY (host, .domain, IP, 10.0.0.0/8, *), in
+                            either case. http://user:password@proxy:3128: the password is
+                            redacted everywhere, like the key.
+                CAs         --cacert FILE, PUSHSH_CACERT or connect ... cacert "FILE" trust a
+                            PEM file's CAs besides the system's (a TLS-inspecting proxy's);
+                            SSL_CERT_FILE and SSL_CERT_DIR replace the system's. A certificate
+                            problem (untrusted issuer, expired, wrong host) is never retried.
+                Timeouts    set timeout 60s, --timeout 60s or PUSHSH_TIMEOUT (30s by default).
+                Retry-After seconds or an HTTP date, waited for up to set retry_for.
+                Redirects   the key never goes to another origin: such redirects are refused
+                            with the Location named; same-origin 307/308 are followed.
+                Partial     a page answered 2xx with rejected records stops the run (exit 6),
+                            each record named by file and line; set partial_pages accept
+                            goes on. last_push counts accepted and rejected.
+                -v          shows full URLs, the proxy and the CAs, key and passwords redacted.
+
+                All of it in docs/network.md.
                 """),
     ]
 }

@@ -49,15 +49,21 @@ extension Parser {
                 RegionName.self, noun: "region", "after 'connect region'",
                 hint: "connect region us integration ID key KEY")
             let (integration, key) = try parseCredentials()
-            return .connect(.region(region, integration: integration, key: key))
+            return .connect(.region(region, integration: integration, key: key, cacert: try parseCACert()))
         }
         if accept("url") {
             let url = try parseRequiredExpression(
                 "a base URL after 'url'", hint: "connect url \"http://127.0.0.1:8080\" integration ID key KEY")
             let (integration, key) = try parseCredentials()
-            return .connect(.url(url, integration: integration, key: key))
+            return .connect(.url(url, integration: integration, key: key, cacert: try parseCACert()))
         }
         throw fail("expected 'sandbox', 'region' or 'url' after 'connect', found \(current.kind)", hint: hint)
+    }
+
+    /// An optional `cacert EXPR` after the credentials: a PEM file of CAs to trust.
+    private mutating func parseCACert() throws -> Expr? {
+        guard accept("cacert") else { return nil }
+        return try parseRequiredExpression("a PEM file after 'cacert'", hint: "... cacert \"corporate-ca.pem\"")
     }
 
     /// `integration EXPR key (EXPR | file EXPR | prompt)`.

@@ -208,6 +208,9 @@ extension Parser {
         case .pageSize: return .set(.pageSize(try parseRequiredExpression(what, hint: "set page_size 100")))
         case .retries: return .set(.retries(try parseRequiredExpression(what, hint: "set retries 3")))
         case .retryFor: return .set(.retryFor(try parseRequiredExpression(what, hint: "set retry_for 30s")))
+        case .timeout: return .set(.timeout(try parseRequiredExpression(what, hint: "set timeout 60s")))
+        case .partialPages:
+            return .set(.partialPages(try parseChoice(PartialPagesMode.self, noun: noun, "", hint: "set partial_pages accept")))
         case .pageBytes: return .set(.pageBytes(try parseRequiredExpression(what, hint: "set page_bytes 1000000")))
         case .progress:
             let choice = try parseChoice(Switch.self, noun: noun, "", hint: "set progress off")

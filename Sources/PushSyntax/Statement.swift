@@ -104,10 +104,11 @@ public struct Statement: Sendable, Hashable {
 public enum ConnectTarget: Sendable, Hashable {
     /// `connect sandbox`: the built-in, in-process sandbox.
     case sandbox
-    /// `connect region us|in|eu integration EXPR key KEYSRC`.
-    case region(Located<RegionName>, integration: Expr, key: KeySource)
-    /// `connect url EXPR integration EXPR key KEYSRC`: any base URL (a sandbox server, a proxy).
-    case url(Expr, integration: Expr, key: KeySource)
+    /// `connect region us|in|eu integration EXPR key KEYSRC [cacert EXPR]`.
+    case region(Located<RegionName>, integration: Expr, key: KeySource, cacert: Expr?)
+    /// `connect url EXPR integration EXPR key KEYSRC [cacert EXPR]`: any base URL (a sandbox server, a proxy).
+    /// `cacert` names a PEM file of CAs to trust besides the system's (a TLS-inspecting proxy's).
+    case url(Expr, integration: Expr, key: KeySource, cacert: Expr?)
 }
 
 /// Where `connect` gets the API key from.
@@ -269,6 +270,10 @@ public enum Setting: Sendable, Hashable {
     case retryFor(Expr)
     /// `set validation on|off`: the check pass applies the documented record rules.
     case validation(Located<Bool>)
+    /// `set timeout DURATION`: how long one request may take.
+    case timeout(Expr)
+    /// `set partial_pages stop|accept`: what a page answered 2xx with rejected records does.
+    case partialPages(Located<PartialPagesMode>)
 
     /// The setting's name.
     public var name: SettingName {
@@ -281,6 +286,8 @@ public enum Setting: Sendable, Hashable {
         case .retries: .retries
         case .retryFor: .retryFor
         case .validation: .validation
+        case .timeout: .timeout
+        case .partialPages: .partialPages
         }
     }
 }

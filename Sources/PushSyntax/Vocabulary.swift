@@ -56,6 +56,13 @@ public enum OnErrorMode: String, WordChoice {
     case stop, `continue`, keep
 }
 
+/// What a page the service accepted only in part does (`set partial_pages`):
+/// `stop` the run with the API-refusal exit code (the default), or `accept`
+/// the partial load, report the rejected records and go on.
+public enum PartialPagesMode: String, WordChoice {
+    case stop, accept
+}
+
 /// How results are printed (`set output`).
 public enum OutputMode: String, WordChoice {
     case text, json
@@ -76,6 +83,8 @@ public enum SettingName: String, WordChoice {
     case retries
     case retryFor = "retry_for"
     case validation
+    case timeout
+    case partialPages = "partial_pages"
 
     /// The value the setting takes, as help and diagnostics describe it.
     public var valueDescription: String {
@@ -88,6 +97,8 @@ public enum SettingName: String, WordChoice {
         case .retries: "a whole number from 0 to 10 (retries of a request that failed with 429 or 5xx)"
         case .retryFor: "a duration such as 30s (how long to keep retrying a request)"
         case .validation: "'on' or 'off' (checking each User record against the documented rules before sending)"
+        case .timeout: "a duration such as 60s (how long one request may take)"
+        case .partialPages: PartialPagesMode.choiceList
         }
     }
 }

@@ -19,6 +19,10 @@ struct Pushsh: AsyncParsableCommand {
             built-in sandbox. Exit codes: 0 ok, 1 usage, 2 parse/check, 3 runtime,
             4 expect failed, 5 wait timed out or unreachable, 6 API refused (4xx),
             7 service failing (5xx), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.
+
+            Networks: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY choose a proxy;
+            --cacert FILE (or PUSHSH_CACERT, SSL_CERT_FILE, SSL_CERT_DIR) trusts a CA;
+            --timeout DURATION (or PUSHSH_TIMEOUT) bounds each request. See docs/network.md.
             """,
         version: "0.1.0",
         subcommands: [Run.self, Check.self, Serve.self, Learn.self],

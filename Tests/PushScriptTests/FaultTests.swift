@@ -21,7 +21,7 @@ import _PushTestSupport
             integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme")])
         sandbox.setFaults(try FaultPlan(parsing: "reset=0.05,error=0.04,throttle=0.03:20ms,slow=0.03:50ms"), seed: 42)
         try await withLiveServer(sandbox) { base in
-            let connection = Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "faulty")
+            let connection = try Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "faulty")
             let run = await runScript("""
                 set retries 10
                 let s = start ref "faults"

@@ -131,7 +131,7 @@ import _PushTestSupport
     }
 
     @Test func sandboxCommandsNeedTheSandbox() async throws {
-        let connection = Connection.remote(PushConfiguration(baseURL: "http://127.0.0.1:1/api/external/push", integrationID: "x", apiKey: APIKey("k")), label: "127.0.0.1:1")
+        let connection = try Connection.remote(PushConfiguration(baseURL: "http://127.0.0.1:1/api/external/push", integrationID: "x", apiKey: APIKey("k")), label: "127.0.0.1:1")
         let run = await runScript("sandbox advance 1h\n", connection: connection)
         #expect(run.code == 3)
         #expect(run.stderr.contains("sandbox commands work only on the built-in sandbox"))
@@ -170,10 +170,10 @@ import _PushTestSupport
     @Test func verboseTracesRedactTheKey() async throws {
         let sandbox = SandboxService(settings: SandboxSettings(processingTime: .milliseconds(50), seed: 3), integrations: [SandboxIntegration(id: "acme", apiKey: "sk_live_TOPSECRET")])
         try await withLiveServer(sandbox) { base in
-            let connection = Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_TOPSECRET")), label: "local")
+            let connection = try Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_TOPSECRET")), label: "local")
             let run = await runScript("let s = start\nstatus s\nprint s\n", connection: connection, verbose: true)
             #expect(run.code == 0, "\(run.stderr)")
-            #expect(run.stderr.contains("> POST /v1/integrations/acme/sessions"))
+            #expect(run.stderr.contains("> POST \(base)/v1/integrations/acme/sessions"), "-v shows the full URL")
             #expect(run.stderr.contains("> api-key: [redacted]"))
             #expect(run.stderr.contains("< 201 Created"))
             #expect(!run.output.combined.contains("TOPSECRET"))
@@ -185,7 +185,7 @@ import _PushTestSupport
     @Test func everyCommandWorksOverHTTP() async throws {
         let sandbox = SandboxService(settings: SandboxSettings(processingTime: .milliseconds(100), seed: 3), integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme")])
         try await withLiveServer(sandbox) { base in
-            let connection = Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "local")
+            let connection = try Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "local")
             let run = await runScript("""
                 let s = start ref "http"
                 let r = push s User [\(adaRecord)]

@@ -124,10 +124,10 @@ extension Statement {
         }
         switch kind {
         case .connect(.sandbox): return "(connect sandbox)"
-        case .connect(.region(let region, let integration, let k)):
-            return "(connect region \(region.value.rawValue) \(integration.sexpr) \(key(k)))"
-        case .connect(.url(let url, let integration, let k)):
-            return "(connect url \(url.sexpr) \(integration.sexpr) \(key(k)))"
+        case .connect(.region(let region, let integration, let k, let cacert)):
+            return "(connect region \(region.value.rawValue) \(integration.sexpr) \(key(k))\(cacert.map { " (cacert \($0.sexpr))" } ?? ""))"
+        case .connect(.url(let url, let integration, let k, let cacert)):
+            return "(connect url \(url.sexpr) \(integration.sexpr) \(key(k))\(cacert.map { " (cacert \($0.sexpr))" } ?? ""))"
         case .start(let reference): return "(start \(reference.sexpr))"
         case .status(let session): return "(status \(session.sexpr))"
         case .push(let push):
@@ -168,6 +168,8 @@ extension Statement {
             case .pageBytes(let value): return "(set page_bytes \(value.sexpr))"
             case .progress(let on): return "(set progress \(on.value ? "on" : "off"))"
             case .validation(let on): return "(set validation \(on.value ? "on" : "off"))"
+            case .timeout(let value): return "(set timeout \(value.sexpr))"
+            case .partialPages(let mode): return "(set partial_pages \(mode.value.rawValue))"
             }
         case .help(let topic): return "(help \(topic?.value ?? "-"))"
         case .exit(let code): return "(exit \(code.sexpr))"

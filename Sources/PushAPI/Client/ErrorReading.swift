@@ -1,6 +1,6 @@
 /// Turns a failed exchange into a ``PushAPIError`` a person can act on.
 enum ErrorReading {
-    static func error(for response: TransportResponse, request: TransportRequest, attempts: Int) -> PushAPIError {
+    static func error(for response: TransportResponse, request: TransportRequest, attempts: Int, retryPolicy: RetryPolicy = RetryPolicy()) -> PushAPIError {
         let label = "\(request.method) \(request.path)"
         let json = try? JSONValue(parsing: response.body)
         let body = json.flatMap(ServiceErrorBody.init(json:))
@@ -8,29 +8,95 @@ enum ErrorReading {
             kind: .http(status: response.status), request: label, code: body?.code,
             message: body?.message ?? defaultMessage(response.status),
             retryAfter: parseRetryAfter(response.header("retry-after")), attempts: attempts)
+        error.endpoint = request.endpoint
         if body == nil, !response.body.isEmpty {
-            error.rawBody = String(decoding: response.body.prefix(2000), as: UTF8.self)
+            error.rawBody = BodyText.describe(response)
         }
         if let json, json["validation_errors"] != nil, let batch = try? BatchIngestResponse(json: json) {
             error.batch = batch
             error.validationErrors = batch.validationErrors
         }
         error.activeSessionID = activeSessionID(json)
-        error.hint = hint(for: error, request: request, json: json)
+        error.hint = hint(for: error, request: request, json: json, retryPolicy: retryPolicy)
+        return error
+    }
+
+    /// A 3xx the transport did not follow: never to another origin (the key
+    /// would go along), never a POST turned into a GET.
+    static func redirect(_ response: TransportResponse, request: TransportRequest, baseURL: String, requestURL: String, attempts: Int) -> PushAPIError {
+        let label = "\(request.method) \(request.path)"
+        let location = response.header("location").map { URLResolution.resolve($0, against: requestURL) } ?? ""
+        var error = PushAPIError(
+            kind: .redirected(status: response.status, location: location), request: label,
+            message: location.isEmpty
+                ? "the service answered \(response.status) \(HTTPStatus.reason(response.status)) without a Location"
+                : "the service redirects to \(location); pushsh does not follow it",
+            attempts: attempts)
+        error.endpoint = request.endpoint
+        let home = Origin(url: baseURL)
+        let there = Origin(url: location)
+        var reason: String
+        if let home, let there, home != there {
+            reason = "it points to another origin (\(there)) than the configured \(home), and the API key must not go there"
+        } else {
+            reason = "a \(response.status) lets a POST become a GET, which would drop the request's body"
+        }
+        // The base URL the redirect suggests: Location minus what we asked for.
+        let asked = String(requestURL.dropFirst(baseURL.count))
+        if !asked.isEmpty, location.hasSuffix(asked) || location.hasSuffix(request.path) {
+            let suggested = location.hasSuffix(asked) ? String(location.dropLast(asked.count)) : String(location.dropLast(request.path.count))
+            reason += "; if that is the service, use it as the base URL: \(suggested)"
+            if let home, let there, home.host == there.host, home.scheme == "http", there.scheme == "https" {
+                reason += " (https://, not http://)"
+            }
+        } else {
+            reason += "; check the base URL"
+        }
+        error.hint = reason
         return error
     }
 
     static func error(for failure: TransportFailure, request: TransportRequest, attempts: Int) -> PushAPIError {
         let label = "\(request.method) \(request.path)"
         var hint: String?
-        if failure.mayHaveBeenSent && !request.isIdempotent {
-            hint = request.path.hasSuffix("/entities")
-                ? "the page may or may not have been staged: read the session (status) and compare accepted_batches before sending it again"
-                : "the request may have reached the service: read the session (status) before repeating it"
-        } else if failure.kind == .notConnected {
-            hint = "is the service running and the base URL right? (pushsh serve prints its URL)"
+        switch failure.cause {
+        case .tls(let problem):
+            switch problem {
+            case .untrustedIssuer, .unverified:
+                hint = "if your network inspects TLS with its own CA (a corporate proxy), trust that CA: SSL_CERT_FILE=/path/ca.pem, --cacert FILE, or connect ... cacert \"FILE\" (see docs/network.md); nothing was sent"
+            case .expired, .notYetValid:
+                hint = "the server's certificate is out of date (or this machine's clock is wrong); nothing was sent"
+            case .wrongHost:
+                hint = "use the host name the certificate was issued for in the base URL; nothing was sent"
+            case .handshakeFailed:
+                hint = "is the base URL's scheme right (https:// for a TLS server, http:// for a plain one)? nothing was sent"
+            }
+        case .hostNotFound:
+            hint = "check the host name in the base URL; a network that reaches the internet only through a proxy needs HTTPS_PROXY (see docs/network.md)"
+        case .proxy(.authenticationRequired):
+            hint = "give the proxy's credentials in its URL: HTTPS_PROXY=http://user:password@proxy:3128 (the password is redacted in all output)"
+        case .proxy(.unreachable), .proxy(.timedOut):
+            hint = "check HTTPS_PROXY / HTTP_PROXY / ALL_PROXY; hosts listed in NO_PROXY are reached directly"
+        case .proxy(.refusedTunnel):
+            hint = "the proxy does not allow this host or port; ask its administrator, or list the host in NO_PROXY to connect directly"
+        case .timedOutBeforeSending:
+            hint = "nothing was sent; check the network (and the proxy, if any). A longer timeout: set timeout 60s, --timeout 60s or PUSHSH_TIMEOUT"
+        default:
+            if failure.mayHaveBeenSent && !request.isIdempotent {
+                hint = request.endpoint == .pushPage || request.path.hasSuffix("/entities")
+                    ? "the page may or may not have been staged: read the session (status) and compare accepted_batches before sending it again"
+                    : "the request may have reached the service: read the session (status) before repeating it"
+                if failure.cause == .timedOutAfterSending { hint! += "; a slow service may need a longer timeout: set timeout 60s" }
+            } else if failure.kind == .notConnected {
+                hint = failure.serverIsLocal
+                    ? "is the service running and the base URL right? (pushsh serve prints its URL)"
+                    : "check the base URL's host and port; behind a proxy, set HTTPS_PROXY (see docs/network.md)"
+            }
         }
-        return PushAPIError(kind: .transport(failure.kind), request: label, message: failure.description, hint: hint, attempts: attempts)
+        var error = PushAPIError(kind: .transport(failure.kind), request: label, message: failure.description, hint: hint, attempts: attempts)
+        error.endpoint = request.endpoint
+        error.transportCause = failure.cause
+        return error
     }
 
     static func defaultMessage(_ status: Int) -> String {
@@ -38,9 +104,9 @@ enum ErrorReading {
         return reason.isEmpty ? "HTTP \(status)" : reason.lowercased()
     }
 
-    static func hint(for error: PushAPIError, request: TransportRequest, json: JSONValue?) -> String? {
+    static func hint(for error: PushAPIError, request: TransportRequest, json: JSONValue?, retryPolicy: RetryPolicy) -> String? {
         guard let status = error.status else { return nil }
-        let path = request.path
+        let endpoint = request.endpoint
         switch status {
         case 400 where !error.validationErrors.isEmpty:
             return "the whole page was rejected and nothing was staged; fix the records listed and push the page again"
@@ -48,14 +114,16 @@ enum ErrorReading {
             return "the request is malformed; see the message above"
         case 401:
             return "check the API key and the integration id (SPRINTO_API_KEY, SPRINTO_INTEGRATION_ID): each key belongs to one integration"
-        case 404 where path.contains("/sessions/"):
+        case 404 where endpoint == .readSession || endpoint == .pushPage || endpoint == .closeSession:
             return "no such session for this integration: check the session id, and that the key and integration id match the session's"
         case 404:
             return "check the base URL and the integration id"
-        case 409 where request.method == "POST" && path.hasSuffix("/sessions"):
+        case 407:
+            return "the proxy wants credentials: HTTPS_PROXY=http://user:password@proxy:3128"
+        case 409 where endpoint == .startSession:
             let active = activeSessionID(json) ?? "the active session"
             return "only one session may be active per integration: close \(active) (close ... apply|discard) or let it expire, then start again"
-        case 409 where path.hasSuffix("/entities"):
+        case 409 where endpoint == .pushPage:
             switch json?["error"]?["state"]?.stringValue {
             case "expired"?:
                 return "the session expired (no request for its inactivity timeout): close it with apply to keep what was staged, then start a new session for the rest"
@@ -64,13 +132,16 @@ enum ErrorReading {
             default:
                 return "only an active session accepts pages: start a new session and push the pages there"
             }
-        case 409 where path.hasSuffix("/close"):
+        case 409 where endpoint == .closeSession:
             return "only an active or expired session can be closed; read its state with status"
         case 413:
             return "the request body is too large (5 MB at most): push fewer records per page"
         case 415:
             return "send the body as JSON with content-type: application/json"
         case 429:
+            if let wait = error.retryAfter, wait > retryPolicy.maxTotal {
+                return "the service asked to wait \(DurationText.format(wait)) (Retry-After), longer than pushsh keeps retrying (retry_for \(DurationText.format(retryPolicy.maxTotal))): set retry_for \(DurationText.format(wait + .seconds(10))) to wait that long, or try later"
+            }
             let wait = error.retryAfter.map { " (the service asked for \(format($0)))" } ?? ""
             return "the service is rate limiting this integration\(wait): slow down or try again later"
         case 500...599:
@@ -88,5 +159,39 @@ enum ErrorReading {
     static func format(_ d: Duration) -> String {
         let ms = d.wholeMilliseconds
         return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(ms)ms"
+    }
+}
+
+/// A response body as messages may show it: text as it is, anything else described.
+public enum BodyText {
+    /// The body's first 2000 characters when it is text; otherwise a description
+    /// (size, content type, encoding), never the bytes themselves.
+    public static func describe(_ response: TransportResponse) -> String {
+        describe(response.body, contentType: response.header("content-type"), encoding: response.header("content-encoding"))
+    }
+
+    /// Whether the body (its first 2000 bytes) is UTF-8 text without control characters.
+    public static func isText(_ body: [UInt8]) -> Bool { text(body) != nil }
+
+    static func text(_ body: [UInt8]) -> String? {
+        let head = Array(body.prefix(2000))
+        // A cut may fall inside a character: allow up to 3 bytes off the end.
+        var text = String(validating: head, as: UTF8.self)
+        if text == nil, body.count > 2000 {
+            text = (1...3).lazy.compactMap { String(validating: head.dropLast($0), as: UTF8.self) }.first
+        }
+        guard let text, !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) else { return nil }
+        return text
+    }
+
+    public static func describe(_ body: [UInt8], contentType: String?, encoding: String?) -> String {
+        if let text = text(body) { return text }
+        var what = "\(body.count) bytes that are not text"
+        var about: [String] = []
+        if let contentType { about.append("content-type: \(contentType)") }
+        if let encoding { about.append("content-encoding: \(encoding)") }
+        if body.starts(with: [0x1F, 0x8B]) { about.append("gzip-compressed") }
+        if !about.isEmpty { what += " (\(about.joined(separator: ", ")))" }
+        return "[\(what)]"
     }
 }

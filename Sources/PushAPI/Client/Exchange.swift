@@ -13,6 +13,12 @@ public struct Exchange: Sendable {
     public var elapsed: Duration
     /// The wait before the next attempt, when the client is about to retry.
     public var retryingAfter: Duration?
+    /// Whether that wait is what the service asked for (`Retry-After`).
+    public var waitAskedByService = false
+    /// The full URL the request went to (no credentials: those travel in headers).
+    public var url: String?
+    /// How it travelled (the proxy, with its password redacted; the CAs trusted), on a first attempt.
+    public var route: String?
 
     init(request: TransportRequest, response: TransportResponse?, failure: TransportFailure?, attempt: Int, elapsed: Duration) {
         var redacted = request

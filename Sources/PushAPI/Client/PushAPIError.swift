@@ -8,6 +8,9 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
         case transport(TransportFailure.Kind)
         /// The answer was not in the shape the contract promises.
         case unexpectedResponse
+        /// The service answered with a redirect pushsh does not follow (to
+        /// another origin, or a 301/302/303 on a POST).
+        case redirected(status: Int, location: String)
     }
 
     public var kind: Kind
@@ -31,6 +34,13 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     public var activeSessionID: String?
     /// How many attempts were made (more than 1 when retries happened).
     public var attempts: Int
+    /// Which call failed.
+    public var endpoint: Endpoint?
+    /// Why no answer came, when none did: typed, for hints and exit codes.
+    public var transportCause: TransportCause?
+    /// The session the service created or answered about, when the answer
+    /// itself could not be used (a start whose answer is unreadable).
+    public var sessionID: String?
 
     public init(
         kind: Kind, request: String, code: String? = nil, message: String, rawBody: String? = nil,
@@ -64,7 +74,7 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .transport(let failure): return failure == .timedOut || failure == .connectionLost
         case .http(let status): return [502, 503, 504].contains(status)
-        case .unexpectedResponse: return false
+        case .unexpectedResponse, .redirected: return false
         }
     }
 
@@ -98,6 +108,14 @@ public enum HTTPStatus {
         case 200: return "OK"
         case 201: return "Created"
         case 202: return "Accepted"
+        case 203: return "Non-Authoritative Information"
+        case 204: return "No Content"
+        case 301: return "Moved Permanently"
+        case 302: return "Found"
+        case 303: return "See Other"
+        case 307: return "Temporary Redirect"
+        case 308: return "Permanent Redirect"
+        case 407: return "Proxy Authentication Required"
         case 400: return "Bad Request"
         case 401: return "Unauthorized"
         case 403: return "Forbidden"

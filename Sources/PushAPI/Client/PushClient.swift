@@ -29,46 +29,51 @@ public struct PushClient: Sendable {
     // MARK: Endpoints
 
     /// `POST /sessions`: starts a session. Only one may be active per integration.
+    ///
+    /// When the service answered 2xx but the answer cannot be used, the error
+    /// says the session may exist, with its id when any part of the answer gives it.
     public func startSession(clientReferenceID: String? = nil) async throws(PushAPIError) -> Session {
         var body = JSONObject()
         if let clientReferenceID { body["client_reference_id"] = .string(clientReferenceID) }
-        let request = jsonRequest("POST", "/sessions", body: .object(body))
-        return try await call(request, expecting: [201], decode: Session.init(json:))
+        let request = jsonRequest("POST", "/sessions", body: .object(body), endpoint: .startSession)
+        return try await call(request, decode: Session.init(json:))
     }
 
     /// `GET /sessions/{id}`: the session's state and counts. Resets its inactivity clock.
     public func session(_ sessionID: String) async throws(PushAPIError) -> Session {
-        let request = TransportRequest(method: "GET", path: sessionPath(sessionID), headers: headers(json: false))
-        return try await call(request, expecting: [200], decode: Session.init(json:))
+        let request = TransportRequest(method: "GET", path: sessionPath(sessionID), headers: headers(json: false), endpoint: .readSession)
+        return keepingID(sessionID, try await call(request, decode: Session.init(json:)))
     }
 
-    /// `POST /sessions/{id}/entities`: stages one page. A page is all or nothing.
+    /// `POST /sessions/{id}/entities`: stages one page.
     ///
-    /// A rejected page throws with ``PushAPIError/validationErrors`` filled in.
+    /// A page the service refused (400) throws with ``PushAPIError/validationErrors``
+    /// filled in. A 2xx may still report rejected records
+    /// (``BatchIngestResponse/hasRejections``): the caller reports those.
     /// A page whose fate is unclear (the connection dropped after sending) is
     /// never sent again here: the error says so, and the caller decides.
     public func push(_ page: EntityPage, to sessionID: String) async throws(PushAPIError) -> BatchIngestResponse {
-        let request = jsonRequest("POST", sessionPath(sessionID) + "/entities", body: page.json, relative: false)
-        return try await call(request, expecting: [202], decode: BatchIngestResponse.init(json:))
+        let request = jsonRequest("POST", sessionPath(sessionID) + "/entities", body: page.json, relative: false, endpoint: .pushPage)
+        return try await call(request, decode: BatchIngestResponse.init(json:))
     }
 
     /// `POST /sessions/{id}/entities` with a body already encoded: for bulk
     /// pushes, which assemble pages from records' bytes without re-encoding.
     public func push(encodedPage body: [UInt8], to sessionID: String) async throws(PushAPIError) -> BatchIngestResponse {
-        let request = TransportRequest(method: "POST", path: sessionPath(sessionID) + "/entities", headers: headers(json: true), body: body)
-        return try await call(request, expecting: [202], decode: BatchIngestResponse.init(json:))
+        let request = TransportRequest(method: "POST", path: sessionPath(sessionID) + "/entities", headers: headers(json: true), body: body, endpoint: .pushPage)
+        return try await call(request, decode: BatchIngestResponse.init(json:))
     }
 
     /// `POST /sessions/{id}/close`: `apply` starts processing, `discard` cancels.
     public func close(_ sessionID: String, action: CloseAction) async throws(PushAPIError) -> Session {
-        let request = jsonRequest("POST", sessionPath(sessionID) + "/close", body: ["status": .string(action.rawValue)], relative: false)
-        return try await call(request, expecting: [202, 200], decode: Session.init(json:))
+        let request = jsonRequest("POST", sessionPath(sessionID) + "/close", body: ["status": .string(action.rawValue)], relative: false, endpoint: .closeSession)
+        return keepingID(sessionID, try await call(request, decode: Session.init(json:)))
     }
 
     /// `GET /status`: how many sessions are in each state.
     public func integrationStatus() async throws(PushAPIError) -> IntegrationStatusCounts {
-        let request = TransportRequest(method: "GET", path: configuration.integrationPath + "/status", headers: headers(json: false))
-        return try await call(request, expecting: [200], decode: IntegrationStatusCounts.init(json:))
+        let request = TransportRequest(method: "GET", path: configuration.integrationPath + "/status", headers: headers(json: false), endpoint: .integrationStatus)
+        return try await call(request, decode: IntegrationStatusCounts.init(json:))
     }
 
     /// `GET /activity`: one page of the activity log, newest first.
@@ -77,8 +82,8 @@ public struct PushClient: Sendable {
         if let since { query.append(("since", since.iso8601)) }
         if let page { query.append(("page", String(page))) }
         if let pageSize { query.append(("page_size", String(pageSize))) }
-        let request = TransportRequest(method: "GET", path: configuration.integrationPath + "/activity", query: query, headers: headers(json: false))
-        return try await call(request, expecting: [200], decode: ActivityLogPage.init(json:))
+        let request = TransportRequest(method: "GET", path: configuration.integrationPath + "/activity", query: query, headers: headers(json: false), endpoint: .activity)
+        return try await call(request, decode: ActivityLogPage.init(json:))
     }
 
     // MARK: Requests
@@ -87,50 +92,77 @@ public struct PushClient: Sendable {
         configuration.integrationPath + "/sessions/" + PathEncoding.segment(sessionID)
     }
 
+    /// A session's id never changes: an answer naming another one is noted, not adopted.
+    func keepingID(_ sessionID: String, _ session: Session) -> Session {
+        guard session.id != sessionID else { return session }
+        var kept = session
+        kept.warnings.append("id: the answer names session \"\(session.id.prefix(80))\", not \(sessionID); pushsh keeps \(sessionID)")
+        kept.id = sessionID
+        return kept
+    }
+
     func headers(json: Bool) -> [(name: String, value: String)] {
         var h: [(name: String, value: String)] = [("api-key", configuration.apiKey.revealed), ("accept", "application/json")]
         if json { h.append(("content-type", "application/json")) }
         return h
     }
 
-    func jsonRequest(_ method: String, _ path: String, body: JSONValue, relative: Bool = true) -> TransportRequest {
+    func jsonRequest(_ method: String, _ path: String, body: JSONValue, relative: Bool = true, endpoint: Endpoint) -> TransportRequest {
         TransportRequest(
             method: method, path: relative ? configuration.integrationPath + path : path,
-            headers: headers(json: true), body: body.jsonBytes)
+            headers: headers(json: true), body: body.jsonBytes, endpoint: endpoint)
     }
 
     /// Sends `request` (with retries), checks the status and decodes the body.
+    ///
+    /// Any 2xx is success: the documented code is the usual one, not the only
+    /// one, and a 2xx may mean the service acted. A 3xx that the transport did
+    /// not follow is an error naming its `Location`.
     public func call<Model>(
-        _ request: TransportRequest, expecting statuses: Set<Int>, decode: (JSONValue) throws(ModelDecodingError) -> Model
+        _ request: TransportRequest, decode: (JSONValue) throws(ModelDecodingError) -> Model
     ) async throws(PushAPIError) -> Model {
         let (response, attempts) = try await send(request)
         let label = "\(request.method) \(request.path)"
-        guard statuses.contains(response.status) else {
-            throw ErrorReading.error(for: response, request: request, attempts: attempts)
+        if (300..<400).contains(response.status) {
+            throw ErrorReading.redirect(
+                response, request: request, baseURL: configuration.baseURL, requestURL: transport.url(for: request), attempts: attempts)
         }
+        guard (200..<300).contains(response.status) else {
+            throw ErrorReading.error(for: response, request: request, attempts: attempts, retryPolicy: retryPolicy)
+        }
+        // A 2xx may have acted: say so when its answer cannot be used.
+        let acted = request.isIdempotent ? "" : "; the service answered \(response.status), so the request may have taken effect"
         let json: JSONValue
         do {
-            json = try JSONValue(parsing: response.body)
+            // An empty 2xx body (204) reads as an empty object: the fields it lacks are reported as such.
+            json = response.body.isEmpty ? .object(JSONObject()) : try JSONValue(parsing: response.body)
         } catch {
-            throw PushAPIError(
+            var failure = PushAPIError(
                 kind: .unexpectedResponse, request: label,
-                message: "the \(response.status) answer is not JSON (\(error.message) at \(error.line):\(error.column))",
-                rawBody: String(decoding: response.body.prefix(2000), as: UTF8.self), attempts: attempts)
+                message: "the \(response.status) answer is not JSON (\(error.message) at \(error.line):\(error.column))\(acted)",
+                rawBody: BodyText.describe(response), attempts: attempts)
+            failure.endpoint = request.endpoint
+            throw failure
         }
         do {
             return try decode(json)
         } catch {
-            throw PushAPIError(
-                kind: .unexpectedResponse, request: label, message: "the answer does not match the contract: \(error)",
-                rawBody: String(decoding: response.body.prefix(2000), as: UTF8.self), attempts: attempts)
+            var failure = PushAPIError(
+                kind: .unexpectedResponse, request: label, message: "the \(response.status) answer does not match the contract: \(error)\(acted)",
+                rawBody: BodyText.describe(response), attempts: attempts)
+            failure.endpoint = request.endpoint
+            failure.sessionID = json["id"]?.stringValue ?? json["session_id"]?.stringValue
+            throw failure
         }
     }
 
     /// Sends with the retry policy; returns the last response and how many attempts it took.
     ///
-    /// Retried: 429 always (the service refused before acting); 502, 503, 504
-    /// and lost or timed-out connections only for reads; a refused connection
-    /// always (nothing was sent). Everything else is returned or thrown as is.
+    /// Retried: 429 always (the service refused before acting), waiting what
+    /// `Retry-After` asks while that fits the policy's budget; 502, 503, 504
+    /// and lost or timed-out connections only for reads; a connection that was
+    /// never made always (nothing was sent), unless retrying cannot help (a
+    /// name that does not resolve, a certificate that is not trusted).
     public func send(_ request: TransportRequest) async throws(PushAPIError) -> (TransportResponse, Int) {
         let clock = ContinuousClock()
         let started = clock.now
@@ -147,6 +179,8 @@ public struct PushClient: Sendable {
             var exchange = Exchange(
                 request: request, response: try? outcome.get(), failure: outcomeFailure(outcome), attempt: attempt,
                 elapsed: clock.now - sent)
+            exchange.url = transport.url(for: request)
+            exchange.route = attempt == 1 ? transport.route : nil
 
             let wait: Duration?
             switch outcome {
@@ -154,11 +188,11 @@ public struct PushClient: Sendable {
                 let retryable = response.status == 429 || (request.isIdempotent && [502, 503, 504].contains(response.status))
                 wait = retryable ? nextWait(attempt, retryAfter: parseRetryAfter(response.header("retry-after")), started: started, clock: clock) : nil
                 exchange.retryingAfter = wait
+                exchange.waitAskedByService = wait != nil && response.header("retry-after") != nil
                 observer?(exchange)
-                guard let wait else { return (response, attempt) }
-                _ = wait
+                guard wait != nil else { return (response, attempt) }
             case .failure(let failure):
-                let retryable = failure.kind == .notConnected || (request.isIdempotent && failure.kind != .other)
+                let retryable = failure.cause.isRetryable(idempotent: request.isIdempotent)
                 wait = retryable ? nextWait(attempt, retryAfter: nil, started: started, clock: clock) : nil
                 exchange.retryingAfter = wait
                 observer?(exchange)
@@ -168,7 +202,10 @@ public struct PushClient: Sendable {
             }
             if let wait, wait > .zero {
                 do { try await sleep(wait) } catch {
-                    throw PushAPIError(kind: .transport(.other), request: "\(request.method) \(request.path)", message: "interrupted while waiting to retry", attempts: attempt)
+                    var interrupted = PushAPIError(kind: .transport(.other), request: "\(request.method) \(request.path)", message: "interrupted while waiting to retry", attempts: attempt)
+                    interrupted.transportCause = .interrupted
+                    interrupted.endpoint = request.endpoint
+                    throw interrupted
                 }
             }
         }
@@ -180,6 +217,10 @@ public struct PushClient: Sendable {
     }
 
     /// The wait before another attempt, or `nil` when the budget is spent.
+    ///
+    /// A `Retry-After` is honoured as asked, but never past `maxTotal`
+    /// (`set retry_for`): a wait beyond it ends the retries, and the error says
+    /// how long the service asked for.
     private func nextWait(_ attempt: Int, retryAfter: Duration?, started: ContinuousClock.Instant, clock: ContinuousClock) -> Duration? {
         guard attempt < retryPolicy.maxAttempts else { return nil }
         let wait = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter, random: random())

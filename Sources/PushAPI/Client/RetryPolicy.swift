@@ -1,3 +1,5 @@
+import Foundation
+
 /// When and how long to wait before trying a request again.
 ///
 /// Exponential backoff with full jitter (a random wait between zero and the
@@ -38,10 +40,40 @@ public struct RetryPolicy: Sendable {
     }
 }
 
-/// Reads a `Retry-After` value in whole or decimal seconds (the form the API uses).
-public func parseRetryAfter(_ value: String?) -> Duration? {
-    guard let value, let seconds = Double(value.filter { $0 != " " && $0 != "\t" }), seconds >= 0, seconds.isFinite else {
-        return nil
+/// Reads a `Retry-After` value: seconds (whole or decimal), or an HTTP date
+/// (RFC 9110: `Sun, 06 Nov 1994 08:49:37 GMT`, and the obsolete RFC 850 and
+/// asctime forms), as the wait from `now`. A date in the past means no wait.
+public func parseRetryAfter(_ value: String?, now: Timestamp = .now) -> Duration? {
+    guard let value else { return nil }
+    let trimmed = value.trimmingCharacters(in: .whitespaces)
+    if let seconds = Double(trimmed), seconds >= 0, seconds.isFinite, seconds < 1e12 {
+        return .milliseconds(Int64(seconds * 1000))
     }
-    return .milliseconds(Int64(seconds * 1000))
+    guard let date = HTTPDate.parse(trimmed) else { return nil }
+    return date > now ? date.duration(since: now) : .zero
+}
+
+/// HTTP dates (RFC 9110 § 5.6.7), always in GMT.
+public enum HTTPDate {
+    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    public static func parse(_ text: String) -> Timestamp? {
+        // Words and numbers, whatever the separators: the three forms differ only in order.
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" }).map(String.init)
+        var day: Int64?, month: Int64?, year: Int64?, clock: [Int64]?
+        for part in parts {
+            if part.contains(":") {
+                let fields = part.split(separator: ":").compactMap { Int64($0) }
+                guard fields.count == 3 else { return nil }
+                clock = fields
+            } else if let m = months.firstIndex(of: part.lowercased()) {
+                month = Int64(m + 1)
+            } else if let n = Int64(part) {
+                if part.count == 4 { year = n } else if day == nil { day = n } else if year == nil { year = n < 70 ? 2000 + n : 1900 + n }
+            }
+        }
+        guard let day, let month, let year, let clock, clock[0] < 24, clock[1] < 60, clock[2] < 61 else { return nil }
+        let iso = String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", year, month, day, clock[0], clock[1], min(clock[2], 59))
+        return Timestamp(iso8601: iso)
+    }
 }

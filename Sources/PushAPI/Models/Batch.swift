@@ -49,10 +49,10 @@ public struct ValidationError: Sendable, Equatable, CustomStringConvertible {
 
     public init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader("ValidationError", json)
-        entityType = try r.optionalString("entity_type") ?? ""
-        index = try r.int("index", default: -1)
-        field = try r.optionalString("field") ?? ""
-        issue = try r.optionalString("issue") ?? ""
+        entityType = r.optionalString("entity_type") ?? ""
+        index = r.int("index", default: -1)
+        field = r.optionalString("field") ?? ""
+        issue = r.optionalString("issue") ?? ""
     }
 
     public var json: JSONValue {
@@ -72,6 +72,14 @@ public struct BatchIngestResponse: Sendable, Equatable {
     /// The page hint echoed back, when one was sent.
     public var echoedPageHint: Int?
     public var raw: JSONValue
+    /// Whether the answer said how many records it accepted (a 2xx without
+    /// `accepted_count_total` accepted the page, but did not count it).
+    public var acceptedCountGiven = true
+    /// Fields of the answer that could not be read.
+    public var warnings: [String] = []
+
+    /// Whether the answer reports records that were not staged.
+    public var hasRejections: Bool { rejectedCountTotal > 0 || !validationErrors.isEmpty }
 
     public init(
         sessionID: String, acceptedCountTotal: Int, acceptedCountByEntity: [String: Int], rejectedCountTotal: Int,
@@ -89,15 +97,24 @@ public struct BatchIngestResponse: Sendable, Equatable {
 
     public init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader("BatchIngestResponse", json)
-        sessionID = try r.optionalString("session_id") ?? ""
-        acceptedCountTotal = try r.int("accepted_count_total", default: 0)
-        acceptedCountByEntity = try r.counts("accepted_count_by_entity")
-        rejectedCountTotal = try r.int("rejected_count_total", default: 0)
+        sessionID = r.optionalString("session_id") ?? ""
+        let accepted = r.optionalInt("accepted_count_total")
+        acceptedCountTotal = accepted ?? 0
+        acceptedCountByEntity = r.counts("accepted_count_by_entity")
+        rejectedCountTotal = r.int("rejected_count_total", default: 0)
         var errors: [ValidationError] = []
-        for item in try r.array("validation_errors") { errors.append(try ValidationError(json: item)) }
+        for (i, item) in r.array("validation_errors").enumerated() {
+            guard let error = try? ValidationError(json: item) else {
+                r.warn("validation_errors[\(i)]", "is not an object: \(item.jsonText.prefix(80))")
+                continue
+            }
+            errors.append(error)
+        }
         validationErrors = errors
         echoedPageHint = r.object["echoes"]?["page_hint"]?.intValue.map { Int($0) }
         raw = json
+        acceptedCountGiven = accepted != nil
+        warnings = r.warnings
     }
 
     public var json: JSONValue {

@@ -8,6 +8,8 @@ public struct IntegrationStatusCounts: Sendable, Equatable {
     public var expired: Int
     public var lastActivityAt: Timestamp?
     public var raw: JSONValue
+    /// Fields of the answer that could not be read.
+    public var warnings: [String] = []
 
     public init(
         integrationID: String, active: Int, processing: Int, processed: Int, failed: Int, expired: Int,
@@ -26,15 +28,18 @@ public struct IntegrationStatusCounts: Sendable, Equatable {
 
     public init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader("IntegrationStatusCounts", json)
-        integrationID = try r.optionalString("integration_id") ?? ""
-        let sessions = try FieldReader("IntegrationStatusCounts.sessions", r.object["sessions"] ?? .object(JSONObject()))
-        active = try sessions.int("active", default: 0)
-        processing = try sessions.int("processing", default: 0)
-        processed = try sessions.int("processed", default: 0)
-        failed = try sessions.int("failed", default: 0)
-        expired = try sessions.int("expired", default: 0)
-        lastActivityAt = try r.timestamp("last_activity_at")
+        integrationID = r.optionalString("integration_id") ?? ""
+        let sessions: FieldReader
+        if let nested = r.nested("sessions") { sessions = nested } else { sessions = try FieldReader("IntegrationStatusCounts.sessions", .object(JSONObject())) }
+        active = sessions.int("active", default: 0)
+        processing = sessions.int("processing", default: 0)
+        processed = sessions.int("processed", default: 0)
+        failed = sessions.int("failed", default: 0)
+        expired = sessions.int("expired", default: 0)
+        lastActivityAt = r.timestamp("last_activity_at")
         raw = json
+        r.adopt(sessions, prefix: "sessions")
+        warnings = r.warnings
     }
 
     public var json: JSONValue {
@@ -60,6 +65,10 @@ public struct ActivityEvent: Sendable, Equatable {
     public var message: String
     public var sessionID: String?
     public var details: JSONValue
+    /// `at` as sent, when it could not be read as a time.
+    public var atText: String?
+    /// Fields of the event that could not be read.
+    public var warnings: [String] = []
 
     public init(id: String, at: Timestamp?, level: String, type: String, message: String, sessionID: String?, details: JSONValue) {
         self.id = id
@@ -73,13 +82,15 @@ public struct ActivityEvent: Sendable, Equatable {
 
     public init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader("ActivityEvent", json)
-        id = try r.optionalString("id") ?? ""
-        at = try r.timestamp("at")
-        level = try r.optionalString("level") ?? "info"
-        type = try r.optionalString("type") ?? ""
-        message = try r.optionalString("message") ?? ""
-        sessionID = try r.optionalString("session_id")
+        id = r.optionalString("id") ?? ""
+        at = r.timestamp("at")
+        level = r.optionalString("level") ?? "info"
+        type = r.optionalString("type") ?? ""
+        message = r.optionalString("message") ?? ""
+        sessionID = r.optionalString("session_id")
         details = r.object["details"] ?? .object(JSONObject())
+        atText = at == nil ? r.object["at"]?.stringValue : nil
+        warnings = r.warnings
     }
 
     public var json: JSONValue {
@@ -103,6 +114,8 @@ public struct ActivityLogPage: Sendable, Equatable {
     /// The next page's number, or `nil` on the last page.
     public var nextPage: Int?
     public var raw: JSONValue
+    /// Fields of the answer (and its events) that could not be read.
+    public var warnings: [String] = []
 
     public init(items: [ActivityEvent], page: Int, pageSize: Int, nextPage: Int?) {
         self.items = items
@@ -116,12 +129,21 @@ public struct ActivityLogPage: Sendable, Equatable {
     public init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader("ActivityLogPage", json)
         var events: [ActivityEvent] = []
-        for item in try r.array("items") { events.append(try ActivityEvent(json: item)) }
+        var eventWarnings: [String] = []
+        for (i, item) in r.array("items").enumerated() {
+            guard let event = try? ActivityEvent(json: item) else {
+                eventWarnings.append("items[\(i)] is not an object; left out")
+                continue
+            }
+            eventWarnings += event.warnings.map { "items[\(i)].\($0)" }
+            events.append(event)
+        }
         items = events
-        page = try r.int("page", default: 1)
-        pageSize = try r.int("page_size", default: events.count)
-        nextPage = try r.optionalInt("next_page")
+        page = r.int("page", default: 1)
+        pageSize = r.int("page_size", default: events.count)
+        nextPage = r.optionalInt("next_page")
         raw = json
+        warnings = r.warnings + eventWarnings
     }
 
     public var json: JSONValue {

@@ -10,11 +10,15 @@ public struct ModelDecodingError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(model).\(field): \(problem)" }
 }
 
-/// Reads typed fields out of a JSON object, tolerating what the contract lets
-/// a real service leave out and naming the field when something is wrong.
-struct FieldReader {
+/// Reads typed fields out of a JSON object, tolerating what a real service
+/// may send: only the fields the client needs (asked for with ``string(_:)``)
+/// are required; any other field that is missing, null or malformed is left
+/// out and noted in ``warnings``, so a display-only field never aborts a command.
+final class FieldReader {
     let model: String
     let object: JSONObject
+    /// One sentence per field that could not be read, for the user to see.
+    private(set) var warnings: [String] = []
 
     init(_ model: String, _ value: JSONValue) throws(ModelDecodingError) {
         guard case .object(let object) = value else {
@@ -28,61 +32,97 @@ struct FieldReader {
         ModelDecodingError(model: model, field: field, problem: problem)
     }
 
-    func string(_ key: String) throws(ModelDecodingError) -> String {
-        guard let value = try optionalString(key) else { throw fail(key, "is missing") }
-        return value
+    func warn(_ field: String, _ problem: String) {
+        warnings.append("\(field) \(problem)")
     }
 
-    func optionalString(_ key: String) throws(ModelDecodingError) -> String? {
+    /// A field the client cannot do without.
+    func string(_ key: String) throws(ModelDecodingError) -> String {
         switch object[key] {
-        case nil, .null?: return nil
         case .string(let s)?: return s
+        case nil, .null?: throw fail(key, "is missing")
         case let other?: throw fail(key, "expected a string, got \(other.typeName)")
         }
     }
 
-    func int(_ key: String, default fallback: Int? = nil) throws(ModelDecodingError) -> Int {
-        guard let value = try optionalInt(key) ?? fallback else { throw fail(key, "is missing") }
-        return value
+    func optionalString(_ key: String) -> String? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .string(let s)?: return s
+        case let other?:
+            warn(key, "should be a string but is \(other.typeName) (\(other.jsonText.prefix(60))); left out")
+            return nil
+        }
     }
 
-    func optionalInt(_ key: String) throws(ModelDecodingError) -> Int? {
+    func int(_ key: String, default fallback: Int) -> Int {
+        optionalInt(key) ?? fallback
+    }
+
+    func optionalInt(_ key: String) -> Int? {
         switch object[key] {
         case nil, .null?: return nil
         case let value?:
-            guard let i = value.intValue else { throw fail(key, "expected an integer, got \(value.typeName)") }
+            guard let i = value.intValue else {
+                warn(key, "should be an integer but is \(value.typeName) (\(value.jsonText.prefix(60))); left out")
+                return nil
+            }
             return Int(i)
         }
     }
 
-    func timestamp(_ key: String) throws(ModelDecodingError) -> Timestamp? {
-        guard let text = try optionalString(key) else { return nil }
-        guard let t = Timestamp(iso8601: text) else { throw fail(key, "\"\(text)\" is not an ISO 8601 date-time") }
+    /// A date-time; one that does not read (no time zone, another format) is left out with a warning.
+    func timestamp(_ key: String) -> Timestamp? {
+        guard let text = optionalString(key) else { return nil }
+        guard let t = Timestamp(iso8601: text) else {
+            warn(key, "\"\(text.prefix(60))\" is not an ISO 8601 date-time with a time zone; shown as sent")
+            return nil
+        }
         return t
     }
 
-    func counts(_ key: String) throws(ModelDecodingError) -> [String: Int] {
+    func counts(_ key: String) -> [String: Int] {
         switch object[key] {
         case nil, .null?: return [:]
         case .object(let o)?:
             var result: [String: Int] = [:]
             for entry in o {
                 guard let n = entry.value.intValue else {
-                    throw fail("\(key).\(entry.key)", "expected an integer, got \(entry.value.typeName)")
+                    warn("\(key).\(entry.key)", "should be an integer but is \(entry.value.typeName); left out")
+                    continue
                 }
                 result[entry.key] = Int(n)
             }
             return result
-        case let other?: throw fail(key, "expected an object of counts, got \(other.typeName)")
+        case let other?:
+            warn(key, "should be an object of counts but is \(other.typeName); left out")
+            return [:]
         }
     }
 
-    func array(_ key: String) throws(ModelDecodingError) -> [JSONValue] {
+    func array(_ key: String) -> [JSONValue] {
         switch object[key] {
         case nil, .null?: return []
         case .array(let a)?: return a
-        case let other?: throw fail(key, "expected an array, got \(other.typeName)")
+        case let other?:
+            warn(key, "should be an array but is \(other.typeName); left out")
+            return []
         }
+    }
+
+    /// A nested object's reader, its warnings reported under this one's.
+    func nested(_ key: String) -> FieldReader? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .object?: return try? FieldReader("\(model).\(key)", object[key]!)
+        case let other?:
+            warn(key, "should be an object but is \(other.typeName); left out")
+            return nil
+        }
+    }
+
+    func adopt(_ other: FieldReader, prefix: String) {
+        warnings += other.warnings.map { "\(prefix).\($0)" }
     }
 }
 

@@ -20,6 +20,8 @@ public struct Session: Sendable, Equatable {
     public var retryCount: Int?
     /// The object exactly as the service sent it, unknown fields included.
     public var raw: JSONValue
+    /// Fields of the answer that could not be read (shown raw, with a warning).
+    public var warnings: [String] = []
 
     public init(
         id: String, integrationID: String?, state: SessionState, createdAt: Timestamp?, updatedAt: Timestamp?,
@@ -44,19 +46,21 @@ public struct Session: Sendable, Equatable {
 
     public init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader("Session", json)
+        // Only these two are needed to work with a session; the rest is for display.
         id = try r.string("id")
-        integrationID = try r.optionalString("integration_id")
         state = SessionState(try r.string("state"))
-        createdAt = try r.timestamp("created_at")
-        updatedAt = try r.timestamp("updated_at")
-        expiresAt = try r.timestamp("expires_at")
-        inactivityTimeoutSeconds = try r.optionalInt("inactivity_timeout_seconds")
-        acceptedRecordsTotal = try r.int("accepted_records_total", default: 0)
-        acceptedRecordsByEntity = try r.counts("accepted_records_by_entity")
-        lastError = try r.optionalString("last_error")
-        acceptedBatches = try r.optionalInt("accepted_batches")
-        retryCount = try r.optionalInt("retry_count")
+        integrationID = r.optionalString("integration_id")
+        createdAt = r.timestamp("created_at")
+        updatedAt = r.timestamp("updated_at")
+        expiresAt = r.timestamp("expires_at")
+        inactivityTimeoutSeconds = r.optionalInt("inactivity_timeout_seconds")
+        acceptedRecordsTotal = r.int("accepted_records_total", default: 0)
+        acceptedRecordsByEntity = r.counts("accepted_records_by_entity")
+        lastError = r.optionalString("last_error")
+        acceptedBatches = r.optionalInt("accepted_batches")
+        retryCount = r.optionalInt("retry_count")
         raw = json
+        warnings = r.warnings
     }
 
     /// The session in the contract's JSON shape and field order.

@@ -2,88 +2,140 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// Sends requests over HTTP(S) with AsyncHTTPClient, keeping connections alive
 /// and reusing them across calls.
+///
+/// What a real network needs is decided here, once per connection: the proxy
+/// (``ProxySettings``), the CAs trusted (``TrustSettings``), redirects
+/// (``RedirectRule``: AsyncHTTPClient follows none; same-origin ones are followed
+/// here with the method kept, others returned to the client unfollowed),
+/// compressed answers, and the `User-Agent`.
 public final class HTTPTransport: Transport {
     /// The base URL, up to and including `/api/external/push`.
     public let baseURL: String
+    /// The base URL's scheme, host and port: the only origin that gets the key.
+    public let origin: Origin?
+    /// The proxy requests go through, or `nil` for direct connections.
+    public let proxy: ProxyServer?
+    public let network: NetworkSettings
     private let client: HTTPClient
     private let isOpen = Atomic<Bool>(true)
     /// Responses above this size are cut off with an error, not buffered.
     private let maxResponseBytes: Int
+    /// Same-origin redirects followed for one request, at most.
+    static let maxRedirects = 5
 
-    public init(baseURL: String, maxResponseBytes: Int = 64 << 20) {
+    /// A transport with direct connections and the system's CAs.
+    public convenience init(baseURL: String, maxResponseBytes: Int = 64 << 20) {
+        self.init(
+            baseURL: baseURL, network: .direct, proxy: nil, tls: TLSConfiguration.makeClientConfiguration(),
+            maxResponseBytes: maxResponseBytes)
+    }
+
+    /// A transport through the network `network` describes.
+    ///
+    /// - Throws: when a proxy variable or a CA file cannot be used.
+    public convenience init(baseURL: String, network: NetworkSettings, maxResponseBytes: Int = 64 << 20) throws(ConfigurationError) {
+        let origin = Origin(url: baseURL)
+        let proxy = try origin.flatMap { origin throws(ConfigurationError) in try network.proxies.proxy(for: origin) }
+        self.init(baseURL: baseURL, network: network, proxy: proxy, tls: try network.trust.tlsConfiguration(), maxResponseBytes: maxResponseBytes)
+    }
+
+    private init(baseURL: String, network: NetworkSettings, proxy: ProxyServer?, tls: TLSConfiguration, maxResponseBytes: Int) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.maxResponseBytes = maxResponseBytes
+        self.network = network
+        self.proxy = proxy
+        origin = Origin(url: base)
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
         // AsyncHTTPClient would keep retrying a refused connection until the
         // deadline; PushClient's retry policy decides instead, and says so.
         configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.decompression = .disabled
+        // A proxy or CDN may compress answers; we ask for it, so we decode it.
+        configuration.decompression = .enabled(limit: .size(maxResponseBytes))
+        // Never follow a redirect blindly: the api-key header would go along.
+        configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(10))
+        configuration.tlsConfiguration = tls
+        if let proxy {
+            switch proxy.kind {
+            case .http:
+                let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+                configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+            case .socks:
+                configuration.proxy = .socksServer(host: proxy.host, port: proxy.port)
+            }
+        }
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     public var destination: String { baseURL }
 
-    /// The scheme, host and port of the base URL: where `/_sandbox` routes live.
-    var origin: String {
-        guard let schemeEnd = baseURL.range(of: "://") else { return baseURL }
-        let rest = baseURL[schemeEnd.upperBound...]
-        let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        return String(baseURL[..<hostEnd])
+    public var route: String? {
+        // Nothing to say for a direct plain-HTTP connection (pushsh serve on this machine).
+        var parts: [String] = []
+        if let proxy { parts.append("via proxy \(proxy)") }
+        if origin?.scheme == "https" { parts.append((proxy == nil ? "direct; " : "") + "trusting \(network.trust.summary)") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    public var secrets: [String] { proxy?.secrets ?? [] }
+
+    /// The scheme, host and port of the base URL, as written: where `/_sandbox` routes live.
+    var originPrefix: String { URLResolution.originPrefix(of: baseURL) }
+
+    public func url(for request: TransportRequest) -> String {
+        request.path.hasPrefix("/_sandbox/") ? originPrefix + request.target : baseURL + request.target
     }
 
     public func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
-        let url = request.path.hasPrefix("/_sandbox/") ? origin + request.target : baseURL + request.target
-        var outgoing = HTTPClientRequest(url: url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
-        if let body = request.body {
-            outgoing.body = .bytes(ByteBuffer(bytes: body))
-        }
-        do {
-            let response = try await client.execute(outgoing, timeout: .milliseconds(timeout.wholeMilliseconds))
-            var body = try await response.body.collect(upTo: maxResponseBytes)
-            let bytes = body.readBytes(length: body.readableBytes) ?? []
-            return TransportResponse(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: bytes)
-        } catch {
-            throw Self.classify(error)
+        var url = url(for: request)
+        var redirects: [TransportResponse.Redirect] = []
+        let deadline = NIODeadline.now() + .milliseconds(timeout.wholeMilliseconds)
+        while true {
+            var response = try await sendOnce(request, to: url, deadline: deadline)
+            response.redirects = redirects
+            guard (300..<400).contains(response.status), let location = response.header("location"),
+                let origin, redirects.count < Self.maxRedirects
+            else { return response }
+            let target = URLResolution.resolve(location, against: url)
+            // Only the configured origin may see the key: anything else goes back unfollowed.
+            guard Origin(url: target) == origin, RedirectRule.keepsMethod(response.status) || request.method == "GET" else {
+                return response
+            }
+            redirects.append(.init(status: response.status, location: target))
+            url = target
         }
     }
 
-    /// Sorts AsyncHTTPClient's and NIO's errors by what they mean for a retry.
-    static func classify(_ error: any Error) -> TransportFailure {
-        let text = String(describing: error)
-        if let failure = error as? TransportFailure { return failure }
-        if let ahc = error as? HTTPClientError {
-            switch ahc {
-            case .connectTimeout, .socksHandshakeTimeout, .tlsHandshakeTimeout:
-                return TransportFailure(.notConnected, text)
-            case .deadlineExceeded, .readTimeout, .writeTimeout:
-                return TransportFailure(.timedOut, text)
-            case .remoteConnectionClosed, .cancelled:
-                return TransportFailure(.connectionLost, text)
-            case .invalidURL, .emptyHost, .emptyScheme:
-                return TransportFailure(.other, "bad URL: \(text)")
-            default:
-                return TransportFailure(.connectionLost, text)
+    private func sendOnce(_ request: TransportRequest, to url: String, deadline: NIODeadline) async throws(TransportFailure) -> TransportResponse {
+        let collector = ResponseCollector(limit: maxResponseBytes)
+        let target = Origin(url: url) ?? origin ?? Origin(scheme: "http", host: "?", port: 0)
+        let classifier = { (sent: Bool) in TransportErrorClassifier(origin: target, proxy: self.proxy, sent: sent) }
+        do {
+            var headers = HTTPHeaders()
+            for header in request.headers { headers.add(name: header.name, value: header.value) }
+            headers.replaceOrAdd(name: "user-agent", value: PushshVersion.userAgent)
+            headers.replaceOrAdd(name: "accept-encoding", value: "gzip, deflate")
+            let outgoing = try HTTPClient.Request(
+                url: url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                body: request.body.map { .bytes($0) })
+            return try await client.execute(request: outgoing, delegate: collector, deadline: deadline).futureResult.get()
+        } catch {
+            var cause = classifier(collector.headSent).cause(of: error)
+            if case .responseTooLarge = cause { cause = .responseTooLarge(limit: maxResponseBytes) }
+            // The handshake error does not say what was wrong with the certificate: look at it.
+            if cause == .tls(.handshakeFailed) {
+                cause = .tls(proxy == nil ? await TLSDiagnosis.diagnose(host: target.host, port: target.port) : .unverified)
             }
+            throw TransportFailure(cause, server: target.hostAndPort, serverIsLocal: target.isLoopback && proxy == nil)
         }
-        if error is NIOConnectionError { return TransportFailure(.notConnected, "connection refused") }
-        if let io = error as? IOError {
-            if io.errnoCode == ECONNREFUSED { return TransportFailure(.notConnected, "connection refused") }
-            return TransportFailure(.connectionLost, text)
-        }
-        if error is ChannelError { return TransportFailure(.connectionLost, text) }
-        if text.lowercased().contains("refused") { return TransportFailure(.notConnected, text) }
-        return TransportFailure(.connectionLost, text)
     }
 
     public func shutdown() async {
@@ -95,5 +147,52 @@ public final class HTTPTransport: Transport {
         // AsyncHTTPClient traps when a client is dropped unclosed; a transport
         // replaced mid-script (connect) must not take the process down.
         if isOpen.exchange(false, ordering: .relaxed) { try? client.syncShutdown() }
+    }
+}
+
+/// Which redirects keep the method and body by definition.
+enum RedirectRule {
+    /// 307 and 308 keep the method; 301, 302 and 303 let clients turn a POST
+    /// into a GET, which on this API would lose the body: those are never followed for a POST.
+    static func keepsMethod(_ status: Int) -> Bool { status == 307 || status == 308 }
+}
+
+/// Collects one answer, remembering whether the request head went out: the
+/// line between "nothing was sent" and "it may have been acted on".
+final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
+    // @unchecked: AsyncHTTPClient calls a delegate on one event loop, in order.
+    typealias Response = TransportResponse
+
+    struct TooLarge: Error {}
+
+    private let sentFlag = Atomic<Bool>(false)
+    private let limit: Int
+    private var status = 0
+    private var headers: [(name: String, value: String)] = []
+    private var body: [UInt8] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    var headSent: Bool { sentFlag.load(ordering: .acquiring) }
+
+    func didSendRequestHead(task: HTTPClient.Task<Response>, _ head: HTTPRequestHead) {
+        sentFlag.store(true, ordering: .releasing)
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        sentFlag.store(true, ordering: .releasing)
+        status = Int(head.status.code)
+        headers = head.headers.map { ($0.name, $0.value) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        guard body.count + buffer.readableBytes <= limit else { return task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: limit)) }
+        body.append(contentsOf: buffer.readableBytesView)
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> TransportResponse {
+        TransportResponse(status: status, headers: headers, body: body)
     }
 }

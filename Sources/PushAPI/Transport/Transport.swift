@@ -7,8 +7,11 @@ public struct TransportRequest: Sendable {
     public var query: [(name: String, value: String)]
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]?
+    /// Which API call this is, when the client made it.
+    public var endpoint: Endpoint?
 
-    public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+    public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8]? = nil, endpoint: Endpoint? = nil) {
+        self.endpoint = endpoint
         self.method = method
         self.path = path
         self.query = query
@@ -36,6 +39,14 @@ public struct TransportResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Same-origin redirects the transport followed on the way, in order.
+    public var redirects: [Redirect] = []
+
+    /// One redirect followed: the status and where it pointed.
+    public struct Redirect: Sendable, Equatable {
+        public var status: Int
+        public var location: String
+    }
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -60,9 +71,29 @@ public protocol Transport: Sendable {
     func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse
     /// Releases connections and threads. Safe to call more than once.
     func shutdown() async
+    /// The full URL a request goes to, for `-v`.
+    func url(for request: TransportRequest) -> String
+    /// How requests travel (`via proxy http://…`, which CAs), for `-v`; `nil` when there is nothing to say.
+    var route: String? { get }
+    /// Strings the transport knows that must never be printed (a proxy's password).
+    var secrets: [String] { get }
 }
 
-/// No HTTP response came back.
+extension Transport {
+    /// A transport whose destination is not a URL (the in-process sandbox) shows the path only.
+    public func url(for request: TransportRequest) -> String {
+        destination.contains("://") ? destination + request.target : request.target
+    }
+    public var route: String? { nil }
+    public var secrets: [String] { [] }
+}
+
+/// No HTTP response came back, and why.
+///
+/// The ``cause`` names what really happened (a host not found, a refused
+/// connection, an untrusted certificate, …); ``kind`` sorts it by what it means
+/// for a retry. Messages are made from the cause alone: no library type names,
+/// no build paths.
 public struct TransportFailure: Error, Sendable, CustomStringConvertible {
     /// Why, in the terms that decide whether a retry is safe.
     public enum Kind: Sendable, Equatable {
@@ -76,23 +107,42 @@ public struct TransportFailure: Error, Sendable, CustomStringConvertible {
         case other
     }
 
-    public var kind: Kind
+    /// What happened.
+    public var cause: TransportCause
+    /// Extra words about it (a fault plan's reason), or empty.
     public var detail: String
+    /// `host:port` that was being reached, when known (for hints).
+    public var server: String?
+    /// Whether the target is this machine (`pushsh serve`): only then does a hint mention the sandbox.
+    public var serverIsLocal: Bool
 
+    /// A failure of a kind, in words (in-process transports and tests).
     public init(_ kind: Kind, _ detail: String) {
-        self.kind = kind
+        switch kind {
+        case .notConnected: cause = .connectionRefused
+        case .timedOut: cause = .timedOutAfterSending
+        case .connectionLost: cause = .connectionLost
+        case .other: cause = .other
+        }
         self.detail = detail
+        server = nil
+        serverIsLocal = true
     }
+
+    public init(_ cause: TransportCause, detail: String = "", server: String? = nil, serverIsLocal: Bool = false) {
+        self.cause = cause
+        self.detail = detail
+        self.server = server
+        self.serverIsLocal = serverIsLocal
+    }
+
+    public var kind: Kind { cause.kind }
 
     /// Whether the service may have acted on the request.
     public var mayHaveBeenSent: Bool { kind == .timedOut || kind == .connectionLost }
 
     public var description: String {
-        switch kind {
-        case .notConnected: return "could not connect: \(detail)"
-        case .timedOut: return "no answer in time: \(detail)"
-        case .connectionLost: return "the connection dropped before the answer: \(detail)"
-        case .other: return detail
-        }
+        let words = cause.words(server: server)
+        return detail.isEmpty ? words : "\(words): \(detail)"
     }
 }

@@ -10,12 +10,12 @@ extension Interpreter {
         switch target {
         case .sandbox:
             connection = .builtInSandbox(environment: environment)
-        case .region(let region, let integrationExpr, let key):
+        case .region(let region, let integrationExpr, let key, let cacert):
             let integrationID = try string(integrationExpr, "the integration id")
             guard let r = Region(rawValue: region.value.rawValue) else { throw .runtime("unknown region", at: region.range) }
             let configuration = PushConfiguration(region: r, integrationID: integrationID, apiKey: try apiKey(key))
-            connection = .remote(configuration, label: r.rawValue)
-        case .url(let urlExpr, let integrationExpr, let key):
+            connection = try remote(configuration, label: r.rawValue, cacert: cacert, at: range)
+        case .url(let urlExpr, let integrationExpr, let key, let cacert):
             let url = try string(urlExpr, "the base URL")
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw .runtime("the base URL must start with http:// or https://", at: urlExpr.range,
@@ -23,7 +23,7 @@ extension Interpreter {
             }
             let integrationID = try string(integrationExpr, "the integration id")
             let configuration = PushConfiguration(baseURL: url, integrationID: integrationID, apiKey: try apiKey(key))
-            connection = .remote(configuration, label: Connection.label(for: configuration))
+            connection = try remote(configuration, label: Connection.label(for: configuration), cacert: cacert, at: range)
         }
         // Only now that the new connection stands is the old one closed.
         await previous.client.transport.shutdown()
@@ -33,6 +33,20 @@ extension Interpreter {
             emit("connect", ["target": .string(connection.label), "integration_id": .string(connection.client.configuration.integrationID)])
         } else {
             output.line("connected to \(connection.label == "sandbox" ? "the built-in sandbox" : connection.client.configuration.baseURL) (integration \(connection.client.configuration.integrationID))")
+        }
+    }
+
+    /// A connection through this machine's proxies and CAs (the environment),
+    /// plus the statement's `cacert` file, read relative to the script.
+    func remote(_ configuration: PushConfiguration, label: String, cacert: Expr?, at range: SourceRange) throws(ScriptError) -> Connection {
+        var network = NetworkSettings.fromEnvironment(environment)
+        if let cacert {
+            let written = try string(cacert, "the CA file")
+            network.trust.extraCAFile = (sources[cacert.range.file] ?? SourceFile(name: cacert.range.file, text: "")).resolve(path: written)
+            network.trust.extraCASource = "connect ... cacert"
+        }
+        do { return try Connection.remote(configuration, label: label, network: network) } catch {
+            throw .runtime("cannot connect: \(error.message)", at: cacert?.range ?? range, hint: "see docs/network.md for proxies and CAs")
         }
     }
 

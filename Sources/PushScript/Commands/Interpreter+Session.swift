@@ -10,10 +10,12 @@ extension Interpreter {
         let handle = SessionHandle(session)
         track(handle)
         trackStarted(handle)
+        warn(about: session.warnings, in: "start")
         if settings.output == .json {
             emit("start", ["session": session.raw])
         } else {
-            let expires = session.expiresAt.map { "; expires \($0.iso8601) unless used" } ?? ""
+            let now = connection.now()
+            let expires = session.expiresAt.map { $0 < now ? "; \(Rendering.relative($0, now: now)) by the service's clock" : "; expires \($0.iso8601) unless used" } ?? ""
             output.line("started session \(paint.bold(session.id)) (\(paint.state(session.state.rawValue))\(expires))")
         }
         return .session(handle)
@@ -40,16 +42,38 @@ extension Interpreter {
                     return active
                 }
                 throw ScriptError(error, at: range, doing: "start")
+            } catch let error where error.kind == .unexpectedResponse {
+                throw await startAnswerUnusable(error, since: began, at: range)
             } catch {
                 throw ScriptError(error, at: range, doing: "start")
             }
         }
     }
 
+    /// The service said yes to a start, but its answer cannot be used: a
+    /// session may now be active that this script knows nothing of. Say so,
+    /// with its id when the answer or the activity log gives it.
+    func startAnswerUnusable(_ error: PushAPIError, since began: Timestamp, at range: SourceRange) async -> ScriptError {
+        var id = error.sessionID
+        if id == nil, let log = try? await connection.client.activity(since: began.adding(.seconds(-60)), page: 1, pageSize: 50) {
+            id = log.items.first { $0.type == "session_created" && $0.sessionID != nil }?.sessionID
+        }
+        var failure = ScriptError(error, at: range, doing: "start")
+        failure.message = "start: the service started a session, but its answer cannot be used: \(error.message)"
+        if let id {
+            failure.details.append("the session is \(id)")
+            failure.hint = "close it so it does not block the next start: close \"\(id)\" discard (or apply), or let it expire after its inactivity timeout"
+        } else {
+            failure.hint = "a session may now be active and block the next start (409): find it with 'activity' and close it (close \"SESSION_ID\" discard), or let it expire"
+        }
+        return failure
+    }
+
     /// `status S`.
     func status(_ sessionExpr: Expr, at range: SourceRange) async throws(ScriptError) -> Value {
         let handle = try session(sessionExpr)
         try await refresh(handle, at: range, doing: "status")
+        warn(about: handle.snapshot.warnings, in: "status")
         if settings.output == .json {
             emit("status", ["session": handle.snapshot.raw])
         } else {
@@ -88,14 +112,12 @@ extension Interpreter {
             }
         }
         track(handle)
+        warn(about: handle.snapshot.warnings, in: "close")
         if settings.output == .json {
             emit("close", ["action": .string(action.rawValue), "session": handle.snapshot.raw])
         } else {
             let s = handle.snapshot
-            let what = action == .apply
-                ? "\(s.acceptedRecordsTotal) staged record\(s.acceptedRecordsTotal == 1 ? "" : "s") will be applied"
-                : "staged records thrown away"
-            output.line("closed session \(paint.bold(s.id)) with \(action.rawValue): \(paint.state(s.state.rawValue)) (\(what))")
+            output.line("closed session \(paint.bold(s.id)) with \(action.rawValue): \(paint.state(s.state.rawValue)) (\(closeOutcome(s, action)))")
         }
         return .session(handle)
     }
@@ -161,6 +183,21 @@ extension Interpreter {
         return .session(handle)
     }
 
+    /// What a close's answer says happened, read from the state it reports,
+    /// not from what was asked.
+    func closeOutcome(_ s: Session, _ action: CloseAction) -> String {
+        let records = "\(s.acceptedRecordsTotal) staged record\(s.acceptedRecordsTotal == 1 ? "" : "s")"
+        switch s.state {
+        case .processing: return "\(records) being applied"
+        case .processed: return "\(records) applied"
+        case .cancelled: return "staged records thrown away"
+        case .failed: return "processing failed\(s.lastError.map { ": \($0)" } ?? "")"
+        case .active, .expired:
+            return "the service still reports it \(s.state): the \(action.rawValue) may not have taken effect; read it with status"
+        default: return "a state pushsh does not know, shown as sent"
+        }
+    }
+
     func hintForUnreachable(_ state: SessionState) -> String {
         switch state {
         case .failed: return "processing failed twice; see last_error, then start a new session and push again"
@@ -187,6 +224,7 @@ extension Interpreter {
         do { counts = try await connection.client.integrationStatus() } catch {
             throw ScriptError(error, at: range, doing: "integration")
         }
+        warn(about: counts.warnings, in: "integration")
         if settings.output == .json {
             emit("integration", ["status": counts.raw])
         } else {
@@ -235,13 +273,14 @@ extension Interpreter {
         do { log = try await connection.client.activity(since: since, page: page, pageSize: size) } catch {
             throw ScriptError(error, at: range, doing: "activity")
         }
+        warn(about: log.warnings, in: "activity")
         if settings.output == .json {
             emit("activity", ["log": log.raw])
         } else if log.items.isEmpty {
             output.line("no activity\(since == nil ? "" : " since \(since!.iso8601)")")
         } else {
             let rows = log.items.map { e in
-                [e.at?.iso8601 ?? "", e.level, e.type, e.message]
+                [e.at?.iso8601 ?? e.atText ?? "", e.level, e.type, e.message]
             }
             var text = Rendering.grid(["time", "level", "event", "message"], rows, paint: paint)
             if let next = log.nextPage { text += "\n" + paint.dim("more: activity page \(next)\(size.map { " size \($0)" } ?? "")") }

@@ -49,6 +49,11 @@ struct PagePusher {
         }
     }
 
+    /// What a stopped push says first: by what, when a signal stopped it.
+    private var interruptedMessage: String {
+        interpreter.interruption.map { "push interrupted by \($0.name)" } ?? "push interrupted"
+    }
+
     /// Sends every page. While one page is on the wire the next is read and
     /// encoded, so the service, not the reading, sets the pace.
     mutating func send(_ input: PushInput) async throws {
@@ -58,7 +63,7 @@ struct PagePusher {
         let client = interpreter.connection.client
         let sessionID = handle.id
         while let page = current {
-            if Task.isCancelled { throw stopped("push interrupted") }
+            if Task.isCancelled { throw stopped(interruptedMessage) }
             let number = tally.pages + 1
             let body = plan.body(page[...], hint: number)
             async let firstTry = Self.attempt(client, body, sessionID)
@@ -71,16 +76,86 @@ struct PagePusher {
                 // Stopped with this page on the wire: ask the session whether it
                 // landed, so the 'skip N' given is exact (nothing twice, nothing lost).
                 await reconcileInterruptedPage(page)
-                throw stopped("push interrupted by \(interpreter.interruption?.name ?? "a signal")")
+                throw stopped(interruptedMessage)
             }
             tally.pages += 1
-            tally.accepted += answer.acceptedCountTotal
+            let rejected = answer.hasRejections ? max(answer.rejectedCountTotal, Set(answer.validationErrors.map(\.index)).count) : 0
+            // A 2xx that does not count what it took took the page, less what it rejected.
+            let accepted = answer.acceptedCountGiven ? answer.acceptedCountTotal : max(0, page.count - rejected)
+            tally.accepted += accepted
+            tally.rejected += rejected
+            if answer.acceptedCountByEntity.isEmpty, accepted > 0 {
+                tally.acceptedByEntity[plan.entityType, default: 0] += accepted
+            }
             for (entity, count) in answer.acceptedCountByEntity { tally.acceptedByEntity[entity, default: 0] += count }
             tally.bytes += body.count
             consumed += page.count
+            interpreter.warn(about: answer.warnings, in: "page \(number)")
+            if answer.acceptedCountGiven && accepted + rejected != page.count {
+                interpreter.output.errorLine(interpreter.paint.yellow("warning:") + " page \(number) held \(page.count) records; the service counted \(accepted) accepted and \(rejected) rejected")
+            }
+            if answer.hasRejections {
+                progress.finish()
+                try partlyAccepted(answer, number: number, records: page, accepted: accepted, rejected: rejected)
+            }
             progress.update(records: tally.accepted, pages: tally.pages, bytes: tally.bytes)
             current = try upcoming.get()
         }
+    }
+
+    /// A page answered 2xx with rejected records: not all the data landed.
+    /// By default the run stops with the API-refusal exit code; after
+    /// `set partial_pages accept` the records are reported and the push goes on.
+    private mutating func partlyAccepted(_ answer: BatchIngestResponse, number: Int, records: [FileRecord], accepted: Int, rejected: Int) throws {
+        for problem in answer.validationErrors {
+            tally.validationErrors.append(located(problem, number: number, records: records))
+        }
+        let head = "page \(number) was accepted only in part: \(accepted) accepted, \(rejected) rejected"
+        var details = places(answer.validationErrors, number: number, records: records)
+        if answer.validationErrors.isEmpty { details.append("the service gave no reasons (rejected_count_total \(answer.rejectedCountTotal), no validation_errors)") }
+        if interpreter.settings.partialPages == .accept {
+            let text = interpreter.paint.yellow("warning:") + " " + head + " (partial pages accepted: going on)" + details.map { "\n  " + $0 }.joined()
+            interpreter.output.errorLine(text)
+            return
+        }
+        details.append("\(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted so far (this page's included); nothing after it was sent")
+        var hint = "the accepted records are staged; fix the rejected ones and push only them again"
+        if let origin { hint += ", then go on: push ... from \"\(origin)\" skip \(consumed)" }
+        hint += "; to accept partial pages and go on, say: set partial_pages accept"
+        throw ScriptError(.refused, "push stopped: " + head, at: range, details: details, hint: hint)
+    }
+
+    /// Where each rejected record came from: `users.jsonl:12 (E9002): workEmail must look like an email`.
+    private func places(_ problems: [ValidationError], number: Int, records: [FileRecord]) -> [String] {
+        var details: [String] = []
+        for problem in problems.prefix(20) {
+            let place: String
+            if let origin, problem.index >= 0, problem.index < records.count, records[problem.index].line > 0 {
+                place = "\(origin):\(records[problem.index].line)"
+            } else {
+                place = "record \(problem.index) of page \(number)"
+            }
+            var id = ""
+            if problem.index >= 0, problem.index < records.count, let key = RecordKey.naturalKey(records[problem.index].json, type: plan.entityType) {
+                id = " (\(key))"
+            }
+            details.append("\(place)\(id): \(problem.field) \(problem.issue)")
+        }
+        if problems.count > 20 { details.append("… and \(problems.count - 20) more problems") }
+        return details
+    }
+
+    /// A rejected record for `last_push`: the service's entry plus its page and source line.
+    private func located(_ problem: ValidationError, number: Int, records: [FileRecord]) -> Value {
+        var entry: [(String, Value)] = [
+            ("entity_type", .string(problem.entityType)), ("index", .int(Int64(problem.index))),
+            ("field", .string(problem.field)), ("issue", .string(problem.issue)), ("page", .int(Int64(number))),
+        ]
+        if problem.index >= 0, problem.index < records.count, records[problem.index].line > 0 {
+            entry.append(("line", .int(Int64(records[problem.index].line))))
+            if let origin { entry.append(("file", .string(origin))) }
+        }
+        return .record(entry)
     }
 
     /// One try at a page, with no shared state: it runs beside the reading of the next page.
@@ -125,10 +200,10 @@ struct PagePusher {
                 }
                 // It did not land: sending it again cannot stage it twice.
                 let wait = client.retryPolicy.delay(afterAttempt: unclearAttempts, retryAfter: error.retryAfter, random: Double.random(in: 0...1))
-                do { try await interpreter.connection.pause(min(wait, .seconds(5))) } catch { throw stopped("push interrupted") }
+                do { try await interpreter.connection.pause(min(wait, .seconds(5))) } catch { throw stopped(interruptedMessage) }
             } catch {
                 tally.rejected += error.batch?.rejectedCountTotal ?? 0
-                tally.validationErrors = error.validationErrors
+                tally.validationErrors += error.validationErrors.map { located($0, number: number, records: records) }
                 throw failure(error, number: number, records: records)
             }
         }
@@ -139,20 +214,7 @@ struct PagePusher {
         var failure = ScriptError(error, at: range, doing: "push")
         var details: [String] = []
         if let status = error.status { details.append("page \(number): \(error.request) → \(status) \(HTTPStatus.reason(status))") } else { details.append("page \(number): \(error.request)") }
-        for problem in error.validationErrors.prefix(20) {
-            let place: String
-            if let origin, problem.index >= 0, problem.index < records.count, records[problem.index].line > 0 {
-                place = "\(origin):\(records[problem.index].line)"
-            } else {
-                place = "record \(problem.index) of page \(number)"
-            }
-            var id = ""
-            if problem.index >= 0, problem.index < records.count, let key = RecordKey.naturalKey(records[problem.index].json, type: plan.entityType) {
-                id = " (\(key))"
-            }
-            details.append("\(place)\(id): \(problem.field) \(problem.issue)")
-        }
-        if error.validationErrors.count > 20 { details.append("… and \(error.validationErrors.count - 20) more problems") }
+        details += places(error.validationErrors, number: number, records: records)
         if error.validationErrors.isEmpty, let raw = error.rawBody { details.append("body: \(raw.prefix(300))") }
         if error.attempts > 1 { details.append("gave up after \(error.attempts) attempts") }
         if tally.pages > 0 {
@@ -213,7 +275,8 @@ struct PushTally {
     var bytes = 0
     var recoveries = 0
     var acceptedByEntity: [String: Int] = [:]
-    var validationErrors: [ValidationError] = []
+    /// Every rejected record, with its page and (from a file) its line.
+    var validationErrors: [Value] = []
 
     var retries = 0
 
@@ -222,7 +285,7 @@ struct PushTally {
             ("session_id", .string(sessionID)), ("entity_type", .string(entityType)), ("pages", .int(Int64(pages))),
             ("accepted", .int(Int64(accepted))), ("rejected", .int(Int64(rejected))),
             ("accepted_by_entity", .object(acceptedByEntity.sorted { $0.key < $1.key }.map { ($0.key, Value.int(Int64($0.value))) })),
-            ("validation_errors", .array(validationErrors.map { Value($0.json) })),
+            ("validation_errors", .array(validationErrors)),
             ("bytes", .int(Int64(bytes))), ("unclear_pages_checked", .int(Int64(recoveries))), ("retries", .int(Int64(retries))),
             ("elapsed_ms", .int(elapsed.wholeMilliseconds)),
         ])

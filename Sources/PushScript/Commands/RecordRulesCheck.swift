@@ -14,8 +14,10 @@ struct RecordRulesCheck {
     /// Problems that stop the push, each with its place: the first `shownLimit`.
     private(set) var errors: [String] = []
     private(set) var errorCount = 0
-    /// The problems as the push result's validation_errors (capped like the lines).
-    private(set) var validationErrors: [ValidationError] = []
+    /// The problems as the push result's validation_errors (capped like the
+    /// lines), in the shape a rejected page's entries take: entity_type,
+    /// index, field, issue, and line and file when the record came from one.
+    private(set) var validationErrors: [Value] = []
     /// Findings of the sandbox's own rules: warnings, since the real service may differ.
     private(set) var warnings: [String] = []
     private(set) var warningCount = 0
@@ -46,7 +48,15 @@ struct RecordRulesCheck {
                 errorCount += 1
                 if errors.count < Self.shownLimit {
                     errors.append("\(place): \(finding.field) \(finding.issue)")
-                    validationErrors.append(ValidationError(entityType: entityType, index: index, field: finding.field, issue: finding.issue))
+                    var entry: [(String, Value)] = [
+                        ("entity_type", .string(entityType)), ("index", .int(Int64(index))),
+                        ("field", .string(finding.field)), ("issue", .string(finding.issue)),
+                    ]
+                    if line > 0 {
+                        entry.append(("line", .int(Int64(line))))
+                        if let origin { entry.append(("file", .string(origin))) }
+                    }
+                    validationErrors.append(.record(entry))
                 }
             case .sandbox:
                 warningCount += 1

@@ -41,16 +41,26 @@ enum Rendering {
         let pages = s.acceptedBatches.map { " in \($0) page\($0 == 1 ? "" : "s")" } ?? ""
         let byEntity = s.acceptedRecordsByEntity.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         rows.append(("accepted", "\(s.acceptedRecordsTotal) record\(s.acceptedRecordsTotal == 1 ? "" : "s")\(pages)\(byEntity.isEmpty ? "" : " (\(byEntity))")"))
-        if let created = s.createdAt { rows.append(("created", created.iso8601)) }
-        if let expires = s.expiresAt, s.state == .active {
-            var text = expires.iso8601
-            if let now { text += " (in \(human(expires.duration(since: now))))" }
+        // A field that did not read as a time is shown as the service sent it.
+        func time(_ value: Timestamp?, _ key: String) -> String? {
+            if let value { return value.iso8601 }
+            return s.raw[key]?.stringValue.map { "\($0) (as sent: not a time pushsh can read)" }
+        }
+        if let created = time(s.createdAt, "created_at") { rows.append(("created", created)) }
+        if s.state == .active, var text = time(s.expiresAt, "expires_at") {
+            if let now, let expires = s.expiresAt { text += " (\(relative(expires, now: now)))" }
             rows.append(("expires", text))
         }
-        if let updated = s.updatedAt { rows.append(("updated", updated.iso8601)) }
+        if let updated = time(s.updatedAt, "updated_at") { rows.append(("updated", updated)) }
         if let retries = s.retryCount { rows.append(("retries", String(retries))) }
         rows.append(("last error", s.lastError ?? "none"))
         return "session \(paint.bold(s.id))\n" + table(rows, indent: "  ")
+    }
+
+    /// `in 59m 12s`, or `expired 3h ago` for a time already past.
+    static func relative(_ expiry: Timestamp, now: Timestamp) -> String {
+        let d = expiry.duration(since: now)
+        return d >= .zero ? "in \(human(d))" : "expired \(human(.zero - d)) ago"
     }
 
     /// Two aligned columns.
@@ -81,6 +91,10 @@ enum Rendering {
             return tenths % 10 == 0 ? "\(tenths / 10)s" : "\(tenths / 10).\(tenths % 10)s"
         }
         let totalSeconds = ms / 1000
+        if totalSeconds >= 172_800 {
+            let days = totalSeconds / 86_400, hours = (totalSeconds / 3600) % 24
+            return hours == 0 ? "\(days)d" : "\(days)d \(hours)h"
+        }
         let h = totalSeconds / 3600, m = (totalSeconds / 60) % 60, s = totalSeconds % 60
         if h > 0 { return m == 0 ? "\(h)h" : "\(h)h \(m)m" }
         return s == 0 ? "\(m)m" : "\(m)m \(s)s"
@@ -98,20 +112,42 @@ enum Trace {
     static func render(_ exchange: Exchange) -> String {
         var lines: [String] = []
         let request = exchange.request
-        lines.append("> \(request.method) \(request.target)")
+        if let route = exchange.route { lines.append("* \(route)") }
+        lines.append("> \(request.method) \(exchange.url ?? request.target)")
         for header in request.headers where header.name.lowercased() != "accept" {
             lines.append("> \(header.name): \(header.value)")
         }
         if let body = request.body, !body.isEmpty { lines.append("> " + abbreviate(body)) }
         if let response = exchange.response {
+            for hop in response.redirects {
+                lines.append("< \(hop.status) \(HTTPStatus.reason(hop.status)) → \(hop.location)")
+                lines.append("* followed: same origin, \(request.method) kept, the key stays with the configured service")
+            }
             lines.append("< \(response.status) \(HTTPStatus.reason(response.status)) (\(Rendering.human(exchange.elapsed)))")
             if let retryAfter = response.header("retry-after") { lines.append("< retry-after: \(retryAfter)") }
-            if !response.body.isEmpty { lines.append("< " + abbreviate(response.body)) }
+            if (300..<400).contains(response.status), let location = response.header("location") {
+                lines.append("< location: \(location)")
+                lines.append("* not followed: another origin, or a method change (the key never leaves the configured service)")
+            }
+            if let encoding = response.header("content-encoding") { lines.append("< content-encoding: \(encoding) (decoded)") }
+            if !response.body.isEmpty { lines.append("< " + abbreviate(response.body, response)) }
         } else if let failure = exchange.failure {
             lines.append("* no response: \(failure)")
         }
         if let wait = exchange.retryingAfter { lines.append("* retrying in \(Rendering.human(wait)) (attempt \(exchange.attempt + 1))") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `pushsh: rate limited (429); retrying in 5s, as the service asked (Retry-After)`.
+    static func waitLine(_ exchange: Exchange, _ wait: Duration) -> String {
+        let why = exchange.response.map { "\($0.status) \(HTTPStatus.reason($0.status))" } ?? exchange.failure.map { "\($0.cause.words(server: $0.server))" } ?? "no answer"
+        let asked = exchange.waitAskedByService ? ", as the service asked (Retry-After)" : ""
+        return "pushsh: \(why); retrying in \(Rendering.human(wait))\(asked) (attempt \(exchange.attempt + 1))"
+    }
+
+    /// A body for a trace: text abbreviated, anything else described, never dumped.
+    static func abbreviate(_ body: [UInt8], _ response: TransportResponse) -> String {
+        BodyText.isText(body) ? abbreviate(body) : BodyText.describe(response)
     }
 
     static func abbreviate(_ body: [UInt8]) -> String {

@@ -30,17 +30,30 @@ public struct Connection: Sendable {
         return Connection(client: client, sandbox: service, label: "sandbox")
     }
 
-    /// A real service (or `pushsh serve`) over HTTP.
-    public static func remote(_ configuration: PushConfiguration, label: String) -> Connection {
-        Connection(client: PushClient(configuration: configuration, transport: HTTPTransport(baseURL: configuration.baseURL)), sandbox: nil, label: label)
+    /// A real service (or `pushsh serve`) over HTTP, through the network `network` describes.
+    ///
+    /// - Throws: when a proxy variable or a CA file cannot be used.
+    public static func remote(_ configuration: PushConfiguration, label: String, network: NetworkSettings = .direct) throws(ConfigurationError) -> Connection {
+        let transport = try HTTPTransport(baseURL: configuration.baseURL, network: network)
+        return Connection(client: PushClient(configuration: configuration, transport: transport), sandbox: nil, label: label)
     }
 
     /// The connection the environment asks for, or the built-in sandbox.
+    /// Proxies (`HTTPS_PROXY`, …) and CAs (`SSL_CERT_FILE`, `PUSHSH_CACERT`, …) come from it too.
     public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> Connection {
         guard let configuration = try PushConfiguration.fromEnvironment(environment) else {
             return builtInSandbox(environment: environment)
         }
-        return remote(configuration, label: label(for: configuration))
+        return try remote(configuration, label: label(for: configuration), network: .fromEnvironment(environment))
+    }
+
+    /// Where requests go, said once at start-up for a real service:
+    /// `sending to api.sprinto.com (integration int_123)`.
+    public var notice: String? {
+        guard sandbox == nil else { return nil }
+        let configuration = client.configuration
+        let host = Origin(url: configuration.baseURL).map { $0.port == ($0.scheme == "https" ? 443 : 80) ? $0.host : $0.hostAndPort } ?? configuration.baseURL
+        return "sending to \(host) (integration \(configuration.integrationID))"
     }
 
     static func label(for configuration: PushConfiguration) -> String {

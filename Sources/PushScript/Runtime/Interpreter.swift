@@ -58,6 +58,9 @@ public final class Interpreter: @unchecked Sendable {
         self.connection = connection
         self.output = RedactingOutput(output)
         self.environment = environment
+        if let text = environment["PUSHSH_TIMEOUT"], let timeout = DurationText.parse(text), timeout > .zero {
+            settings.requestTimeout = timeout
+        }
         applyClientSettings()
     }
 
@@ -382,22 +385,34 @@ public final class Interpreter: @unchecked Sendable {
             settings.retryFor = try duration(expr, .retryFor)
             applyClientSettings()
         case .validation(let on): settings.validation = on.value
+        case .timeout(let expr):
+            let timeout = try duration(expr, .requestTimeout)
+            guard timeout >= .milliseconds(100) else {
+                throw .runtime("a request timeout under 100ms cannot work", at: expr.range, hint: "set timeout 60s")
+            }
+            settings.requestTimeout = timeout
+            applyClientSettings()
+        case .partialPages(let mode): settings.partialPages = mode.value
         }
     }
 
     /// Gives the client the current retry policy and trace.
     func applyClientSettings() {
         connection.client.retryPolicy = settings.retryPolicy
-        // The built-in sandbox's key is public; any other is a secret.
+        connection.client.configuration.requestTimeout = settings.requestTimeout
+        // The built-in sandbox's key is public; any other is a secret, and so is a proxy's password.
         let key = connection.client.configuration.apiKey.revealed
-        (output as? RedactingOutput)?.hide(connection.sandbox == nil ? [key] : [])
+        (output as? RedactingOutput)?.hide((connection.sandbox == nil ? [key] : []) + connection.client.transport.secrets)
         let output = self.output
         let extra = exchangeObserver
         let retries = self.retries
         let verbose = self.verbose
+        let showWaits = output.errorIsTerminal && !verbose
         connection.client.observer = { exchange in
             if exchange.retryingAfter != nil { retries.add() }
             if verbose { output.writeError(Trace.render(exchange)) }
+            // A wait of a second or more is said on a terminal, so a pause is never a mystery.
+            if showWaits, let wait = exchange.retryingAfter, wait >= .seconds(1) { output.errorLine(Trace.waitLine(exchange, wait)) }
             extra?(exchange)
         }
     }
@@ -430,6 +445,13 @@ public final class Interpreter: @unchecked Sendable {
     /// Remembers a session this interpreter started: a run that stops discards it if it is still active.
     func trackStarted(_ handle: SessionHandle) {
         if !startedSessions.contains(where: { $0.id == handle.id }) { startedSessions.append(handle) }
+    }
+
+    /// Says which fields of an answer could not be read (they are shown as sent).
+    func warn(about warnings: [String], in what: String) {
+        guard !warnings.isEmpty else { return }
+        let list = warnings.prefix(5).joined(separator: "; ") + (warnings.count > 5 ? "; … and \(warnings.count - 5) more" : "")
+        output.errorLine(paint.yellow("warning:") + " the \(what) answer has fields pushsh cannot read (\(list))")
     }
 
     /// Remembers a session touched by a command.

@@ -31,7 +31,7 @@ public struct ScriptError: Error, Sendable {
         switch error.kind {
         case .http(let status) where status >= 500: code = .serviceFailed
         case .http: code = .refused
-        case .transport, .unexpectedResponse: code = .runtime
+        case .transport, .unexpectedResponse, .redirected: code = .runtime
         }
         var details: [String] = []
         if error.status != nil { details.append("\(error.request) → \(error.summary)") } else { details.append(error.request) }
@@ -45,7 +45,7 @@ public struct ScriptError: Error, Sendable {
         switch error.kind {
         case .http(let status): message = "\(what) failed: \(status == 400 && !error.validationErrors.isEmpty ? "the page was rejected" : error.message)"
         case .transport: message = "\(what) failed: \(error.message)"
-        case .unexpectedResponse: message = "\(what) failed: \(error.message)"
+        case .unexpectedResponse, .redirected: message = "\(what) failed: \(error.message)"
         }
         self.init(code, message, at: range, details: details, hint: error.hint)
     }

@@ -21,6 +21,10 @@ public struct ScriptSettings: Sendable {
     public var validation = true
     /// How long `wait` waits when no `timeout` is given.
     public var waitTimeout: Duration = .seconds(600)
+    /// How long one request may take (`set timeout`, `--timeout`, `PUSHSH_TIMEOUT`).
+    public var requestTimeout: Duration = .seconds(30)
+    /// What a page accepted only in part does: stop the run (the default) or go on.
+    public var partialPages: PartialPagesMode = .stop
 
     public init() {}
 

@@ -26,11 +26,20 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customShort("v"), help: "Trace every HTTP exchange (> sent, < received), the API key redacted.")
     var verbose = false
 
-    @Flag(name: [.customShort("q"), .long], help: "No progress display while pushing files (the summary line stays).")
+    @Flag(name: [.customShort("q"), .long], help: "No progress display while pushing files, and no notice of where requests go (the summary line stays).")
     var quiet = false
 
     @Flag(name: .customLong("keep-sessions"), help: "When the script fails or is interrupted, leave the sessions it started active (for a resume with skip N) instead of discarding them; as 'set on_error keep'.")
     var keepSessions = false
+    @Option(name: .customLong("cacert"), help: ArgumentHelp(
+        "Trust the CAs in this PEM file too, besides the system's (a TLS-inspecting proxy's CA). Same as PUSHSH_CACERT. SSL_CERT_FILE and SSL_CERT_DIR replace the system's CAs. See docs/network.md.",
+        valueName: "FILE"))
+    var cacert: String?
+
+    @Option(name: .customLong("timeout"), help: ArgumentHelp(
+        "How long one request may take (30s by default), e.g. 60s or 2m. Same as PUSHSH_TIMEOUT and 'set timeout'.",
+        valueName: "DURATION"))
+    var timeout: String?
 
     func validate() throws {
         guard output == "text" || output == "json" else { throw ValidationError("--output must be text or json") }
@@ -38,10 +47,22 @@ struct Run: AsyncParsableCommand {
         for definition in variables where ScriptVariables.parse(definition) == nil {
             throw ValidationError("--var takes NAME=VALUE with NAME a word (got \"\(definition)\")")
         }
+        if let timeout, (DurationText.parse(timeout) ?? .zero) < .milliseconds(100) {
+            throw ValidationError("--timeout takes a duration of at least 100ms, such as 30s or 2m (got \"\(timeout)\")")
+        }
+    }
+
+    /// The process environment, with the network flags folded in: they and
+    /// their variables are one setting, read in one place.
+    static func environment(cacert: String?, timeout: String?) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if let cacert { environment["PUSHSH_CACERT"] = cacert }
+        if let timeout { environment["PUSHSH_TIMEOUT"] = timeout }
+        return environment
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = Self.environment(cacert: cacert, timeout: timeout)
         if file == nil && command == nil && isatty(STDIN_FILENO) == 1 {
             throw ExitCode(await Interactive.run(environment: environment, verbose: verbose, variables: variables))
         }
@@ -67,6 +88,8 @@ struct Run: AsyncParsableCommand {
         let out = StandardOutput(color: StandardOutput.detectColor(environment: environment))
         if connection.sandbox != nil && output == "text" {
             out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID to use the real service)\n")
+        } else if let notice = connection.notice, !quiet {
+            out.writeError("pushsh: \(notice)\n")
         }
         let interpreter = Interpreter(connection: connection, output: out, environment: environment)
         interpreter.setVerbose(verbose)

@@ -1,0 +1,110 @@
+import Foundation
+import NIOSSL
+
+/// Which certificate authorities a TLS connection trusts.
+///
+/// - `SSL_CERT_FILE` (a PEM bundle) replaces the system's roots, as OpenSSL
+///   reads it; `SSL_CERT_DIR` (a directory of PEM files) does too, and both
+///   together are both trusted.
+/// - An explicit CA (`--cacert FILE`, `PUSHSH_CACERT`, `connect … cacert "FILE"`)
+///   is trusted *in addition* to the others: the way to add a corporate
+///   TLS-inspecting proxy's CA without losing the public ones.
+public struct TrustSettings: Sendable, Equatable {
+    public var bundleFile: String?
+    public var directory: String?
+    /// The extra CA file, and where it was named (`--cacert`, `PUSHSH_CACERT`, `connect … cacert`).
+    public var extraCAFile: String?
+    public var extraCASource: String
+
+    public init(bundleFile: String? = nil, directory: String? = nil, extraCAFile: String? = nil, extraCASource: String = "cacert") {
+        self.bundleFile = bundleFile
+        self.directory = directory
+        self.extraCAFile = extraCAFile
+        self.extraCASource = extraCASource
+    }
+
+    /// The system's roots only.
+    public static let system = TrustSettings()
+
+    public static func fromEnvironment(_ environment: [String: String]) -> TrustSettings {
+        func read(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        return TrustSettings(bundleFile: read("SSL_CERT_FILE"), directory: read("SSL_CERT_DIR"), extraCAFile: read("PUSHSH_CACERT"), extraCASource: "PUSHSH_CACERT")
+    }
+
+    /// One line for `-v`: what is trusted.
+    public var summary: String {
+        var parts: [String] = []
+        if let bundleFile { parts.append("SSL_CERT_FILE=\(bundleFile)") }
+        if let directory { parts.append("SSL_CERT_DIR=\(directory)") }
+        if parts.isEmpty { parts.append("the system's CAs") }
+        if let extraCAFile { parts.append("plus \(extraCAFile) (\(extraCASource))") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The client TLS configuration these settings describe.
+    ///
+    /// - Throws: when a named file or directory is missing or holds no certificate.
+    public func tlsConfiguration() throws(ConfigurationError) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        var roots: [NIOSSLCertificate] = []
+        if let bundleFile { roots += try Self.certificates(inFile: bundleFile, named: "SSL_CERT_FILE") }
+        if let directory { roots += try Self.certificates(inDirectory: directory) }
+        if bundleFile != nil || directory != nil { tls.trustRoots = .certificates(roots) }
+        if let extraCAFile {
+            tls.additionalTrustRoots = [.certificates(try Self.certificates(inFile: extraCAFile, named: extraCASource))]
+        }
+        return tls
+    }
+
+    static func certificates(inFile path: String, named source: String) throws(ConfigurationError) -> [NIOSSLCertificate] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigurationError("\(source): \(path) does not exist")
+        }
+        if isDirectory.boolValue {
+            throw ConfigurationError("\(source): \(path) is a directory; name a PEM file (or use SSL_CERT_DIR for a directory)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(source): \(path) cannot be read")
+        }
+        let certificates = (try? NIOSSLCertificate.fromPEMBytes([UInt8](data))) ?? []
+        guard !certificates.isEmpty else {
+            throw ConfigurationError("\(source): \(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        }
+        return certificates
+    }
+
+    /// Every PEM certificate in the directory's files (no hashed names needed).
+    static func certificates(inDirectory path: String) throws(ConfigurationError) -> [NIOSSLCertificate] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            throw ConfigurationError("SSL_CERT_DIR: \(path) is not a directory that can be read")
+        }
+        var found: [NIOSSLCertificate] = []
+        for name in names.sorted() {
+            let file = (path as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            found += (try? NIOSSLCertificate.fromPEMBytes([UInt8](data))) ?? []
+        }
+        guard !found.isEmpty else { throw ConfigurationError("SSL_CERT_DIR: \(path) holds no PEM certificate") }
+        return found
+    }
+}
+
+/// How to reach the service through this machine's network: proxies and trust.
+public struct NetworkSettings: Sendable, Equatable {
+    public var proxies: ProxySettings
+    public var trust: TrustSettings
+
+    public init(proxies: ProxySettings = .none, trust: TrustSettings = .system) {
+        self.proxies = proxies
+        self.trust = trust
+    }
+
+    /// Direct connections, the system's CAs: what tests of the sandbox use.
+    public static let direct = NetworkSettings()
+
+    /// The proxy and CA variables of `environment`.
+    public static func fromEnvironment(_ environment: [String: String]) -> NetworkSettings {
+        NetworkSettings(proxies: .fromEnvironment(environment), trust: .fromEnvironment(environment))
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+
+/// The binary, run as a user would, against an independent fake that answers
+/// like the documentation (not like the sandbox), over TLS with a private CA,
+/// through tinyproxy: start → push → close → wait, every record accounted for,
+/// the key kept at the configured origin, every failure named by its cause.
+final class NetworkEndToEndTests: XCTestCase {
+    struct Setup {
+        let ca: TestCA
+        let fake: FakeService
+        let proxy: TinyProxy
+        let dir: URL
+        let script: URL
+    }
+
+    // The local check would stop record 3 before it is sent; these tests are
+    // about what the service's own answer to it does, so they leave the
+    // checking to the service.
+    static let scriptText = """
+        set validation off
+        let s = start
+        push s User from "users.jsonl"
+        print "accepted", last_push.accepted, "rejected", last_push.rejected
+        close s apply
+        wait s until processed timeout 30s
+        print "done"
+
+        """
+
+    func makeSetup(proxyAuth: (user: String, password: String)? = nil, script: String = NetworkEndToEndTests.scriptText) throws -> Setup {
+        let ca = try TestCA.make()
+        let fake = try FakeService(tls: ca.issued("good"))
+        let proxy = try TinyProxy(basicAuth: proxyAuth)
+        let dir = try NetworkTools.temporaryDirectory("e2e")
+        let users = (1...5).map { i in
+            let email = i == 3 ? "nobody" : "e\(i)@example.com"
+            return #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "\#(email)", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+        }
+        try (users.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("users.jsonl"), atomically: true, encoding: .utf8)
+        let scriptFile = dir.appendingPathComponent("load.push")
+        try script.write(to: scriptFile, atomically: true, encoding: .utf8)
+        return Setup(ca: ca, fake: fake, proxy: proxy, dir: dir, script: scriptFile)
+    }
+
+    func environment(_ setup: Setup, proxyURL: String? = nil) -> [String: String] {
+        Binary.environment([
+            "SPRINTO_API_KEY": "doc-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": setup.fake.base("doc"),
+            "HTTPS_PROXY": proxyURL ?? setup.proxy.url,
+        ]).filter { !["SSL_CERT_FILE", "SSL_CERT_DIR", "PUSHSH_CACERT", "NO_PROXY", "no_proxy", "https_proxy"].contains($0.key) }
+    }
+
+    func testAScriptRunsToTheEndThroughAProxyAndAPrivateCAWithEveryRecordAccountedFor() throws {
+        let setup = try makeSetup(script: "set partial_pages accept\n" + Self.scriptText)
+        defer { setup.fake.stop(); setup.proxy.stop() }
+        let result = try Binary.run(["run", "--cacert", setup.ca.caFile, setup.script.path], environment: environment(setup))
+        let out = result.output
+        XCTAssertEqual(result.code, 0, out)
+        XCTAssertTrue(out.contains("pushsh: sending to 127.0.0.1:\(setup.fake.port) (integration demo)"), out)
+        XCTAssertTrue(out.contains("page 1 was accepted only in part: 4 accepted, 1 rejected"), out)
+        XCTAssertTrue(out.contains("users.jsonl:3 (E3): workEmail must be an email address"), out)
+        XCTAssertTrue(out.contains("accepted 4 rejected 1"), out)
+        XCTAssertTrue(out.contains(": 4 accepted, 1 rejected"), out)
+        XCTAssertTrue(out.contains("processing (4 staged records being applied)"), out)
+        XCTAssertTrue(out.contains("done"), out)
+        XCTAssertFalse(out.contains("doc-key"), "the key was printed")
+        // Through the proxy, with CONNECT, and the key only ever at the configured origin.
+        XCTAssertTrue(setup.proxy.log.contains("CONNECT 127.0.0.1:\(setup.fake.port)"), setup.proxy.log)
+        let requests = setup.fake.requests()
+        XCTAssertGreaterThanOrEqual(requests.count, 5)
+        XCTAssertTrue(requests.allSatisfy { setup.fake.headers(of: $0)["api-key"] == "doc-key" })
+        XCTAssertTrue(requests.allSatisfy { ($0["path"] as? String)?.hasPrefix("/doc/api/external/push/v1/integrations/demo/") == true })
+    }
+
+    func testAPartlyAcceptedPageStopsTheRunByDefault() throws {
+        let setup = try makeSetup()
+        defer { setup.fake.stop(); setup.proxy.stop() }
+        let result = try Binary.run(["run", "--cacert", setup.ca.caFile, setup.script.path], environment: environment(setup))
+        XCTAssertEqual(result.code, 6, result.output)
+        XCTAssertTrue(result.output.contains("push stopped: page 1 was accepted only in part: 4 accepted, 1 rejected"), result.output)
+        XCTAssertTrue(result.output.contains("users.jsonl:3 (E3): workEmail must be an email address"), result.output)
+        XCTAssertTrue(result.output.contains("set partial_pages accept"), result.output)
+        XCTAssertFalse(result.output.contains("done"))
+    }
+
+    func testWithoutTheCAItIsNamedAsAnUntrustedIssuerAndNotRetried() throws {
+        let setup = try makeSetup()
+        defer { setup.fake.stop(); setup.proxy.stop() }
+        let result = try Binary.run(["run", setup.script.path], environment: environment(setup))
+        XCTAssertEqual(result.code, 3, result.output)
+        XCTAssertTrue(result.output.contains("untrusted issuer"), result.output)
+        XCTAssertTrue(result.output.contains("--cacert"), result.output)
+        XCTAssertFalse(result.output.contains("attempts"), "TLS problems are not retried: \(result.output)")
+        for leak in ["NIOSSL", "BoringSSL", "HTTPClientError", ".swift", "/work/"] {
+            XCTAssertFalse(result.output.contains(leak), "\(leak) in: \(result.output)")
+        }
+    }
+
+    func testVerboseShowsFullURLsAndTheProxyWithCredentialsRedacted() throws {
+        let setup = try makeSetup(proxyAuth: ("pushsh", "pw-SECRET-42"))
+        defer { setup.fake.stop(); setup.proxy.stop() }
+        let proxyURL = "http://pushsh:pw-SECRET-42@127.0.0.1:\(setup.proxy.port)"
+        let result = try Binary.run(["run", "-v", "--cacert", setup.ca.caFile, "-c", "integration"], environment: environment(setup, proxyURL: proxyURL))
+        XCTAssertEqual(result.code, 0, result.output)
+        XCTAssertTrue(result.output.contains("> GET https://127.0.0.1:\(setup.fake.port)/doc/api/external/push/v1/integrations/demo/status"), result.output)
+        XCTAssertTrue(result.output.contains("via proxy http://pushsh:[redacted]@127.0.0.1:\(setup.proxy.port) (HTTPS_PROXY)"), result.output)
+        XCTAssertTrue(result.output.contains("> api-key: [redacted]"), result.output)
+        XCTAssertFalse(result.output.contains("pw-SECRET-42"), result.output)
+        XCTAssertFalse(result.output.contains("doc-key"), result.output)
+        XCTAssertTrue(setup.proxy.log.contains("CONNECT"), setup.proxy.log)
+    }
+
+    func testQuietDropsTheNoticeAndTimeoutIsASetting() throws {
+        let setup = try makeSetup()
+        defer { setup.fake.stop(); setup.proxy.stop() }
+        let quiet = try Binary.run(["run", "--quiet", "--cacert", setup.ca.caFile, "-c", "integration"], environment: environment(setup))
+        XCTAssertEqual(quiet.code, 0, quiet.output)
+        XCTAssertFalse(quiet.output.contains("sending to"), quiet.output)
+        var env = environment(setup)
+        env["SPRINTO_BASE_URL"] = setup.fake.base("slow")
+        let slow = try Binary.run(["run", "--cacert", setup.ca.caFile, "-c", "set timeout 1s\nset retries 0\nstart"], environment: env)
+        XCTAssertEqual(slow.code, 3, slow.output)
+        XCTAssertTrue(slow.output.contains("timed out waiting for the answer after the request was sent"), slow.output)
+        XCTAssertTrue(slow.output.contains("read the session"), slow.output)
+    }
+}
