@@ -53,6 +53,17 @@ public final class HistoryFile {
         return true
     }
 
+    /// Drops every entry `predicate` picks and rewrites the file without them
+    /// (atomically, mode 0600); returns how many went.
+    @discardableResult
+    public func remove(where predicate: (String) -> Bool) -> Int {
+        let before = entries.count
+        entries.removeAll(where: predicate)
+        let removed = before - entries.count
+        if removed > 0 { rewrite() }
+        return removed
+    }
+
     private func append(_ line: String) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         guard fd >= 0 else { return }

@@ -71,7 +71,7 @@ struct ScriptChecker {
         switch statement.kind {
         case .connect(let target):
             switch target {
-            case .sandbox: break
+            case .sandbox, .profile: break
             case .region(_, let integration, let key):
                 check(integration)
                 check(key)
@@ -149,7 +149,7 @@ struct ScriptChecker {
             if let code { expectWholeNumber(code, "the exit code", in: 0...255) }
         case .sandbox(let command):
             checkSandbox(command)
-        case .save(let path):
+        case .save(let path, _):
             check(path)
         case .learn:
             break

@@ -13,9 +13,9 @@ import Testing
         var base = ""
         var log = ""
 
-        init() throws {
+        init(key: String = SecretsTests.key, integration: String = "acme") throws {
             process.executableURL = URL(fileURLWithPath: Binary.path)
-            process.arguments = ["serve", "--port", "0", "--api-key", SecretsTests.key, "--integration", "acme", "--processing-time", "100ms"]
+            process.arguments = ["serve", "--port", "0", "--api-key", key, "--integration", integration, "--processing-time", "100ms"]
             process.standardOutput = pipe
             process.standardError = pipe
             try process.run()

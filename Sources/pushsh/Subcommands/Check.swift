@@ -20,7 +20,7 @@ struct Check: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let source = SourceFile(name: file, bytes: [UInt8](data))
-        let color = StandardOutput.detectColor()
+        let color = StandardOutput.detectColor(descriptor: STDERR_FILENO)
         let parsed = Parser.parse(source)
         var sources = [source]
         var diagnostics = parsed.diagnostics

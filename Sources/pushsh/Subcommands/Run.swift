@@ -29,6 +29,10 @@ struct Run: AsyncParsableCommand {
     @Flag(name: [.customShort("q"), .long], help: "No progress display while pushing files (the summary line stays).")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Start connected to this profile of the config file (also PUSHSH_PROFILE).", valueName: "name"),
+            completion: .custom { _, _, _ in (try? ProfileBook.load(environment: ProcessInfo.processInfo.environment).profiles.map(\.name)) ?? [] })
+    var profile: String?
+
     func validate() throws {
         guard output == "text" || output == "json" else { throw ValidationError("--output must be text or json") }
         if file != nil && command != nil { throw ValidationError("give a script file or -c, not both") }
@@ -40,7 +44,7 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         if file == nil && command == nil && isatty(STDIN_FILENO) == 1 {
-            throw ExitCode(await Interactive.run(environment: environment, verbose: verbose, variables: variables))
+            throw ExitCode(await Interactive.run(environment: environment, verbose: verbose, variables: variables, profile: profile))
         }
         let source: SourceFile
         if let command {
@@ -56,16 +60,22 @@ struct Run: AsyncParsableCommand {
             source = SourceFile(name: "<stdin>", bytes: [UInt8](FileHandle.standardInput.readDataToEndOfFile()))
         }
 
+        // A script that connects by itself starts on the built-in sandbox:
+        // nothing before its `connect` goes to a real service because of the environment.
+        let connects = Self.connects(Parser.parse(source).program.statements)
         let connection: Connection
-        do { connection = try Connection.fromEnvironment(environment) } catch {
+        do { connection = try Connection.starting(explicitProfile: profile, scriptConnects: connects, environment: environment) } catch {
             Terminal.warn("pushsh: \(error.message)")
             throw ExitCode(1)
         }
-        let out = StandardOutput(color: StandardOutput.detectColor(environment: environment))
-        if connection.sandbox != nil && output == "text" {
-            out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID to use the real service)\n")
+        let out = StandardOutput(environment: environment)
+        if connection.sandbox != nil && output == "text" && !connects {
+            out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID, or use --profile, to use the real service)\n")
         }
         let interpreter = Interpreter(connection: connection, output: out, environment: environment)
+        // `key prompt` asks on the terminal (/dev/tty) even when the script comes on stdin.
+        interpreter.keyPrompt = { prompt in SecretPrompt.read(prompt) }
+        Terminal.preparePager(for: interpreter, environment: environment)
         interpreter.setVerbose(verbose)
         if quiet { interpreter.setProgress(false) }
         if output == "json" { interpreter.setOutput(.json) }
@@ -75,6 +85,20 @@ struct Run: AsyncParsableCommand {
         let code = await interpreter.run(source)
         await connection.client.transport.shutdown()
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension Run {
+    /// Whether the script has a `connect` of its own (in a block too; not in an included file).
+    static func connects(_ statements: [Statement]) -> Bool {
+        statements.contains { statement in
+            switch statement.kind {
+            case .connect: return true
+            case .if(let block): return block.branches.contains { connects($0.body) } || connects(block.elseBody ?? [])
+            case .for(let loop): return connects(loop.body)
+            default: return false
+            }
+        }
     }
 }
 
