@@ -212,7 +212,8 @@ extension Shell {
         let path = PathText.absolute(resolveTypedPath(typed))
         let context = SaveContext(
             target: path, secretVariables: Secrets.closure(of: interpreter.keyVariables, definitions: definitions),
-            keys: interpreter.keysUsed, startingConnect: startingConnect)
+            // A lesson's script is included in the lesson's own sandbox: no connect of its own.
+            keys: interpreter.keysUsed, startingConnect: learning.tour == nil ? startingConnect : nil)
         let script = Transcript.script(from: transcript.map { TranscriptEntry(text: $0, folder: folder) }, context: context)
         guard script.statements > 0 else {
             throw ScriptError(.runtime, "nothing to save yet: no statement that does something has run in this shell", at: range)
@@ -230,7 +231,7 @@ extension Shell {
             throw ScriptError(.runtime, "cannot write \(typed): \(error.localizedDescription)", at: range,
                               hint: "does its folder exist? save writes one file and makes no folders")
         }
-        let shown = typed.hasPrefix("/") ? typed : PathText.relative(path, from: FileManager.default.currentDirectoryPath)
+        let shown = resolveTypedPath(typed)
         var message = "saved \(script.statements) statement\(script.statements == 1 ? "" : "s") to \(shown); run it with: "
         if let variable = script.keyVariable { message += "\(variable)=... " }
         message += "pushsh \(shown)"

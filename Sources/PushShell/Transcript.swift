@@ -17,8 +17,8 @@ struct SaveContext {
     /// Every key used: a statement holding one is left out.
     var keys: [String]
     /// The `connect` the shell started with, written first when statements
-    /// used that connection before any `connect` of their own.
-    var startingConnect: String
+    /// used that connection before any `connect` of their own (none in a lesson).
+    var startingConnect: String?
 }
 
 /// The script `save` writes.
@@ -48,7 +48,7 @@ enum Transcript {
     }
 
     static func script(from entries: [TranscriptEntry], context: SaveContext) -> SavedScript {
-        var items = [Item(kind: .connect, lines: [context.startingConnect])]
+        var items = context.startingConnect.map { [Item(kind: .connect, lines: [$0])] } ?? []
         var leftOut = 0
         var keyVariable: String?
         let targetFolder = (context.target as NSString).deletingLastPathComponent
@@ -81,7 +81,7 @@ enum Transcript {
                 items.append(Item(kind: kind, lines: lines))
             }
         }
-        items = droppingUnusedConnects(items)
+        items = droppingUnusedConnects(items, hasStartingConnect: context.startingConnect != nil)
         var lines = ["# Saved by pushsh from an interactive session.", "# Run it with: pushsh \((context.target as NSString).lastPathComponent)"]
         if leftOut > 0 {
             lines.append("# \(leftOut) line\(leftOut == 1 ? "" : "s") that held the API key (or a value it was made from) left out.")
@@ -94,7 +94,7 @@ enum Transcript {
 
     /// Drops a `connect` that nothing used before the next one replaced it,
     /// and the starting connection when nothing used it at all.
-    static func droppingUnusedConnects(_ items: [Item]) -> [Item] {
+    static func droppingUnusedConnects(_ items: [Item], hasStartingConnect: Bool = true) -> [Item] {
         var kept: [Item] = []
         var lastConnect: Int?
         var used = false
@@ -109,7 +109,7 @@ enum Transcript {
                 }
                 lastConnect = kept.count
                 used = false
-                if index == 0 { starting = kept.count }
+                if index == 0 && hasStartingConnect { starting = kept.count }
                 kept.append(item)
             case .usesConnection:
                 used = true

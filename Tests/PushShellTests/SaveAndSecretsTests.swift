@@ -40,7 +40,7 @@ import Testing
     }
 
     /// Every place the shell keeps text: none may hold the key.
-    func expectNowhere(_ key: String, in run: Run, files: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectNowhere(_ key: String, in run: Run, files: [String] = [], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         #expect(!run.historyText.contains(key), "history: \(run.historyText)", sourceLocation: sourceLocation)
         #expect(!run.lines.remembered.contains { $0.contains(key) }, "Up/Down: \(run.lines.remembered)", sourceLocation: sourceLocation)
         #expect(!run.output.combined.contains(key), "output: \(run.output.combined)", sourceLocation: sourceLocation)
@@ -74,7 +74,7 @@ import Testing
     @Test func aKeyBuiltByConcatenationAndInterpolation() async throws {
         let run = try await run([
             "let a = \"sk_live_\"",
-            "let b = a + \"CONCAT_PART\"",
+            "let b = \"${a}CONCAT_PART\"",
             "let c = \"INTERP\"",
             "connect url \"\(Self.url)\" integration \"acme\" key b",
             "connect url \"\(Self.url)\" integration \"acme\" key \"sk_${c}_TAIL_PART\"",

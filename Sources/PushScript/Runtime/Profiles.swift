@@ -20,6 +20,18 @@ public struct Profile: Sendable, Equatable {
     /// `timeout = "30s"`: how long one request may take.
     public var timeout: Duration?
 
+    public init(name: String, region: Region?, baseURL: String?, integrationID: String, key: ProfileKey,
+                caFile: String? = nil, proxy: String? = nil, timeout: Duration? = nil) {
+        self.name = name
+        self.region = region
+        self.baseURL = baseURL
+        self.integrationID = integrationID
+        self.key = key
+        self.caFile = caFile
+        self.proxy = proxy
+        self.timeout = timeout
+    }
+
     /// Where requests go: the base URL of the region or the one given.
     public var target: String { baseURL ?? region?.baseURL ?? Region.us.baseURL }
 

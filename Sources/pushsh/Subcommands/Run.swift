@@ -70,7 +70,7 @@ struct Run: AsyncParsableCommand {
         }
         let out = StandardOutput(environment: environment)
         if connection.sandbox != nil && output == "text" && !connects {
-            out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID, or use --profile, to use the real service)\n")
+            out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID to use the real service)\n")
         }
         let interpreter = Interpreter(connection: connection, output: out, environment: environment)
         // `key prompt` asks on the terminal (/dev/tty) even when the script comes on stdin.
