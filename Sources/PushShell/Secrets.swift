@@ -55,20 +55,23 @@ enum Secrets {
     }
 
     /// The variables each `let` (and `for`) of an entry defines, with the
-    /// variables its value was computed from.
-    static func definitions(in source: SourceFile) -> [(name: String, from: Set<String>)] {
+    /// variables its value was computed from, and whether it is only a
+    /// reference (`let k = env("NAME")`: no secret in the line, and a saved
+    /// script can keep it).
+    static func definitions(in source: SourceFile) -> [(name: String, from: Set<String>, isReference: Bool)] {
         let parsed = Parser.parse(source)
         guard !parsed.hasErrors else { return [] }
-        var found: [(String, Set<String>)] = []
+        var found: [(String, Set<String>, Bool)] = []
         func visit(_ statement: Statement) {
             switch statement.kind {
-            case .let(let name, .expression(let expr)): found.append((name.value, Interpreter.variables(in: expr)))
-            case .let(let name, .command): found.append((name.value, []))
+            case .let(let name, .expression(let expr)):
+                found.append((name.value, Interpreter.variables(in: expr), isEnvironmentReference(expr)))
+            case .let(let name, .command): found.append((name.value, [], false))
             case .if(let block):
                 block.branches.forEach { $0.body.forEach(visit) }
                 block.elseBody?.forEach(visit)
             case .for(let loop):
-                found.append((loop.variable.value, Interpreter.variables(in: loop.sequence)))
+                found.append((loop.variable.value, Interpreter.variables(in: loop.sequence), false))
                 loop.body.forEach(visit)
             default: break
             }

@@ -25,6 +25,13 @@ public final class Shell {
     var definitions: [String: Set<String>] = [:]
     /// The entries that defined each variable, to scrub from history once it turns out to hold a key.
     var definingEntries: [String: Set<String>] = [:]
+    /// Variables last defined as `env("NAME")`: a key read through one is no secret in the line.
+    var referenceVariables: Set<String> = []
+
+    /// Variables a key was made from, through any number of `let`s.
+    var secretVariables: Set<String> {
+        Secrets.closure(of: interpreter.keyVariables.subtracting(referenceVariables), definitions: definitions)
+    }
 
     public init(interpreter: Interpreter, lines: LineSource, output: ScriptOutput, history: HistoryFile?) {
         self.interpreter = interpreter
@@ -152,12 +159,16 @@ public final class Shell {
     /// (entries of earlier sessions included: the file is rewritten).
     func protectKeys(after entry: String) {
         let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
-        for (name, from) in Secrets.definitions(in: SourceFile(name: "<prompt>", text: entry)) {
+        for (name, from, isReference) in Secrets.definitions(in: SourceFile(name: "<prompt>", text: entry)) {
             definitions[name, default: []].formUnion(from)
-            definingEntries[name, default: []].insert(trimmed)
+            if isReference {
+                referenceVariables.insert(name)
+            } else {
+                referenceVariables.remove(name)
+                definingEntries[name, default: []].insert(trimmed)
+            }
         }
         let keys = interpreter.keysUsed
-        let secretVariables = Secrets.closure(of: interpreter.keyVariables, definitions: definitions)
         let tainted = secretVariables.reduce(into: Set<String>()) { $0.formUnion(definingEntries[$1] ?? []) }
         let holdsKey: (String) -> Bool = { tainted.contains($0) || Secrets.containsKnownKey($0, knownKeys: keys) }
         let removed = history?.remove(where: holdsKey) ?? 0
@@ -211,7 +222,7 @@ extension Shell {
         let folder = learning.tour?.workDirectory ?? FileManager.default.currentDirectoryPath
         let path = PathText.absolute(resolveTypedPath(typed))
         let context = SaveContext(
-            target: path, secretVariables: Secrets.closure(of: interpreter.keyVariables, definitions: definitions),
+            target: path, secretVariables: secretVariables, referenceVariables: referenceVariables,
             // A lesson's script is included in the lesson's own sandbox: no connect of its own.
             keys: interpreter.keysUsed, startingConnect: learning.tour == nil ? startingConnect : nil)
         let script = Transcript.script(from: transcript.map { TranscriptEntry(text: $0, folder: folder) }, context: context)

@@ -14,6 +14,8 @@ struct SaveContext {
     var target: String
     /// Variables whose values went into a key: their definitions are left out.
     var secretVariables: Set<String>
+    /// Variables defined as `env("NAME")`: `key k` through one is kept as written.
+    var referenceVariables: Set<String> = []
     /// Every key used: a statement holding one is left out.
     var keys: [String]
     /// The `connect` the shell started with, written first when statements
@@ -193,7 +195,9 @@ struct StatementWriter {
         case .connect(.region(_, _, let key)), .connect(.url(_, _, let key)):
             switch key {
             case .value(let expr):
-                if !Secrets.isEnvironmentReference(expr) {
+                var isReference = Secrets.isEnvironmentReference(expr)
+                if case .variable(let name, _) = expr, context.referenceVariables.contains(name) { isReference = true }
+                if !isReference {
                     out.append((expr.range, Transcript.keyReference))
                     replacedKey = true
                 }

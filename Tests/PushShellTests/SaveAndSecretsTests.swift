@@ -105,6 +105,21 @@ import Testing
         #expect(try run.saved("flow.push").contains("key env(\"TEAM_KEY\")"))
     }
 
+    @Test func aVariableHoldingOnlyAReferenceIsKept() async throws {
+        let key = "sk_live_TEAM_REFERENCE_3"
+        let run = try await run([
+            "let k = env(\"TEAM_KEY\")",
+            "connect url \"\(Self.url)\" integration \"acme\" key k",
+            "save \"DIR/flow.push\"",
+        ], environment: ["TEAM_KEY": key])
+        try expectNowhere(key, in: run, files: ["flow.push"])
+        #expect(run.historyText.contains("let k = env(\"TEAM_KEY\")"))
+        #expect(!run.output.errors.contains("removed"), "\(run.output.errors)")
+        let saved = try run.saved("flow.push")
+        #expect(saved.contains("let k = env(\"TEAM_KEY\")\nconnect url \"\(Self.url)\" integration \"acme\" key k\n"), "\(saved)")
+        #expect(!saved.contains("SPRINTO_API_KEY"))
+    }
+
     @Test func saveDropsReplacedConnectsKeepsFilesAndIndentsBlocks() async throws {
         let run = try await run([
             "connect url \"\(Self.url)\" integration \"acme\" key \"sk_live_UNUSED_KEY\"",
