@@ -30,6 +30,8 @@ enum Binary {
         env["PUSHSH_SANDBOX_SEED"] = "1"
         env["PUSHSH_SANDBOX_EPOCH"] = "2026-01-05T09:00:00Z"
         env["NO_COLOR"] = "1"
+        // No pager in tests (an empty PAGER means none); the pager tests set one.
+        env["PAGER"] = ""
         for (k, v) in extra { env[k] = v }
         return env
     }

@@ -103,5 +103,29 @@ import Glibc
         #expect(!pty.screen.contains("PAGED:exit"), "short help is printed as is: \(pty.screen)")
         let piped = try Binary.run(["-c", "help push"], environment: env)
         #expect(!piped.output.contains("PAGED:") && piped.output.contains("push:"))
+
+        // With PAGER unset, `less -R` when there is one on the PATH.
+        let bin = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-pager-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let less = bin.appendingPathComponent("less")
+        try "#!/bin/sh\necho \"less called with: $*\"\nsed s/^/LESS:/\n".write(to: less, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: less.path)
+        var byDefault = Binary.environment()
+        byDefault["PAGER"] = nil
+        byDefault["PATH"] = bin.path + ":" + (byDefault["PATH"] ?? "/usr/bin:/bin")
+        let defaulted = try PseudoTerminal(arguments: ["-c", "help push"], environment: byDefault)
+        #expect(defaulted.waitForExit() == 0, "\(defaulted.state)")
+        #expect(defaulted.screen.contains("less called with: -R") && defaulted.screen.contains("LESS:push:"), "\(defaulted.state)")
+    }
+
+    @Test func theLessonListFitsTheTerminal() throws {
+        let env = Binary.environment(["PUSHSH_LEARN_PROGRESS": FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-progress-\(UUID().uuidString)").path])
+        let pty = try PseudoTerminal(arguments: ["learn", "--list"], environment: env)
+        #expect(pty.waitForExit() == 0, "\(pty.state)")
+        let lines = pty.screen.split(separator: "\n")
+        #expect(lines.count >= 9)
+        #expect(lines.allSatisfy { $0.count <= 100 }, "\(pty.screen)")
+        // Some lines are longer than 100 columns unwrapped: their rest hangs under the title.
+        #expect(lines.contains { $0.hasPrefix(String(repeating: " ", count: 22)) }, "\(pty.screen)")
     }
 }
