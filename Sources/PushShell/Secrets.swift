@@ -1,3 +1,4 @@
+import Foundation
 import PushScript
 import PushSyntax
 
@@ -45,9 +46,15 @@ enum Secrets {
     }
 
     /// Whether the entry holds a secret: a literal key, or any known key's text.
+    /// An entry that does not parse is judged by its words: `key` followed by
+    /// a string is taken for a typed key.
     static func containsSecret(_ entry: String, knownKeys: [String]) -> Bool {
         if containsKnownKey(entry, knownKeys: knownKeys) { return true }
-        return !literalKeyRanges(in: SourceFile(name: "<prompt>", text: entry)).isEmpty
+        let source = SourceFile(name: "<prompt>", text: entry)
+        if Parser.parse(source).hasErrors {
+            return entry.range(of: #"\bkey\s+"[^"]{6,}"#, options: .regularExpression) != nil
+        }
+        return !literalKeyRanges(in: source).isEmpty
     }
 
     static func containsKnownKey(_ text: String, knownKeys: [String]) -> Bool {

@@ -149,6 +149,23 @@ import _PushTestSupport
         }
     }
 
+    @Test func relativePathsAreTakenFromTheConfigFilesFolder() throws {
+        let book = try book("[profiles.a]\nintegration = \"x\"\nkey_file = \"keys/a.key\"")
+        let folder = (book.path as NSString).deletingLastPathComponent
+        #expect(try book.profile(named: "a").key == .file(folder + "/keys/a.key"))
+    }
+
+    @Test func aKeyFileOthersCanReadGetsAWarning() async throws {
+        let dir = try folder()
+        let file = dir.appendingPathComponent("open.key").path
+        try "sk_live_OPEN_FILE_KEY\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        let run = await runScript("connect url \"http://127.0.0.1:1/api/external/push\" integration \"acme\" key file \"\(file)\"")
+        #expect(run.code == 0)
+        #expect(run.stderr.contains("can be read by others (mode 644); fix with: chmod 600"), "\(run.stderr)")
+        #expect(!run.output.combined.contains("sk_live_OPEN_FILE_KEY"))
+    }
+
     @Test func anUnsetKeyVariableIsNamed() async {
         let run = await runScript("connect url \"http://127.0.0.1:1/api/external/push\" integration \"acme\" key env(\"SPRINTO_API_KEY\")")
         #expect(run.code == 3)

@@ -148,6 +148,12 @@ import Testing
         #expect(replay.standard.contains("one\ntwo\nmore"))
     }
 
+    @Test func aTypedKeyInALineThatDoesNotParseIsNotKept() async throws {
+        let run = try await run(["connect url \"\(Self.url)\" integration \"acme\" key \"sk_live_BROKEN_LINE\" oops"])
+        #expect(!run.historyText.contains("sk_live_BROKEN_LINE"), "\(run.historyText)")
+        #expect(run.lines.remembered.isEmpty)
+    }
+
     @Test func nothingToSaveWritesNothing() async throws {
         let run = try await run(["help", "status", "save \"DIR/empty.push\""])
         #expect(run.output.errors.contains("nothing to save yet"))

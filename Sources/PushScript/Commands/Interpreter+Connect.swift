@@ -84,6 +84,9 @@ extension Interpreter {
             let key = text.split(whereSeparator: \.isNewline).first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
             guard !key.isEmpty else { throw .runtime("the key file \(written) is empty", at: expr.range) }
             keySourced(key, variables: [])
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
+                output.errorLine(errorPaint.yellow("warning:") + " the key file \(written) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)")
+            }
             return APIKey(key)
         case .prompt(let range):
             guard let read = keyPrompt, let key = read("API key: ") else {

@@ -160,7 +160,12 @@ public struct ProfileBook: Sendable {
             guard let string = value.string, !string.isEmpty else { throw ConfigurationError("\(place): \(key) must be a non-empty string in quotes") }
             return string
         }
-        func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst() : path }
+        // `~/` is the home folder; a relative path is taken from the config file's folder.
+        func expand(_ written: String) -> String {
+            if written.hasPrefix("~/") { return home + written.dropFirst() }
+            if written.hasPrefix("/") { return written }
+            return SourceFile(name: path, text: "").resolve(path: written)
+        }
 
         var region: Region?
         if let written = try text("region") {
