@@ -86,6 +86,19 @@ import Testing
         pty.typeAndWaitForPrompt("let half = \"sk_live_4f9a2b7c\"\r")
         pty.typeAndWaitForPrompt("connect url \"\(server.base)\" integration \"acme\" key \"${half}_DO_NOT_LEAK\"\r")
         pty.typeAndWaitForPrompt("close s discard\r")
+        // A key file, then a key typed at `key prompt` (no echo).
+        let keyFile = dir.appendingPathComponent("acme.key")
+        try (Self.key + "\n").write(to: keyFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
+        pty.typeAndWaitForPrompt("connect url \"\(server.base)\" integration \"acme\" key file \"acme.key\"\r")
+        pty.typeAndWaitForPrompt("let f = start\r")
+        pty.typeAndWaitForPrompt("close f discard\r")
+        pty.type("connect url \"\(server.base)\" integration \"acme\" key prompt\r")
+        #expect(pty.expect("API key: "), "\(pty.state)")
+        pty.typeAndWaitForPrompt(Self.key + "\r")
+        pty.typeAndWaitForPrompt("let p = start\r")
+        pty.typeAndWaitForPrompt("print p.id\r")
+        pty.typeAndWaitForPrompt("close p discard\r")
         pty.typeAndWaitForPrompt("save \"flow.push\"\r")
         pty.type("exit\r")
         #expect(pty.waitForExit() == 0, "\(pty.state)")
@@ -99,6 +112,8 @@ import Testing
         #expect(!history.contains("sk_live_4f9a2b7c"), "the piece of the key stayed in history: \(history)")
         let saved = try String(contentsOf: dir.appendingPathComponent("flow.push"), encoding: .utf8)
         #expect(saved.contains("key env(\"SPRINTO_API_KEY\")"), "\(saved)")
+        #expect(saved.contains("key file \"acme.key\"") && saved.contains("key prompt"), "\(saved)")
+        #expect(pty.count(of: "closed session") == 3, "\(pty.screen)")
         everything += [history, saved]
 
         everything.append(server.stop())
