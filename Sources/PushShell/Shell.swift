@@ -49,7 +49,8 @@ public final class Shell {
         if connection.sandbox != nil { return "connect sandbox" }
         if let profile = connection.profile { return "connect profile \(profile.name)" }
         let configuration = connection.client.configuration
-        let integration = configuration.integrationID.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let integration = configuration.integrationID.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "$", with: "\\$")
         if let region = Region.allCases.first(where: { $0.baseURL == configuration.baseURL }) {
             return "connect region \(region.rawValue) integration \"\(integration)\" key env(\"SPRINTO_API_KEY\")"
         }
