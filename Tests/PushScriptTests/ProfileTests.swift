@@ -113,6 +113,7 @@ import _PushTestSupport
         #expect(message(.environment("TEAM_KEY")).contains("reads its key from TEAM_KEY, which is not set"))
         #expect(message(.command("echo oops >&2; exit 3")).contains("failed with exit code 3"))
         #expect(message(.command("true")).contains("printed nothing"))
+        #expect(message(.command("no-such-program-here read x")).contains("program no-such-program-here was not found"))
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyFile)
         let loose = message(.file(keyFile))
         #expect(loose.contains("can be read by others (mode 644); fix with: chmod 600"))

@@ -283,6 +283,9 @@ extension Profile {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let program = command.split(separator: " ").first.map(String.init) ?? command
+        if process.terminationStatus == 127 {
+            throw ConfigurationError("\(place): the key command's program \(program) was not found; is it installed and on the PATH?")
+        }
         guard process.terminationStatus == 0 else {
             throw ConfigurationError("\(place): the key command (\(program) …) failed with exit code \(process.terminationStatus)")
         }
