@@ -47,12 +47,13 @@ enum Transcript {
         enum Kind { case connect, usesConnection, other }
         var kind: Kind
         var lines: [String]
+        /// Whether a typed key in it was replaced by `env("SPRINTO_API_KEY")`.
+        var readsTypedKey = false
     }
 
     static func script(from entries: [TranscriptEntry], context: SaveContext) -> SavedScript {
         var items = context.startingConnect.map { [Item(kind: .connect, lines: [$0])] } ?? []
         var leftOut = 0
-        var keyVariable: String?
         let targetFolder = (context.target as NSString).deletingLastPathComponent
         for entry in entries {
             let source = SourceFile(name: "<prompt>", text: entry.text)
@@ -67,9 +68,9 @@ enum Transcript {
                     continue
                 }
                 var lines = writer.render(statement, depth: 0)
-                if writer.replacedKey {
+                let readsTypedKey = writer.replacedKey
+                if readsTypedKey {
                     lines.insert("# The API key was typed at the prompt and is not saved: this reads it from SPRINTO_API_KEY.", at: 0)
-                    keyVariable = "SPRINTO_API_KEY"
                     writer.replacedKey = false
                 }
                 let kind: Item.Kind
@@ -80,10 +81,12 @@ enum Transcript {
                 } else {
                     kind = usesConnection.contains(statement.commandWord) ? .usesConnection : .other
                 }
-                items.append(Item(kind: kind, lines: lines))
+                items.append(Item(kind: kind, lines: lines, readsTypedKey: readsTypedKey))
             }
         }
         items = droppingUnusedConnects(items, hasStartingConnect: context.startingConnect != nil)
+        // Said only when a statement that reads it is still in the script.
+        let keyVariable = items.contains(where: \.readsTypedKey) ? "SPRINTO_API_KEY" : nil
         var lines = ["# Saved by pushsh from an interactive session.", "# Run it with: pushsh \((context.target as NSString).lastPathComponent)"]
         if leftOut > 0 {
             lines.append("# \(leftOut) line\(leftOut == 1 ? "" : "s") that held the API key (or a value it was made from) left out.")
