@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        // TOML for the profiles file (~/.config/pushsh/config.toml).
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // The client core: models, endpoints, transports, retries, errors.
@@ -44,7 +46,10 @@ let package = Package(
         // The language's run time: values, interpreter, commands, rendering.
         .target(
             name: "PushScript",
-            dependencies: ["PushSyntax", "PushAPI", "PushSandbox", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: [
+                "PushSyntax", "PushAPI", "PushSandbox", .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         // libedit, for the shell's line editing (Debian: libedit-dev).
         .systemLibrary(

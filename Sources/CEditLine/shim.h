@@ -42,6 +42,10 @@ static inline int cel_history_setunique(History *h, int on) {
     HistEvent ev;
     return history(h, &ev, H_SETUNIQUE, on);
 }
+static inline int cel_history_clear(History *h) {
+    HistEvent event;
+    return history(h, &event, H_CLEAR);
+}
 static inline int cel_history_enter(History *h, const char *line) {
     HistEvent ev;
     return history(h, &ev, H_ENTER, line);

@@ -38,6 +38,8 @@ public struct Completer: Sendable {
     public var sessionVariables: [String]
     /// Lesson names, for `learn`.
     public var lessons: [String] = []
+    /// Profile names of the config file, for `connect profile`.
+    public var profiles: [String] = []
     /// Entity types known (User, plus any pushed in this shell).
     public var entityTypes: [String]
     /// The folder relative paths start from.
@@ -120,15 +122,17 @@ public struct Completer: Sendable {
             if subcommand.name == "records" { return entityTypes }
             return subcommand.followingWords
         case "connect":
-            if args.isEmpty { return ["sandbox", "region", "url"] }
+            if args.isEmpty { return ["sandbox", "profile", "region", "url"] }
             if args[0] == "region" && args.count == 1 { return RegionName.allCases.map(\.rawValue) }
+            if args[0] == "profile" { return args.count == 1 ? profiles : [] }
             let last = args.last!
             if last == "key" { return ["env(\"SPRINTO_API_KEY\")", "file", "prompt"] }
             if last == "cacert" { return ["\""] }
             // Once the key is given, only a CA file may follow.
             if args.contains("key") { return args.contains("cacert") ? [] : ["cacert"] }
             return ["integration", "key"]
-        case "include", "save": return ["\""]
+        case "include": return ["\""]
+        case "save": return args.isEmpty ? ["\""] : args.count == 1 ? ["replace"] : []
         case "if", "expect", "print", "for", "exit", "sleep":
             if command == "for" && args.count == 1 { return ["in"] }
             // `expect CONDITION else MESSAGE`: the catalog's words for expect, once a condition is there.
@@ -210,6 +214,8 @@ extension Completer {
         let sessions = interpreter.variables.filter { if case .session = $0.value { return true } else { return false } }.keys.sorted()
         var completer = Completer(variables: names, sessionVariables: sessions)
         completer.lessons = Completer.lessonNames
+        // Read at each Tab: a profile added to the file is offered at once.
+        completer.profiles = (try? ProfileBook.load(environment: interpreter.environmentVariables))?.profiles.map(\.name) ?? []
         return completer
     }
 }

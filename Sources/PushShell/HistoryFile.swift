@@ -53,6 +53,22 @@ public final class HistoryFile {
         return true
     }
 
+    /// Drops every entry `predicate` picks and rewrites the file without them
+    /// (atomically, mode 0600); returns how many went. The file is read again
+    /// first, so entries another shell appended meanwhile are kept (and
+    /// scrubbed too).
+    @discardableResult
+    public func remove(where predicate: (String) -> Bool) -> Int {
+        if let data = FileManager.default.contents(atPath: path) {
+            entries = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map { Self.decode(String($0)) }
+        }
+        let before = entries.count
+        entries.removeAll(where: predicate)
+        let removed = before - entries.count
+        if removed > 0 { rewrite() }
+        return removed
+    }
+
     private func append(_ line: String) {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         guard fd >= 0 else { return }

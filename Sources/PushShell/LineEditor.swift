@@ -13,6 +13,8 @@ public final class LineEditor: LineSource {
     private var promptStorage: UnsafeMutablePointer<CChar>
     /// Called on Tab with the text before the cursor.
     public var complete: ((String) -> Completion)?
+    /// What Up/Down reach, in order, so entries can be forgotten.
+    private var remembered: [String] = []
 
     public init?(program: String = "pushsh", historySize: Int32 = 2000) {
         Self.prepareLocale()
@@ -127,7 +129,19 @@ public final class LineEditor: LineSource {
     }
 
     public func remember(_ entry: String) {
+        if entry != remembered.last { remembered.append(entry) }
         cel_history_enter(history, entry)
+    }
+
+    /// libedit cannot drop one entry, so the history is cleared and the rest entered again.
+    public func forget(where predicate: (String) -> Bool) -> Int {
+        let before = remembered.count
+        remembered.removeAll(where: predicate)
+        let removed = before - remembered.count
+        guard removed > 0 else { return 0 }
+        cel_history_clear(history)
+        for entry in remembered { cel_history_enter(history, entry) }
+        return removed
     }
 
     /// The Tab key: insert the one match, or the common part and list them all.
@@ -169,20 +183,36 @@ public final class LineEditor: LineSource {
 }
 
 /// Reads a secret from the terminal without echoing it (`key prompt`).
+///
+/// It asks on the controlling terminal (`/dev/tty`), not on stdin, so a script
+/// piped in (`cat flow.push | pushsh`) or run from a file can still ask; with
+/// no terminal at all (cron, CI) it gives nil and the caller says what to do instead.
 public enum SecretPrompt {
     public static func read(_ prompt: String) -> String? {
-        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        let tty = open("/dev/tty", O_RDWR | O_NOCTTY)
+        guard tty >= 0 else { return nil }
+        defer { close(tty) }
         var saved = termios()
-        tcgetattr(STDIN_FILENO, &saved)
+        guard tcgetattr(tty, &saved) == 0 else { return nil }
         var quiet = saved
         quiet.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+        quiet.c_lflag |= tcflag_t(ICANON)
+        tcsetattr(tty, TCSAFLUSH, &quiet)
         defer {
-            tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-            fputs("\n", cel_stderr())
+            tcsetattr(tty, TCSAFLUSH, &saved)
+            _ = Glibc.write(tty, "\n", 1)
         }
-        fputs(prompt, cel_stderr())
-        fflush(cel_stderr())
-        return Swift.readLine(strippingNewline: true)
+        let bytes = Array(prompt.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(tty, $0.baseAddress, $0.count) }
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let count = Glibc.read(tty, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { break }
+            line.append(byte)
+        }
+        return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
     }
 }

@@ -12,6 +12,8 @@ public protocol LineSource: AnyObject {
     func read(prompt: String) -> LineRead
     /// Remembers a whole entry for Up/Down and Ctrl-R.
     func remember(_ entry: String)
+    /// Forgets every remembered entry `predicate` picks (they held a key); returns how many.
+    func forget(where predicate: (String) -> Bool) -> Int
 }
 
 /// Lines from a list, for tests of the shell's loop without a terminal.
@@ -29,4 +31,15 @@ public final class ScriptedLines: LineSource {
     }
 
     public func remember(_ entry: String) { remembered.append(entry) }
+
+    public func forget(where predicate: (String) -> Bool) -> Int {
+        let before = remembered.count
+        remembered.removeAll(where: predicate)
+        return before - remembered.count
+    }
+}
+
+extension LineSource {
+    /// Sources that keep no history of their own have nothing to forget.
+    public func forget(where predicate: (String) -> Bool) -> Int { 0 }
 }

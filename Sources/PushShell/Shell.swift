@@ -20,13 +20,43 @@ public final class Shell {
     var learning = Learning()
     /// Whether leaving was already refused once because of an active session.
     var warnedAboutActiveSessions = false
+    /// The `connect` that says where this shell started, for `save`.
+    let startingConnect: String
+    /// For each variable defined at the prompt, the variables its value came
+    /// from: a key made of variables makes all of them secret.
+    var definitions: [String: Set<String>] = [:]
+    /// The entries that defined each variable, to scrub from history once it turns out to hold a key.
+    var definingEntries: [String: Set<String>] = [:]
+    /// Variables last defined as `env("NAME")`: a key read through one is no secret in the line.
+    var referenceVariables: Set<String> = []
+
+    /// Variables a key was made from, through any number of `let`s.
+    var secretVariables: Set<String> {
+        Secrets.closure(of: interpreter.keyVariables.subtracting(referenceVariables), definitions: definitions)
+    }
 
     public init(interpreter: Interpreter, lines: LineSource, output: ScriptOutput, history: HistoryFile?) {
         self.interpreter = interpreter
         self.lines = lines
         self.output = output
         self.history = history
+        self.startingConnect = Self.connectStatement(for: interpreter.connection)
+        // The shell says it once, with the history notice (see `record`).
+        interpreter.warnsAboutTypedKeys = false
         interpreter.shellCommand = { [unowned self] statement in try await self.shellCommand(statement) }
+    }
+
+    /// The statement that connects where `connection` goes, without its key.
+    static func connectStatement(for connection: Connection) -> String {
+        if connection.sandbox != nil { return "connect sandbox" }
+        if let profile = connection.profile { return "connect profile \(profile.name)" }
+        let configuration = connection.client.configuration
+        let integration = configuration.integrationID.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "$", with: "\\$")
+        if let region = Region.allCases.first(where: { $0.baseURL == configuration.baseURL }) {
+            return "connect region \(region.rawValue) integration \"\(integration)\" key env(\"SPRINTO_API_KEY\")"
+        }
+        return "connect url \"\(configuration.baseURL)\" integration \"\(integration)\" key env(\"SPRINTO_API_KEY\")"
     }
 
     /// The interpreter entries go to now: the learner's, or a lesson's.
@@ -35,9 +65,10 @@ public final class Shell {
     /// The greeting: where commands go, and how to get help and leave.
     public var banner: String {
         let connection = interpreter.connection
+        let profile = connection.profile.map { "profile \($0.name): " } ?? ""
         let target = connection.sandbox != nil
             ? "the built-in sandbox (integration \(connection.client.configuration.integrationID)); nothing leaves this machine"
-            : "\(connection.client.configuration.baseURL) (integration \(connection.client.configuration.integrationID))"
+            : "\(profile)\(connection.client.configuration.baseURL) (integration \(connection.client.configuration.integrationID))"
         return "pushsh 0.1.0 on \(target)\nType help for commands, learn for a guided tour. Tab completes; Ctrl-D or exit leaves."
     }
 
@@ -71,6 +102,7 @@ public final class Shell {
             case .done: transcript.append(entry)
             case .failed: break
             }
+            protectKeys(after: entry)
             await endLessonEntry(tour, entry: entry, outcome: outcome)
         }
     }
@@ -142,14 +174,37 @@ public final class Shell {
 
     /// Keeps the entry for Up/Down and in the history file, unless it holds a key.
     func record(_ entry: String) {
-        let knownKeys = [interpreter.connection.client.configuration.apiKey.revealed]
-            .filter { $0.count >= 8 && $0 != "sandbox-key" }
-        if Secrets.containsSecret(entry, knownKeys: knownKeys) {
-            output.errorLine("(not kept in history: the line holds an API key)")
+        if Secrets.containsSecret(entry, knownKeys: interpreter.keysUsed) {
+            output.errorLine("(not kept in history: the line holds an API key; key env(\"SPRINTO_API_KEY\"), key file PATH, key prompt or connect profile NAME keep it out of sight)")
             return
         }
         lines.remember(entry)
         history?.add(entry)
+    }
+
+    /// After an entry ran: any value now used as a key is a secret, so every
+    /// history entry holding it, or defining a variable it was made from, goes
+    /// (entries of earlier sessions included: the file is rewritten).
+    func protectKeys(after entry: String) {
+        let trimmed = entry.trimmingCharacters(in: .whitespacesAndNewlines)
+        for (name, from, isReference) in Secrets.definitions(in: SourceFile(name: "<prompt>", text: entry)) {
+            definitions[name, default: []].formUnion(from)
+            if isReference {
+                referenceVariables.insert(name)
+            } else {
+                referenceVariables.remove(name)
+                definingEntries[name, default: []].insert(trimmed)
+            }
+        }
+        let keys = interpreter.keysUsed
+        let tainted = secretVariables.reduce(into: Set<String>()) { $0.formUnion(definingEntries[$1] ?? []) }
+        let holdsKey: (String) -> Bool = { tainted.contains($0) || Secrets.containsKnownKey($0, knownKeys: keys) }
+        let removed = history?.remove(where: holdsKey) ?? 0
+        let forgotten = lines.forget(where: holdsKey)
+        if max(removed, forgotten) > 0 {
+            let count = max(removed, forgotten)
+            output.errorLine("(\(count) earlier history entr\(count == 1 ? "y" : "ies") holding the key removed)")
+        }
     }
 
     // MARK: Prompts
@@ -176,24 +231,51 @@ public final class Shell {
 
     func shellCommand(_ statement: Statement) async throws {
         switch statement.kind {
-        case .save(let pathExpr):
+        case .save(let pathExpr, let replace):
             guard case .literal(.string(let typed), _) = pathExpr else {
                 throw ScriptError(.runtime, "save takes a file name in quotes: save \"flow.push\"", at: pathExpr.range)
             }
-            let path = resolveTypedPath(typed)
-            let script = Transcript.script(from: transcript)
-            do {
-                try script.text.write(toFile: path, atomically: true, encoding: .utf8)
-            } catch {
-                throw ScriptError(.runtime, "cannot write \(path): \(error.localizedDescription)", at: pathExpr.range)
-            }
-            output.line("saved \(script.statements) statement\(script.statements == 1 ? "" : "s") to \(path); run it with: pushsh \(path)")
-            learning.tour?.saved = path
+            try save(to: typed, replace: replace, at: pathExpr.range)
         case .learn(let topic):
             try await learn(topic?.value, at: statement.range)
         default:
             break
         }
+    }
+}
+
+extension Shell {
+    /// `save PATH [replace]`: the transcript as a script that replays from its own folder.
+    func save(to typed: String, replace: Bool, at range: SourceRange) throws {
+        let folder = learning.tour?.workDirectory ?? FileManager.default.currentDirectoryPath
+        let path = PathText.absolute(resolveTypedPath(typed))
+        let context = SaveContext(
+            target: path, secretVariables: secretVariables, referenceVariables: referenceVariables,
+            // A lesson's script is included in the lesson's own sandbox: no connect of its own.
+            keys: interpreter.keysUsed, startingConnect: learning.tour == nil ? startingConnect : nil)
+        let script = Transcript.script(from: transcript.map { TranscriptEntry(text: $0, folder: folder) }, context: context)
+        guard script.statements > 0 else {
+            throw ScriptError(.runtime, "nothing to save yet: no statement that does something has run in this shell", at: range)
+        }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            if isFolder.boolValue { throw ScriptError(.runtime, "\(typed) is a folder", at: range, hint: "save \"\(typed)/flow.push\"") }
+            guard replace else {
+                throw ScriptError(.runtime, "\(typed) exists already; it was kept", at: range, hint: "save \"\(typed)\" replace   (to write over it)")
+            }
+        }
+        do {
+            try script.text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw ScriptError(.runtime, "cannot write \(typed): \(error.localizedDescription)", at: range,
+                              hint: "does its folder exist? save writes one file and makes no folders")
+        }
+        let shown = resolveTypedPath(typed)
+        var message = "saved \(script.statements) statement\(script.statements == 1 ? "" : "s") to \(shown); run it with: "
+        if let variable = script.keyVariable { message += "\(variable)=... " }
+        message += "pushsh \(shown)"
+        output.line(message)
+        learning.tour?.saved = path
     }
 }
 

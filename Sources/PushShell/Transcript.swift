@@ -1,42 +1,269 @@
 import Foundation
+import PushScript
 import PushSyntax
+
+/// An entry that ran without error, and the folder its relative paths were typed from.
+struct TranscriptEntry: Sendable, Equatable {
+    var text: String
+    var folder: String
+}
+
+/// What `save` needs besides the entries.
+struct SaveContext {
+    /// The file being written (absolute): paths are rewritten for its folder.
+    var target: String
+    /// Variables whose values went into a key: their definitions are left out.
+    var secretVariables: Set<String>
+    /// Variables defined as `env("NAME")`: `key k` through one is kept as written.
+    var referenceVariables: Set<String> = []
+    /// Every key used: a statement holding one is left out.
+    var keys: [String]
+    /// The `connect` the shell started with, written first when statements
+    /// used that connection before any `connect` of their own (none in a lesson).
+    var startingConnect: String?
+}
+
+/// The script `save` writes.
+struct SavedScript: Equatable {
+    var text: String
+    var statements: Int
+    /// Lines left out because they held the key or a variable it was made from.
+    var leftOut: Int
+    /// The environment variable the script reads the key from, when a typed key was replaced by one.
+    var keyVariable: String?
+}
 
 /// Turns what was typed at the prompt into a script that replays the flow.
 enum Transcript {
+    /// Statements that talk to the current connection.
+    static let usesConnection: Set<String> = ["start", "status", "push", "close", "wait", "integration", "activity", "sandbox", "include", "if", "for"]
+    /// What a key typed at the prompt becomes.
+    static let keyReference = "env(\"SPRINTO_API_KEY\")"
 
-    /// The script: entries that succeeded, noise left out, literal keys
-    /// replaced by `env("SPRINTO_API_KEY")`.
-    static func script(from entries: [String]) -> (text: String, statements: Int) {
-        var lines = ["# Saved by pushsh from an interactive session.", "# Run it with: pushsh FILE.push", ""]
-        var count = 0
+    /// One statement's lines in the script, and what it does to the connection.
+    struct Item {
+        enum Kind { case connect, usesConnection, other }
+        var kind: Kind
+        var lines: [String]
+        /// Whether a typed key in it was replaced by `env("SPRINTO_API_KEY")`.
+        var readsTypedKey = false
+    }
+
+    static func script(from entries: [TranscriptEntry], context: SaveContext) -> SavedScript {
+        var items = context.startingConnect.map { [Item(kind: .connect, lines: [$0])] } ?? []
+        var leftOut = 0
+        let targetFolder = (context.target as NSString).deletingLastPathComponent
         for entry in entries {
-            let source = SourceFile(name: "<prompt>", text: entry)
+            let source = SourceFile(name: "<prompt>", text: entry.text)
             let parsed = Parser.parse(source)
             guard !parsed.hasErrors else { continue }
-            let secrets = Secrets.literalKeyRanges(in: source)
+            var writer = StatementWriter(source: source, context: context, folder: entry.folder, targetFolder: targetFolder)
             for statement in parsed.program.statements {
                 // What only looks at things is left out; the catalog says which those are.
                 if CommandCatalog.looksOnly(statement) { continue }
-                lines.append(text(of: statement, in: source, replacing: secrets))
-                count += 1
+                guard writer.keeps(statement) else {
+                    leftOut += 1
+                    continue
+                }
+                var lines = writer.render(statement, depth: 0)
+                let readsTypedKey = writer.replacedKey
+                if readsTypedKey {
+                    lines.insert("# The API key was typed at the prompt and is not saved: this reads it from SPRINTO_API_KEY.", at: 0)
+                    writer.replacedKey = false
+                }
+                let kind: Item.Kind
+                if case .connect = statement.kind {
+                    kind = .connect
+                } else if case .let(_, .command(let inner)) = statement.kind, usesConnection.contains(inner.commandWord) {
+                    kind = .usesConnection
+                } else {
+                    kind = usesConnection.contains(statement.commandWord) ? .usesConnection : .other
+                }
+                items.append(Item(kind: kind, lines: lines, readsTypedKey: readsTypedKey))
             }
         }
-        return (lines.joined(separator: "\n") + "\n", count)
+        items = droppingUnusedConnects(items, hasStartingConnect: context.startingConnect != nil)
+        // Said only when a statement that reads it is still in the script.
+        let keyVariable = items.contains(where: \.readsTypedKey) ? "SPRINTO_API_KEY" : nil
+        var lines = ["# Saved by pushsh from an interactive session.", "# Run it with: pushsh \((context.target as NSString).lastPathComponent)"]
+        if leftOut > 0 {
+            lines.append("# \(leftOut) line\(leftOut == 1 ? "" : "s") that held the API key (or a value it was made from) left out.")
+        }
+        lines.append("")
+        for item in items { lines += item.lines }
+        let count = items.count
+        return SavedScript(text: lines.joined(separator: "\n") + "\n", statements: count, leftOut: leftOut, keyVariable: keyVariable)
     }
 
-    /// The statement as typed, with secret ranges replaced.
-    static func text(of statement: Statement, in source: SourceFile, replacing secrets: [SourceRange]) -> String {
-        let bytes = source.utf8
-        let range = statement.range.byteRange.clamped(to: 0..<bytes.count)
-        var out: [UInt8] = []
-        var index = range.lowerBound
-        for secret in secrets.sorted(by: { $0.byteRange.lowerBound < $1.byteRange.lowerBound })
-        where secret.byteRange.lowerBound >= range.lowerBound && secret.byteRange.upperBound <= range.upperBound {
-            out += bytes[index..<secret.byteRange.lowerBound]
-            out += Array("env(\"SPRINTO_API_KEY\")".utf8)
-            index = secret.byteRange.upperBound
+    /// Drops a `connect` that nothing used before the next one replaced it,
+    /// and the starting connection when nothing used it at all.
+    static func droppingUnusedConnects(_ items: [Item], hasStartingConnect: Bool = true) -> [Item] {
+        var kept: [Item] = []
+        var lastConnect: Int?
+        var used = false
+        // Where the starting connect (always the first item) is, while it is kept.
+        var starting: Int?
+        for (index, item) in items.enumerated() {
+            switch item.kind {
+            case .connect:
+                if let last = lastConnect, !used {
+                    kept.remove(at: last)
+                    if starting == last { starting = nil }
+                }
+                lastConnect = kept.count
+                used = false
+                if index == 0 && hasStartingConnect { starting = kept.count }
+                kept.append(item)
+            case .usesConnection:
+                used = true
+                kept.append(item)
+            case .other:
+                kept.append(item)
+            }
         }
-        out += bytes[index..<range.upperBound]
+        // The starting connect stays only if something used it; the user's own
+        // last connect stays even when nothing came after it.
+        if let starting, lastConnect == starting, !used { kept.remove(at: starting) }
+        return kept
+    }
+}
+
+/// Writes statements of one entry: paths rewritten for the target's folder,
+/// typed keys replaced by a reference, blocks indented.
+struct StatementWriter {
+    let source: SourceFile
+    let context: SaveContext
+    /// Where the entry's relative paths were typed from.
+    let folder: String
+    let targetFolder: String
+    /// Set when the last statement rendered had a typed key replaced.
+    var replacedKey = false
+
+    init(source: SourceFile, context: SaveContext, folder: String, targetFolder: String) {
+        self.source = source
+        self.context = context
+        self.folder = folder
+        self.targetFolder = targetFolder
+    }
+
+    /// Whether the statement may be written: not when it defines or reads a
+    /// variable a key was made from, or holds a key's text (a `connect` has
+    /// its key replaced instead).
+    func keeps(_ statement: Statement) -> Bool {
+        let text = source.text(in: statement.range)
+        if case .connect = statement.kind { return true }
+        if context.keys.contains(where: { $0.count >= 6 && text.contains($0) }) { return false }
+        return Secrets.variables(readOrDefinedBy: statement).isDisjoint(with: context.secretVariables)
+    }
+
+    /// The statement's lines at `depth` levels of indentation.
+    mutating func render(_ statement: Statement, depth: Int) -> [String] {
+        let pad = String(repeating: "    ", count: depth)
+        switch statement.kind {
+        case .if(let block):
+            var lines: [String] = []
+            for (index, branch) in block.branches.enumerated() {
+                lines.append(pad + (index == 0 ? "if " : "else if ") + text(branch.condition.range))
+                lines += body(branch.body, depth: depth + 1)
+            }
+            if let elseBody = block.elseBody {
+                lines.append(pad + "else")
+                lines += body(elseBody, depth: depth + 1)
+            }
+            lines.append(pad + "end")
+            return lines
+        case .for(let loop):
+            return [pad + "for \(loop.variable.value) in " + text(loop.sequence.range)] + body(loop.body, depth: depth + 1) + [pad + "end"]
+        default:
+            // Continuation lines (a long JSON literal, a multi-line string) stay as typed.
+            let lines = text(statement.range, replacing: replacements(in: statement)).components(separatedBy: "\n")
+            return [pad + lines[0]] + lines.dropFirst()
+        }
+    }
+
+    mutating func body(_ statements: [Statement], depth: Int) -> [String] {
+        statements.filter(keeps).flatMap { render($0, depth: depth) }
+    }
+
+    /// Text to put in place of parts of a statement: paths and typed keys.
+    mutating func replacements(in statement: Statement) -> [(SourceRange, String)] {
+        var out: [(SourceRange, String)] = []
+        func path(_ expr: Expr?) {
+            guard let expr, case .literal(.string(let written), let range) = expr else { return }
+            out.append((range, quoted(rewrite(written))))
+        }
+        switch statement.kind {
+        case .connect(.region(_, _, let key, let cacert)), .connect(.url(_, _, let key, let cacert)):
+            // A CA file is read relative to the script, like a data file.
+            path(cacert)
+            switch key {
+            case .value(let expr):
+                var isReference = Secrets.isEnvironmentReference(expr)
+                if case .variable(let name, _) = expr, context.referenceVariables.contains(name) { isReference = true }
+                if !isReference {
+                    out.append((expr.range, Transcript.keyReference))
+                    replacedKey = true
+                }
+            case .file(let expr): path(expr)
+            case .prompt: break
+            }
+        case .push(let command):
+            if case .file(let file, let options) = command.source {
+                path(file)
+                path(options.mapping)
+            }
+        case .let(_, .command(let inner)):
+            out += replacements(in: inner)
+        case .include(let file):
+            path(file)
+        default: break
+        }
+        return out
+    }
+
+    /// A path typed at the prompt, as the saved script must write it: relative
+    /// to the script's folder (a script reads paths from there).
+    func rewrite(_ written: String) -> String {
+        if written.hasPrefix("/") || written.hasPrefix("~") { return written }
+        let absolute = SourceFile.normalize(folder + "/" + written)
+        return PathText.relative(absolute, from: targetFolder)
+    }
+
+    func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "$", with: "\\$") + "\""
+    }
+
+    func text(_ range: SourceRange, replacing replacements: [(SourceRange, String)] = []) -> String {
+        let bytes = source.utf8
+        let whole = range.byteRange.clamped(to: 0..<bytes.count)
+        var out: [UInt8] = []
+        var index = whole.lowerBound
+        for (part, replacement) in replacements.sorted(by: { $0.0.byteRange.lowerBound < $1.0.byteRange.lowerBound })
+        where part.byteRange.lowerBound >= index && part.byteRange.upperBound <= whole.upperBound {
+            out += bytes[index..<part.byteRange.lowerBound]
+            out += Array(replacement.utf8)
+            index = part.byteRange.upperBound
+        }
+        out += bytes[index..<whole.upperBound]
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Paths between folders.
+enum PathText {
+    /// `file` (absolute) as seen from `folder` (absolute): `../data/x.jsonl`.
+    static func relative(_ file: String, from folder: String) -> String {
+        let to = SourceFile.normalize(file).split(separator: "/")
+        let from = SourceFile.normalize(folder).split(separator: "/")
+        var common = 0
+        while common < min(to.count, from.count) && to[common] == from[common] { common += 1 }
+        let ups = Array(repeating: "..", count: from.count - common)
+        let parts = ups + to[common...].map(String.init)
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
+    /// A path made absolute from the current folder.
+    static func absolute(_ path: String, in folder: String = FileManager.default.currentDirectoryPath) -> String {
+        SourceFile.normalize(path.hasPrefix("/") ? path : folder + "/" + path)
     }
 }

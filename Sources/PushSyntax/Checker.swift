@@ -124,7 +124,7 @@ struct ScriptChecker {
         switch statement.kind {
         case .connect(let target):
             switch target {
-            case .sandbox: break
+            case .sandbox, .profile: break
             case .region(_, let integration, let key, let cacert):
                 check(integration)
                 check(key)
@@ -204,7 +204,7 @@ struct ScriptChecker {
             if let code { expect(code, .exitCode) }
         case .sandbox(let command):
             checkSandbox(command)
-        case .save(let path):
+        case .save(let path, _):
             check(path)
         case .learn:
             break

@@ -6,6 +6,7 @@ extension CommandCatalog {
             summary: "choose the service: the built-in sandbox, a Sprinto region, or any base URL",
             syntax: """
                 connect sandbox
+                connect profile NAME
                 connect region us|in|eu integration ID key KEY [cacert FILE]
                 connect url URL integration ID key KEY [cacert FILE]
                   where KEY is an expression, 'file PATH' or 'prompt'
@@ -14,6 +15,7 @@ extension CommandCatalog {
                 connect region eu integration "int_123" key env("SPRINTO_API_KEY")
                 connect url "http://127.0.0.1:8080/api/external/push" \\
                   integration "demo" key file "sprinto.key"
+                connect profile staging
                 connect sandbox
                 """,
             details: """
@@ -33,9 +35,20 @@ extension CommandCatalog {
                 as a literal string works but prints a warning: it ends up in files
                 and history. Nothing is sent until the next command.
 
-                At start-up pushsh connects by itself when SPRINTO_API_KEY and
-                SPRINTO_INTEGRATION_ID are set, using SPRINTO_BASE_URL, or else
-                SPRINTO_REGION (us by default).
+                'profile NAME' takes the URL (or region), the integration id and the
+                key source from a profile of the config file
+                ($XDG_CONFIG_HOME/pushsh/config.toml); 'pushsh profiles' lists them.
+                Whatever way a key is given, its value is a secret from then on:
+                redacted in output and traces, scrubbed from history, and never
+                written by 'save'.
+
+                At start-up pushsh connects by itself: to the profile named by
+                --profile or PUSHSH_PROFILE; else, when SPRINTO_API_KEY and
+                SPRINTO_INTEGRATION_ID are set, to SPRINTO_BASE_URL or SPRINTO_REGION
+                (us by default); else to the config file's default profile; else to
+                the built-in sandbox. A script that has a 'connect' of its own starts
+                on the built-in sandbox (only --profile still applies), so nothing
+                before its 'connect' reaches a real service by accident.
 
                 Networks: proxies come from HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and
                 NO_PROXY (either case); 'cacert FILE' (after the key, on region or
@@ -44,7 +57,7 @@ extension CommandCatalog {
                 The key never follows a redirect to another host. See
                 docs/network.md.
                 """,
-            followingWords: ["sandbox", "region", "url", "integration", "key", "file", "prompt", "cacert"]
+            followingWords: ["sandbox", "profile", "region", "url", "integration", "key", "file", "prompt", "cacert"]
                 + RegionName.allCases.map(\.rawValue)),
         CommandHelp(
             name: "start", area: .session,

@@ -137,24 +137,32 @@ extension CommandCatalog {
                 """,
             details: """
                 With no word, lists every command and topic. Topics: values,
-                expressions, durations, exit-codes, network.
+                expressions, durations, exit-codes, network, profiles.
                 """, looksOnly: true),
         CommandHelp(
             name: "save", area: .shell,
             summary: "save the statements typed at the prompt as a .push script",
-            syntax: "save PATH",
+            syntax: "save PATH [replace]",
             example: """
                 save "nightly.push"
+                save "jobs/nightly.push" replace
                 """,
             details: """
                 Only for the interactive shell: writes the entries you typed in this
                 shell session that ran without error to a file, so the same steps can
                 be replayed with 'pushsh FILE'. Entries that only look at things are
                 left out (help, status, integration, activity, sandbox records and
-                bare expressions), and a key typed into 'connect' is written as
-                env("SPRINTO_API_KEY"). PATH is a string in quotes, taken from the
-                current folder. In a script, save is an error.
-                """, looksOnly: true),
+                bare expressions), and so is a 'connect' that a later one replaced
+                before anything used it. File paths are rewritten for the saved
+                file's own folder (a script reads them from there). The API key is
+                never written: a key typed at the prompt (literally, through a
+                variable, or built from pieces) becomes env("SPRINTO_API_KEY") with a
+                comment saying so, and the lines that held it are left out; env(...),
+                'key file', 'key prompt' and 'connect profile' are kept as they are.
+                Block bodies are indented. An existing file is kept unless you add
+                'replace'. PATH is a string in quotes, taken from the current folder.
+                In a script, save is an error.
+                """, followingWords: ["replace"], looksOnly: true),
         CommandHelp(
             name: "learn", area: .shell,
             summary: "a guided tour of the push API on the sandbox, lesson by lesson",

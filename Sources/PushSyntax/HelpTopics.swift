@@ -126,6 +126,37 @@ extension CommandCatalog {
 
                 All of it in docs/network.md.
                 """),
+        HelpTopic(
+            name: "profiles", summary: "named integrations in the config file, and where keys come from",
+            text: """
+                The config file is $XDG_CONFIG_HOME/pushsh/config.toml
+                (~/.config/pushsh/config.toml; PUSHSH_CONFIG names another):
+
+                  default = "staging"
+
+                  [profiles.staging]
+                  region = "eu"                    # or base_url = "https://..."
+                  integration = "int_staging"
+                  key_env = "SPRINTO_STAGING_KEY"  # or key_file, or key_command
+
+                  [profiles.production]
+                  region = "eu"
+                  integration = "int_production"
+                  key_command = "op read op://team/sprinto/production"
+                  timeout = "30s"
+
+                key_file must be readable by its owner only (chmod 600); key_command's
+                first line of output is the key. 'connect profile NAME' switches to a
+                profile, 'pushsh --profile NAME' or PUSHSH_PROFILE starts on one, and
+                'pushsh profiles' lists them, never showing a key. Where a run starts,
+                first found wins: --profile, PUSHSH_PROFILE, SPRINTO_API_KEY with
+                SPRINTO_INTEGRATION_ID, the file's default profile, the built-in
+                sandbox. A script with a 'connect' of its own starts on the sandbox.
+
+                Any value used as a key is a secret from then on: output and traces
+                show [redacted], the shell drops history entries holding it, and
+                'save' writes a reference instead. See docs/profiles.md.
+                """),
     ]
 }
 

@@ -44,6 +44,14 @@ extension Parser {
             "connect sandbox, connect region us integration ID key env(\"SPRINTO_API_KEY\"), "
             + "or connect url URL integration ID key KEY"
         if accept("sandbox") { return .connect(.sandbox) }
+        if accept("profile") {
+            switch current.kind {
+            case .word(let name), .string(let name): return .connect(.profile(Word(name, advance().range)))
+            default:
+                throw fail("expected a profile name after 'connect profile', found \(current.kind)",
+                           hint: "connect profile staging   (pushsh profiles lists them)")
+            }
+        }
         if accept("region") {
             let region = try parseChoice(
                 RegionName.self, noun: "region", "after 'connect region'",
@@ -57,7 +65,7 @@ extension Parser {
             let (integration, key) = try parseCredentials()
             return .connect(.url(url, integration: integration, key: key, cacert: try parseCACert()))
         }
-        throw fail("expected 'sandbox', 'region' or 'url' after 'connect', found \(current.kind)", hint: hint)
+        throw fail("expected 'sandbox', 'profile', 'region' or 'url' after 'connect', found \(current.kind)", hint: hint)
     }
 
     /// An optional `cacert EXPR` after the credentials: a PEM file of CAs to trust.

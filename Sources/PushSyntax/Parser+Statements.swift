@@ -33,7 +33,8 @@ extension Parser {
             kind = .exit(code: current.kind.endsStatement ? nil : try parseExpression())
         case "save":
             advance()
-            kind = .save(path: try parseRequiredExpression("a file path after 'save'", hint: "save \"session.push\""))
+            let path = try parseRequiredExpression("a file path after 'save'", hint: "save \"session.push\"")
+            kind = .save(path: path, replace: accept("replace"))
         default:
             guard Self.valueCommands.contains(word) || word == "connect" else {
                 return try parseExpressionStatement()

@@ -63,8 +63,9 @@ public struct Statement: Sendable, Hashable {
         case exit(code: Expr?)
         /// `sandbox ...`: controls the built-in sandbox.
         case sandbox(SandboxCommand)
-        /// `save EXPR`: writes what was typed at the prompt to a file.
-        case save(path: Expr)
+        /// `save EXPR [replace]`: writes what was typed at the prompt to a file;
+        /// an existing file is kept unless `replace` is said.
+        case save(path: Expr, replace: Bool = false)
         /// `learn [WORD]`: the guided tour.
         case learn(topic: Word?)
         /// A bare expression, whose value the shell shows: `s.state`.
@@ -109,6 +110,8 @@ public enum ConnectTarget: Sendable, Hashable {
     /// `connect url EXPR integration EXPR key KEYSRC [cacert EXPR]`: any base URL (a sandbox server, a proxy).
     /// `cacert` names a PEM file of CAs to trust besides the system's (a TLS-inspecting proxy's).
     case url(Expr, integration: Expr, key: KeySource, cacert: Expr?)
+    /// `connect profile NAME`: a named profile of the config file (URL, integration, key source).
+    case profile(Word)
 }
 
 /// Where `connect` gets the API key from.

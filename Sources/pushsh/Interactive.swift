@@ -5,16 +5,17 @@ import PushShell
 /// `pushsh` on a terminal: the shell on libedit.
 enum Interactive {
     /// - Parameter lesson: start in this lesson (`pushsh learn NAME`; `""` for the next one not done).
-    static func run(environment: [String: String], verbose: Bool, variables: [String], lesson: String? = nil) async -> Int32 {
+    static func run(environment: [String: String], verbose: Bool, variables: [String], lesson: String? = nil, profile: String? = nil) async -> Int32 {
         let connection: Connection
-        do { connection = try Connection.fromEnvironment(environment) } catch {
+        do { connection = try Connection.starting(explicitProfile: profile, environment: environment) } catch {
             Terminal.warn("pushsh: \(error.message)")
             return 1
         }
-        let output = StandardOutput(color: StandardOutput.detectColor(environment: environment))
+        let output = StandardOutput(environment: environment)
         let interpreter = Interpreter(connection: connection, output: output, environment: environment)
         interpreter.setVerbose(verbose)
         interpreter.keyPrompt = { prompt in SecretPrompt.read(prompt) }
+        Terminal.preparePager(for: interpreter, environment: environment)
         for definition in variables {
             if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PushSyntax
 
 /// `pushsh`: the push API's companion. Subcommands in `Subcommands/`, one per file.
 @main
@@ -8,30 +9,47 @@ struct Pushsh: AsyncParsableCommand {
         commandName: "pushsh",
         abstract: "A shell, a script runner and a sandbox for Sprinto's push API.",
         discussion: """
-            pushsh                     open the shell (a script on stdin when it is not a terminal)
+            pushsh                     open the shell (or run a script piped to stdin)
             pushsh FILE.push           run a script (same as: pushsh run FILE.push)
             pushsh -c 'STATEMENTS'     run statements given on the command line
             pushsh check FILE.push     check a script without sending anything
             pushsh serve               serve the sandbox over HTTP
             pushsh learn [LESSON]      a guided tour of the push API, in the shell
+            pushsh profiles            list the profiles of the config file
 
-            With no SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID set, commands go to the
-            built-in sandbox. Exit codes: 0 ok, 1 usage, 2 parse/check, 3 runtime,
-            4 expect failed, 5 wait timed out or unreachable, 6 API refused (4xx),
-            7 service failing (5xx), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.
+            Options for running (before FILE.push; also for the shell):
+              -c STATEMENTS            run these statements instead of a file
+              --var NAME=VALUE         define a variable (repeatable)
+              --output text|json       json: one object per result, for machines
+              --profile NAME           start on this profile of the config file
+              -v, --verbose            trace every HTTP exchange (the key redacted)
+              -q, --quiet              no progress display while pushing files
+
+            Commands go to: the --profile (or PUSHSH_PROFILE) profile; else the
+            service of SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID; else the config
+            file's default profile; else the built-in sandbox. A script with its own
+            'connect' starts on the built-in sandbox.
+
+            Exit codes: 0 ok, 1 usage, 2 parse/check, 3 runtime, 4 expect failed,
+            5 wait timed out or unreachable, 6 API refused (4xx), 7 service failing
+            (5xx), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.
 
             Networks: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY choose a proxy;
             --cacert FILE (or PUSHSH_CACERT, SSL_CERT_FILE, SSL_CERT_DIR) trusts a CA;
             --timeout DURATION (or PUSHSH_TIMEOUT) bounds each request. See docs/network.md.
             """,
-        version: "0.1.0",
-        subcommands: [Run.self, Check.self, Serve.self, Learn.self],
+        version: "pushsh 0.1.0",
+        subcommands: [Run.self, Check.self, Serve.self, Learn.self, Profiles.self],
         defaultSubcommand: Run.self
     )
 
     /// Like ArgumentParser's, except that a bad command line exits 1 (the
     /// documented usage code) rather than sysexits' 64.
     static func main() async {
+        if let word = CommandLine.arguments.dropFirst().first, let near = misspelledSubcommand(word) {
+            FileHandle.standardError.write(Data("pushsh: '\(word)' is not a command or a file; did you mean 'pushsh \(near)'? (pushsh --help lists them)\n".utf8))
+            Foundation.exit(1)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -47,5 +65,16 @@ struct Pushsh: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+}
+
+extension Pushsh {
+    /// A first word that is no file but one or two letters away from a
+    /// subcommand (`chek`): the subcommand meant.
+    static func misspelledSubcommand(_ word: String) -> String? {
+        guard !word.hasPrefix("-"), !word.contains("/"), !word.contains("."), !FileManager.default.fileExists(atPath: word) else { return nil }
+        let names = configuration.subcommands.map { $0._commandName }
+        guard !names.contains(word) else { return nil }
+        return Spelling.closest(to: word, among: names)
     }
 }

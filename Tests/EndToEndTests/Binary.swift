@@ -24,20 +24,25 @@ enum Binary {
 
     /// The environment of a deterministic run: fixed sandbox ids and clock, no colour, no credentials.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SPRINTO_") && $0.key != "NO_COLOR" }
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SPRINTO_") && $0.key != "NO_COLOR" && $0.key != "PUSHSH_PROFILE" }
+        // Never the config file of whoever runs the tests.
+        env["PUSHSH_CONFIG"] = "/nonexistent/pushsh-tests/config.toml"
         env["PUSHSH_SANDBOX_SEED"] = "1"
         env["PUSHSH_SANDBOX_EPOCH"] = "2026-01-05T09:00:00Z"
         env["NO_COLOR"] = "1"
+        // No pager in tests (an empty PAGER means none); the pager tests set one.
+        env["PAGER"] = ""
         for (k, v) in extra { env[k] = v }
         return env
     }
 
     /// Runs with stdout and stderr on one pipe (the order a person sees), and
     /// separately stdout alone when `separate` is set.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = Binary.environment(), directory: URL = Binary.root) throws -> Result {
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = Binary.environment(), directory: URL = Binary.root, withoutTerminal: Bool = false) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        // `setsid` starts a session with no controlling terminal: /dev/tty cannot be opened.
+        process.executableURL = URL(fileURLWithPath: withoutTerminal ? "/usr/bin/setsid" : path)
+        process.arguments = withoutTerminal ? ["--wait", path] + arguments : arguments
         process.environment = environment
         process.currentDirectoryURL = directory
         let combined = Pipe()

@@ -123,4 +123,36 @@ final class NetworkEndToEndTests: XCTestCase {
         XCTAssertTrue(slow.output.contains("timed out waiting for the answer after the request was sent"), slow.output)
         XCTAssertTrue(slow.output.contains("read the session"), slow.output)
     }
+
+    /// A profile's proxy, CA file and timeout are the profile's network: no
+    /// variable or flag needed. Proven against tinyproxy and an openssl CA.
+    func testAProfileBringsItsProxyCAAndTimeout() throws {
+        let setup = try makeSetup()
+        defer { setup.fake.stop(); setup.proxy.stop() }
+        let config = setup.dir.appendingPathComponent("config.toml")
+        try """
+            [profiles.corp]
+            base_url = "\(setup.fake.base("doc"))"
+            integration = "demo"
+            key_env = "CORP_KEY"
+            ca_file = "\(setup.ca.caFile)"
+            proxy = "\(setup.proxy.url)"
+            timeout = "20s"
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+        var env = environment(setup).filter { !["HTTPS_PROXY", "SPRINTO_API_KEY", "SPRINTO_INTEGRATION_ID", "SPRINTO_BASE_URL"].contains($0.key) }
+        env["PUSHSH_CONFIG"] = config.path
+        env["CORP_KEY"] = "doc-key"
+        let result = try Binary.run(["run", "-v", "--profile", "corp", "-c", "integration"], environment: env)
+        XCTAssertEqual(result.code, 0, result.output)
+        XCTAssertTrue(result.output.contains("via proxy http://127.0.0.1:\(setup.proxy.port) (profile corp proxy)"), result.output)
+        XCTAssertTrue(setup.proxy.log.contains("CONNECT 127.0.0.1:\(setup.fake.port)"), setup.proxy.log)
+        XCTAssertFalse(result.output.contains("doc-key"), result.output)
+        // The same profile without its CA file: the certificate is refused, by name.
+        try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "ca_file = \"\(setup.ca.caFile)\"\n", with: "")
+            .write(to: config, atomically: true, encoding: .utf8)
+        let untrusted = try Binary.run(["run", "--profile", "corp", "-c", "integration"], environment: env)
+        XCTAssertEqual(untrusted.code, 3, untrusted.output)
+        XCTAssertTrue(untrusted.output.contains("untrusted issuer"), untrusted.output)
+    }
 }

@@ -13,9 +13,9 @@ import Testing
         var base = ""
         var log = ""
 
-        init() throws {
+        init(key: String = SecretsTests.key, integration: String = "acme") throws {
             process.executableURL = URL(fileURLWithPath: Binary.path)
-            process.arguments = ["serve", "--port", "0", "--api-key", SecretsTests.key, "--integration", "acme", "--processing-time", "100ms"]
+            process.arguments = ["serve", "--port", "0", "--api-key", key, "--integration", integration, "--processing-time", "100ms"]
             process.standardOutput = pipe
             process.standardError = pipe
             try process.run()
@@ -82,22 +82,95 @@ import Testing
         pty.typeAndWaitForPrompt("print env(\"SPRINTO_API_KEY\")\r")
         let typed = "connect url \"\(server.base)\" integration \"acme\" key \"\(Self.key)\""
         pty.typeAndWaitForPrompt(typed + "\r")
+        // A key put together by interpolation from a variable typed earlier.
+        pty.typeAndWaitForPrompt("let half = \"sk_live_4f9a2b7c\"\r")
+        pty.typeAndWaitForPrompt("connect url \"\(server.base)\" integration \"acme\" key \"${half}_DO_NOT_LEAK\"\r")
         pty.typeAndWaitForPrompt("close s discard\r")
+        // A key file, then a key typed at `key prompt` (no echo).
+        let keyFile = dir.appendingPathComponent("acme.key")
+        try (Self.key + "\n").write(to: keyFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
+        pty.typeAndWaitForPrompt("connect url \"\(server.base)\" integration \"acme\" key file \"acme.key\"\r")
+        pty.typeAndWaitForPrompt("let f = start\r")
+        pty.typeAndWaitForPrompt("close f discard\r")
+        pty.type("connect url \"\(server.base)\" integration \"acme\" key prompt\r")
+        #expect(pty.expect("API key: "), "\(pty.state)")
+        pty.typeAndWaitForPrompt(Self.key + "\r")
+        pty.typeAndWaitForPrompt("let p = start\r")
+        pty.typeAndWaitForPrompt("print p.id\r")
+        pty.typeAndWaitForPrompt("close p discard\r")
         pty.typeAndWaitForPrompt("save \"flow.push\"\r")
         pty.type("exit\r")
         #expect(pty.waitForExit() == 0, "\(pty.state)")
         // The terminal echoes what was typed; apart from that echo, the key must not show.
-        #expect(pty.screen.contains("warning: a key typed into a script"))
+        // Each typed key is said once, not twice (no separate warning).
+        #expect(pty.count(of: "(not kept in history: the line holds an API key") == 2, "\(pty.screen)")
+        #expect(!pty.screen.contains("warning: a key typed into a script"))
         // (libedit may redraw a long line with extra spaces, so drop the echoed line whole.)
-        everything.append(pty.screen.split(separator: "\n").filter { !$0.contains("connect url") }.joined(separator: "\n"))
+        everything.append(pty.screen.split(separator: "\n").filter { !$0.contains("connect url") && !$0.contains("let half") }.joined(separator: "\n"))
         let history = try String(contentsOfFile: env["PUSHSH_HISTORY"]!, encoding: .utf8)
+        #expect(!history.contains("sk_live_4f9a2b7c"), "the piece of the key stayed in history: \(history)")
         let saved = try String(contentsOf: dir.appendingPathComponent("flow.push"), encoding: .utf8)
         #expect(saved.contains("key env(\"SPRINTO_API_KEY\")"), "\(saved)")
+        #expect(saved.contains("key file \"acme.key\"") && saved.contains("key prompt"), "\(saved)")
+        #expect(pty.count(of: "closed session") == 3, "\(pty.screen)")
         everything += [history, saved]
 
         everything.append(server.stop())
         for (i, text) in everything.enumerated() {
             #expect(!text.contains(Self.key), "output \(i) holds the key:\n\(text)")
+        }
+    }
+
+    /// Every way of giving the key, through the runner: text, `--output json`
+    /// and `-v` traces, errors that quote the line, a refused key.
+    @Test func everyRouteThroughTheRunner() throws {
+        let server = try Server()
+        #expect(!server.base.isEmpty, "\(server.log)")
+        defer { _ = server.process.isRunning ? server.stop() : "" }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-routes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let keyFile = dir.appendingPathComponent("acme.key")
+        try (Self.key + "\n").write(to: keyFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
+        let config = dir.appendingPathComponent("config.toml")
+        try "[profiles.acme]\nbase_url = \"\(server.base)\"\nintegration = \"acme\"\nkey_command = \"cat \(keyFile.path)\"\n"
+            .write(to: config, atomically: true, encoding: .utf8)
+        let env = Binary.environment(["PUSHSH_CONFIG": config.path, "ACME_KEY": Self.key])
+        let url = "connect url \"\(server.base)\" integration \"acme\" key"
+        let routes: [(String, String)] = [
+            ("literal", "\(url) \"\(Self.key)\""),
+            ("variable", "let k = \"\(Self.key)\"\n\(url) k"),
+            ("interpolation", "let a = \"sk_live_4f9a\"\n\(url) \"${a}2b7c_DO_NOT_LEAK\""),
+            ("env", "\(url) env(\"ACME_KEY\")"),
+            ("file", "\(url) file \"\(keyFile.path)\""),
+            ("profile", "connect profile acme"),
+        ]
+        var everything: [(String, String)] = []
+        for (name, connect) in routes {
+            let script = connect + """
+
+                let s = start
+                print "the key: \(Self.key)"
+                set on_error continue
+                expect "\(Self.key)" == "x" else "it was \(Self.key)"
+                close s discard
+                exit 0
+                """
+            for mode in [["-v"], ["-v", "--output", "json"]] {
+                let run = try Binary.run(mode + ["-c", script], environment: env)
+                #expect(run.code == 0, "\(name) \(mode): \(run.output)")
+                #expect(run.output.contains("[redacted]"), "\(name): \(run.output)")
+                everything.append(("\(name) \(mode)", run.output))
+            }
+        }
+        // An error that quotes the line the key was typed on.
+        let quoted = try Binary.run(["-c", "connect url \"ftp://x\" integration \"acme\" key \"\(Self.key)\""], environment: env)
+        #expect(quoted.code == 3 && quoted.output.contains("must start with http://"), "\(quoted.output)")
+        everything.append(("quoted", quoted.output))
+        everything.append(("server log", server.stop()))
+        for (name, text) in everything {
+            #expect(!text.contains(Self.key), "\(name) holds the key:\n\(text)")
         }
     }
 }

@@ -209,9 +209,10 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         let saved = try String(contentsOfFile: work + "/mine.push", encoding: .utf8)
         #expect(saved.contains("let s = start"))
         #expect(output.standard.contains("saved 1 statement to \(work)/mine.push"))
-        // Outside the lesson, save is the learner's again: relative to the current folder, and
-        // only the learner's entries (none ran here).
-        #expect(output.standard.contains("saved 0 statements to elsewhere.push"))
+        // Outside the lesson, save is the learner's again: only the learner's
+        // entries (none ran here), so nothing is written.
+        #expect(output.errors.contains("nothing to save yet"))
+        #expect(!FileManager.default.fileExists(atPath: cwd + "/elsewhere.push"))
         try? FileManager.default.removeItem(atPath: cwd + "/elsewhere.push")
     }
 

@@ -125,9 +125,10 @@ func temporaryDirectory() throws -> URL {
             "save \"\(path)\"",
         ])
         _ = await shell.run()
-        #expect(output.standard.contains("saved 4 statements to \(path)"))
+        // The shell started on the built-in sandbox: the script says so first.
+        #expect(output.standard.contains("saved 5 statements to \(path)"))
         let script = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(script.contains("let s = start ref \"saved\"\npush s User [{"))
+        #expect(script.contains("connect sandbox\nlet s = start ref \"saved\"\npush s User [{"))
         #expect(script.contains("close s apply\nwait s until processed\n"))
         #expect(!script.contains("help") && !script.contains("status s") && !script.contains("aply") && !script.contains("42"))
         // It parses, checks, and replays to the same result.

@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func topicsAndOverview() throws {
-        #expect(CommandCatalog.topics.map(\.name) == ["values", "expressions", "durations", "exit-codes", "network"])
+        #expect(CommandCatalog.topics.map(\.name) == ["values", "expressions", "durations", "exit-codes", "network", "profiles"])
         let exitCodes = try #require(CommandCatalog.helpText(for: "exit-codes"))
         for code in 0...7 { #expect(exitCodes.contains("\n\(code)  ") || exitCodes.hasPrefix("exit-codes")) }
         #expect(

@@ -72,7 +72,7 @@ import Testing
         #expect(errors("start now") == ["1:7: expected 'ref' or the end of the line after 'start', found 'now'"])
         #expect(
             errors("connect") == [
-                "1:8: expected 'sandbox', 'region' or 'url' after 'connect', found the end of the input"
+                "1:8: expected 'sandbox', 'profile', 'region' or 'url' after 'connect', found the end of the input"
             ])
     }
 

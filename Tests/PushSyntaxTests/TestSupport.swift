@@ -124,6 +124,7 @@ extension Statement {
         }
         switch kind {
         case .connect(.sandbox): return "(connect sandbox)"
+        case .connect(.profile(let name)): return "(connect profile \(name.value))"
         case .connect(.region(let region, let integration, let k, let cacert)):
             return "(connect region \(region.value.rawValue) \(integration.sexpr) \(key(k))\(cacert.map { " (cacert \($0.sexpr))" } ?? ""))"
         case .connect(.url(let url, let integration, let k, let cacert)):
@@ -183,7 +184,7 @@ extension Statement {
             case .reset: return "(sandbox reset)"
             case .faults(let plan): return "(sandbox faults \(plan.map(\.sexpr) ?? "off"))"
             }
-        case .save(let path): return "(save \(path.sexpr))"
+        case .save(let path, let replace): return "(save \(path.sexpr)\(replace ? " replace" : ""))"
         case .learn(let topic): return "(learn \(topic?.value ?? "-"))"
         case .expression(let expression): return expression.sexpr
         }

@@ -4,25 +4,37 @@ import PushSandbox
 import PushSyntax
 
 extension Interpreter {
-    /// `connect sandbox | region R integration I key K | url U integration I key K`.
+    /// `connect sandbox | profile NAME | region R integration I key K | url U integration I key K`.
     func connect(_ target: ConnectTarget, at range: SourceRange) async throws(ScriptError) {
         let previous = connection
         switch target {
         case .sandbox:
             connection = .builtInSandbox(environment: environment)
+        case .profile(let name):
+            do {
+                let profile = try ProfileBook.load(environment: environment).profile(named: name.value)
+                connection = try .profile(profile, environment: environment)
+            } catch {
+                throw .runtime(error.message, at: name.range, hint: "pushsh profiles lists the profiles of the config file")
+            }
+            keySourced(connection.client.configuration.apiKey.revealed, variables: [])
+            if let timeout = connection.profile?.timeout { settings.requestTimeout = timeout }
         case .region(let region, let integrationExpr, let key, let cacert):
+            // The key first: once read it is a secret, even if what follows fails.
+            let apiKey = try apiKey(key)
             let integrationID = try string(integrationExpr, "the integration id")
             guard let r = Region(rawValue: region.value.rawValue) else { throw .runtime("unknown region", at: region.range) }
-            let configuration = PushConfiguration(region: r, integrationID: integrationID, apiKey: try apiKey(key))
+            let configuration = PushConfiguration(region: r, integrationID: integrationID, apiKey: apiKey)
             connection = try remote(configuration, label: r.rawValue, cacert: cacert, at: range)
         case .url(let urlExpr, let integrationExpr, let key, let cacert):
+            let apiKey = try apiKey(key)
             let url = try string(urlExpr, "the base URL")
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw .runtime("the base URL must start with http:// or https://", at: urlExpr.range,
                                hint: "e.g. connect url \"http://127.0.0.1:8080/api/external/push\" integration \"demo\" key env(\"SPRINTO_API_KEY\")")
             }
             let integrationID = try string(integrationExpr, "the integration id")
-            let configuration = PushConfiguration(baseURL: url, integrationID: integrationID, apiKey: try apiKey(key))
+            let configuration = PushConfiguration(baseURL: url, integrationID: integrationID, apiKey: apiKey)
             connection = try remote(configuration, label: Connection.label(for: configuration), cacert: cacert, at: range)
         }
         // Only now that the new connection stands is the old one closed.
@@ -30,9 +42,13 @@ extension Interpreter {
         applyClientSettings()
         lastSession = nil
         if settings.output == .json {
-            emit("connect", ["target": .string(connection.label), "integration_id": .string(connection.client.configuration.integrationID)])
+            var fields: JSONObject = ["target": .string(connection.label), "integration_id": .string(connection.client.configuration.integrationID)]
+            if let profile = connection.profile { fields["profile"] = .string(profile.name) }
+            emit("connect", fields)
         } else {
-            output.line("connected to \(connection.label == "sandbox" ? "the built-in sandbox" : connection.client.configuration.baseURL) (integration \(connection.client.configuration.integrationID))")
+            let place = connection.label == "sandbox" && connection.sandbox != nil ? "the built-in sandbox" : connection.client.configuration.baseURL
+            let profile = connection.profile.map { "profile \($0.name): " } ?? ""
+            output.line("connected to \(profile)\(place) (integration \(connection.client.configuration.integrationID))")
         }
     }
 
@@ -50,14 +66,25 @@ extension Interpreter {
         }
     }
 
-    /// The key from where the script says, never echoed.
+    /// The key from where the script says, never echoed; a secret from then on.
     func apiKey(_ source: KeySource) throws(ScriptError) -> APIKey {
         switch source {
         case .value(let expr):
-            let key = try string(expr, "the API key")
+            let value = try evaluate(expr)
+            if case .null = value, case .call(let function, let arguments, _) = expr, function.value == "env",
+                let name = arguments.first?.stringLiteral
+            {
+                throw .runtime("\(name) is not set: the API key is read from env(\"\(name)\")", at: expr.range,
+                               hint: "export \(name)=... (the integration's API key from Sprinto), then run this again")
+            }
+            guard case .string(let key) = value else {
+                throw .runtime("the API key must be a string, got \(value.typeName)", at: expr.range,
+                               hint: "key env(\"SPRINTO_API_KEY\"), key file PATH, key prompt, or connect profile NAME")
+            }
             guard !key.isEmpty else { throw .runtime("the API key is empty", at: expr.range, hint: "is SPRINTO_API_KEY set?") }
-            if expr.stringLiteral != nil {
-                output.errorLine(paint.yellow("warning:") + " a key typed into a script ends up in files and history; prefer key env(\"SPRINTO_API_KEY\") or key file PATH")
+            keySourced(key, variables: Self.variables(in: expr))
+            if expr.stringLiteral != nil && warnsAboutTypedKeys {
+                output.errorLine(errorPaint.yellow("warning:") + " a key typed into a script ends up in files and history; prefer key env(\"SPRINTO_API_KEY\") or key file PATH")
             }
             return APIKey(key)
         case .file(let expr):
@@ -68,12 +95,45 @@ extension Interpreter {
             }
             let key = text.split(whereSeparator: \.isNewline).first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
             guard !key.isEmpty else { throw .runtime("the key file \(written) is empty", at: expr.range) }
-            return APIKey(key)
-        case .prompt(let range):
-            guard let read = keyPrompt, let key = read("API key: "), !key.isEmpty else {
-                throw .runtime("key prompt needs a terminal to ask on", at: range, hint: "use key env(\"SPRINTO_API_KEY\") in scripts")
+            keySourced(key, variables: [])
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
+                output.errorLine(errorPaint.yellow("warning:") + " the key file \(written) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)")
             }
             return APIKey(key)
+        case .prompt(let range):
+            guard let read = keyPrompt, let key = read("API key: ") else {
+                throw .runtime("key prompt needs a terminal to ask on, and pushsh has none here", at: range,
+                               hint: "where nobody can type (cron, CI), use key env(\"SPRINTO_API_KEY\"), key file PATH or connect profile NAME")
+            }
+            guard !key.isEmpty else { throw .runtime("no key was typed", at: range) }
+            keySourced(key, variables: [])
+            return APIKey(key)
+        }
+    }
+
+    /// Remembers a value used as a key: redacted in all output from now on,
+    /// and (through ``keysUsed`` and ``keyVariables``) kept out of history and saved scripts.
+    func keySourced(_ key: String, variables: Set<String>) {
+        keyVariables.formUnion(variables)
+        guard key != SandboxIntegration.demo.apiKey, !keysUsed.contains(key) else { return }
+        keysUsed.append(key)
+        applyClientSettings()
+    }
+
+    /// The variables an expression reads.
+    public static func variables(in expr: Expr) -> Set<String> {
+        switch expr {
+        case .literal: return []
+        case .variable(let name, _): return [name]
+        case .interpolated(let parts, _):
+            return parts.reduce(into: []) { if case .interpolation(let e) = $1 { $0.formUnion(variables(in: e)) } }
+        case .field(let base, _, _): return variables(in: base)
+        case .index(let base, let index, _): return variables(in: base).union(variables(in: index))
+        case .call(_, let arguments, _): return arguments.reduce(into: []) { $0.formUnion(variables(in: $1)) }
+        case .not(let inner, _): return variables(in: inner)
+        case .binary(_, let lhs, let rhs, _): return variables(in: lhs).union(variables(in: rhs))
+        case .array(let items, _): return items.reduce(into: []) { $0.formUnion(variables(in: $1)) }
+        case .object(let entries, _): return entries.reduce(into: []) { $0.formUnion(variables(in: $1.value)) }
         }
     }
 }

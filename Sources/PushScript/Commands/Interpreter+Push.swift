@@ -114,7 +114,7 @@ extension Interpreter {
     /// with a warning, and a result of 0 records.
     func emptyPush(shown: String?, handle: SessionHandle, plan: PushPlan) -> Value {
         let holder = shown.map { "\($0) holds none" } ?? "the array is empty"
-        output.errorLine(paint.yellow("warning:") + " nothing to push: \(holder); nothing was sent")
+        output.errorLine(errorPaint.yellow("warning:") + " nothing to push: \(holder); nothing was sent")
         var tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
         tally.retries = 0
         let value = tally.value(elapsed: .zero)
@@ -133,7 +133,7 @@ extension Interpreter {
         _ rules: RecordRulesCheck, shown: String, problemCount: Int, otherProblems: [String], handle: SessionHandle, plan: PushPlan,
         at range: SourceRange
     ) throws(ScriptError) {
-        if let warning = rules.warningText { output.errorLine(paint.yellow("warning:") + " " + warning) }
+        if let warning = rules.warningText { output.errorLine(errorPaint.yellow("warning:") + " " + warning) }
         guard rules.errorCount > 0 else { return }
         var tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
         tally.rejected = rules.badRecords

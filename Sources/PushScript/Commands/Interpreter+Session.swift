@@ -38,7 +38,7 @@ extension Interpreter {
                 if let id = error.activeSessionID, let active = try? await client.session(id),
                     active.acceptedBatches == 0, let created = active.createdAt, created >= began.adding(.seconds(-60))
                 {
-                    output.errorLine(paint.dim("(an earlier attempt to start had created \(id) before its answer was lost; using it)"))
+                    output.errorLine(errorPaint.dim("(an earlier attempt to start had created \(id) before its answer was lost; using it)"))
                     return active
                 }
                 throw ScriptError(error, at: range, doing: "start")

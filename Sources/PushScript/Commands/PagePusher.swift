@@ -92,7 +92,7 @@ struct PagePusher {
             consumed += page.count
             interpreter.warn(about: answer.warnings, in: "page \(number)")
             if answer.acceptedCountGiven && accepted + rejected != page.count {
-                interpreter.output.errorLine(interpreter.paint.yellow("warning:") + " page \(number) held \(page.count) records; the service counted \(accepted) accepted and \(rejected) rejected")
+                interpreter.output.errorLine(interpreter.errorPaint.yellow("warning:") + " page \(number) held \(page.count) records; the service counted \(accepted) accepted and \(rejected) rejected")
             }
             if answer.hasRejections {
                 progress.finish()
@@ -114,7 +114,7 @@ struct PagePusher {
         var details = places(answer.validationErrors, number: number, records: records)
         if answer.validationErrors.isEmpty { details.append("the service gave no reasons (rejected_count_total \(answer.rejectedCountTotal), no validation_errors)") }
         if interpreter.settings.partialPages == .accept {
-            let text = interpreter.paint.yellow("warning:") + " " + head + " (partial pages accepted: going on)" + details.map { "\n  " + $0 }.joined()
+            let text = interpreter.errorPaint.yellow("warning:") + " " + head + " (partial pages accepted: going on)" + details.map { "\n  " + $0 }.joined()
             interpreter.output.errorLine(text)
             return
         }

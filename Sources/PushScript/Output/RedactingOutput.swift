@@ -10,12 +10,14 @@ final class RedactingOutput: ScriptOutput {
     init(_ inner: ScriptOutput) { self.inner = inner }
 
     var color: Bool { inner.color }
+    var errorColor: Bool { inner.errorColor }
     var errorIsTerminal: Bool { inner.errorIsTerminal }
 
-    /// Replaces the secrets to hide (the current connection's key).
+    /// Replaces the secrets to hide (every key used so far).
     func hide(_ values: [String]) {
         // Very short "keys" would blank out ordinary words; real keys are long.
-        secrets.withLock { $0 = values.filter { $0.count >= 6 } }
+        // Longest first, so a key that contains another is hidden whole.
+        secrets.withLock { $0 = Array(Set(values.filter { $0.count >= 6 })).sorted { $0.count > $1.count } }
     }
 
     func write(_ text: String) { inner.write(redact(text)) }

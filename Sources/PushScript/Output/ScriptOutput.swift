@@ -11,14 +11,18 @@ public protocol ScriptOutput: Sendable {
     func write(_ text: String)
     /// Errors, warnings, notices and `-v` traces.
     func writeError(_ text: String)
-    /// Whether colour may be used (a terminal, and `NO_COLOR` unset).
+    /// Whether colour may be used in results (stdout a terminal, and `NO_COLOR` unset).
     var color: Bool { get }
+    /// Whether colour may be used in errors, warnings and traces: decided for
+    /// the error stream on its own (`2>err.log` gets none; `| cat` keeps it on stderr).
+    var errorColor: Bool { get }
     /// Whether the error stream is a terminal (progress is redrawn in place there).
     var errorIsTerminal: Bool { get }
 }
 
 extension ScriptOutput {
     public var errorIsTerminal: Bool { false }
+    public var errorColor: Bool { color }
 
     public func line(_ text: String) { write(text + "\n") }
     public func errorLine(_ text: String) { writeError(text + "\n") }
@@ -27,14 +31,25 @@ extension ScriptOutput {
 /// Standard output and standard error, unbuffered.
 public struct StandardOutput: ScriptOutput {
     public let color: Bool
+    public let errorColor: Bool
 
-    public init(color: Bool) { self.color = color }
+    public init(color: Bool, errorColor: Bool? = nil) {
+        self.color = color
+        self.errorColor = errorColor ?? color
+    }
 
-    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
-    public static func detectColor(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    /// Colour on each stream that is a terminal, unless `NO_COLOR` or `TERM=dumb` says none.
+    public init(environment: [String: String]) {
+        self.init(color: Self.detectColor(environment: environment),
+                  errorColor: Self.detectColor(environment: environment, descriptor: STDERR_FILENO))
+    }
+
+    /// Colour when the stream (stdout by default) is a terminal, `NO_COLOR` is
+    /// unset or empty, and `TERM` is not `dumb`.
+    public static func detectColor(environment: [String: String] = ProcessInfo.processInfo.environment, descriptor: Int32 = STDOUT_FILENO) -> Bool {
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
         if environment["TERM"] == "dumb" { return false }
-        return isatty(STDOUT_FILENO) == 1
+        return isatty(descriptor) == 1
     }
 
     public var errorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }

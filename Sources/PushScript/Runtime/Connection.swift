@@ -7,8 +7,10 @@ public struct Connection: Sendable {
     public var client: PushClient
     /// The in-process sandbox, when that is the target: `sandbox ...` commands need it.
     public var sandbox: SandboxService?
-    /// Short name for prompts and banners: `sandbox`, `us`, `eu`, a host.
+    /// Short name for prompts and banners: `sandbox`, `us`, `eu`, a host, a profile's name.
     public var label: String
+    /// The config file's profile this connection came from, if any.
+    public var profile: Profile?
 
     /// A connection through any client; for tests and embedders.
     public init(client: PushClient, sandbox: SandboxService?, label: String) {
@@ -36,6 +38,44 @@ public struct Connection: Sendable {
     public static func remote(_ configuration: PushConfiguration, label: String, network: NetworkSettings = .direct) throws(ConfigurationError) -> Connection {
         let transport = try HTTPTransport(baseURL: configuration.baseURL, network: network)
         return Connection(client: PushClient(configuration: configuration, transport: transport), sandbox: nil, label: label)
+    }
+
+    /// A profile of the config file, its key read from where the profile says.
+    public static func profile(_ profile: Profile, environment: [String: String]) throws(ConfigurationError) -> Connection {
+        var connection = try remote(try profile.configuration(environment: environment), label: profile.name,
+                                    network: profile.network(environment: environment))
+        connection.profile = profile
+        return connection
+    }
+
+    /// Where a run or the shell starts, first found wins:
+    ///
+    /// 1. `--profile NAME` (`explicitProfile`);
+    /// 2. a script that has a `connect` of its own starts on the built-in
+    ///    sandbox, so nothing before that `connect` reaches a real service
+    ///    because of the environment;
+    /// 3. `PUSHSH_PROFILE`;
+    /// 4. `SPRINTO_API_KEY` and `SPRINTO_INTEGRATION_ID` (the environment wins over the file);
+    /// 5. the config file's `default` profile;
+    /// 6. the built-in sandbox.
+    public static func starting(explicitProfile: String?, scriptConnects: Bool = false, environment: [String: String]) throws(ConfigurationError) -> Connection {
+        if let name = explicitProfile {
+            return try profile(try ProfileBook.load(environment: environment).profile(named: name), environment: environment)
+        }
+        if scriptConnects { return builtInSandbox(environment: environment) }
+        if let name = environment["PUSHSH_PROFILE"], !name.isEmpty {
+            do {
+                return try profile(try ProfileBook.load(environment: environment).profile(named: name), environment: environment)
+            } catch { throw ConfigurationError("PUSHSH_PROFILE: \(error.message)") }
+        }
+        if let configuration = try PushConfiguration.fromEnvironment(environment) {
+            return try remote(configuration, label: label(for: configuration), network: .fromEnvironment(environment))
+        }
+        let book = try ProfileBook.load(environment: environment)
+        if let name = book.defaultName {
+            return try profile(try book.profile(named: name), environment: environment)
+        }
+        return builtInSandbox(environment: environment)
     }
 
     /// The connection the environment asks for, or the built-in sandbox.

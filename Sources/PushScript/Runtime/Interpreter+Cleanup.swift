@@ -36,7 +36,7 @@ extension Interpreter {
             let landed = "\(snapshot.acceptedRecordsTotal) record\(snapshot.acceptedRecordsTotal == 1 ? "" : "s")\(pages) staged"
             if keep {
                 output.errorLine(
-                    paint.yellow("note:") + " \(reason); session \(handle.id) is left active (\(landed)) as asked; "
+                    errorPaint.yellow("note:") + " \(reason); session \(handle.id) is left active (\(landed)) as asked; "
                         + "resume with the 'skip N' above, or end it with: close \"\(handle.id)\" discard")
                 continue
             }
@@ -44,11 +44,11 @@ extension Interpreter {
                 handle.refresh(try await client.close(handle.id, action: .discard))
                 track(handle)
                 output.errorLine(
-                    paint.yellow("note:") + " \(reason); discarded session \(handle.id), which it had left active (\(landed)), "
+                    errorPaint.yellow("note:") + " \(reason); discarded session \(handle.id), which it had left active (\(landed)), "
                         + "so the integration is not blocked; to keep such a session for a resume: set on_error keep (or --keep-sessions)")
             } catch {
                 output.errorLine(
-                    paint.yellow("warning:") + " \(reason); session \(handle.id) is still active (\(landed)) and could not be discarded: "
+                    errorPaint.yellow("warning:") + " \(reason); session \(handle.id) is still active (\(landed)) and could not be discarded: "
                         + "\(error.message); it expires after an hour without requests")
             }
         }

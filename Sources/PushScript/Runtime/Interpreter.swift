@@ -50,17 +50,41 @@ public final class Interpreter: @unchecked Sendable {
     public var keepSessionsOnStop = false
     /// Asks for a secret without echo (`key prompt`); the shell sets it.
     public var keyPrompt: (@Sendable (String) -> String?)?
+    /// Shows long help through a pager (the CLI sets it on a terminal only);
+    /// returns false when the text was not paged and must be printed.
+    public var pager: ((String) -> Bool)?
+    /// The terminal's width, when results go to one: help prose is re-flowed to it.
+    public var terminalWidth: Int?
     /// Runs `save` and `learn`, which only the shell can do.
     public var shellCommand: ((Statement) async throws -> Void)?
     var paint: Paint { Paint(enabled: output.color) }
+    /// Colour for what goes to the error stream, decided for that stream.
+    var errorPaint: Paint { Paint(enabled: output.errorColor) }
+    /// Every value used as an API key so far (the built-in sandbox's public one
+    /// aside): redacted in all output, kept out of history and saved scripts.
+    public internal(set) var keysUsed: [String] = []
+    /// Variables a key was computed from (`key k`, `key prefix + rest`): the
+    /// shell keeps their definitions out of history and saved scripts.
+    public internal(set) var keyVariables: Set<String> = []
+    /// Warn when a key is written as a literal string; the shell says it itself, once.
+    public var warnsAboutTypedKeys = true
+    /// The variables this interpreter reads `env(...)` and profiles from.
+    public var environmentVariables: [String: String] { environment }
 
     public init(connection: Connection, output: ScriptOutput, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.connection = connection
         self.output = RedactingOutput(output)
         self.environment = environment
+        // --timeout (as PUSHSH_TIMEOUT) wins over the profile's timeout.
         if let text = environment["PUSHSH_TIMEOUT"], let timeout = DurationText.parse(text), timeout > .zero {
             settings.requestTimeout = timeout
+        } else if let timeout = connection.profile?.timeout {
+            settings.requestTimeout = timeout
         }
+        // The conventional key variable is a secret whether or not it is used
+        // (a script may print it before it connects).
+        if let key = environment["SPRINTO_API_KEY"], !key.isEmpty { keysUsed.append(key) }
+        if connection.sandbox == nil { keySourced(connection.client.configuration.apiKey.revealed, variables: []) }
         applyClientSettings()
     }
 
@@ -115,7 +139,7 @@ public final class Interpreter: @unchecked Sendable {
             return error.exitCode.rawValue
         } catch {
             if let signal = interruption {
-                output.errorLine("\(paint.red("interrupted:")) stopped by \(signal.name)")
+                output.errorLine("\(errorPaint.red("interrupted:")) stopped by \(signal.name)")
                 await cleanUpAfterStopping(because: "stopped by \(signal.name)")
                 return signal.exitCode.rawValue
             }
@@ -206,14 +230,14 @@ public final class Interpreter: @unchecked Sendable {
     /// Prints an error with its place, source line, caret, details and hint.
     public func report(_ error: ScriptError) {
         lastError = error
-        let p = paint
+        let p = errorPaint
         // Messages quote what was written; a 10 MB name must not become a 10 MB message.
         func clip(_ text: String) -> String { text.count > 300 ? String(text.prefix(300)) + "…" : text }
         var error = error
         error.details = error.details.prefix(40).map(clip)
         error.hint = error.hint.map(clip)
         if let range = error.range, let source = sources[range.file] {
-            let head = Diagnostic(.error, error.message, at: range).render(source: source, color: output.color)
+            let head = Diagnostic(.error, error.message, at: range).render(source: source, color: output.errorColor)
             var text = head
             for line in error.details { text += "\n  " + line }
             if let hint = error.hint { text += "\n" + p.cyan("hint:") + " " + hint }
@@ -363,7 +387,7 @@ public final class Interpreter: @unchecked Sendable {
         sources[path] = source
         let parsed = Parser.parse(source)
         if parsed.hasErrors {
-            output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color))
+            output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.errorColor))
             throw ScriptError(.parse, "\(written) does not parse", at: pathExpr.range)
         }
         includeStack.append(path)
@@ -400,9 +424,10 @@ public final class Interpreter: @unchecked Sendable {
     func applyClientSettings() {
         connection.client.retryPolicy = settings.retryPolicy
         connection.client.configuration.requestTimeout = settings.requestTimeout
-        // The built-in sandbox's key is public; any other is a secret, and so is a proxy's password.
+        // The built-in sandbox's key is public; any other is a secret, and
+        // stays one after the next connect; so is a proxy's password.
         let key = connection.client.configuration.apiKey.revealed
-        (output as? RedactingOutput)?.hide((connection.sandbox == nil ? [key] : []) + connection.client.transport.secrets)
+        (output as? RedactingOutput)?.hide(keysUsed + (connection.sandbox == nil ? [key] : []) + connection.client.transport.secrets)
         let output = self.output
         let extra = exchangeObserver
         let retries = self.retries
@@ -425,14 +450,25 @@ public final class Interpreter: @unchecked Sendable {
 
     func showHelp(_ topic: Word?) {
         guard let topic else {
-            output.line(CommandCatalog.overview)
+            showLong(CommandCatalog.overview)
             return
         }
         if topic.value == "exit-codes" {
             output.line(ExitCode.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
             return
         }
-        output.line(CommandCatalog.helpText(for: topic.value) ?? "no help on '\(topic.value)'; try: help")
+        guard let text = CommandCatalog.helpText(for: topic.value) else {
+            output.line("no help on '\(topic.value)'; try: help")
+            return
+        }
+        showLong(text)
+    }
+
+    /// Help text fitted to the terminal, through the pager when there is one.
+    func showLong(_ text: String) {
+        let fitted = terminalWidth.map { TextFlow.reflow(text, width: $0) } ?? text
+        if settings.output == .text, let pager, pager(fitted) { return }
+        output.line(fitted)
     }
 
     /// In `--output json`, one JSON object per result.
@@ -451,7 +487,7 @@ public final class Interpreter: @unchecked Sendable {
     func warn(about warnings: [String], in what: String) {
         guard !warnings.isEmpty else { return }
         let list = warnings.prefix(5).joined(separator: "; ") + (warnings.count > 5 ? "; … and \(warnings.count - 5) more" : "")
-        output.errorLine(paint.yellow("warning:") + " the \(what) answer has fields pushsh cannot read (\(list))")
+        output.errorLine(errorPaint.yellow("warning:") + " the \(what) answer has fields pushsh cannot read (\(list))")
     }
 
     /// Remembers a session touched by a command.

@@ -107,7 +107,16 @@ extension Shell {
         for (index, lesson) in library.lessons.enumerated() {
             let mark = learning.tour?.lesson.name == lesson.name ? "here" : progress.isDone(lesson.name) ? "done" : "    "
             let number = String(index + 1).leftPadded(to: 2)
-            output.line("  \(number). \(lesson.name.padding(toLength: width, withPad: " ", startingAt: 0))\(mark == "done" ? paint.done(mark) : mark)  \(lesson.title): \(lesson.teaches)")
+            let head = "  \(number). \(lesson.name.padding(toLength: width, withPad: " ", startingAt: 0))"
+            let text = "\(lesson.title): \(lesson.teaches)"
+            // On a terminal, a long line wraps under the title rather than at the left edge.
+            let hanging = head.count + 6
+            var lines = [text]
+            if let columns = interpreter.terminalWidth, hanging + text.count > columns, columns - hanging >= 20 {
+                lines = TextFlow.wrap(text, width: columns - hanging)
+            }
+            output.line(head + (mark == "done" ? paint.done(mark) : mark) + "  " + lines[0])
+            for line in lines.dropFirst() { output.line(String(repeating: " ", count: hanging) + line) }
         }
         let next = library.lessons.first { !progress.isDone($0.name) }
         if let next {
@@ -153,6 +162,9 @@ extension Shell {
         lessonInterpreter.setValidation(false)
         lessonInterpreter.setVerbose(learner.verbose)
         lessonInterpreter.keyPrompt = learner.keyPrompt
+        lessonInterpreter.pager = learner.pager
+        lessonInterpreter.terminalWidth = learner.terminalWidth
+        lessonInterpreter.warnsAboutTypedKeys = false
         lessonInterpreter.shellCommand = { [unowned self] statement in try await self.shellCommand(statement) }
         let tour = Tour(lesson: lesson, interpreter: lessonInterpreter, workDirectory: work, learner: learner, learnerTranscript: transcript, output: output)
         learning.tour = tour

@@ -224,7 +224,9 @@ final class Tour {
         } else {
             show(step.hint.enumerated().map { $0.offset == 0 ? "hint: " + $0.element : $0.element }, names, style: paint.hint)
         }
-        showSuggestion(step)
+        // Said once: a hint that already gives the command is not followed by it again.
+        let command = step.suggestion.components(separatedBy: "\n")[0].trimmingCharacters(in: .whitespaces)
+        if !step.hint.contains(where: { $0.contains(command) }) { showSuggestion(step) }
     }
 
     // MARK: Entries
@@ -263,8 +265,9 @@ final class Tour {
         misses += 1
         guard nudge else { return false }
         if !lastOK {
-            // The error is on the screen already: what to do about it.
-            showHint()
+            // The error (with its own hint) is on the screen already: the
+            // step's hint follows the first time only, not after every error.
+            if misses == 1 { showHint() }
         } else if !entryExchanges.isEmpty {
             let missing = results.first { !$0.met }
             var why = "not yet: this step is done when \(missing?.check.text ?? "its check holds")"

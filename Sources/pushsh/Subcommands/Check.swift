@@ -23,7 +23,7 @@ struct Check: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let source = SourceFile(name: file, bytes: [UInt8](data))
-        let color = StandardOutput.detectColor()
+        let color = StandardOutput.detectColor(descriptor: STDERR_FILENO)
         let predefined = Set(variables.map { String($0.prefix { $0 != "=" }) })
         // The same check a run makes before its first request (includes, data files, CSV headers).
         let collected = SourceCollection([source])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PushScript
 import PushShell
 
 /// `pushsh learn [LESSON]`: the shell, started in a lesson of the guided tour.
@@ -28,9 +29,16 @@ struct Learn: AsyncParsableCommand {
         }
         let progress = LearnProgress(path: settings.progressPath)
         if list {
+            // On a terminal, long lines wrap under the title, not at the left edge.
+            let width = Terminal.size()?.columns
             for (index, lesson) in library.lessons.enumerated() {
                 let mark = progress.isDone(lesson.name) ? "done" : "    "
-                Terminal.line("\(index + 1). \(lesson.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(mark)  \(lesson.title): \(lesson.teaches)")
+                let line = "\(index + 1). \(lesson.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(mark)  \(lesson.title): \(lesson.teaches)"
+                guard let width, line.count > width else {
+                    Terminal.line(line)
+                    continue
+                }
+                TextFlow.wrap(line, width: width, indent: String(repeating: " ", count: 22)).forEach(Terminal.line)
             }
             return
         }

@@ -41,6 +41,10 @@ struct Run: AsyncParsableCommand {
         valueName: "DURATION"))
     var timeout: String?
 
+    @Option(help: ArgumentHelp("Start connected to this profile of the config file (also PUSHSH_PROFILE).", valueName: "name"),
+            completion: .custom { _, _, _ in (try? ProfileBook.load(environment: ProcessInfo.processInfo.environment).profiles.map(\.name)) ?? [] })
+    var profile: String?
+
     func validate() throws {
         guard output == "text" || output == "json" else { throw ValidationError("--output must be text or json") }
         if file != nil && command != nil { throw ValidationError("give a script file or -c, not both") }
@@ -64,7 +68,7 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let environment = Self.environment(cacert: cacert, timeout: timeout)
         if file == nil && command == nil && isatty(STDIN_FILENO) == 1 {
-            throw ExitCode(await Interactive.run(environment: environment, verbose: verbose, variables: variables))
+            throw ExitCode(await Interactive.run(environment: environment, verbose: verbose, variables: variables, profile: profile))
         }
         let source: SourceFile
         if let command {
@@ -80,18 +84,24 @@ struct Run: AsyncParsableCommand {
             source = SourceFile(name: "<stdin>", bytes: [UInt8](FileHandle.standardInput.readDataToEndOfFile()))
         }
 
+        // A script that connects by itself starts on the built-in sandbox:
+        // nothing before its `connect` goes to a real service because of the environment.
+        let connects = Self.connects(Parser.parse(source).program.statements)
         let connection: Connection
-        do { connection = try Connection.fromEnvironment(environment) } catch {
+        do { connection = try Connection.starting(explicitProfile: profile, scriptConnects: connects, environment: environment) } catch {
             Terminal.warn("pushsh: \(error.message)")
             throw ExitCode(1)
         }
-        let out = StandardOutput(color: StandardOutput.detectColor(environment: environment))
-        if connection.sandbox != nil && output == "text" {
+        let out = StandardOutput(environment: environment)
+        if connection.sandbox != nil && output == "text" && !connects {
             out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID to use the real service)\n")
         } else if let notice = connection.notice, !quiet {
             out.writeError("pushsh: \(notice)\n")
         }
         let interpreter = Interpreter(connection: connection, output: out, environment: environment)
+        // `key prompt` asks on the terminal (/dev/tty) even when the script comes on stdin.
+        interpreter.keyPrompt = { prompt in SecretPrompt.read(prompt) }
+        Terminal.preparePager(for: interpreter, environment: environment)
         interpreter.setVerbose(verbose)
         if quiet { interpreter.setProgress(false) }
         if output == "json" { interpreter.setOutput(.json) }
@@ -125,6 +135,19 @@ extension Run {
         let code = await work.value
         watcher.cancel()
         return code
+
+    }
+
+    /// Whether the script has a `connect` of its own (in a block too; not in an included file).
+    static func connects(_ statements: [Statement]) -> Bool {
+        statements.contains { statement in
+            switch statement.kind {
+            case .connect: return true
+            case .if(let block): return block.branches.contains { connects($0.body) } || connects(block.elseBody ?? [])
+            case .for(let loop): return connects(loop.body)
+            default: return false
+            }
+        }
     }
 }
 

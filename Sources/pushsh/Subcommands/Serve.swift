@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PushAPI
 import PushSandbox
+import PushScript
 
 /// `pushsh serve`: the sandbox over HTTP on this machine.
 struct Serve: AsyncParsableCommand {
@@ -73,7 +74,8 @@ struct Serve: AsyncParsableCommand {
         let integration = self.integration
         let host = self.host
         var requestLog: (@Sendable (String) -> Void)?
-        if !quiet { requestLog = { line in Terminal.line(Terminal.clock() + " " + line) } }
+        // The log names paths and statuses only; the key is hidden anyway, should a path ever hold it.
+        if !quiet { requestLog = { line in Terminal.line(Terminal.clock() + " " + line.replacingOccurrences(of: key, with: "[redacted]")) } }
         let server = SandboxServer(service: service, host: host, port: port, requestLog: requestLog)
         let banner: @Sendable (Int) async -> Void = { port in
             let shownHost = host.contains(":") ? "[\(host)]" : host
@@ -86,7 +88,21 @@ struct Serve: AsyncParsableCommand {
             if !service.faultPlan.isEmpty { Terminal.line("  faults:         \(service.faultPlan) (seed \(seed.map(String.init) ?? "random"))") }
             Terminal.line("Press Ctrl-C to stop.")
         }
-        try await server.run(handleSignals: true, onListening: banner)
+        do {
+            try await server.run(handleSignals: true, onListening: banner)
+        } catch {
+            let text = String(describing: error)
+            if text.contains("Address already in use") || text.contains("errno: 98") {
+                Terminal.warn("pushsh: port \(port) on \(host) is in use by another program; pick another with --port N, or --port 0 for any free one")
+            } else if text.contains("Permission denied") || text.contains("errno: 13") {
+                Terminal.warn("pushsh: binding port \(port) on \(host) is not allowed (ports below 1024 need root); try --port 8080, or --port 0 for any free one")
+            } else if text.contains("Cannot assign requested address") || text.contains("errno: 99") {
+                Terminal.warn("pushsh: \(host) is not an address of this machine; try --host 127.0.0.1")
+            } else {
+                Terminal.warn("pushsh: the sandbox server stopped: \(text)")
+            }
+            throw ArgumentParser.ExitCode(PushScript.ExitCode.runtime.rawValue)
+        }
     }
 }
 
