@@ -226,7 +226,7 @@ struct ScriptChecker {
 
     private mutating func checkSetting(_ setting: Setting) {
         switch setting {
-        case .onError, .output, .progress: break
+        case .onError, .output, .progress, .csvQuotes, .csvTrim, .csvDuplicates: break
         case .pageBytes(let value): expectWholeNumber(value, "page_bytes", in: 1024...50_000_000)
         case .pageSize(let value): expectWholeNumber(value, "page_size", in: 1...200)
         case .retries(let value): expectWholeNumber(value, "retries", in: 0...10)

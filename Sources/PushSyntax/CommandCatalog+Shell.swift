@@ -30,6 +30,9 @@ extension CommandCatalog {
                 set page_size N
                 set retries N
                 set retry_for DURATION
+                set csv_quotes strict|lenient
+                set csv_trim on|off
+                set csv_duplicates refuse|rename
                 """,
             example: """
                 set on_error continue
@@ -49,9 +52,15 @@ extension CommandCatalog {
                            503, 504 or a lost connection. Waits grow exponentially,
                            with jitter.
                 retry_for  how long to keep retrying one request, as a duration (60s).
+                csv_quotes strict (the default) refuses quotes RFC 4180 does not allow, at
+                           their line; lenient reads them as data, as PapaParse does,
+                           with a warning per row.
+                csv_trim   on trims spaces around a CSV header's names (off).
+                csv_duplicates  rename turns a repeated CSV column name into name_2;
+                           refuse (the default) makes it an error.
                 """,
             followingWords: SettingName.allCases.map(\.rawValue) + OnErrorMode.allCases.map(\.rawValue)
-                + OutputMode.allCases.map(\.rawValue)),
+                + OutputMode.allCases.map(\.rawValue) + CSVQuotes.allCases.map(\.rawValue) + CSVDuplicates.allCases.map(\.rawValue)),
         CommandHelp(
             name: "sandbox", area: .sandbox,
             summary: "control the built-in sandbox: its clock, failures and rate limit",

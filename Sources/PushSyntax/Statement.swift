@@ -267,6 +267,9 @@ public enum Setting: Sendable, Hashable {
     case progress(Located<Bool>)
     case retries(Expr)
     case retryFor(Expr)
+    case csvQuotes(Located<CSVQuotes>)
+    case csvTrim(Located<Bool>)
+    case csvDuplicates(Located<CSVDuplicates>)
 
     /// The setting's name.
     public var name: SettingName {
@@ -278,6 +281,9 @@ public enum Setting: Sendable, Hashable {
         case .progress: .progress
         case .retries: .retries
         case .retryFor: .retryFor
+        case .csvQuotes: .csvQuotes
+        case .csvTrim: .csvTrim
+        case .csvDuplicates: .csvDuplicates
         }
     }
 }

@@ -63,6 +63,16 @@ public enum Switch: String, WordChoice {
     case on, off
 }
 
+/// How a CSV file's quotes are read (`set csv_quotes`): as RFC 4180 says, or as PapaParse does.
+public enum CSVQuotes: String, WordChoice {
+    case strict, lenient
+}
+
+/// What a column name that a CSV header repeats does (`set csv_duplicates`).
+public enum CSVDuplicates: String, WordChoice {
+    case refuse, rename
+}
+
 /// The names `set` accepts.
 public enum SettingName: String, WordChoice {
     case onError = "on_error"
@@ -72,6 +82,9 @@ public enum SettingName: String, WordChoice {
     case progress
     case retries
     case retryFor = "retry_for"
+    case csvQuotes = "csv_quotes"
+    case csvTrim = "csv_trim"
+    case csvDuplicates = "csv_duplicates"
 
     /// The value the setting takes, as help and diagnostics describe it.
     public var valueDescription: String {
@@ -83,6 +96,9 @@ public enum SettingName: String, WordChoice {
         case .progress: "'on' or 'off' (the progress display of a push from a file)"
         case .retries: "a whole number from 0 to 10 (retries of a request that failed with 429 or 5xx)"
         case .retryFor: "a duration such as 30s (how long to keep retrying a request)"
+        case .csvQuotes: "'strict' or 'lenient' (lenient reads quotes RFC 4180 refuses, as PapaParse does, with a warning per row)"
+        case .csvTrim: "'on' or 'off' (trim spaces around a CSV header's column names)"
+        case .csvDuplicates: "'refuse' or 'rename' (a column name a CSV header repeats: an error, or renamed name_2)"
         }
     }
 }

@@ -167,6 +167,9 @@ extension Statement {
             case .retryFor(let value): return "(set retry_for \(value.sexpr))"
             case .pageBytes(let value): return "(set page_bytes \(value.sexpr))"
             case .progress(let on): return "(set progress \(on.value ? "on" : "off"))"
+            case .csvQuotes(let mode): return "(set csv_quotes \(mode.value.rawValue))"
+            case .csvTrim(let on): return "(set csv_trim \(on.value ? "on" : "off"))"
+            case .csvDuplicates(let mode): return "(set csv_duplicates \(mode.value.rawValue))"
             }
         case .help(let topic): return "(help \(topic?.value ?? "-"))"
         case .exit(let code): return "(exit \(code.sexpr))"

@@ -17,6 +17,8 @@ public struct ScriptSettings: Sendable {
     public var retries = 4
     /// How long to keep retrying one request.
     public var retryFor: Duration = .seconds(60)
+    /// How CSV files are read (`set csv_quotes`, `set csv_trim`, `set csv_duplicates`).
+    var csv = CSVOptions()
     /// How long `wait` waits when no `timeout` is given.
     public var waitTimeout: Duration = .seconds(600)
 
