@@ -46,7 +46,7 @@ import Testing
         let path = try write("big.jsonl", "{\"a\":1}\n{\"big\": \"\(big)\"}\n{\"b\":2}\n")
         let outcome = ReaderOutcome.read(path, limits: small, chunkSize: chunkSize)
         #expect(outcome.problems.map(\.line) == [2])
-        #expect(outcome.problems.first?.message.contains("the line is more than 1000 bytes") == true)
+        #expect(outcome.problems.first?.message.contains("the record is more than 1000 bytes") == true)
         #expect(outcome.values == [["a": 1], ["b": 2]])
     }
 
@@ -96,6 +96,6 @@ import Testing
         let path = try write("big.jsonl", "{\"employeeId\": \"\(String(repeating: "x", count: 3000))\"}\n")
         let run = await runScript("set page_bytes 2048\nlet s = start\npush s User from \"\(path)\"\n")
         #expect(run.code == 3)
-        #expect(run.stderr.contains("big.jsonl:1: the line is more than 2048 bytes"), "\(run.stderr)")
+        #expect(run.stderr.contains("big.jsonl:1: the record is more than 2048 bytes"), "\(run.stderr)")
     }
 }

@@ -29,7 +29,7 @@ struct JSONLinesStream: RecordStream {
             guard let found = try nextLine() else { return nil }
             line += 1
             guard case .line(let start, let end) = found else {
-                return .problem(RecordProblem(line: line, message: limits.tooLarge("the line")))
+                return .problem(RecordProblem(line: line, message: limits.tooLarge("the record")))
             }
             var lineStart = start
             var lineEnd = end
@@ -42,7 +42,7 @@ struct JSONLinesStream: RecordStream {
             while lineEnd > lineStart, buffer[lineEnd - 1] == 0x0D || buffer[lineEnd - 1] == 0x20 || buffer[lineEnd - 1] == 0x09 { lineEnd -= 1 }
             while lineStart < lineEnd, buffer[lineStart] == 0x20 || buffer[lineStart] == 0x09 || buffer[lineStart] == 0x0D { lineStart += 1 }
             if lineStart == lineEnd { continue }
-            if lineEnd - lineStart > limits.recordBytes { return .problem(RecordProblem(line: line, message: limits.tooLarge("the line"))) }
+            if lineEnd - lineStart > limits.recordBytes { return .problem(RecordProblem(line: line, message: limits.tooLarge("the record"))) }
             let currentLine = line
             let verify = self.verify
             let renames = self.renames
