@@ -95,9 +95,12 @@ struct JSONArrayStream: RecordStream {
             case UInt8(ascii: "{"):
                 return open(isObject: true, role: .envelope)
             default:
+                let (startLine, startColumn) = (line, column)
                 let (value, item) = try readScalar()
                 if let item { return item }
-                return fail("expected a JSON array of records (or an {\"entities\": ...} envelope), found \(value?.typeName ?? "a value")", line: line, column: 1)
+                return fail(
+                    "expected a JSON array of records (or an {\"entities\": ...} envelope), found \(value?.typeName ?? "a value")",
+                    line: startLine, column: startColumn)
             }
         }
         let last = stack.count - 1
