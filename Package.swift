@@ -18,7 +18,6 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // TOML for the profiles file (~/.config/pushsh/config.toml).
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
@@ -46,10 +45,7 @@ let package = Package(
         // The language's run time: values, interpreter, commands, rendering.
         .target(
             name: "PushScript",
-            dependencies: [
-                "PushSyntax", "PushAPI", "PushSandbox", .product(name: "CSV", package: "CSV.swift"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            dependencies: ["PushSyntax", "PushAPI", "PushSandbox", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // libedit, for the shell's line editing (Debian: libedit-dev).
         .systemLibrary(

@@ -110,7 +110,9 @@ public struct Completer: Sendable {
             switch args[0] {
             case "on_error": return OnErrorMode.allCases.map(\.rawValue)
             case "output": return OutputMode.allCases.map(\.rawValue)
-            case "progress", "validation": return Switch.allCases.map(\.rawValue)
+            case "progress", "validation", "csv_trim": return Switch.allCases.map(\.rawValue)
+            case "csv_quotes": return CSVQuotes.allCases.map(\.rawValue)
+            case "csv_duplicates": return CSVDuplicates.allCases.map(\.rawValue)
             case "partial_pages": return PartialPagesMode.allCases.map(\.rawValue)
             default: return []
             }

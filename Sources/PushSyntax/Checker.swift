@@ -284,7 +284,7 @@ struct ScriptChecker {
 
     private mutating func checkSetting(_ setting: Setting) {
         switch setting {
-        case .onError, .output, .progress, .validation, .partialPages: break
+        case .onError, .output, .progress, .validation, .partialPages, .csvQuotes, .csvTrim, .csvDuplicates: break
         case .timeout(let value): expect(value, .requestTimeout)
         case .pageBytes(let value): expect(value, .pageBytes)
         case .pageSize(let value): expect(value, .pageSize)

@@ -35,6 +35,9 @@ extension CommandCatalog {
                 set validation on|off
                 set timeout DURATION
                 set partial_pages stop|accept
+                set csv_quotes strict|lenient
+                set csv_trim on|off
+                set csv_duplicates refuse|rename
                 """,
             example: """
                 set on_error continue
@@ -78,10 +81,17 @@ extension CommandCatalog {
                            code 6, listing each rejected record's file and line;
                            accept reports them and goes on. Either way last_push
                            counts accepted and rejected records.
+                csv_quotes strict (the default) refuses quotes RFC 4180 does not allow, at
+                           their line; lenient reads them as data, as PapaParse does,
+                           with a warning per row.
+                csv_trim   on trims spaces around a CSV header's names (off).
+                csv_duplicates  rename turns a repeated CSV column name into name_2;
+                           refuse (the default) makes it an error.
                 """,
             followingWords: SettingName.allCases.map(\.rawValue) + OnErrorMode.allCases.map(\.rawValue)
                 + PartialPagesMode.allCases.map(\.rawValue)
-                + OutputMode.allCases.map(\.rawValue) + Switch.allCases.map(\.rawValue)),
+                + OutputMode.allCases.map(\.rawValue) + Switch.allCases.map(\.rawValue)
+                + CSVQuotes.allCases.map(\.rawValue) + CSVDuplicates.allCases.map(\.rawValue)),
         CommandHelp(
             name: "sandbox", area: .sandbox,
             summary: "control the built-in sandbox: its clock, failures and rate limit",

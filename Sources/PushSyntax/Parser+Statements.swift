@@ -219,6 +219,11 @@ extension Parser {
         case .validation:
             let choice = try parseChoice(Switch.self, noun: noun, "", hint: "set validation off")
             return .set(.validation(Located(choice.value == .on, choice.range)))
+        case .csvQuotes: return .set(.csvQuotes(try parseChoice(CSVQuotes.self, noun: noun, "", hint: "set csv_quotes lenient")))
+        case .csvTrim:
+            let choice = try parseChoice(Switch.self, noun: noun, "", hint: "set csv_trim on")
+            return .set(.csvTrim(Located(choice.value == .on, choice.range)))
+        case .csvDuplicates: return .set(.csvDuplicates(try parseChoice(CSVDuplicates.self, noun: noun, "", hint: "set csv_duplicates rename")))
         }
     }
 

@@ -277,6 +277,9 @@ public enum Setting: Sendable, Hashable {
     case timeout(Expr)
     /// `set partial_pages stop|accept`: what a page answered 2xx with rejected records does.
     case partialPages(Located<PartialPagesMode>)
+    case csvQuotes(Located<CSVQuotes>)
+    case csvTrim(Located<Bool>)
+    case csvDuplicates(Located<CSVDuplicates>)
 
     /// The setting's name.
     public var name: SettingName {
@@ -291,6 +294,9 @@ public enum Setting: Sendable, Hashable {
         case .validation: .validation
         case .timeout: .timeout
         case .partialPages: .partialPages
+        case .csvQuotes: .csvQuotes
+        case .csvTrim: .csvTrim
+        case .csvDuplicates: .csvDuplicates
         }
     }
 }

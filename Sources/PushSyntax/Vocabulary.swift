@@ -73,6 +73,16 @@ public enum Switch: String, WordChoice {
     case on, off
 }
 
+/// How a CSV file's quotes are read (`set csv_quotes`): as RFC 4180 says, or as PapaParse does.
+public enum CSVQuotes: String, WordChoice {
+    case strict, lenient
+}
+
+/// What a column name that a CSV header repeats does (`set csv_duplicates`).
+public enum CSVDuplicates: String, WordChoice {
+    case refuse, rename
+}
+
 /// The names `set` accepts.
 public enum SettingName: String, WordChoice {
     case onError = "on_error"
@@ -85,6 +95,9 @@ public enum SettingName: String, WordChoice {
     case validation
     case timeout
     case partialPages = "partial_pages"
+    case csvQuotes = "csv_quotes"
+    case csvTrim = "csv_trim"
+    case csvDuplicates = "csv_duplicates"
 
     /// The value the setting takes, as help and diagnostics describe it.
     public var valueDescription: String {
@@ -99,6 +112,9 @@ public enum SettingName: String, WordChoice {
         case .validation: "'on' or 'off' (checking each User record against the documented rules before sending)"
         case .timeout: "a duration such as 60s (how long one request may take)"
         case .partialPages: PartialPagesMode.choiceList
+        case .csvQuotes: "'strict' or 'lenient' (lenient reads quotes RFC 4180 refuses, as PapaParse does, with a warning per row)"
+        case .csvTrim: "'on' or 'off' (trim spaces around a CSV header's column names)"
+        case .csvDuplicates: "'refuse' or 'rename' (a column name a CSV header repeats: an error, or renamed name_2)"
         }
     }
 }

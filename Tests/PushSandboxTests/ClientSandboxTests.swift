@@ -117,6 +117,10 @@ import Testing
                 ("GET", base + "/nowhere", nil, [], 404, "not_found"),
                 ("GET", "/v2/integrations/acme/status", nil, [], 404, "not_found"),
                 ("POST", base + "/sessions/\(s.id)/entities", [0xFF, 0xFE, 0x00], [("content-type", "application/json")], 400, "invalid_json"),
+                // Whitespace is not a document: invalid_json, like any other non-document (only an empty body is "no body").
+                ("POST", base + "/sessions/\(s.id)/entities", Array(" \r\n\t".utf8), [("content-type", "application/json")], 400, "invalid_json"),
+                // A byte order mark only where the body starts: the same rule as the check pass's.
+                ("POST", base + "/sessions/\(s.id)/entities", Array(#"{"entities":{"User":["#.utf8) + [0xEF, 0xBB, 0xBF] + Array(#"{}]}}"#.utf8), [("content-type", "application/json")], 400, "invalid_json"),
             ]
             for (method, path, body, headers, status, code) in cases {
                 let request = TransportRequest(method: method, path: path, headers: [("api-key", "key-acme")] + headers, body: body)

@@ -96,7 +96,7 @@ import _PushTestSupport
         ("bad.jsonl", "{\"employeeId\": \"E1\"}\n{\"employeeId\": \"E2\",}\n[1, 2]\n\n{\"a\": 1, \"a\": 2}\n", ["bad.jsonl:2:21: expected a quoted key, found '}'", "bad.jsonl:3: expected a JSON object (a record), got an array", "bad.jsonl:5:10: duplicate key \"a\""]),
         ("ragged.csv", "employeeId,firstName\nE1,Ada\nE2\nE3,Grace,extra\n", ["ragged.csv:3: has 1 field but the header has 2", "ragged.csv:4: has 3 fields but the header has 2"]),
         ("open-quote.csv", "employeeId,firstName\nE1,\"Ada\nE2,Grace\n", ["open-quote.csv:2: a quoted field is not closed"]),
-        ("missing-comma.json", "[\n  {\"employeeId\": \"E1\"}\n  {\"employeeId\": \"E2\"}\n]\n", ["missing-comma.json:3: expected ',' between records"]),
+        ("missing-comma.json", "[\n  {\"employeeId\": \"E1\"}\n  {\"employeeId\": \"E2\"}\n]\n", ["missing-comma.json:3:3: expected ',' between records"]),
         ("empty.json", "", ["the file is empty"]),
         ("not-closed.json", "[{\"employeeId\": \"E1\"},\n", ["not closed at the end of the file"]),
     ])

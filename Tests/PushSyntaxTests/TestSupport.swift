@@ -171,6 +171,9 @@ extension Statement {
             case .validation(let on): return "(set validation \(on.value ? "on" : "off"))"
             case .timeout(let value): return "(set timeout \(value.sexpr))"
             case .partialPages(let mode): return "(set partial_pages \(mode.value.rawValue))"
+            case .csvQuotes(let mode): return "(set csv_quotes \(mode.value.rawValue))"
+            case .csvTrim(let on): return "(set csv_trim \(on.value ? "on" : "off"))"
+            case .csvDuplicates(let mode): return "(set csv_duplicates \(mode.value.rawValue))"
             }
         case .help(let topic): return "(help \(topic?.value ?? "-"))"
         case .exit(let code): return "(exit \(code.sexpr))"

@@ -25,8 +25,14 @@ extension JSONValue {
     }
 
     /// Parses one JSON document from bytes in place, without copying them.
-    public init(parsing buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = 512) throws(JSONSyntaxError) {
+    ///
+    /// A UTF-8 byte order mark is allowed only where a file or a request body
+    /// starts: pass `byteOrderMark: false` for a piece cut out of a larger text
+    /// (a record of a data file), so that a mark in the middle of a file is
+    /// refused by the check pass exactly as the service would refuse the page.
+    public init(parsing buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = 512, byteOrderMark: Bool = true) throws(JSONSyntaxError) {
         var parser = JSONParser(buffer, maxDepth: maxDepth)
+        parser.allowsByteOrderMark = byteOrderMark
         self = try parser.parseDocument()
     }
 
@@ -42,6 +48,8 @@ struct JSONParser {
     var index = 0
     var depth = 0
     let maxDepth: Int
+    /// Whether the text may start with a UTF-8 byte order mark (the start of a file or body).
+    var allowsByteOrderMark = true
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -50,8 +58,8 @@ struct JSONParser {
 
     mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
         skipWhitespace()
-        // A UTF-8 byte order mark is harmless; editors on Windows add it.
-        if index == 0, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+        // A UTF-8 byte order mark is harmless at the very start; editors on Windows add it.
+        if allowsByteOrderMark, index == 0, isByteOrderMark(at: 0) {
             index = 3
             skipWhitespace()
         }
@@ -72,6 +80,8 @@ struct JSONParser {
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        case 0xEF where isByteOrderMark(at: index):
+            throw error("a byte order mark (EF BB BF) is allowed only at the start of the file")
         default: throw error("unexpected \(describe(bytes[index])); expected a value")
         }
     }
@@ -307,6 +317,10 @@ struct JSONParser {
             default: return
             }
         }
+    }
+
+    func isByteOrderMark(at i: Int) -> Bool {
+        i + 2 < bytes.count && bytes[i] == 0xEF && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF
     }
 
     func peek(_ byte: UInt8) -> Bool { index < bytes.count && bytes[index] == byte }

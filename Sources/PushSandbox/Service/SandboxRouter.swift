@@ -241,7 +241,8 @@ public struct SandboxRouter: Sendable {
             }
         }
         // An empty body is "no fields": fine for start and close, refused by the caller for pages.
-        if request.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
+        // Whitespace alone is not a JSON document: it is invalid_json like any other.
+        if request.body.isEmpty { return nil }
         do {
             return try JSONValue(parsing: request.body)
         } catch {

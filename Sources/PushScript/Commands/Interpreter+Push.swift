@@ -11,6 +11,7 @@ extension Interpreter {
         let handle = try session(command.session)
         let type = command.entityType.value
         var plan = PushPlan(entityType: type, pageSize: settings.pageSize, pageBytes: settings.pageBytes)
+        plan.csv = settings.csv
         let input: PushInput
         switch command.source {
         case .records(let expr):
@@ -159,14 +160,16 @@ extension Interpreter {
         var problems: [RecordProblem] = []
         var totals = PushPlan.Totals()
         var problemCount = 0
+        var warnings = 0
+        defer { if warnings > 20 { output.writeError("\(shown): … and \(warnings - 20) more warnings\n") } }
         // A big file takes a while to check: say so on a terminal.
         let showProgress = settings.progress && settings.output == .text && output.errorIsTerminal
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         var lastDraw = ContinuousClock.now
         defer { if showProgress { output.writeError("\r\u{1B}[K") } }
         do {
-            var stream = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames)
-            while let item = try stream.next() {
+            var stream = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
+            reading: while let item = try stream.next() {
                 if showProgress, totals.records % 1000 == 0, ContinuousClock.now - lastDraw > .milliseconds(200) {
                     lastDraw = ContinuousClock.now
                     let share = fileSize > 0 ? " (\(min(99, totals.bytes * 100 / fileSize))%)" : ""
@@ -190,7 +193,11 @@ extension Interpreter {
                 case .problem(let problem):
                     problemCount += 1
                     if problems.count < 20 { problems.append(problem) }
-                    if problemCount >= 10_000 { break }
+                    // Enough to fix; reading on would only take time.
+                    if problemCount >= 10_000 { break reading }
+                case .warning(let warning):
+                    warnings += 1
+                    if warnings <= 20 { output.writeError("\(shown):\(warning.line): warning: \(warning.message)\n") }
                 }
             }
         } catch let error as RecordProblem {
@@ -255,6 +262,11 @@ struct PushPlan {
     let pageBytes: Int
     var total = Totals()
     let prefix: [UInt8]
+    /// How CSV files are read (`set csv_...`).
+    var csv = CSVOptions()
+
+    /// The readers' bounds: no record larger than a page could ever be sent.
+    var limits: RecordLimits { RecordLimits(recordBytes: pageBytes) }
 
     init(entityType: String, pageSize: Int, pageBytes: Int) {
         self.entityType = entityType

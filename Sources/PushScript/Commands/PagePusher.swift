@@ -324,7 +324,7 @@ struct PageSource {
         case .inline(let records): inline = records.makeIterator()
         case .file(let path, _, let format, let renames, let skip):
             var opened: any RecordStream
-            do { opened = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames) } catch {
+            do { opened = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv) } catch {
                 throw ScriptError(.runtime, "\(origin ?? path) \(error.message)", at: range)
             }
             // The check pass has parsed every record: this one only cuts.
@@ -367,14 +367,18 @@ struct PageSource {
     private mutating func nextRecord() throws(ScriptError) -> FileRecord? {
         if inline != nil { return inline!.next() }
         guard stream != nil else { return nil }
-        let item: StreamItem?
-        do { item = try stream!.next() } catch {
+        var item: StreamItem?
+        do {
+            item = try stream!.next()
+            // Warnings were shown by the check pass.
+            while case .warning? = item { item = try stream!.next() }
+        } catch {
             throw ScriptError(.runtime, "\(origin ?? "the file") \(error.message)", at: range)
         }
         switch item {
         case nil: return nil
         case .record(let record)?: return record
-        case .problem?:
+        case .problem?, .warning?:
             throw ScriptError(.runtime, "\(origin ?? "the file") changed while it was being pushed", at: range, hint: "push from a file nobody is writing to")
         }
     }

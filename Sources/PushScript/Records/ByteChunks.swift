@@ -4,8 +4,11 @@ import Foundation
 final class ByteChunks {
     private let handle: FileHandle
     static let chunkSize = 1 << 20
+    /// Bytes a read asks for (tests use tiny chunks to cut tokens and records at every place).
+    let chunkSize: Int
 
-    init(path: String) throws(RecordProblem) {
+    init(path: String, chunkSize: Int = ByteChunks.chunkSize) throws(RecordProblem) {
+        self.chunkSize = chunkSize
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw RecordProblem(line: 0, message: "does not exist")
@@ -19,14 +22,37 @@ final class ByteChunks {
 
     deinit { try? handle.close() }
 
-    /// The next chunk, or nil at the end.
+    private var atStart = true
+
+    /// The next chunk, or nil at the end. A file that its byte order mark says
+    /// is UTF-16 or UTF-32 is refused by name: every reader wants UTF-8.
     func next() throws(RecordProblem) -> [UInt8]? {
         do {
-            guard let data = try handle.read(upToCount: Self.chunkSize), !data.isEmpty else { return nil }
-            return [UInt8](data)
+            guard let data = try handle.read(upToCount: atStart ? max(4, chunkSize) : chunkSize), !data.isEmpty else { return nil }
+            let bytes = [UInt8](data)
+            if atStart {
+                atStart = false
+                if let encoding = Self.foreignEncoding(bytes) {
+                    throw RecordProblem(line: 0, message: "is \(encoding) text (its byte order mark says so); save it as UTF-8 and push again")
+                }
+            }
+            return bytes
+        } catch let problem as RecordProblem {
+            throw problem
         } catch {
             throw RecordProblem(line: 0, message: "cannot be read: \(error.localizedDescription)")
         }
+    }
+}
+
+extension ByteChunks {
+    /// The encoding a byte order mark names, if it is not UTF-8.
+    static func foreignEncoding(_ start: [UInt8]) -> String? {
+        if start.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return "UTF-32 (little-endian)" }
+        if start.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return "UTF-32 (big-endian)" }
+        if start.starts(with: [0xFF, 0xFE]) { return "UTF-16 (little-endian)" }
+        if start.starts(with: [0xFE, 0xFF]) { return "UTF-16 (big-endian)" }
+        return nil
     }
 }
 

@@ -1,85 +1,383 @@
-import CSV
-import Foundation
 import PushAPI
 
-/// CSV with a header row: each row becomes an object keyed by the header's
-/// names (renamed by `map`), empty cells become null. Quoted fields, embedded
-/// commas and line breaks, a BOM and CRLF are handled by CSV.swift, which
-/// streams; this adds line numbers and the checks a push needs.
+/// CSV with a header row, read as RFC 4180 says: each row becomes an object
+/// keyed by the header's names (renamed by `map`); an empty cell becomes null.
+///
+/// Strict by default: a quote inside an unquoted field, text after a closing
+/// quote, a carriage return without a line feed, or a quoted field left open
+/// is an error at its line, never data that runs into the next row. After such
+/// an error the reader starts again at the next line, so every bad row is
+/// listed. `CSVOptions.lenientQuotes` reads those quotes as PapaParse does,
+/// with a warning per row. Fields may hold commas, quotes (doubled) and line
+/// breaks when quoted; rows end in LF or CRLF; blank lines are skipped.
+///
+/// A hand-written state machine over the file's bytes: one pass, each byte
+/// looked at once, only the current row in memory (a row over the record
+/// limit is refused as soon as it is, and read past without keeping it).
 struct CSVStream: RecordStream {
-    private let reader: CSVReader
-    private let header: [String]
-    private var line: Int
-    private let unterminatedQuoteLine: Int?
-    private var reported = false
+    let chunks: ByteChunks
+    let limits: RecordLimits
+    let options: CSVOptions
+    /// Each column's name, encoded once as a JSON key followed by ':'.
+    private var keys: [[UInt8]] = []
+    private var columns = 0
 
-    init(path: String, renames: FieldRenames) throws(RecordProblem) {
-        unterminatedQuoteLine = try CSVStream.findUnterminatedQuote(path)
-        guard let stream = InputStream(fileAtPath: path) else { throw RecordProblem(line: 0, message: "cannot be read") }
-        do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true)
-        } catch {
-            throw RecordProblem(line: 1, message: "has no header row (the first line must name the columns)")
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, carriageReturn, skipLine }
+
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var finished = false
+    private var ended = false
+    private var sawBytes = false
+    /// The physical line of the byte at `position` (1-based).
+    private var line = 1
+    private var state = State.fieldStart
+    /// The current row: its fields' bytes, one after another, and where each ends.
+    private var cells: [UInt8] = []
+    private var ends: [Int] = []
+    /// Fields in the current row (counted on past `ends` when a row has too many).
+    private var fieldCount = 0
+    private var rowLine = 1
+    private var quoteLine = 1
+    private var rowQuoted = false
+    /// The row is over the size limit (already said): read to its end, keep nothing.
+    private var discarding = false
+    /// What the lenient reading of the current row let through, said once per row.
+    private var leniency: String?
+    private var pending: StreamItem?
+    /// The row in `cells` was handed out: clear it before reading on.
+    private var rowDone = false
+    /// The most fields a row's `ends` keeps: the header's count and one more.
+    private var fieldCap = Int.max
+
+    init(chunks: ByteChunks, renames: FieldRenames, limits: RecordLimits = RecordLimits(), options: CSVOptions = CSVOptions()) throws(RecordProblem) {
+        self.chunks = chunks
+        self.limits = limits
+        self.options = options
+        fieldCap = limits.columns + 1
+        let names: [String]
+        switch try readRow() {
+        case nil:
+            throw RecordProblem(line: 0, message: sawBytes ? "has no header row (the first line must name the columns)" : "is empty; a CSV file needs a header row naming the columns")
+        case .problem(let problem)?, .warning(let problem)?:
+            throw problem
+        case .record?:
+            names = try headerNames()
         }
-        var names = (reader.headerRow ?? []).map { renames.name($0.trimmingCharacters(in: .whitespaces)) }
-        if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
-        header = names
-        line = 1 + (reader.headerRow ?? []).reduce(0) { $0 + $1.filter { $0 == "\n" }.count }
-        if header.isEmpty || header.allSatisfy(\.isEmpty) {
-            throw RecordProblem(line: 1, message: "has no header row (the first line must name the columns)")
+        var seen: [String: Int] = [:]
+        for (index, written) in names.enumerated() {
+            var name = renames.name(written)
+            if let earlier = seen[name] {
+                guard options.renameDuplicates else {
+                    throw RecordProblem(line: rowLine, message: "the header names the column \"\(name.prefix(80))\" twice (columns \(earlier + 1) and \(index + 1)); rename one, or set csv_duplicates rename")
+                }
+                var n = 2
+                while seen["\(name)_\(n)"] != nil { n += 1 }
+                name = "\(name)_\(n)"
+            }
+            seen[name] = index
+            keys.append(JSONValue.string(name).jsonBytes + [UInt8(ascii: ":")])
         }
-        // A first line of values (an email, a date, a number) means the header is missing.
-        if let value = names.first(where: { $0.contains("@") || Timestamp(iso8601: $0) != nil || Double($0) != nil }) {
-            throw RecordProblem(line: 1, message: "the first line holds values such as \"\(value.prefix(40))\", not column names: a CSV file needs a header row naming the fields (employeeId,firstName,...)")
+        columns = keys.count
+        fieldCap = columns + 1
+        pending = nil
+    }
+
+    /// The header's names, as written (trimmed only if the options say so).
+    private mutating func headerNames() throws(RecordProblem) -> [String] {
+        if fieldCount > limits.columns {
+            throw RecordProblem(line: rowLine, message: "the header has more than \(limits.columns) columns")
         }
-        var seen: Set<String> = []
-        for name in header where !name.isEmpty && !seen.insert(name).inserted {
-            throw RecordProblem(line: 1, message: "the header names the column \"\(name)\" twice")
+        var names: [String] = []
+        var start = 0
+        for (index, end) in ends.enumerated() {
+            var bytes = cells[start..<end]
+            start = end
+            if options.trimHeader {
+                while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+                while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+            }
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                throw RecordProblem(line: rowLine, message: "the header's column \(index + 1) holds bytes that are not UTF-8 text (save the file as UTF-8)")
+            }
+            guard !name.isEmpty else {
+                throw RecordProblem(line: rowLine, message: "the header's column \(index + 1) has no name; every column needs one")
+            }
+            names.append(name)
         }
+        return names
     }
 
     mutating func next() throws(RecordProblem) -> StreamItem? {
-        if let quoteLine = unterminatedQuoteLine, !reported {
-            reported = true
-            return .problem(RecordProblem(line: quoteLine, message: "a quoted field is not closed (a \" is missing)"))
+        if let item = pending {
+            pending = nil
+            return item
         }
-        guard let row = reader.next() else {
-            // CSV.swift also records its end-of-stream read as an error; only a decoding failure is one.
-            if let error = reader.error as? CSVError, case .unicodeDecoding = error {
-                throw RecordProblem(line: line + 1, message: "is not UTF-8 text")
-            }
-            return nil
+        guard let row = try readRow() else { return nil }
+        guard case .record = row else { return row }
+        let record = makeRecord()
+        if let leniency {
+            self.leniency = nil
+            pending = record
+            return .warning(RecordProblem(line: rowLine, message: "\(leniency), read as data (csv_quotes lenient)"))
         }
-        line += 1
-        let rowLine = line
-        line += row.reduce(0) { $0 + $1.filter { $0 == "\n" || $0 == "\r\n" }.count }
-        if row.count == 1 && row[0].isEmpty { return try next() }  // a blank line
-        guard row.count == header.count else {
-            return .problem(RecordProblem(line: rowLine, message: "has \(row.count) field\(row.count == 1 ? "" : "s") but the header has \(header.count)"))
-        }
-        var object = JSONObject()
-        for (name, cell) in zip(header, row) where !name.isEmpty {
-            object[name] = cell.isEmpty ? .null : .string(cell)
-        }
-        return .record(FileRecord(json: JSONValue.object(object).jsonBytes, line: rowLine))
+        return record
     }
 
-    /// The line of a quote that is never closed, found by a quick scan of the
-    /// bytes (CSV.swift would silently run that field to the end of the file).
-    static func findUnterminatedQuote(_ path: String) throws(RecordProblem) -> Int? {
-        let chunks = try ByteChunks(path: path)
-        var inQuotes = false
-        var line = 1
-        var openedAt = 0
-        while let chunk = try chunks.next() {
-            for byte in chunk {
-                if byte == 0x0A { line += 1 }
+    /// The current row as a record, or its problem.
+    private func makeRecord() -> StreamItem {
+        if cells.count > limits.recordBytes { return .problem(RecordProblem(line: rowLine, message: limits.tooLarge("the row"))) }
+        guard fieldCount == columns else {
+            return .problem(RecordProblem(line: rowLine, message: "has \(fieldCount) field\(fieldCount == 1 ? "" : "s") but the header has \(columns)"))
+        }
+        var json: [UInt8] = [UInt8(ascii: "{")]
+        json.reserveCapacity(cells.count + keys.count * 16 + 2)
+        var start = 0
+        for (index, end) in ends.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json += keys[index]
+            if start == end {
+                json += [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")]
+            } else if !CSVText.appendJSONString(cells, start..<end, to: &json) {
+                return .problem(RecordProblem(line: rowLine, message: "field \(index + 1) holds bytes that are not UTF-8 text (save the file as UTF-8)"))
+            }
+            start = end
+        }
+        json.append(UInt8(ascii: "}"))
+        return .record(FileRecord(json: json, line: rowLine))
+    }
+
+    // MARK: The state machine
+
+    /// Reads the next row: `.record` when one is complete in `cells`/`ends`
+    /// (the caller turns it into JSON), a problem, or nil at the end.
+    private mutating func readRow() throws(RecordProblem) -> StreamItem? {
+        if ended { return nil }
+        if rowDone {
+            rowDone = false
+            startRow()
+        }
+        while true {
+            if position >= buffer.count {
+                if !discarding, cells.count > limits.recordBytes {
+                    // Checked once a chunk, so a row is refused within a chunk of the limit
+                    // and the rest of it is read without being kept.
+                    discarding = true
+                    cells = []
+                    let hint = state == .quoted ? " (or a quoted field opened on line \(quoteLine) is never closed)" : ""
+                    return .problem(RecordProblem(line: rowLine, message: limits.tooLarge("the row") + hint))
+                }
+                guard try refill() else { return endOfFile() }
+            }
+            let byte = buffer[position]
+            position += 1
+            switch state {
+            case .skipLine:
+                if byte == 0x0A {
+                    line += 1
+                    startRow()
+                }
+            case .fieldStart:
+                switch byte {
+                case UInt8(ascii: "\""):
+                    state = .quoted
+                    rowQuoted = true
+                    quoteLine = line
+                case UInt8(ascii: ","):
+                    endField()
+                case 0x0A:
+                    line += 1
+                    if let row = endRow() { return row }
+                case 0x0D:
+                    state = .carriageReturn
+                default:
+                    append(byte)
+                    state = .unquoted
+                }
+            case .unquoted:
+                switch byte {
+                case UInt8(ascii: ","):
+                    endField()
+                    state = .fieldStart
+                case 0x0A:
+                    line += 1
+                    if let row = endRow() { return row }
+                case 0x0D:
+                    state = .carriageReturn
+                case UInt8(ascii: "\""):
+                    if let problem = refuse("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\")") { return problem }
+                    append(byte)
+                default:
+                    append(byte)
+                }
+            case .quoted:
                 if byte == UInt8(ascii: "\"") {
-                    inQuotes.toggle()
-                    if inQuotes { openedAt = line }
+                    state = .quoteInQuoted
+                } else {
+                    if byte == 0x0A { line += 1 }
+                    append(byte)
+                }
+            case .quoteInQuoted:
+                switch byte {
+                case UInt8(ascii: "\""):
+                    append(byte)
+                    state = .quoted
+                case UInt8(ascii: ","):
+                    endField()
+                    state = .fieldStart
+                case 0x0A:
+                    line += 1
+                    if let row = endRow() { return row }
+                case 0x0D:
+                    state = .carriageReturn
+                default:
+                    if let problem = refuse("text after the closing quote of a field; a field is either quoted whole or not at all") { return problem }
+                    // Read leniently: the quote was data and the field goes on, unquoted, to the next comma.
+                    append(UInt8(ascii: "\""))
+                    append(byte)
+                    state = .unquoted
+                }
+            case .carriageReturn:
+                if byte == 0x0A {
+                    line += 1
+                    if let row = endRow() { return row }
+                } else {
+                    if let problem = refuse("a carriage return (CR) not followed by a line feed; rows end in LF or CRLF") { return problem }
+                    append(0x0D)
+                    position -= 1  // read this byte again, as part of an unquoted field
+                    state = .unquoted
                 }
             }
         }
-        return inQuotes ? openedAt : nil
+    }
+
+    private mutating func startRow() {
+        cells.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        fieldCount = 0
+        rowLine = line
+        rowQuoted = false
+        discarding = false
+        leniency = nil
+        state = .fieldStart
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        guard !discarding else { return }
+        cells.append(byte)
+    }
+
+    private mutating func endField() {
+        fieldCount += 1
+        if ends.count < fieldCap { ends.append(cells.count) }
+    }
+
+    /// The row ends at a line break; nil for a blank line (nothing to return yet).
+    private mutating func endRow() -> StreamItem? {
+        if ends.isEmpty && cells.isEmpty && !rowQuoted && state != .unquoted {
+            startRow()  // a blank line
+            return nil
+        }
+        endField()
+        state = .fieldStart
+        if discarding {
+            startRow()
+            return nil
+        }
+        rowDone = true
+        return .record(FileRecord(json: [], line: rowLine))
+    }
+
+    /// A quote RFC 4180 does not allow: a problem (strict), or noted for a warning (lenient).
+    private mutating func refuse(_ what: String) -> StreamItem? {
+        if options.lenientQuotes {
+            leniency = leniency ?? what
+            return nil
+        }
+        let at = line
+        state = .skipLine
+        if discarding { return nil }
+        return .problem(RecordProblem(line: at, message: "\(what) (or set csv_quotes lenient)"))
+    }
+
+    private mutating func endOfFile() -> StreamItem? {
+        ended = true
+        switch state {
+        case .quoted:
+            return .problem(RecordProblem(line: quoteLine, message: "a quoted field is not closed (a \" is missing)"))
+        case .skipLine:
+            return nil
+        case .fieldStart where ends.isEmpty && cells.isEmpty && !rowQuoted:
+            return nil
+        default:
+            endField()
+            rowDone = true
+            return discarding ? nil : .record(FileRecord(json: [], line: rowLine))
+        }
+    }
+
+    /// Reads the next chunk; the row being read is already in `cells`, so nothing needs keeping.
+    private mutating func refill() throws(RecordProblem) -> Bool {
+        guard !finished, let chunk = try chunks.next() else {
+            finished = true
+            return false
+        }
+        buffer = chunk
+        position = 0
+        if !sawBytes {
+            sawBytes = true
+            // A UTF-8 byte order mark is allowed at the start of the file only.
+            if chunk.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        }
+        return true
+    }
+}
+
+/// Turning a CSV cell into JSON text.
+enum CSVText {
+    /// Appends `bytes[range]` as a JSON string; false if they are not UTF-8.
+    static func appendJSONString(_ bytes: [UInt8], _ range: Range<Int>, to out: inout [UInt8]) -> Bool {
+        out.append(UInt8(ascii: "\""))
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let byte = bytes[i]
+            if byte < 0x80 {
+                switch byte {
+                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                default: out.append(byte)
+                }
+                i += 1
+                continue
+            }
+            let length = sequenceLength(bytes, i, range.upperBound)
+            guard length > 0 else { return false }
+            out += bytes[i..<(i + length)]
+            i += length
+        }
+        out.append(UInt8(ascii: "\""))
+        return true
+    }
+
+    /// The length of the well-formed UTF-8 sequence at `i` (RFC 3629), or 0.
+    static func sequenceLength(_ b: [UInt8], _ i: Int, _ end: Int) -> Int {
+        func continuation(_ j: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool { j < end && b[j] >= low && b[j] <= high }
+        switch b[i] {
+        case 0xC2...0xDF: return continuation(i + 1) ? 2 : 0
+        case 0xE0: return continuation(i + 1, 0xA0) && continuation(i + 2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF: return continuation(i + 1) && continuation(i + 2) ? 3 : 0
+        case 0xED: return continuation(i + 1, 0x80, 0x9F) && continuation(i + 2) ? 3 : 0
+        case 0xF0: return continuation(i + 1, 0x90) && continuation(i + 2) && continuation(i + 3) ? 4 : 0
+        case 0xF1...0xF3: return continuation(i + 1) && continuation(i + 2) && continuation(i + 3) ? 4 : 0
+        case 0xF4: return continuation(i + 1, 0x80, 0x8F) && continuation(i + 2) && continuation(i + 3) ? 4 : 0
+        default: return 0
+        }
     }
 }

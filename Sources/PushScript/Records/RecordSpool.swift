@@ -45,7 +45,8 @@ struct SpoolStream: RecordStream {
     var lines: JSONLinesStream
 
     init(path: String) throws(RecordProblem) {
-        var stream = JSONLinesStream(chunks: try ByteChunks(path: path), renames: FieldRenames(renames: [:]))
+        // The check pass has sized every record; a spool line is one of them and its line number.
+        var stream = JSONLinesStream(chunks: try ByteChunks(path: path), renames: FieldRenames(renames: [:]), limits: RecordLimits(recordBytes: 60_000_000))
         stream.verify = false
         lines = stream
     }

@@ -13,6 +13,8 @@ struct FileRecord {
 enum StreamItem {
     case record(FileRecord)
     case problem(RecordProblem)
+    /// Something read as written but worth saying (a lenient CSV row).
+    case warning(RecordProblem)
 }
 
 /// Records read one at a time from a data file, never the whole file at once.
@@ -20,6 +22,36 @@ protocol RecordStream {
     /// The next record or problem; nil at the end of the file. After a problem
     /// reading goes on, so a check lists every bad line.
     mutating func next() throws(RecordProblem) -> StreamItem?
+}
+
+/// The bounds every reader keeps to, whatever the file holds: time stays
+/// linear in the file's size and memory below a fixed amount plus one record.
+struct RecordLimits: Sendable {
+    /// The largest record, as written in the file, that a page could ever carry
+    /// (`page_bytes`). A larger one is refused as soon as its size is known,
+    /// without reading the rest of it into memory.
+    var recordBytes = 5_000_000
+    /// How deeply a JSON file may nest, counting the containers around the
+    /// records (the core parser's limit for a whole document).
+    var depth = 512
+    /// Columns a CSV header may name.
+    var columns = 10_000
+
+    /// The description of a record too large to send.
+    func tooLarge(_ what: String) -> String {
+        "\(what) is more than \(recordBytes) bytes: larger than a page may be (set page_bytes raises the limit, up to 50000000)"
+    }
+}
+
+/// How a CSV file is read (`set csv_quotes`, `set csv_trim`, `set csv_duplicates`).
+struct CSVOptions: Sendable {
+    /// Accept quotes that RFC 4180 does not allow (a quote inside an unquoted
+    /// field, text after a closing quote) as PapaParse does, with a warning per row.
+    var lenientQuotes = false
+    /// Trim spaces and tabs around the header's column names.
+    var trimHeader = false
+    /// Rename a repeated column name (`name`, `name_2`, ...) instead of refusing the file.
+    var renameDuplicates = false
 }
 
 /// Renames fields on the way in (`map "Employee ID" to employeeId`).
@@ -47,11 +79,14 @@ enum RecordSource {
         return nil
     }
 
-    static func open(path: String, format: PushFormat, entityType: String, renames: FieldRenames) throws(RecordProblem) -> any RecordStream {
+    static func open(
+        path: String, format: PushFormat, entityType: String, renames: FieldRenames,
+        limits: RecordLimits = RecordLimits(), csv: CSVOptions = CSVOptions()
+    ) throws(RecordProblem) -> any RecordStream {
         switch format {
-        case .jsonl: return JSONLinesStream(chunks: try ByteChunks(path: path), renames: renames)
-        case .json: return JSONArrayStream(chunks: try ByteChunks(path: path), entityType: entityType, renames: renames)
-        case .csv: return try CSVStream(path: path, renames: renames)
+        case .jsonl: return JSONLinesStream(chunks: try ByteChunks(path: path), renames: renames, limits: limits)
+        case .json: return JSONArrayStream(chunks: try ByteChunks(path: path), entityType: entityType, renames: renames, limits: limits)
+        case .csv: return try CSVStream(chunks: try ByteChunks(path: path), renames: renames, limits: limits, options: csv)
         }
     }
 
@@ -59,17 +94,23 @@ enum RecordSource {
     /// Unrenamed records are sent as written, without re-encoding.
     /// `column` is where the record starts on its first line, so a problem's
     /// column is the file's, not the record's.
-    static func record(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int = 1, renames: FieldRenames, verify: Bool) -> StreamItem {
+    /// A record never starts with a byte order mark (only a file may), and its
+    /// nesting counts the `around` containers it sits in: the whole document may nest `depth` deep.
+    static func record(
+        _ bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int = 1, renames: FieldRenames, verify: Bool, depth: Int = 512, around: Int = 0
+    ) -> StreamItem {
         if !verify && renames.isEmpty { return .record(FileRecord(json: Array(bytes), line: line)) }
         do {
-            let value = try JSONValue(parsing: bytes)
+            let value = try JSONValue(parsing: bytes, maxDepth: depth - around, byteOrderMark: false)
             guard case .object(let object) = value else {
                 return .problem(RecordProblem(line: line, message: "expected a JSON object (a record), got \(value.typeName)"))
             }
             if renames.isEmpty { return .record(FileRecord(json: Array(bytes), line: line)) }
             return .record(FileRecord(json: JSONValue.object(renames.apply(object)).jsonBytes, line: line))
         } catch {
-            return .problem(RecordProblem(line: line + error.line - 1, column: error.line == 1 ? error.column + column - 1 : error.column, message: error.message))
+            // The limit is the document's, not what was left of it inside the record.
+            let message = error.message.hasPrefix("nesting deeper than") ? "nesting deeper than \(depth) levels" : error.message
+            return .problem(RecordProblem(line: line + error.line - 1, column: error.line == 1 ? error.column + column - 1 : error.column, message: message))
         }
     }
 }

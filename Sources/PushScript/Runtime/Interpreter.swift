@@ -402,6 +402,9 @@ public final class Interpreter: @unchecked Sendable {
         case .pageSize(let expr): settings.pageSize = try integer(expr, .pageSize)
         case .pageBytes(let expr): settings.pageBytes = try integer(expr, .pageBytes)
         case .progress(let on): settings.progress = on.value
+        case .csvQuotes(let mode): settings.csv.lenientQuotes = mode.value == .lenient
+        case .csvTrim(let on): settings.csv.trimHeader = on.value
+        case .csvDuplicates(let mode): settings.csv.renameDuplicates = mode.value == .rename
         case .retries(let expr):
             settings.retries = try integer(expr, .retries)
             applyClientSettings()

@@ -19,6 +19,8 @@ public struct ScriptSettings: Sendable {
     public var retryFor: Duration = .seconds(60)
     /// Whether a push checks each record against the documented rules before sending (`set validation`).
     public var validation = true
+    /// How CSV files are read (`set csv_quotes`, `set csv_trim`, `set csv_duplicates`).
+    var csv = CSVOptions()
     /// How long `wait` waits when no `timeout` is given.
     public var waitTimeout: Duration = .seconds(600)
     /// How long one request may take (`set timeout`, `--timeout`, `PUSHSH_TIMEOUT`).
