@@ -229,6 +229,7 @@ struct ScriptChecker {
         case .onError, .output, .progress: break
         case .pageBytes(let value): expectWholeNumber(value, "page_bytes", in: 1024...50_000_000)
         case .pageSize(let value): expectWholeNumber(value, "page_size", in: 1...200)
+        case .pushConcurrency(let value): expectWholeNumber(value, "push_concurrency", in: 1...32)
         case .retries(let value): expectWholeNumber(value, "retries", in: 0...10)
         case .retryFor(let value): expectDuration(value, "retry_for")
         }

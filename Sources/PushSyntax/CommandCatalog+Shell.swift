@@ -28,6 +28,7 @@ extension CommandCatalog {
                 set on_error stop|continue
                 set output text|json
                 set page_size N
+                set push_concurrency N
                 set retries N
                 set retry_for DURATION
                 """,
@@ -44,6 +45,13 @@ extension CommandCatalog {
                            JSON object per command result, for machines (errors stay
                            text, on standard error).
                 page_size  records per page when pushing, 1 to 200 (100).
+                push_concurrency
+                           the most pages of a push from a file in flight at once, 1 to
+                           32 (16). The number adapts below it: it grows while answers
+                           come back quickly and clean, and halves on a 429, a 5xx or a
+                           lost answer. 1 sends one page at a time. Pages sharing an
+                           employeeId never travel together; types other than User go
+                           one at a time (their natural key is not known).
                 retries    how many times one request is retried, 0 to 10 (4): after a
                            429 (honouring Retry-After), and for reads also after a 502,
                            503, 504 or a lost connection. Waits grow exponentially,

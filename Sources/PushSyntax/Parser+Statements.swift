@@ -197,6 +197,7 @@ extension Parser {
         case .retries: return .set(.retries(try parseRequiredExpression(what, hint: "set retries 3")))
         case .retryFor: return .set(.retryFor(try parseRequiredExpression(what, hint: "set retry_for 30s")))
         case .pageBytes: return .set(.pageBytes(try parseRequiredExpression(what, hint: "set page_bytes 1000000")))
+        case .pushConcurrency: return .set(.pushConcurrency(try parseRequiredExpression(what, hint: "set push_concurrency 8")))
         case .progress:
             let choice = try parseChoice(Switch.self, noun: noun, "", hint: "set progress off")
             return .set(.progress(Located(choice.value == .on, choice.range)))

@@ -265,6 +265,7 @@ public enum Setting: Sendable, Hashable {
     case pageSize(Expr)
     case pageBytes(Expr)
     case progress(Located<Bool>)
+    case pushConcurrency(Expr)
     case retries(Expr)
     case retryFor(Expr)
 
@@ -276,6 +277,7 @@ public enum Setting: Sendable, Hashable {
         case .pageSize: .pageSize
         case .pageBytes: .pageBytes
         case .progress: .progress
+        case .pushConcurrency: .pushConcurrency
         case .retries: .retries
         case .retryFor: .retryFor
         }

@@ -167,6 +167,7 @@ extension Statement {
             case .retryFor(let value): return "(set retry_for \(value.sexpr))"
             case .pageBytes(let value): return "(set page_bytes \(value.sexpr))"
             case .progress(let on): return "(set progress \(on.value ? "on" : "off"))"
+            case .pushConcurrency(let value): return "(set push_concurrency \(value.sexpr))"
             }
         case .help(let topic): return "(help \(topic?.value ?? "-"))"
         case .exit(let code): return "(exit \(code.sexpr))"

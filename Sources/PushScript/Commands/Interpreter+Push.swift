@@ -43,7 +43,11 @@ extension Interpreter {
         var pusher = PagePusher(interpreter: self, handle: handle, plan: plan, range: range, origin: input.shownPath)
         try await pusher.start()
         do {
-            try await pusher.send(input)
+            if case .inline = input { try await pusher.send(input) } else if settings.pushConcurrency > 1 && plan.total.keys.knowsKeys {
+                try await pusher.sendPipelined(input, census: plan.total.keys, cap: settings.pushConcurrency)
+            } else {
+                try await pusher.send(input)
+            }
         } catch let error as ScriptError {
             pusher.tally.retries = pusher.retried
             variables["last_push"] = pusher.tally.value(elapsed: pusher.elapsed)
@@ -105,6 +109,7 @@ extension Interpreter {
         guard case .file(let path, let shown, let format, let renames, let skip) = input else { return PushPlan.Totals() }
         var problems: [RecordProblem] = []
         var totals = PushPlan.Totals()
+        totals.keys = KeyCensus(entityType: plan.entityType)
         var problemCount = 0
         // A big file takes a while to check: say so on a terminal.
         let showProgress = settings.progress && settings.output == .text && output.errorIsTerminal
@@ -127,6 +132,7 @@ extension Interpreter {
                     }
                     guard totals.records > skip else { continue }
                     totals.bytes += record.json.count + 1
+                    totals.keys.note(record.json)
                     if record.json.count + plan.overhead > plan.pageBytes {
                         problemCount += 1
                         if problems.count < 20 {
@@ -185,6 +191,8 @@ struct PushPlan {
     struct Totals {
         var records = 0
         var bytes = 0
+        /// The natural keys seen, so pages sharing one are never in flight together.
+        var keys = KeyCensus(entityType: "")
     }
 
     let entityType: String

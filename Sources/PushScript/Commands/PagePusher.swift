@@ -16,6 +16,9 @@ struct PagePusher {
     let started = ContinuousClock.now
     /// Pages the session had accepted before this push.
     var batchesBefore: Int?
+    /// Records of this type the session held before this push: with
+    /// `batchesBefore`, what tells which of several unclear pages landed.
+    var recordsBefore: Int?
     /// Retries counted before this push began.
     let retriesBefore: Int
     /// Records consumed from the input so far (sent, or skipped): `skip` continues from here.
@@ -44,6 +47,7 @@ struct PagePusher {
             let session = try await interpreter.connection.client.session(handle.id)
             handle.refresh(session)
             batchesBefore = session.acceptedBatches
+            recordsBefore = session.acceptedRecordsByEntity[plan.entityType] ?? session.acceptedRecordsTotal
         } catch {
             throw ScriptError(error, at: range, doing: "push")
         }
@@ -127,7 +131,7 @@ struct PagePusher {
     }
 
     /// A failed page as a script error: where each rejected record came from, and how to go on.
-    private func failure(_ error: PushAPIError, number: Int, records: [FileRecord]) -> ScriptError {
+    func failure(_ error: PushAPIError, number: Int, records: [FileRecord]) -> ScriptError {
         var failure = ScriptError(error, at: range, doing: "push")
         var details: [String] = []
         if let status = error.status { details.append("page \(number): \(error.request) → \(status) \(HTTPStatus.reason(status))") } else { details.append("page \(number): \(error.request)") }
@@ -157,7 +161,7 @@ struct PagePusher {
         return failure
     }
 
-    private func stopped(_ what: String) -> ScriptError {
+    func stopped(_ what: String) -> ScriptError {
         var error = ScriptError(.runtime, "\(what): \(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted; the rest was not sent", at: range)
         if let origin { error.hint = "to go on from there: push ... from \"\(origin)\" skip \(consumed)" }
         return error
@@ -174,6 +178,7 @@ struct PagePusher {
         text += ": \(paint.green("\(t.accepted) accepted")), \(t.rejected) rejected"
         if t.recoveries > 0 { text += " (\(t.recoveries) unclear page\(t.recoveries == 1 ? "" : "s") checked against the session, none sent twice)" }
         if retried > 0 { text += " (\(retried) request\(retried == 1 ? "" : "s") retried)" }
+        if t.inFlightMax > 1 { text += " (up to \(t.inFlightMax) pages in flight)" }
         return text
     }
 }
@@ -189,6 +194,8 @@ struct PushTally {
     var recoveries = 0
     var acceptedByEntity: [String: Int] = [:]
     var validationErrors: [ValidationError] = []
+    /// The most pages that were in flight at once (1 for a push page by page).
+    var inFlightMax = 1
 
     var retries = 0
 
@@ -222,6 +229,8 @@ struct PageSource {
     private var stream: (any RecordStream)?
     private var inline: IndexingIterator<[FileRecord]>?
     private var pending: FileRecord?
+    /// Records cut off a page again (``giveBack(_:)``), last first.
+    private var givenBack: [FileRecord] = []
     let plan: PushPlan
     let origin: String?
     let range: SourceRange
@@ -252,13 +261,16 @@ struct PageSource {
         }
     }
 
-    /// The next page, or nil when the input is used up.
-    mutating func next() throws(ScriptError) -> [FileRecord]? {
+    /// The next page (of at most `limit` records, when less than a page), or nil when the input is used up.
+    mutating func next(limit: Int? = nil) throws(ScriptError) -> [FileRecord]? {
+        let most = min(limit ?? plan.pageSize, plan.pageSize)
         var page: [FileRecord] = []
         var bytes = plan.overhead
         while true {
             let record: FileRecord
-            if let waiting = pending {
+            if let returned = givenBack.popLast() {
+                record = returned
+            } else if let waiting = pending {
                 record = waiting
                 pending = nil
             } else if let read = try nextRecord() {
@@ -266,7 +278,7 @@ struct PageSource {
             } else {
                 break
             }
-            if !page.isEmpty && (page.count >= plan.pageSize || bytes + record.json.count + 1 > plan.pageBytes) {
+            if !page.isEmpty && (page.count >= most || bytes + record.json.count + 1 > plan.pageBytes) {
                 pending = record
                 break
             }
@@ -274,6 +286,15 @@ struct PageSource {
             bytes += record.json.count + 1
         }
         return page.isEmpty ? nil : page
+    }
+
+    /// Puts the end of a page back: the next page starts with these records.
+    mutating func giveBack(_ records: ArraySlice<FileRecord>) {
+        if let waiting = pending {
+            givenBack.append(waiting)
+            pending = nil
+        }
+        givenBack += records.reversed()
     }
 
     private mutating func nextRecord() throws(ScriptError) -> FileRecord? {

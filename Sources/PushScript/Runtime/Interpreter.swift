@@ -308,6 +308,7 @@ public final class Interpreter: @unchecked Sendable {
         case .pageSize(let expr): settings.pageSize = try integer(expr, "page_size", in: 1...200)
         case .pageBytes(let expr): settings.pageBytes = try integer(expr, "page_bytes", in: 1024...50_000_000)
         case .progress(let on): settings.progress = on.value
+        case .pushConcurrency(let expr): settings.pushConcurrency = try integer(expr, "push_concurrency", in: 1...32)
         case .retries(let expr):
             settings.retries = try integer(expr, "retries", in: 0...10)
             applyClientSettings()
