@@ -116,7 +116,12 @@ extension PagePusher {
                     var outcomes: [FlightOutcome] = []
                     while let outcome = try await group.next() { outcomes.append(outcome) }
                     try await settle(outcomes, &pipe, interrupted: true)
-                    throw stopped("push interrupted")
+                    var error = stopped("push interrupted")
+                    if !pipe.landedAhead.isEmpty {
+                        error.details.append("pages \(pipe.landedAhead.keys.sorted().map(String.init).joined(separator: ", ")) landed after a page that did not")
+                        error.hint = "discard the session and push the file again: skip cannot leave out pages that landed after a gap"
+                    }
+                    throw error
                 }
                 // Fill the window.
                 while true {
