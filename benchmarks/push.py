@@ -1,11 +1,14 @@
-"""Issue 5's figures: pushing N synthetic User records with pushsh (JSON Lines
-and CSV), with the Python baseline, and with a minimal pre-encoded client (the
-service's ceiling), all against one `pushsh serve` on loopback."""
+"""Issues 5 and 13: pushing N synthetic User records with pushsh (JSON Lines
+and CSV), with the sequential Python script, with the concurrent one (8 in
+flight), and with wrk (the service's ceiling), against `pushsh serve` on
+loopback at each latency of BENCH_LATENCIES (milliseconds, default 0,20,50)."""
 import csv, json, os, re, subprocess, sys, tempfile, time, urllib.parse
 from common import ROOT, pushsh_binary, run_measured
 
 N = int(os.environ.get("BENCH_RECORDS", "100000"))
 MEMORY_N = int(os.environ.get("BENCH_MEMORY_RECORDS", "1000000"))
+LATENCIES = [int(x) for x in os.environ.get("BENCH_LATENCIES", "0,20,50").split(",") if x.strip()]
+PUSHSH_CAP = 16  # pushsh's default push_concurrency
 KEY = "bench-key"
 FIELDS = ["employeeId", "firstName", "lastName", "workEmail", "employmentType", "employmentStartDate", "managerId", "role"]
 
@@ -29,9 +32,10 @@ def generate(n, directory):
     return jsonl, csv_path
 
 
-def start_server(binary):
+def start_server(binary, latency_ms=0):
+    extra = ["--latency", f"{latency_ms}ms"] if latency_ms else []
     proc = subprocess.Popen([binary, "serve", "--port", "0", "--quiet", "--api-key", KEY, "--processing-time", "0s",
-                             "--max-body-bytes", "5000000"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             "--max-body-bytes", "5000000"] + extra, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.time() + 30
     while time.time() < deadline:
         line = proc.stdout.readline()
@@ -48,6 +52,8 @@ def pushsh_push(binary, base, path):
     wall, cpu, rss, proc = run_measured([binary, "--quiet", "-c", script], env=env)
     if proc.returncode != 0:
         raise SystemExit("pushsh failed: " + proc.stderr.decode()[-2000:])
+    m = re.search(r"up to (\d+) pages in flight", proc.stdout.decode())
+    pushsh_push.in_flight = int(m.group(1)) if m else 1
     return wall, cpu, rss
 
 
@@ -61,7 +67,14 @@ def count_records(path):
     return _counts[path]
 
 
-def ceiling(base, jsonl):
+def python_push(script, base, jsonl):
+    wall, cpu, rss, proc = run_measured([sys.executable, os.path.join(ROOT, "benchmarks", script), base, "demo", KEY, jsonl])
+    if proc.returncode != 0:
+        raise SystemExit(f"{script} failed: " + proc.stderr.decode()[-2000:])
+    return wall, cpu, rss
+
+
+def ceiling(base, jsonl, connections=1):
     """Seconds the service needs for N records in pages of 100, sent one at a
     time: wrk on one connection posting a pre-encoded page (no client work),
     or, without wrk, a minimal Python client (a lower bound only)."""
@@ -76,13 +89,13 @@ def ceiling(base, jsonl):
     sid = json.load(urllib.request.urlopen(request))["id"]
     if shutil.which("wrk"):
         env = dict(os.environ, BENCH_PAGE=page, BENCH_PATH=f"{urllib.parse.urlparse(base).path}/v1/integrations/demo/sessions/{sid}/entities", BENCH_KEY=KEY)
-        out = subprocess.run(["wrk", "-t1", "-c1", "-d5s", "-s", os.path.join(ROOT, "benchmarks", "ceiling.lua"), base], env=env,
+        out = subprocess.run(["wrk", f"-t{min(connections, 2)}", f"-c{connections}", "-d5s", "-s", os.path.join(ROOT, "benchmarks", "ceiling.lua"), base], env=env,
                              capture_output=True, text=True, check=True).stdout
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         close = urllib.request.Request(f"{base}/v1/integrations/demo/sessions/{sid}/close", data=b'{"status":"discard"}', method="POST",
                                        headers={"api-key": KEY, "content-type": "application/json"})
         urllib.request.urlopen(close).read()
-        return N / 100 / rate, "ceiling (wrk, 1 connection)"
+        return N / 100 / rate, f"ceiling (wrk, {connections} connection{'s' if connections > 1 else ''})"
     close = urllib.request.Request(f"{base}/v1/integrations/demo/sessions/{sid}/close", data=b'{"status":"discard"}', method="POST",
                                    headers={"api-key": KEY, "content-type": "application/json"})
     urllib.request.urlopen(close).read()
@@ -101,27 +114,43 @@ def main():
     work = os.path.join(ROOT, "benchmarks", "out")
     os.makedirs(work, exist_ok=True)
     jsonl, csv_path = generate(N, work)
-    server, base = start_server(binary)
-    try:
-        print(f"pushing {N:,} User records in pages of 100 to pushsh serve at {base}")
-        w1, c1, r1 = pushsh_push(binary, base, jsonl)
-        w2, c2, r2 = pushsh_push(binary, base, csv_path)
-        bw, bc, br, proc = run_measured([sys.executable, os.path.join(ROOT, "benchmarks", "baseline_push.py"), base, "demo", KEY, jsonl])
-        if proc.returncode != 0:
-            raise SystemExit("baseline failed: " + proc.stderr.decode()[-2000:])
-        cw, ceiling_name = ceiling(base, jsonl)
-        row("pushsh (JSON Lines)", N, w1, c1, r1)
-        row("pushsh (CSV)", N, w2, c2, r2)
-        row("Python baseline (requests)", N, bw, bc, br)
-        print(f"  {ceiling_name:<28} {cw:8.2f} s {N / cw:12,.0f} rec/s   (the service alone: same pages, pre-encoded)")
-        print("ratios (records per second):")
-        print(f"  pushsh JSONL / baseline  {bw / w1:5.2f}x   (target >= 2x)")
-        print(f"  pushsh CSV   / baseline  {bw / w2:5.2f}x")
-        print(f"  pushsh JSONL / ceiling   {cw / w1 * 100:5.1f} %  (target >= 80 %)")
-        print(f"  pushsh CSV   / ceiling   {cw / w2 * 100:5.1f} %")
-    finally:
-        server.terminate()
-        server.wait()
+    pages = -(-N // 100)
+    summary = []
+    for latency in LATENCIES:
+        server, base = start_server(binary, latency)
+        try:
+            print(f"pushing {N:,} User records in pages of 100 to pushsh serve --latency {latency}ms")
+            w1, c1, r1 = pushsh_push(binary, base, jsonl)
+            window = pushsh_push.in_flight
+            w2, c2, r2 = pushsh_push(binary, base, csv_path)
+            sw, sc, sr = python_push("baseline_push.py", base, jsonl)
+            pw, pc, pr = python_push("concurrent_push.py", base, jsonl)
+            row(f"pushsh (JSON Lines)", N, w1, c1, r1)
+            print(f"    (up to {window} pages in flight)")
+            row("pushsh (CSV)", N, w2, c2, r2)
+            row("Python, sequential", N, sw, sc, sr)
+            row("Python, 8 in flight", N, pw, pc, pr)
+            if latency == 0:
+                for connections in (1, 8):
+                    cw, name = ceiling(base, jsonl, connections)
+                    print(f"  {name:<28} {cw:8.2f} s {N / cw:12,.0f} rec/s   (the service alone: same pages, pre-encoded)")
+            else:
+                ms = latency / 1000
+                print(f"  physical limit: {pages} pages x {latency} ms = {pages * ms:.2f} s one at a time, "
+                      f"{pages * ms / 8:.2f} s with 8 in flight, {pages * ms / PUSHSH_CAP:.2f} s with {PUSHSH_CAP}")
+            print("ratios (records per second):")
+            print(f"  pushsh JSONL / sequential Python  {sw / w1:6.2f}x" + ("   (target >= 2x)" if latency == 0 else "   (target >= 5x at 20 ms)" if latency == 20 else ""))
+            print(f"  pushsh CSV   / sequential Python  {sw / w2:6.2f}x" + ("   (target >= 2x)" if latency == 0 else ""))
+            print(f"  pushsh JSONL / concurrent Python  {pw / w1:6.2f}x" + ("   (target >= 1.0x)" if latency else ""))
+            print(f"  pushsh CSV   / concurrent Python  {pw / w2:6.2f}x")
+            print(f"  pushsh CSV   / pushsh JSONL       {w1 / w2:6.2f}x   (target 1.0x)")
+            summary.append((latency, sw / w1, sw / w2, pw / w1, pw / w2))
+        finally:
+            server.terminate()
+            server.wait()
+    print("summary: latency, JSONL/sequential, CSV/sequential, JSONL/concurrent, CSV/concurrent")
+    for latency, a, b, c, d in summary:
+        print(f"  {latency:3d} ms   {a:6.2f}x   {b:6.2f}x   {c:6.2f}x   {d:6.2f}x")
     if MEMORY_N:
         # Peak RSS is per process tree: measure the big push in a fresh interpreter.
         subprocess.run([sys.executable, os.path.abspath(__file__), "--memory"], check=True)
@@ -131,7 +160,7 @@ def memory_only():
     binary = pushsh_binary() if os.environ.get("PUSHSH_BIN") else os.path.join(ROOT, ".build", "release", "pushsh")
     work = os.path.join(ROOT, "benchmarks", "out")
     jsonl, _ = generate(MEMORY_N, work)
-    server, base = start_server(binary)
+    server, base = start_server(binary, int(os.environ.get("BENCH_MEMORY_LATENCY", "0")))
     try:
         wall, cpu, rss = pushsh_push(binary, base, jsonl)
         print(f"memory: pushsh pushing {MEMORY_N:,} records (JSON Lines, {os.path.getsize(jsonl) / 1e6:.0f} MB file):")

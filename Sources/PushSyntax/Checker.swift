@@ -288,6 +288,7 @@ struct ScriptChecker {
         case .timeout(let value): expect(value, .requestTimeout)
         case .pageBytes(let value): expect(value, .pageBytes)
         case .pageSize(let value): expect(value, .pageSize)
+        case .pushConcurrency(let value): expect(value, .pushConcurrency)
         case .retries(let value): expect(value, .retries)
         case .retryFor(let value): expect(value, .retryFor)
         }

@@ -30,6 +30,7 @@ extension CommandCatalog {
                 set page_size N
                 set page_bytes N
                 set progress on|off
+                set push_concurrency N
                 set retries N
                 set retry_for DURATION
                 set validation on|off
@@ -60,6 +61,13 @@ extension CommandCatalog {
                            50000000 bytes (5000000).
                 progress   on (the default) or off: the progress line of a push
                            from a file, on a terminal.
+                push_concurrency
+                           the most pages of a push from a file in flight at once, 1 to
+                           32 (16). The number adapts below it: it grows while answers
+                           come back quickly and clean, and halves on a 429, a 5xx or a
+                           lost answer. 1 sends one page at a time. Pages sharing an
+                           employeeId never travel together; types other than User go
+                           one at a time (their natural key is not known).
                 retries    how many times one request is retried, 0 to 10 (4): after a
                            429 (honouring Retry-After), and for reads also after a 502,
                            503, 504 or a lost connection. Waits grow exponentially,

@@ -88,6 +88,7 @@ extension ArgumentRule {
     public static let exitCode = ArgumentRule("the exit code", .wholeNumber(0...255), example: "exit 3")
     public static let pageSize = ArgumentRule("page_size", .wholeNumber(1...200), example: "set page_size 100")
     public static let pageBytes = ArgumentRule("page_bytes", .wholeNumber(1024...50_000_000), example: "set page_bytes 1000000")
+    public static let pushConcurrency = ArgumentRule("push_concurrency", .wholeNumber(1...32), example: "set push_concurrency 4")
     public static let retries = ArgumentRule("retries", .wholeNumber(0...10), example: "set retries 3")
     public static let sandboxFailNext = ArgumentRule("the number of failures", .wholeNumber(0...1000), example: "sandbox fail next 2")
     public static let sandboxRateLimit = ArgumentRule("the rate limit", .wholeNumber(1...100_000), example: "sandbox rate-limit 10")
@@ -95,7 +96,7 @@ extension ArgumentRule {
     /// Every rule, for tests that hold the checker and the interpreter to them.
     public static let all: [ArgumentRule] = [
         sleep, waitTimeout, activitySince, retryFor, requestTimeout, sandboxAdvance, sandboxProcessing, activityPage, activitySize,
-        pushSkip, exitCode, pageSize, pageBytes, retries, sandboxFailNext, sandboxRateLimit,
+        pushSkip, exitCode, pageSize, pageBytes, pushConcurrency, retries, sandboxFailNext, sandboxRateLimit,
     ]
 }
 

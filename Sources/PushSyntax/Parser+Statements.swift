@@ -213,6 +213,7 @@ extension Parser {
         case .partialPages:
             return .set(.partialPages(try parseChoice(PartialPagesMode.self, noun: noun, "", hint: "set partial_pages accept")))
         case .pageBytes: return .set(.pageBytes(try parseRequiredExpression(what, hint: "set page_bytes 1000000")))
+        case .pushConcurrency: return .set(.pushConcurrency(try parseRequiredExpression(what, hint: "set push_concurrency 8")))
         case .progress:
             let choice = try parseChoice(Switch.self, noun: noun, "", hint: "set progress off")
             return .set(.progress(Located(choice.value == .on, choice.range)))

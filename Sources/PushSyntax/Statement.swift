@@ -269,6 +269,7 @@ public enum Setting: Sendable, Hashable {
     case pageSize(Expr)
     case pageBytes(Expr)
     case progress(Located<Bool>)
+    case pushConcurrency(Expr)
     case retries(Expr)
     case retryFor(Expr)
     /// `set validation on|off`: the check pass applies the documented record rules.
@@ -289,6 +290,7 @@ public enum Setting: Sendable, Hashable {
         case .pageSize: .pageSize
         case .pageBytes: .pageBytes
         case .progress: .progress
+        case .pushConcurrency: .pushConcurrency
         case .retries: .retries
         case .retryFor: .retryFor
         case .validation: .validation

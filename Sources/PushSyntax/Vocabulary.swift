@@ -90,6 +90,7 @@ public enum SettingName: String, WordChoice {
     case pageSize = "page_size"
     case pageBytes = "page_bytes"
     case progress
+    case pushConcurrency = "push_concurrency"
     case retries
     case retryFor = "retry_for"
     case validation
@@ -107,6 +108,7 @@ public enum SettingName: String, WordChoice {
         case .pageSize: "a whole number from 1 to 200 (records per page when pushing from a file)"
         case .pageBytes: "a whole number from 1024 to 50000000 (the largest request body a page may make, in bytes)"
         case .progress: "'on' or 'off' (the progress display of a push from a file)"
+        case .pushConcurrency: "a whole number from 1 to 32 (the most pages of a push from a file in flight at once; 1 sends one at a time)"
         case .retries: "a whole number from 0 to 10 (retries of a request that failed with 429 or 5xx)"
         case .retryFor: "a duration such as 30s (how long to keep retrying a request)"
         case .validation: "'on' or 'off' (checking each User record against the documented rules before sending)"

@@ -29,9 +29,11 @@ public func makeSandbox(processing: Duration = .seconds(2), timeout: Duration = 
 }
 
 /// `pushsh serve`'s server on an ephemeral loopback port, for as long as `body` runs.
-public func withLiveServer<T: Sendable>(_ service: SandboxService, _ body: @Sendable (String) async throws -> T) async throws -> T {
+public func withLiveServer<T: Sendable>(
+    _ service: SandboxService, latency: NetworkLatency = NetworkLatency(base: .zero), _ body: @Sendable (String) async throws -> T
+) async throws -> T {
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    let server = SandboxServer(service: service, host: "127.0.0.1", port: 0)
+    let server = SandboxServer(service: service, host: "127.0.0.1", port: 0, latency: latency)
     let task = Task { try await server.run(handleSignals: false) { port in continuation.yield(port) } }
     var iterator = ports.makeAsyncIterator()
     guard let port = await iterator.next() else { throw CancellationError() }

@@ -155,4 +155,37 @@ final class NetworkEndToEndTests: XCTestCase {
         XCTAssertEqual(untrusted.code, 3, untrusted.output)
         XCTAssertTrue(untrusted.output.contains("untrusted issuer"), untrusted.output)
     }
+
+    /// Pages in flight together (push_concurrency), one of them accepted
+    /// only in part by an independent server: the push stops after the pages
+    /// in flight are back, every landed record counted, the rejected one named
+    /// by file and line; with `set partial_pages accept` all pages go and the
+    /// counts add up.
+    func testPartlyAcceptedPagesWhilePipelined() throws {
+        let fake = try FakeService()
+        defer { fake.stop() }
+        let dir = try NetworkTools.temporaryDirectory("pipe")
+        let users = (1...200).map { i in
+            let email = i == 57 ? "nobody" : "e\(i)@example.com"
+            return #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "\#(email)", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+        }
+        try (users.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("users.jsonl"), atomically: true, encoding: .utf8)
+        let env = Binary.environment(["SPRINTO_API_KEY": "doc-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": fake.base("doc")])
+        let script = "set validation off\nset page_size 10\nset push_concurrency 8\n%@let s = start\npush s User from \"users.jsonl\"\nprint \"accepted\", last_push.accepted, \"rejected\", last_push.rejected\n"
+        let stop = try Binary.run(["run", "-c", script.replacingOccurrences(of: "%@", with: "")], environment: env, directory: dir)
+        XCTAssertEqual(stop.code, 6, stop.output)
+        // Pages in flight hold different numbers of records, so which page holds line 57 varies.
+        XCTAssertNotNil(stop.output.range(of: #"push stopped: page \d+ was accepted only in part: \d+ accepted, 1 rejected"#, options: .regularExpression), stop.output)
+        XCTAssertTrue(stop.output.contains("users.jsonl:57 (E57): workEmail"), stop.output)
+        XCTAssertNotNil(stop.output.range(of: #"\d+ pages? sent beside it landed too"#, options: .regularExpression), stop.output)
+        // What the message counts is what the session holds (the cleanup note reads it back).
+        let counted = stop.output.firstMatch(of: /(\d+) records in \d+ pages were accepted so far/).map { String($0.1) }
+        XCTAssertNotNil(counted)
+        XCTAssertTrue(stop.output.contains("left active (\(counted ?? "?") records in"), stop.output)
+        let accept = try Binary.run(["run", "-c", script.replacingOccurrences(of: "%@", with: "set partial_pages accept\n")], environment: env, directory: dir)
+        XCTAssertEqual(accept.code, 0, accept.output)
+        XCTAssertTrue(accept.output.contains("accepted 199 rejected 1"), accept.output)
+        XCTAssertTrue(accept.output.contains("was accepted only in part"), accept.output)
+        XCTAssertTrue(accept.output.contains("pages in flight)"), "the push was not pipelined: \(accept.output)")
+    }
 }

@@ -29,14 +29,17 @@ import _PushTestSupport
                 close s apply
                 wait s until processed timeout 1m
                 expect s.accepted_records_total == 20000
-                expect s.accepted_batches == 200
+                expect s.accepted_batches >= 200
                 """, connection: connection)
             #expect(run.code == 0, "\(run.stderr)")
+            // Pipelined: several pages were in flight at once, through the faults.
+            #expect(run.stdout.contains("pages in flight"), "\(run.stdout)")
             await connection.client.transport.shutdown()
         }
         let applied = try sandbox.records(integrationID: "acme", entityType: "User")
         #expect(applied.count == 20_000)
-        #expect(applied == input)
+        // Pages landed in the order their answers allowed; the records, by key, are the input's.
+        #expect(applied.sorted { ($0["employeeId"]?.stringValue ?? "") < ($1["employeeId"]?.stringValue ?? "") } == input)
         let counts = sandbox.faultCounts
         #expect((counts["resetAfter"] ?? 0) > 0 && (counts["resetBefore"] ?? 0) > 0, "\(counts)")
         #expect((counts["error"] ?? 0) > 0 && (counts["throttle"] ?? 0) > 0 && (counts["slow"] ?? 0) > 0, "\(counts)")
@@ -96,7 +99,8 @@ import _PushTestSupport
         let run = await runScript("let s = start\npush s User from \"\(path)\"\n", connection: connection)
         #expect(run.code == 6)
         #expect(run.stderr.contains("is processing; only an active session accepts pages"), "\(run.stderr)")
-        #expect(run.stderr.contains("200 records in 2 pages were accepted before this page; nothing after it was sent"))
+        // Pages in flight together hold different numbers of records (100 and 99 here), so the counts tell them apart.
+        #expect(run.stderr.contains("records in 2 pages were accepted before this page; nothing after it was sent"), "\(run.stderr)")
         #expect(run.stderr.contains("hint: the session was closed (by this script or someone else)"))
     }
 

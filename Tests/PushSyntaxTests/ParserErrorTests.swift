@@ -28,7 +28,7 @@ import Testing
             ])
         #expect(
             errors("set colour red") == [
-                "1:5: unknown setting 'colour'; expected 'on_error', 'output', 'page_size', 'page_bytes', 'progress', 'retries', 'retry_for', 'validation', 'timeout', 'partial_pages', 'csv_quotes', 'csv_trim' or 'csv_duplicates'"
+                "1:5: unknown setting 'colour'; expected 'on_error', 'output', 'page_size', 'page_bytes', 'progress', 'push_concurrency', 'retries', 'retry_for', 'validation', 'timeout', 'partial_pages', 'csv_quotes', 'csv_trim' or 'csv_duplicates'"
             ])
         #expect(
             errors("set on_error ignore") == ["1:14: unknown on_error value 'ignore'; expected 'stop', 'continue' or 'keep'"])

@@ -174,6 +174,7 @@ extension Statement {
             case .csvQuotes(let mode): return "(set csv_quotes \(mode.value.rawValue))"
             case .csvTrim(let on): return "(set csv_trim \(on.value ? "on" : "off"))"
             case .csvDuplicates(let mode): return "(set csv_duplicates \(mode.value.rawValue))"
+            case .pushConcurrency(let value): return "(set push_concurrency \(value.sexpr))"
             }
         case .help(let topic): return "(help \(topic?.value ?? "-"))"
         case .exit(let code): return "(exit \(code.sexpr))"

@@ -53,7 +53,8 @@ public final class HTTPTransport: Transport {
         self.proxy = proxy
         origin = Origin(url: base)
         var configuration = HTTPClient.Configuration()
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+        // As many connections as a push may keep pages in flight (`set push_concurrency`, at most 32).
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
         // AsyncHTTPClient would keep retrying a refused connection until the
         // deadline; PushClient's retry policy decides instead, and says so.
         configuration.connectionPool.retryConnectionEstablishment = false

@@ -17,12 +17,18 @@ public struct SandboxServer: Sendable {
     public var idleTimeout: Duration
     /// One line per request goes here; `nil` for none.
     public var requestLog: (@Sendable (String) -> Void)?
+    /// How far away the service seems (`--latency`): every answer is this late.
+    public var latency: NetworkLatency
 
-    public init(service: SandboxService, host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30), requestLog: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        service: SandboxService, host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Duration = .seconds(30),
+        latency: NetworkLatency = NetworkLatency(base: .zero), requestLog: (@Sendable (String) -> Void)? = nil
+    ) {
         self.service = service
         self.host = host
         self.port = port
         self.idleTimeout = idleTimeout
+        self.latency = latency
         self.requestLog = requestLog
     }
 
@@ -32,7 +38,7 @@ public struct SandboxServer: Sendable {
     public func run(handleSignals: Bool = true, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "pushsh.serve")
         logger.logLevel = .warning
-        let responder = SandboxResponder(router: SandboxRouter(service: service), requestLog: requestLog)
+        let responder = SandboxResponder(router: SandboxRouter(service: service), latency: latency, requestLog: requestLog)
         let app = Application(
             responder: responder,
             server: .http1(configuration: .init(idleTimeout: .milliseconds(idleTimeout.wholeMilliseconds))),
@@ -64,11 +70,17 @@ struct ConnectionDropped: Error {}
 struct SandboxResponder: HTTPResponder {
     typealias Context = SandboxRequestContext
     let router: SandboxRouter
+    let latency: NetworkLatency
     let requestLog: (@Sendable (String) -> Void)?
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
+        // Half the round trip on the way in, half on the way out; awaited, so
+        // no lock or thread is held while other requests go on.
+        let roundTrip = latency.isZero ? Duration.zero : latency.roundTrip(random: Double.random(in: 0...1))
+        if roundTrip > .zero { try? await Task.sleep(for: roundTrip / 2) }
         let answer = await answer(request)
+        if roundTrip > .zero { try? await Task.sleep(for: roundTrip - roundTrip / 2) }
         switch answer.fault {
         case .drop?:
             requestLog?("\(request.method.rawValue) \(request.uri.path) dropped (fault plan)")

@@ -129,18 +129,15 @@ public final class SandboxService: Sendable {
 
     /// `POST /sessions/{id}/entities` with an already parsed body.
     public func push(integrationID: String, sessionID: String, body: JSONValue) throws(SandboxError) -> BatchIngestResponse {
-        try update(integrationID) { _, integration, now throws(SandboxError) in
-            let session = try Self.touch(&integration, sessionID, now: now)
-            guard session.state == .active else {
-                throw SandboxError(
-                    409, "session_not_active",
-                    "session \(sessionID) is \(session.state); only an active session accepts pages",
-                    details: ["state": .string(session.state.rawValue)])
-            }
-            let page = try Self.readEnvelope(body)
-            var problems: [ValidationError] = []
-            var byEntity: [String: Int] = [:]
-            var total = 0
+        // The page is read and validated before the lock is taken: it is most
+        // of a page's work, and other requests need not wait for it. Its
+        // errors are raised inside, after the session's, so a bad page to a
+        // closed session still says the session is closed.
+        let checked = Result { () throws(SandboxError) in try Self.readEnvelope(body) }
+        var problems: [ValidationError] = []
+        var byEntity: [String: Int] = [:]
+        var total = 0
+        if case .success(let page) = checked {
             for (type, records) in page.entities {
                 for (index, record) in records.enumerated() {
                     problems += RecordValidation.problems(entityType: type, index: index, record: record)
@@ -148,6 +145,16 @@ public final class SandboxService: Sendable {
                 byEntity[type, default: 0] += records.count
                 total += records.count
             }
+        }
+        return try update(integrationID) { _, integration, now throws(SandboxError) in
+            let session = try Self.touch(&integration, sessionID, now: now)
+            guard session.state == .active else {
+                throw SandboxError(
+                    409, "session_not_active",
+                    "session \(sessionID) is \(session.state); only an active session accepts pages",
+                    details: ["state": .string(session.state.rawValue)])
+            }
+            let page = try checked.get()
             if !problems.isEmpty {
                 let rejected = BatchIngestResponse(
                     sessionID: sessionID, acceptedCountTotal: 0, acceptedCountByEntity: [:], rejectedCountTotal: total,

@@ -48,7 +48,11 @@ extension Interpreter {
         var pusher = PagePusher(interpreter: self, handle: handle, plan: plan, range: range, origin: input.shownPath)
         try await pusher.start()
         do {
-            try await pusher.send(input)
+            if case .inline = input { try await pusher.send(input) } else if settings.pushConcurrency > 1 && plan.total.keys.knowsKeys {
+                try await pusher.sendPipelined(input, census: plan.total.keys, cap: settings.pushConcurrency)
+            } else {
+                try await pusher.send(input)
+            }
         } catch let error as ScriptError {
             pusher.tally.retries = pusher.retried
             variables["last_push"] = pusher.tally.value(elapsed: pusher.elapsed)
@@ -159,6 +163,7 @@ extension Interpreter {
         var rules = RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: shown)
         var problems: [RecordProblem] = []
         var totals = PushPlan.Totals()
+        totals.keys = KeyCensus(entityType: plan.entityType)
         var problemCount = 0
         var warnings = 0
         defer { if warnings > 20 { output.writeError("\(shown): … and \(warnings - 20) more warnings\n") } }
@@ -184,6 +189,7 @@ extension Interpreter {
                     guard totals.records > skip else { continue }
                     rules.check(record.json, index: totals.records - skip - 1, line: record.line)
                     totals.bytes += record.json.count + 1
+                    totals.keys.note(record.json)
                     if record.json.count + plan.overhead > plan.pageBytes {
                         problemCount += 1
                         if problems.count < 20 {
@@ -255,6 +261,8 @@ struct PushPlan {
     struct Totals {
         var records = 0
         var bytes = 0
+        /// The natural keys seen, so pages sharing one are never in flight together.
+        var keys = KeyCensus(entityType: "")
     }
 
     let entityType: String

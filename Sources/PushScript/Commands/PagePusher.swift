@@ -16,6 +16,9 @@ struct PagePusher {
     let started = ContinuousClock.now
     /// Pages the session had accepted before this push.
     var batchesBefore: Int?
+    /// Records of this type the session held before this push: with
+    /// `batchesBefore`, what tells which of several unclear pages landed.
+    var recordsBefore: Int?
     /// Retries counted before this push began.
     let retriesBefore: Int
     /// Records consumed from the input so far (sent, or skipped): `skip` continues from here.
@@ -44,13 +47,14 @@ struct PagePusher {
             let session = try await interpreter.connection.client.session(handle.id)
             handle.refresh(session)
             batchesBefore = session.acceptedBatches
+            recordsBefore = session.acceptedRecordsByEntity[plan.entityType] ?? session.acceptedRecordsTotal
         } catch {
             throw ScriptError(error, at: range, doing: "push")
         }
     }
 
     /// What a stopped push says first: by what, when a signal stopped it.
-    private var interruptedMessage: String {
+    var interruptedMessage: String {
         interpreter.interruption.map { "push interrupted by \($0.name)" } ?? "push interrupted"
     }
 
@@ -78,51 +82,83 @@ struct PagePusher {
                 await reconcileInterruptedPage(page)
                 throw stopped(interruptedMessage)
             }
-            tally.pages += 1
-            let rejected = answer.hasRejections ? max(answer.rejectedCountTotal, Set(answer.validationErrors.map(\.index)).count) : 0
-            // A 2xx that does not count what it took took the page, less what it rejected.
-            let accepted = answer.acceptedCountGiven ? answer.acceptedCountTotal : max(0, page.count - rejected)
-            tally.accepted += accepted
-            tally.rejected += rejected
-            if answer.acceptedCountByEntity.isEmpty, accepted > 0 {
-                tally.acceptedByEntity[plan.entityType, default: 0] += accepted
-            }
-            for (entity, count) in answer.acceptedCountByEntity { tally.acceptedByEntity[entity, default: 0] += count }
-            tally.bytes += body.count
+            let counted = count(answer, number: number, records: page, bytes: body.count)
             consumed += page.count
-            interpreter.warn(about: answer.warnings, in: "page \(number)")
-            if answer.acceptedCountGiven && accepted + rejected != page.count {
-                interpreter.output.errorLine(interpreter.errorPaint.yellow("warning:") + " page \(number) held \(page.count) records; the service counted \(accepted) accepted and \(rejected) rejected")
-            }
             if answer.hasRejections {
                 progress.finish()
-                try partlyAccepted(answer, number: number, records: page, accepted: accepted, rejected: rejected)
+                if let partial = notePartial(answer, number: number, records: page, counted: counted) {
+                    throw partialStop(partial, landedAfter: nil)
+                }
             }
             progress.update(records: tally.accepted, pages: tally.pages, bytes: tally.bytes)
             current = try upcoming.get()
         }
     }
 
+    /// Counts a page the service answered 2xx: what it says it took and
+    /// rejected. A 2xx that does not count what it took took the page, less
+    /// what it rejected.
+    mutating func count(_ answer: BatchIngestResponse, number: Int, records: [FileRecord], bytes: Int) -> (accepted: Int, rejected: Int) {
+        tally.pages += 1
+        let rejected = answer.hasRejections ? max(answer.rejectedCountTotal, Set(answer.validationErrors.map(\.index)).count) : 0
+        let accepted = answer.acceptedCountGiven ? answer.acceptedCountTotal : max(0, records.count - rejected)
+        tally.accepted += accepted
+        tally.rejected += rejected
+        if answer.acceptedCountByEntity.isEmpty, accepted > 0 {
+            tally.acceptedByEntity[plan.entityType, default: 0] += accepted
+        }
+        for (entity, count) in answer.acceptedCountByEntity { tally.acceptedByEntity[entity, default: 0] += count }
+        tally.bytes += bytes
+        interpreter.warn(about: answer.warnings, in: "page \(number)")
+        if answer.acceptedCountGiven && accepted + rejected != records.count {
+            interpreter.output.errorLine(interpreter.errorPaint.yellow("warning:") + " page \(number) held \(records.count) records; the service counted \(accepted) accepted and \(rejected) rejected")
+        }
+        return (accepted, rejected)
+    }
+
+    /// A page answered 2xx with rejected records, and why, for the message that stops the push.
+    struct PartialPage {
+        let number: Int
+        let head: String
+        let details: [String]
+    }
+
     /// A page answered 2xx with rejected records: not all the data landed.
-    /// By default the run stops with the API-refusal exit code; after
-    /// `set partial_pages accept` the records are reported and the push goes on.
-    private mutating func partlyAccepted(_ answer: BatchIngestResponse, number: Int, records: [FileRecord], accepted: Int, rejected: Int) throws {
+    /// Its rejected records go to `last_push`. After `set partial_pages
+    /// accept` a warning names them and nil is returned (the push goes on);
+    /// by default the page is returned, for ``partialStop(_:landedAfter:)``.
+    mutating func notePartial(_ answer: BatchIngestResponse, number: Int, records: [FileRecord], counted: (accepted: Int, rejected: Int)) -> PartialPage? {
         for problem in answer.validationErrors {
             tally.validationErrors.append(located(problem, number: number, records: records))
         }
-        let head = "page \(number) was accepted only in part: \(accepted) accepted, \(rejected) rejected"
+        let head = "page \(number) was accepted only in part: \(counted.accepted) accepted, \(counted.rejected) rejected"
         var details = places(answer.validationErrors, number: number, records: records)
         if answer.validationErrors.isEmpty { details.append("the service gave no reasons (rejected_count_total \(answer.rejectedCountTotal), no validation_errors)") }
         if interpreter.settings.partialPages == .accept {
             let text = interpreter.errorPaint.yellow("warning:") + " " + head + " (partial pages accepted: going on)" + details.map { "\n  " + $0 }.joined()
             interpreter.output.errorLine(text)
-            return
+            return nil
         }
-        details.append("\(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted so far (this page's included); nothing after it was sent")
+        return PartialPage(number: number, head: head, details: details)
+    }
+
+    /// The error that stops a push at a page accepted only in part, with the
+    /// API-refusal exit code. `landedAfter`: pages after it that landed too
+    /// (sent beside it by a pipelined push); they are counted, and `skip`
+    /// goes on after them. Nil for a push that sends one page at a time.
+    func partialStop(_ partial: PartialPage, landedAfter: Int?) -> ScriptError {
+        var details = partial.details
+        var so = "\(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted so far (this page's included); "
+        switch landedAfter {
+        case nil: so += "nothing after it was sent"
+        case 0?: so += "nothing after it landed"
+        case let n?: so += "\(n) page\(n == 1 ? "" : "s") sent beside it landed too and \(n == 1 ? "is" : "are") counted; nothing more was sent"
+        }
+        details.append(so)
         var hint = "the accepted records are staged; fix the rejected ones and push only them again"
         if let origin { hint += ", then go on: push ... from \"\(origin)\" skip \(consumed)" }
         hint += "; to accept partial pages and go on, say: set partial_pages accept"
-        throw ScriptError(.refused, "push stopped: " + head, at: range, details: details, hint: hint)
+        return ScriptError(.refused, "push stopped: " + partial.head, at: range, details: details, hint: hint)
     }
 
     /// Where each rejected record came from: `users.jsonl:12 (E9002): workEmail must look like an email`.
@@ -146,7 +182,7 @@ struct PagePusher {
     }
 
     /// A rejected record for `last_push`: the service's entry plus its page and source line.
-    private func located(_ problem: ValidationError, number: Int, records: [FileRecord]) -> Value {
+    func located(_ problem: ValidationError, number: Int, records: [FileRecord]) -> Value {
         var entry: [(String, Value)] = [
             ("entity_type", .string(problem.entityType)), ("index", .int(Int64(problem.index))),
             ("field", .string(problem.field)), ("issue", .string(problem.issue)), ("page", .int(Int64(number))),
@@ -210,7 +246,7 @@ struct PagePusher {
     }
 
     /// A failed page as a script error: where each rejected record came from, and how to go on.
-    private func failure(_ error: PushAPIError, number: Int, records: [FileRecord]) -> ScriptError {
+    func failure(_ error: PushAPIError, number: Int, records: [FileRecord]) -> ScriptError {
         var failure = ScriptError(error, at: range, doing: "push")
         var details: [String] = []
         if let status = error.status { details.append("page \(number): \(error.request) → \(status) \(HTTPStatus.reason(status))") } else { details.append("page \(number): \(error.request)") }
@@ -244,7 +280,7 @@ struct PagePusher {
         }
     }
 
-    private func stopped(_ what: String) -> ScriptError {
+    func stopped(_ what: String) -> ScriptError {
         var error = ScriptError(.runtime, "\(what): \(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted; the rest was not sent", at: range)
         if let origin { error.hint = "to go on from there: push ... from \"\(origin)\" skip \(consumed)" }
         return error
@@ -261,6 +297,7 @@ struct PagePusher {
         text += ": \(paint.green("\(t.accepted) accepted")), \(t.rejected) rejected"
         if t.recoveries > 0 { text += " (\(t.recoveries) unclear page\(t.recoveries == 1 ? "" : "s") checked against the session, none sent twice)" }
         if retried > 0 { text += " (\(retried) request\(retried == 1 ? "" : "s") retried)" }
+        if t.inFlightMax > 1 { text += " (up to \(t.inFlightMax) pages in flight)" }
         return text
     }
 }
@@ -277,6 +314,8 @@ struct PushTally {
     var acceptedByEntity: [String: Int] = [:]
     /// Every rejected record, with its page and (from a file) its line.
     var validationErrors: [Value] = []
+    /// The most pages that were in flight at once (1 for a push page by page).
+    var inFlightMax = 1
 
     var retries = 0
 
@@ -310,6 +349,8 @@ struct PageSource {
     private var stream: (any RecordStream)?
     private var inline: IndexingIterator<[FileRecord]>?
     private var pending: FileRecord?
+    /// Records cut off a page again (``giveBack(_:)``), last first.
+    private var givenBack: [FileRecord] = []
     let plan: PushPlan
     let origin: String?
     let range: SourceRange
@@ -340,13 +381,16 @@ struct PageSource {
         }
     }
 
-    /// The next page, or nil when the input is used up.
-    mutating func next() throws(ScriptError) -> [FileRecord]? {
+    /// The next page (of at most `limit` records, when less than a page), or nil when the input is used up.
+    mutating func next(limit: Int? = nil) throws(ScriptError) -> [FileRecord]? {
+        let most = min(limit ?? plan.pageSize, plan.pageSize)
         var page: [FileRecord] = []
         var bytes = plan.overhead
         while true {
             let record: FileRecord
-            if let waiting = pending {
+            if let returned = givenBack.popLast() {
+                record = returned
+            } else if let waiting = pending {
                 record = waiting
                 pending = nil
             } else if let read = try nextRecord() {
@@ -354,7 +398,7 @@ struct PageSource {
             } else {
                 break
             }
-            if !page.isEmpty && (page.count >= plan.pageSize || bytes + record.json.count + 1 > plan.pageBytes) {
+            if !page.isEmpty && (page.count >= most || bytes + record.json.count + 1 > plan.pageBytes) {
                 pending = record
                 break
             }
@@ -362,6 +406,15 @@ struct PageSource {
             bytes += record.json.count + 1
         }
         return page.isEmpty ? nil : page
+    }
+
+    /// Puts the end of a page back: the next page starts with these records.
+    mutating func giveBack(_ records: ArraySlice<FileRecord>) {
+        if let waiting = pending {
+            givenBack.append(waiting)
+            pending = nil
+        }
+        givenBack += records.reversed()
     }
 
     private mutating func nextRecord() throws(ScriptError) -> FileRecord? {

@@ -21,18 +21,18 @@ struct PushProgress {
         self.mode = mode
     }
 
-    mutating func update(records: Int, pages: Int, bytes: Int) {
+    mutating func update(records: Int, pages: Int, bytes: Int, inFlight: Int = 0) {
         switch mode {
         case .off: return
         case .lines:
             guard pages % 100 == 0 else { return }
-            output.errorLine("  " + status(records: records, pages: pages, bytes: bytes))
+            output.errorLine("  " + status(records: records, pages: pages, bytes: bytes, inFlight: inFlight))
         case .redraw:
             let now = ContinuousClock.now
             if let last = lastDraw, now - last < .milliseconds(200), records < totalRecords { return }
             lastDraw = now
             drawn = true
-            output.writeError("\r\u{1B}[K  " + bar(records) + " " + status(records: records, pages: pages, bytes: bytes))
+            output.writeError("\r\u{1B}[K  " + bar(records) + " " + status(records: records, pages: pages, bytes: bytes, inFlight: inFlight))
         }
     }
 
@@ -51,10 +51,12 @@ struct PushProgress {
         return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
     }
 
-    func status(records: Int, pages: Int, bytes: Int) -> String {
+    func status(records: Int, pages: Int, bytes: Int, inFlight: Int = 0) -> String {
         let seconds = max((ContinuousClock.now - started).seconds, 0.001)
         let rate = Double(records) / seconds
-        var text = "\(grouped(records))/\(grouped(totalRecords)) records, \(grouped(pages)) pages, \(megabytes(bytes)), \(grouped(Int(rate)))/s"
+        var text = "\(grouped(records))/\(grouped(totalRecords)) records, \(grouped(pages)) pages"
+        if inFlight > 0 { text += " (\(inFlight) in flight)" }
+        text += ", \(megabytes(bytes)), \(grouped(Int(rate)))/s"
         if rate > 0 && totalRecords > records {
             text += ", ETA \(Rendering.human(.milliseconds(Int64(Double(totalRecords - records) / rate * 1000))))"
         }

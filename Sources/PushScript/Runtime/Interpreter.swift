@@ -405,6 +405,7 @@ public final class Interpreter: @unchecked Sendable {
         case .csvQuotes(let mode): settings.csv.lenientQuotes = mode.value == .lenient
         case .csvTrim(let on): settings.csv.trimHeader = on.value
         case .csvDuplicates(let mode): settings.csv.renameDuplicates = mode.value == .rename
+        case .pushConcurrency(let expr): settings.pushConcurrency = try integer(expr, .pushConcurrency)
         case .retries(let expr):
             settings.retries = try integer(expr, .retries)
             applyClientSettings()

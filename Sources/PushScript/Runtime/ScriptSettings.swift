@@ -11,6 +11,10 @@ public struct ScriptSettings: Sendable {
     public var pageSize = 100
     /// The largest request body a page may make.
     public var pageBytes = 5_000_000
+    /// The most pages of a push from a file in flight at once; 1 sends them one
+    /// at a time. 16: enough to beat a round trip of 100 ms by far, few enough
+    /// that a service that throttles is not flooded (the window adapts below it).
+    public var pushConcurrency = 16
     /// Whether a push from a file shows its progress.
     public var progress = true
     /// Retries of a request that failed with 429, 5xx or a lost connection.

@@ -91,6 +91,7 @@ final class Tour {
             "saved": saved.map(Value.string) ?? .null,
             "failures_planned": .int(Int64(facts.failuresPlanned)),
             "page_size": .int(Int64(interpreter.settings.pageSize)),
+            "push_concurrency": .int(Int64(interpreter.settings.pushConcurrency)),
             "clock": .string(facts.now),
             "work": .string(workDirectory),
         ]

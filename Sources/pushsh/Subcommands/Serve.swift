@@ -44,6 +44,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Misbehave on purpose: \"reset=0.05,error=0.05,throttle=0.05,slow=0.05:2s\" (rates from 0 to 1).")
     var faults: String?
 
+    @Option(help: "Delay every answer as a far network would: \"20ms\", or \"20ms~5ms\" for 15 to 25 ms. Concurrent requests overlap.")
+    var latency: String?
+
     @Flag(help: "Do not log one line per request.")
     var quiet = false
 
@@ -54,6 +57,9 @@ struct Serve: AsyncParsableCommand {
         guard !integration.isEmpty, !integration.contains("/") else { throw ValidationError("--integration must be a non-empty id without '/'") }
         if let faults {
             do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error.message)") }
+        }
+        if let latency {
+            do { _ = try NetworkLatency(parsing: latency) } catch { throw ValidationError("--latency: \(error.message)") }
         }
     }
 
@@ -76,7 +82,8 @@ struct Serve: AsyncParsableCommand {
         var requestLog: (@Sendable (String) -> Void)?
         // The log names paths and statuses only; the key is hidden anyway, should a path ever hold it.
         if !quiet { requestLog = { line in Terminal.line(Terminal.clock() + " " + line.replacingOccurrences(of: key, with: "[redacted]")) } }
-        let server = SandboxServer(service: service, host: host, port: port, requestLog: requestLog)
+        let delay = latency.flatMap { try? NetworkLatency(parsing: $0) } ?? NetworkLatency(base: .zero)
+        let server = SandboxServer(service: service, host: host, port: port, latency: delay, requestLog: requestLog)
         let banner: @Sendable (Int) async -> Void = { port in
             let shownHost = host.contains(":") ? "[\(host)]" : host
             let base = "http://\(shownHost):\(port)\(SandboxRouter.apiPrefix)"
@@ -85,6 +92,7 @@ struct Serve: AsyncParsableCommand {
             Terminal.line("  api key:        \(generated ? key : "(the one given with --api-key)")")
             Terminal.line("  records:        http://\(shownHost):\(port)/_sandbox/integrations/\(integration)/records/User")
             Terminal.line("  connect with:   SPRINTO_BASE_URL=\(base) SPRINTO_INTEGRATION_ID=\(integration) SPRINTO_API_KEY=... pushsh")
+            if !delay.isZero { Terminal.line("  latency:        \(delay) added to every answer") }
             if !service.faultPlan.isEmpty { Terminal.line("  faults:         \(service.faultPlan) (seed \(seed.map(String.init) ?? "random"))") }
             Terminal.line("Press Ctrl-C to stop.")
         }
