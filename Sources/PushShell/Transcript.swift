@@ -4,7 +4,7 @@ import PushSyntax
 /// Turns what was typed at the prompt into a script that replays the flow.
 enum Transcript {
     /// Statements that only look at things: left out of a saved script.
-    static let noise: Set<String> = ["help", "status", "expression", "save", "learn", "activity", "integration"]
+    static let noise: Set<String> = ["help", "status", "expression", "save", "learn", "activity", "integration", "why"]
 
     /// The script: entries that succeeded, noise left out, literal keys
     /// replaced by `env("SPRINTO_API_KEY")`.

@@ -151,7 +151,7 @@ struct ScriptChecker {
             checkSandbox(command)
         case .save(let path):
             check(path)
-        case .learn:
+        case .learn, .why:
             break
         case .expression(let expression):
             check(expression)

@@ -67,6 +67,8 @@ public struct Statement: Sendable, Hashable {
         case save(path: Expr)
         /// `learn [WORD]`: the guided tour.
         case learn(topic: Word?)
+        /// `why`: the last error in full (request, response, hint), like psql's `\errverbose`.
+        case why
         /// A bare expression, whose value the shell shows: `s.state`.
         case expression(Expr)
     }
@@ -95,6 +97,7 @@ public struct Statement: Sendable, Hashable {
         case .sandbox: "sandbox"
         case .save: "save"
         case .learn: "learn"
+        case .why: "why"
         case .expression: "expression"
         }
     }

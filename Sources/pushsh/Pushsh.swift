@@ -14,14 +14,16 @@ struct Pushsh: AsyncParsableCommand {
             pushsh check FILE.push     check a script without sending anything
             pushsh serve               serve the sandbox over HTTP
             pushsh learn [LESSON]      a guided tour of the push API, in the shell
+            pushsh test FILE.push...   run scripts as tests (--report-junit, --report-tap for CI)
+            pushsh lsp                 the language server, for editors (docs/editors.md)
 
             With no SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID set, commands go to the
             built-in sandbox. Exit codes: 0 ok, 1 usage, 2 parse/check, 3 runtime,
             4 expect failed, 5 wait timed out or unreachable, 6 API refused (4xx),
             7 service failing (5xx).
             """,
-        version: "0.1.0",
-        subcommands: [Run.self, Check.self, Serve.self, Learn.self],
+        version: BuildInfo.description,
+        subcommands: [Run.self, Check.self, Serve.self, Learn.self, LSP.self, TestScripts.self],
         defaultSubcommand: Run.self
     )
 
@@ -29,7 +31,7 @@ struct Pushsh: AsyncParsableCommand {
     /// documented usage code) rather than sysexits' 64.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(TestScripts.rewriting(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

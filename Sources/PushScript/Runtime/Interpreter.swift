@@ -37,6 +37,10 @@ public final class Interpreter: @unchecked Sendable {
     public internal(set) var lastSession: SessionHandle?
     /// The most recent failure, for the shell.
     public internal(set) var lastError: ScriptError?
+    /// The HTTP exchange that failed in the statement of `lastError`, for `why`.
+    public internal(set) var lastErrorExchange: Exchange?
+    /// The latest failed exchange (4xx, 5xx, no answer) of the statement running now.
+    let failedExchange = ExchangeBox()
     /// Asks for a secret without echo (`key prompt`); the shell sets it.
     public var keyPrompt: (@Sendable (String) -> String?)?
     /// Runs `save` and `learn`, which only the shell can do.
@@ -132,9 +136,11 @@ public final class Interpreter: @unchecked Sendable {
     func executeBlock(_ statements: [Statement], firstFailure: inout ScriptError?) async throws {
         for statement in statements {
             do {
+                failedExchange.clear()
                 _ = try await execute(statement, firstFailure: &firstFailure)
             } catch let error as ScriptError {
                 lastError = error
+                lastErrorExchange = failedExchange.value
                 guard settings.onError == .continue else { throw error }
                 report(error)
                 if firstFailure == nil { firstFailure = error }
@@ -245,6 +251,9 @@ public final class Interpreter: @unchecked Sendable {
         case .exit(let codeExpr):
             let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, "the exit code", in: 0...255) } ?? 0
             throw ExitRequest(code: Int32(code))
+        case .why:
+            explainLastError()
+            return nil
         case .save, .learn:
             guard let shellCommand else {
                 throw ScriptError.runtime("\(statement.commandWord) works only in the interactive shell", at: range, hint: "open the shell with: pushsh")
@@ -327,8 +336,10 @@ public final class Interpreter: @unchecked Sendable {
         let extra = exchangeObserver
         let retries = self.retries
         let verbose = self.verbose
+        let failed = failedExchange
         connection.client.observer = { exchange in
             if exchange.retryingAfter != nil { retries.add() }
+            if exchange.failure != nil || (exchange.response?.status ?? 0) >= 400 { failed.set(exchange) }
             if verbose { output.writeError(Trace.render(exchange)) }
             extra?(exchange)
         }
