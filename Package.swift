@@ -42,6 +42,8 @@ let package = Package(
         ),
         // The language's front end: lexer, parser, AST, diagnostics. No network.
         .target(name: "PushSyntax"),
+        // `pushsh lsp`: a Language Server for .push files on the front end alone (no network).
+        .target(name: "PushLanguageServer", dependencies: ["PushSyntax"]),
         // The language's run time: values, interpreter, commands, rendering.
         .target(
             name: "PushScript",
@@ -58,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "pushsh",
             dependencies: [
-                "PushAPI", "PushSandbox", "PushSyntax", "PushScript", "PushShell",
+                "PushAPI", "PushSandbox", "PushSyntax", "PushScript", "PushShell", "PushLanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -68,6 +70,7 @@ let package = Package(
         .testTarget(name: "PushAPITests", dependencies: ["PushAPI"], exclude: ["Fixtures"]),
         .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI", "_PushTestSupport"]),
         .testTarget(name: "PushSyntaxTests", dependencies: ["PushSyntax"]),
+        .testTarget(name: "PushLanguageServerTests", dependencies: ["PushLanguageServer", "PushSyntax"]),
         .testTarget(name: "PushScriptTests", dependencies: ["PushScript", "PushSyntax", "PushSandbox", "PushAPI", "_PushTestSupport"]),
         .testTarget(name: "PushShellTests", dependencies: ["PushShell", "PushScript", "PushSyntax", "_PushTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushSandbox"]),

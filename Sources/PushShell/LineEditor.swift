@@ -2,6 +2,7 @@
 @preconcurrency import Glibc
 #endif
 import CEditLine
+import PushSyntax
 import Foundation
 
 /// Lines from the terminal through libedit: emacs keys (vi and key maps

@@ -136,7 +136,7 @@ enum Secrets {
         case .exit(let code): return all([code])
         case .save(let path, _): return all([path])
         case .expression(let expr): return all([expr])
-        case .integration, .activity, .set, .help, .sandbox, .learn: return []
+        case .integration, .activity, .set, .help, .sandbox, .learn, .why: return []
         }
     }
 }

@@ -206,7 +206,7 @@ struct ScriptChecker {
             checkSandbox(command)
         case .save(let path, _):
             check(path)
-        case .learn:
+        case .learn, .why:
             break
         case .expression(let expression):
             check(expression)

@@ -200,5 +200,22 @@ extension CommandCatalog {
                 lifecycle, discard, validation, conflict, expiry, retry, file,
                 monitoring, scripts.
                 """, looksOnly: true),
+        CommandHelp(
+            name: "why", area: .shell,
+            summary: "show the last error in full: the request, the response, the hint",
+            syntax: "why",
+            example: """
+                push s User from "new-hires.json"     # push failed: the page was rejected
+                why
+                """,
+            details: """
+                Errors are kept short where they happen; 'why' shows the last one
+                again in full, as psql's \\errverbose does: the message and where it
+                happened, every detail line (all the validation problems), the hint,
+                and the HTTP exchange that failed: the request line and headers, the
+                request body (abbreviated), the response status, headers and body.
+                The API key is shown as [redacted]. After an error that involved no
+                request (a wrong value, a missing file) it shows the error alone.
+                """, looksOnly: true),
     ]
 }

@@ -31,6 +31,9 @@ extension Parser {
         case "exit":
             advance()
             kind = .exit(code: current.kind.endsStatement ? nil : try parseExpression())
+        case "why":
+            advance()
+            kind = .why
         case "save":
             advance()
             let path = try parseRequiredExpression("a file path after 'save'", hint: "save \"session.push\"")

@@ -68,6 +68,8 @@ public struct Statement: Sendable, Hashable {
         case save(path: Expr, replace: Bool = false)
         /// `learn [WORD]`: the guided tour.
         case learn(topic: Word?)
+        /// `why`: the last error in full (request, response, hint), like psql's `\errverbose`.
+        case why
         /// A bare expression, whose value the shell shows: `s.state`.
         case expression(Expr)
     }
@@ -96,6 +98,7 @@ public struct Statement: Sendable, Hashable {
         case .sandbox: "sandbox"
         case .save: "save"
         case .learn: "learn"
+        case .why: "why"
         case .expression: "expression"
         }
     }

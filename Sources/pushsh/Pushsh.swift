@@ -16,6 +16,8 @@ struct Pushsh: AsyncParsableCommand {
             pushsh serve               serve the sandbox over HTTP
             pushsh learn [LESSON]      a guided tour of the push API, in the shell
             pushsh profiles            list the profiles of the config file
+            pushsh test FILE.push...   run scripts as tests (--report-junit, --report-tap for CI)
+            pushsh lsp                 the language server, for editors (docs/editors.md)
 
             Options for running (before FILE.push; also for the shell):
               -c STATEMENTS            run these statements instead of a file
@@ -38,8 +40,8 @@ struct Pushsh: AsyncParsableCommand {
             --cacert FILE (or PUSHSH_CACERT, SSL_CERT_FILE, SSL_CERT_DIR) trusts a CA;
             --timeout DURATION (or PUSHSH_TIMEOUT) bounds each request. See docs/network.md.
             """,
-        version: "pushsh 0.1.0",
-        subcommands: [Run.self, Check.self, Serve.self, Learn.self, Profiles.self],
+        version: BuildInfo.description,
+        subcommands: [Run.self, Check.self, Serve.self, Learn.self, Profiles.self, LSP.self, TestScripts.self],
         defaultSubcommand: Run.self
     )
 
@@ -51,7 +53,7 @@ struct Pushsh: AsyncParsableCommand {
             Foundation.exit(1)
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(TestScripts.rewriting(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

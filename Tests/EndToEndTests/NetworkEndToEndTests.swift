@@ -177,7 +177,8 @@ final class NetworkEndToEndTests: XCTestCase {
         // Pages in flight hold different numbers of records, so which page holds line 57 varies.
         XCTAssertNotNil(stop.output.range(of: #"push stopped: page \d+ was accepted only in part: \d+ accepted, 1 rejected"#, options: .regularExpression), stop.output)
         XCTAssertTrue(stop.output.contains("users.jsonl:57 (E57): workEmail"), stop.output)
-        XCTAssertNotNil(stop.output.range(of: #"\d+ pages? sent beside it landed too"#, options: .regularExpression), stop.output)
+        // Under load the window may be small: then nothing was beside it.
+        XCTAssertNotNil(stop.output.range(of: #"(\d+ pages? sent beside it landed too|nothing after it landed)"#, options: .regularExpression), stop.output)
         // What the message counts is what the session holds (the cleanup note reads it back).
         let counted = stop.output.firstMatch(of: /(\d+) records in \d+ pages were accepted so far/).map { String($0.1) }
         XCTAssertNotNil(counted)

@@ -177,6 +177,7 @@ extension Statement {
             case .pushConcurrency(let value): return "(set push_concurrency \(value.sexpr))"
             }
         case .help(let topic): return "(help \(topic?.value ?? "-"))"
+        case .why: return "(why)"
         case .exit(let code): return "(exit \(code.sexpr))"
         case .sandbox(let command):
             switch command {

@@ -48,6 +48,10 @@ public final class Interpreter: @unchecked Sendable {
     var checksBeforeRunning = true
     /// Keep the sessions a stopped run leaves active (`--keep-sessions`), as `set on_error keep` does.
     public var keepSessionsOnStop = false
+    /// The HTTP exchange that failed in the statement of `lastError`, for `why`.
+    public internal(set) var lastErrorExchange: Exchange?
+    /// The latest failed exchange (4xx, 5xx, no answer) of the statement running now.
+    let failedExchange = ExchangeBox()
     /// Asks for a secret without echo (`key prompt`); the shell sets it.
     public var keyPrompt: (@Sendable (String) -> String?)?
     /// Shows long help through a pager (the CLI sets it on a terminal only);
@@ -206,9 +210,11 @@ public final class Interpreter: @unchecked Sendable {
     func executeBlock(_ statements: [Statement], firstFailure: inout ScriptError?) async throws {
         for statement in statements {
             do {
+                failedExchange.clear()
                 _ = try await execute(statement, firstFailure: &firstFailure)
             } catch let error as ScriptError {
                 lastError = error
+                lastErrorExchange = failedExchange.value
                 // An interrupted run stops, whatever on_error says.
                 guard settings.onError == .continue, interruption == nil else { throw error }
                 report(error)
@@ -336,6 +342,9 @@ public final class Interpreter: @unchecked Sendable {
         case .exit(let codeExpr):
             let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, .exitCode) } ?? 0
             throw ExitRequest(code: Int32(code))
+        case .why:
+            explainLastError()
+            return nil
         case .save, .learn:
             guard let shellCommand else {
                 throw ScriptError.runtime("\(statement.commandWord) works only in the interactive shell", at: range, hint: "open the shell with: pushsh")
@@ -437,8 +446,10 @@ public final class Interpreter: @unchecked Sendable {
         let retries = self.retries
         let verbose = self.verbose
         let showWaits = output.errorIsTerminal && !verbose
+        let failed = failedExchange
         connection.client.observer = { exchange in
             if exchange.retryingAfter != nil { retries.add() }
+            if exchange.failure != nil || (exchange.response?.status ?? 0) >= 400 { failed.set(exchange) }
             if verbose { output.writeError(Trace.render(exchange)) }
             // A wait of a second or more is said on a terminal, so a pause is never a mystery.
             if showWaits, let wait = exchange.retryingAfter, wait >= .seconds(1) { output.errorLine(Trace.waitLine(exchange, wait)) }
