@@ -54,7 +54,7 @@ public struct DocumentAnalysis: Sendable {
     ///   - dataFile: looks at a data file as `pushsh check` does; nil leaves data files unchecked.
     public init(
         source: SourceFile, predefined: Set<String> = [], dataFile: ((String) -> CheckFiles.DataFile)? = nil,
-        readFile: (String) -> [UInt8]?
+        records: ((DataFileRecords) -> [Diagnostic])? = nil, readFile: (String) -> [UInt8]?
     ) {
         self.source = source
         lines = LineTable(source)
@@ -72,7 +72,9 @@ public struct DocumentAnalysis: Sendable {
                     return included
                 }
                 guard let dataFile else { return Checker.check(parsed.program, source: source, predefined: predefined, loadInclude: load) }
-                return Checker.check(parsed.program, source: source, predefined: predefined, files: CheckFiles(loadInclude: load, dataFile: dataFile))
+                var files = CheckFiles(loadInclude: load, dataFile: dataFile)
+                files.records = records
+                return Checker.check(parsed.program, source: source, predefined: predefined, files: files)
             }
             diagnostics += found
             sources.merge(read) { first, _ in first }

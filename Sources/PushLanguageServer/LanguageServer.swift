@@ -31,16 +31,42 @@ public final class LanguageServer {
     /// readable, its CSV header. The composition root gives the run time's
     /// own look (`ScriptFiles.dataFile`); nil leaves data files unchecked.
     let dataFile: ((String) -> CheckFiles.DataFile)?
+    /// Reads a data file's records as `pushsh check` does (``ScriptFiles/records(_:)``);
+    /// nil leaves records unread. Answers are kept per file version, so typing
+    /// does not read a large file again at each key.
+    let records: ((DataFileRecords) -> [Diagnostic])?
+    var recordsSeen: [String: [Diagnostic]] = [:]
     public private(set) var outcome: Outcome = .running
 
     public init(
         writer: MessageWriter, version: String, readDisk: @escaping (String) -> [UInt8]? = LanguageServer.readFromDisk,
-        dataFile: ((String) -> CheckFiles.DataFile)? = nil
+        dataFile: ((String) -> CheckFiles.DataFile)? = nil, records: ((DataFileRecords) -> [Diagnostic])? = nil
     ) {
         self.writer = writer
         self.version = version
         self.readDisk = readDisk
         self.dataFile = dataFile
+        self.records = records
+    }
+
+    /// `records`, remembered by what the answer depends on: the file's size
+    /// and modification time and how it is read (not where the push is
+    /// written: the diagnostics are moved to the push's place).
+    func cachedRecords(_ request: DataFileRecords) -> [Diagnostic] {
+        guard let records else { return [] }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: request.path)
+        let stamp = "\((attributes?[.size] as? NSNumber)?.intValue ?? -1)@\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        let key = [request.path, stamp, request.written, request.entityType, request.format?.rawValue ?? "-",
+                   request.renames.map { "\($0.from)>\($0.to)" }.joined(separator: ","), request.mappingFile ?? "-", "\(request.skip)",
+                   "\(request.settings)"].joined(separator: "|")
+        let found = recordsSeen[key] ?? records(request)
+        if recordsSeen.count > 64 { recordsSeen.removeAll() }
+        recordsSeen[key] = found
+        return found.map { diagnostic in
+            var moved = diagnostic
+            moved.range = request.range
+            return moved
+        }
     }
 
     /// Reads a regular file; nil for a folder, a missing or unreadable file.
@@ -230,7 +256,8 @@ public final class LanguageServer {
     /// An open document, analysed with open buffers and the disk for its includes.
     func document(uri: String, text: String, version: Int?) -> OpenDocument {
         let source = SourceFile(name: DocumentURI.path(of: uri) ?? uri, text: text)
-        let analysis = DocumentAnalysis(source: source, predefined: predefined, dataFile: dataFile) { [unowned self] path in
+        let records: ((DataFileRecords) -> [Diagnostic])? = self.records == nil ? nil : { [unowned self] in self.cachedRecords($0) }
+        let analysis = DocumentAnalysis(source: source, predefined: predefined, dataFile: dataFile, records: records) { [unowned self] path in
             self.openText(ofPath: path) ?? self.readDisk(path)
         }
         return OpenDocument(uri: uri, text: text, version: version, analysis: analysis)
@@ -316,6 +343,7 @@ public final class LanguageServer {
         case .note: severity = 3
         }
         var message = diagnostic.message
+        for detail in diagnostic.details.prefix(40) { message += "\n  " + detail }
         if let hint = diagnostic.hint { message += "\nhint: " + hint }
         return ["range": json(lines.range(of: diagnostic.range)), "severity": severity, "source": "pushsh", "message": message]
     }

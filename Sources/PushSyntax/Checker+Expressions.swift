@@ -115,8 +115,9 @@ extension ScriptChecker {
     /// `push ... from "file"`: the file exists and can be read, and the
     /// columns `map` names are in a CSV's header. Only a literal path can be
     /// looked at before the script runs.
-    mutating func checkDataFile(_ pathExpression: Expr, options: PushFileOptions) {
+    mutating func checkDataFile(_ pathExpression: Expr, options: PushFileOptions, entityType: String) {
         guard let files, let written = pathExpression.stringLiteral else { return }
+        let found = diagnostics.count
         let resolved = currentSource.resolve(path: written)
         let shown = files.shown(resolved)
         switch files.dataFile(resolved) {
@@ -140,13 +141,53 @@ extension ScriptChecker {
                     hint: suggestion.map { "did you mean \"\($0)\"? (the header has \(listing))" } ?? "the header has \(listing)")
             }
         }
+        var mappingPath: String?
         if let mapping = options.mapping, let mappingFile = mapping.stringLiteral {
             let resolvedMapping = currentSource.resolve(path: mappingFile)
             if case .readable = files.dataFile(resolvedMapping) {} else {
                 error(
                     "the mapping file \"\(mappingFile)\" does not exist or cannot be read", at: mapping.range,
                     hint: "looked for \(files.shown(resolvedMapping))")
+                return
             }
+            mappingPath = resolvedMapping
+        }
+        // A missing column already says why the records will not fit; reading them would only repeat it.
+        guard !diagnostics[found...].contains(where: { $0.severity == .error }) else { return }
+        checkRecords(pathExpression, written: written, resolved: resolved, options: options, entityType: entityType, mappingPath: mappingPath)
+    }
+
+    /// The records themselves, read as the push will read them: a problem
+    /// there is known before the run, so it stops the run before its first
+    /// request. Only when every part of the push is written literally, and
+    /// the settings that change reading are known, can the file be read now.
+    mutating func checkRecords(
+        _ pathExpression: Expr, written: String, resolved: String, options: PushFileOptions, entityType: String, mappingPath: String?
+    ) {
+        guard let files, let readRecords = files.records, recordSettings.known, case .readable = files.dataFile(resolved) else { return }
+        if options.mapping != nil && mappingPath == nil { return }
+        var renames: [(from: String, to: String)] = []
+        for map in options.mappings {
+            guard let from = map.from.stringLiteral else { return }
+            renames.append((from, map.to.value))
+        }
+        var skip = 0
+        if let skipExpression = options.skip {
+            guard case .literal(.integer(let count), _) = skipExpression, count >= 0, count <= Int64(Int32.max) else { return }
+            skip = Int(count)
+        }
+        let request = DataFileRecords(
+            path: resolved, written: written, range: pathExpression.range, entityType: entityType, format: options.format?.value,
+            renames: renames, mappingFile: mappingPath, skip: skip, settings: recordSettings)
+        for var found in readRecords(request) {
+            // After 'set on_error continue' the script goes on past the failed
+            // push (a lesson, a test of the refusal): known, but not fatal.
+            if recordSettings.continuesOnError && found.severity == .error {
+                found.severity = .warning
+                let reason = found.message.hasSuffix("; nothing was sent") ? String(found.message.dropLast("; nothing was sent".count)) : found.message
+                found.message = "this push will fail, and the script goes on past it (set on_error continue): " + reason
+            }
+            diagnostics.append(found)
         }
     }
 

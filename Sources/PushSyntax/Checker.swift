@@ -73,6 +73,10 @@ public struct CheckFiles {
     public var dataFile: (String) -> DataFile
     /// How a resolved path is shown in messages (relative to the current folder when under it).
     public var shown: (String) -> String
+    /// Reads a data file's records as the push would and returns what would
+    /// stop it (unreadable lines, broken record rules), so a run fails before
+    /// its first request and `pushsh check` says so; nil: records unread.
+    public var records: ((DataFileRecords) -> [Diagnostic])?
 
     public init(
         loadInclude: @escaping (String) throws -> SourceFile, dataFile: @escaping (String) -> DataFile,
@@ -82,6 +86,43 @@ public struct CheckFiles {
         self.dataFile = dataFile
         self.shown = shown
     }
+}
+
+/// A `push ... from FILE` whose records can be read before the run: the
+/// file, how the push reads it, and the settings in force at that statement
+/// (the checker follows `set` statements in order, as the run does).
+public struct DataFileRecords: Sendable {
+    /// The resolved path, and the path as written.
+    public var path: String
+    public var written: String
+    /// The path expression: diagnostics go under it.
+    public var range: SourceRange
+    public var entityType: String
+    public var format: PushFormat?
+    /// `map "A" to b`, in order; a mapping file's pairs come first.
+    public var renames: [(from: String, to: String)]
+    /// A `mapping "FILE"` (resolved): its object of renames, read with the records.
+    public var mappingFile: String?
+    public var skip: Int
+    public var settings: RecordSettings
+}
+
+/// The settings a data file is read under, as far as the checker can follow them.
+public struct RecordSettings: Sendable, Hashable {
+    /// `set validation on|off`.
+    public var validation = true
+    /// `set csv_quotes lenient`, `set csv_trim on`, `set csv_duplicates rename`.
+    public var csvLenientQuotes = false
+    public var csvTrim = false
+    public var csvRenameDuplicates = false
+    /// `set page_bytes N`: the largest record.
+    public var pageBytes = 5_000_000
+    /// False once a setting that changes reading was given a value only the run knows.
+    public var known = true
+    /// `set on_error continue`: a push that will fail is the script's to handle.
+    public var continuesOnError = false
+
+    public init() {}
 }
 
 /// One run of the checker: the names defined so far and the diagnostics found.
@@ -99,6 +140,8 @@ struct ScriptChecker {
     var currentSource: SourceFile
     /// What may be learnt about files on disk; nil checks the script alone.
     var files: CheckFiles?
+    /// The settings that change how data files are read, as `set` statements leave them.
+    var recordSettings = RecordSettings()
 
     init(defined: Set<String>, source: SourceFile, loadInclude: @escaping (String) throws -> SourceFile) {
         self.defined = defined
@@ -249,7 +292,7 @@ struct ScriptChecker {
                 }
             }
             for map in options.mappings { check(map.from) }
-            checkDataFile(path, options: options)
+            checkDataFile(path, options: options, entityType: push.entityType.value)
         }
     }
 
@@ -284,9 +327,16 @@ struct ScriptChecker {
 
     private mutating func checkSetting(_ setting: Setting) {
         switch setting {
-        case .onError, .output, .progress, .validation, .partialPages, .csvQuotes, .csvTrim, .csvDuplicates: break
+        case .onError(let mode): recordSettings.continuesOnError = mode.value == .continue
+        case .output, .progress, .partialPages: break
+        case .validation(let on): recordSettings.validation = on.value
+        case .csvQuotes(let mode): recordSettings.csvLenientQuotes = mode.value == .lenient
+        case .csvTrim(let on): recordSettings.csvTrim = on.value
+        case .csvDuplicates(let mode): recordSettings.csvRenameDuplicates = mode.value == .rename
         case .timeout(let value): expect(value, .requestTimeout)
-        case .pageBytes(let value): expect(value, .pageBytes)
+        case .pageBytes(let value):
+            expect(value, .pageBytes)
+            if case .literal(.integer(let bytes), _) = value { recordSettings.pageBytes = Int(bytes) } else { recordSettings.known = false }
         case .pageSize(let value): expect(value, .pageSize)
         case .pushConcurrency(let value): expect(value, .pushConcurrency)
         case .retries(let value): expect(value, .retries)

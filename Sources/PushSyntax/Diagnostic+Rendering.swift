@@ -23,6 +23,7 @@ extension Diagnostic {
         if source.name == range.file {
             lines.append(contentsOf: excerpt(source: source, style: style))
         }
+        for detail in details.prefix(40) { lines.append("  " + (detail.count > 300 ? String(detail.prefix(300)) + "…" : detail)) }
         if let hint {
             lines.append(style.paint("hint:", Style.cyan) + " " + (hint.count > 300 ? String(hint.prefix(300)) + "…" : hint))
         }

@@ -18,6 +18,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var range: SourceRange
     /// What to write instead, or what to try; printed after the source excerpt.
     public var hint: String?
+    /// Lines under the message: each problem a data file holds, with its line.
+    public var details: [String] = []
 
     public init(_ severity: Severity, _ message: String, at range: SourceRange, hint: String? = nil) {
         self.severity = severity

@@ -32,6 +32,12 @@ import Testing
     @Test func badArgumentsAreUsageErrors() throws {
         #expect(try Binary.run(["--output", "yaml", "-c", "print 1"]).code == 1)
         #expect(try Binary.run(["-c", "print 1", "--var", "no equals"]).code == 1)
+        // A bare number is no duration, as a flag or as the variable.
+        #expect(try Binary.run(["--timeout", "5", "-c", "print 1"]).code == 1)
+        let variable = try Binary.run(["-c", "print 1"], environment: Binary.environment(["PUSHSH_TIMEOUT": "5"]))
+        #expect(variable.code == 1)
+        #expect(variable.output.contains("PUSHSH_TIMEOUT takes a duration"), "\(variable.output)")
+        #expect(try Binary.run(["-c", "print 1"], environment: Binary.environment(["PUSHSH_TIMEOUT": "45s"])).code == 0)
     }
 
     @Test func jsonOutputIsMachineReadable() throws {

@@ -86,7 +86,7 @@ import Testing
     @Test func theProblemCapStopsTheReading() async throws {
         let path = try write("bad.jsonl", String(repeating: "[1]\n", count: 30_000))
         let run = await runScript("let s = start\npush s User from \"\(path)\"\n")
-        #expect(run.code == 3)
+        #expect(run.code == 2)
         #expect(run.stderr.contains("10000 problems; nothing was sent"), "\(run.stderr.prefix(300))")
         #expect(run.stderr.contains("… and 9980 more problems"))
     }
@@ -95,7 +95,7 @@ import Testing
     @Test func pageBytesSetsTheRecordLimit() async throws {
         let path = try write("big.jsonl", "{\"employeeId\": \"\(String(repeating: "x", count: 3000))\"}\n")
         let run = await runScript("set page_bytes 2048\nlet s = start\npush s User from \"\(path)\"\n")
-        #expect(run.code == 3)
+        #expect(run.code == 2)
         #expect(run.stderr.contains("big.jsonl:1: the record is more than 2048 bytes"), "\(run.stderr)")
     }
 }

@@ -157,87 +157,45 @@ extension Interpreter {
     }
 
     /// The check pass: every record parsed, sized and checked against the
-    /// documented rules; every problem listed with its line.
+    /// documented rules (``RecordFileReading``, as the check before the run
+    /// reads it); every problem listed with its line. Nothing is sent when
+    /// any is found.
     func checkFile(_ input: PushInput, plan: PushPlan, at range: SourceRange, spool: RecordSpool? = nil, session: SessionHandle? = nil) throws(ScriptError) -> PushPlan.Totals {
         guard case .file(let path, let shown, let format, let renames, let skip) = input else { return PushPlan.Totals() }
-        var rules = RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: shown)
-        var problems: [RecordProblem] = []
-        var totals = PushPlan.Totals()
-        totals.keys = KeyCensus(entityType: plan.entityType)
-        var problemCount = 0
-        var warnings = 0
-        defer { if warnings > 20 { output.writeError("\(shown): … and \(warnings - 20) more warnings\n") } }
         // A big file takes a while to check: say so on a terminal.
         let showProgress = settings.progress && settings.output == .text && output.errorIsTerminal
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         var lastDraw = ContinuousClock.now
-        defer { if showProgress { output.writeError("\r\u{1B}[K") } }
-        do {
-            var stream = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
-            reading: while let item = try stream.next() {
-                if showProgress, totals.records % 1000 == 0, ContinuousClock.now - lastDraw > .milliseconds(200) {
-                    lastDraw = ContinuousClock.now
-                    let share = fileSize > 0 ? " (\(min(99, totals.bytes * 100 / fileSize))%)" : ""
-                    output.writeError("\r\u{1B}[K  checking \(shown): \(totals.records) records\(share); nothing is sent until every record is read")
+        let output = self.output
+        var reading = RecordFileReading.read(
+            path: path, shown: shown, format: format, renames: renames, skip: skip, plan: plan, validation: settings.validation,
+            eachRecord: spool.map { spool in
+                { record in
+                    do { try spool.append(record) } catch { return RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)") }
+                    return nil
                 }
-                switch item {
-                case .record(let record):
-                    totals.records += 1
-                    if problemCount == 0, let spool {
-                        do { try spool.append(record) } catch { throw RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)") }
-                    }
-                    guard totals.records > skip else { continue }
-                    rules.check(record.json, index: totals.records - skip - 1, line: record.line)
-                    totals.bytes += record.json.count + 1
-                    totals.keys.note(record.json)
-                    if record.json.count + plan.overhead > plan.pageBytes {
-                        problemCount += 1
-                        if problems.count < 20 {
-                            problems.append(RecordProblem(line: record.line, message: "the record is \(record.json.count) bytes: larger than a page may be (\(plan.pageBytes) bytes)"))
-                        }
-                    }
-                case .problem(let problem):
-                    problemCount += 1
-                    if problems.count < 20 { problems.append(problem) }
-                    // Enough to fix; reading on would only take time.
-                    if problemCount >= 10_000 { break reading }
-                case .warning(let warning):
-                    warnings += 1
-                    if warnings <= 20 { output.writeError("\(shown):\(warning.line): warning: \(warning.message)\n") }
-                }
-            }
-        } catch let error as RecordProblem {
-            problems.append(error)
-            problemCount += 1
-        } catch {
-            problems.append(RecordProblem(line: 0, message: "\(error)"))
-            problemCount += 1
+            },
+            progress: showProgress ? { records, bytes in
+                guard ContinuousClock.now - lastDraw > .milliseconds(200) else { return }
+                lastDraw = ContinuousClock.now
+                let share = fileSize > 0 ? " (\(min(99, bytes * 100 / fileSize))%)" : ""
+                output.writeError("\r\u{1B}[K  checking \(shown): \(records) records\(share); nothing is sent until every record is read")
+            } : nil)
+        if showProgress { output.writeError("\r\u{1B}[K") }
+        for warning in reading.warnings { output.writeError("\(shown):\(warning.line): warning: \(warning.message)\n") }
+        if reading.warningCount > reading.warnings.count { output.writeError("\(shown): … and \(reading.warningCount - reading.warnings.count) more warnings\n") }
+        do { try spool?.finish() } catch { reading.add(RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")) }
+        if let warning = reading.rules.warningText, reading.problems.isEmpty { output.errorLine(errorPaint.yellow("warning:") + " " + warning) }
+        guard let verdict = reading.verdict(shown: shown, entityType: plan.entityType, skip: skip) else { return reading.totals }
+        if reading.rules.errorCount > 0 {
+            // last_push tells which records break the rules, as a refused page's would.
+            var tally = PushTally(sessionID: session?.id ?? "", entityType: plan.entityType)
+            tally.rejected = reading.rules.badRecords
+            tally.validationErrors = reading.rules.validationErrors
+            variables["last_push"] = tally.value(elapsed: .zero)
         }
-        do { try spool?.finish() } catch { problems.append(RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")) }
-        // An empty file is not a problem: the push sends nothing and says so.
-        if problems.isEmpty && totals.records == 0 { return totals }
-        if problems.isEmpty, rules.errorCount > 0 || rules.warningCount > 0, let session {
-            try finishRules(rules, shown: shown, problemCount: rules.errorCount, otherProblems: [], handle: session, plan: plan, at: range)
-        }
-        if !problems.isEmpty && rules.errorCount > 0 {
-            // Unreadable lines and broken rules together: list both, the reading problems first.
-            problemCount += rules.errorCount
-            let lines = problems.map { p in p.line == 0 ? "\(shown): \(p.message)" : "\(shown):\(p.line)\(p.column.map { ":\($0)" } ?? ""): \(p.message)" }
-            if let session {
-                try finishRules(rules, shown: shown, problemCount: problemCount, otherProblems: lines, handle: session, plan: plan, at: range)
-            }
-        }
-        guard problems.isEmpty else {
-            var details = problems.map { p in p.line == 0 ? "\(shown): \(p.message)" : "\(shown):\(p.line)\(p.column.map { ":\($0)" } ?? ""): \(p.message)" }
-            if problemCount > problems.count { details.append("… and \(problemCount - problems.count) more problems") }
-            let what = problems.count == 1 && problems[0].line == 0 ? "\(shown) \(problems[0].message)" : "\(shown) cannot be pushed: \(problemCount) problem\(problemCount == 1 ? "" : "s")"
-            throw ScriptError(.runtime, "\(what); nothing was sent", at: range, details: problems.count == 1 && problems[0].line == 0 ? [] : details,
-                              hint: "fix the file and push again")
-        }
-        guard totals.records > skip else {
-            throw ScriptError.runtime(skip > 0 ? "\(shown) has \(totals.records) records: nothing is left after skip \(skip)" : "\(shown) holds no records", at: range)
-        }
-        return totals
+        // Broken rules alone are what the service would refuse (400): the same exit code as a rejected page.
+        throw ScriptError(verdict.onlyRules ? .refused : .runtime, verdict.message + "; nothing was sent", at: range, details: verdict.details, hint: verdict.hint)
     }
 }
 

@@ -122,6 +122,7 @@ extension PagePusher {
                     var error = stopped(interruptedMessage)
                     if !pipe.landedAhead.isEmpty {
                         error.details.append("pages \(pipe.landedAhead.keys.sorted().map(String.init).joined(separator: ", ")) landed after a page that did not")
+                        error.resume = nil
                         error.hint = "discard the session and push the file again: skip cannot leave out pages that landed after a gap"
                     }
                     throw error
@@ -134,6 +135,7 @@ extension PagePusher {
                     let after = max(0, pipe.prefix - partial.number) + pipe.landedAhead.keys.filter { $0 > partial.number }.count
                     var error = partialStop(partial, landedAfter: after)
                     if !pipe.landedAhead.isEmpty {
+                        error.resume = nil
                         error.hint = "discard the session and push the file again with the rejected records fixed: skip cannot leave out pages that landed after a gap"
                     }
                     throw error
@@ -300,6 +302,7 @@ extension PagePusher {
             var stoppedError = pipelineFailure(unclear[0].1, unclear[0].0, pipe)
             stoppedError.message = "push stopped: the answers to pages \(numbers) were lost, and \(moreBatches) of them (\(moreRecords) records) landed, but which cannot be told; nothing was sent twice"
             stoppedError.details += unclear.map { "in doubt: page \($0.0.number), \(describe($0.0))" }
+            stoppedError.resume = nil
             stoppedError.hint = "close the session with discard and push the file again (or look at what it holds before closing it with apply); 'set push_concurrency 1' avoids the doubt, at the cost of speed"
             throw stoppedError
         }
@@ -332,6 +335,7 @@ extension PagePusher {
             failure.details.append(line)
         }
         if !ahead.isEmpty {
+            failure.resume = nil
             failure.hint = "discard the session and push the file again: skip cannot leave out pages that landed after a gap"
             failure.details.append("going on with skip would stage pages \(ahead.prefix(5).map(String.init).joined(separator: ", "))\(ahead.count > 5 ? ", …" : "") again: discard the session and push the file again, or go on with 'set push_concurrency 1' after checking what it holds")
         }

@@ -155,10 +155,11 @@ struct PagePusher {
         case let n?: so += "\(n) page\(n == 1 ? "" : "s") sent beside it landed too and \(n == 1 ? "is" : "are") counted; nothing more was sent"
         }
         details.append(so)
-        var hint = "the accepted records are staged; fix the rejected ones and push only them again"
-        if let origin { hint += ", then go on: push ... from \"\(origin)\" skip \(consumed)" }
-        hint += "; to accept partial pages and go on, say: set partial_pages accept"
-        return ScriptError(.refused, "push stopped: " + partial.head, at: range, details: details, hint: hint)
+        var error = ScriptError(
+            .refused, "push stopped: " + partial.head, at: range, details: details,
+            hint: "the accepted records are staged; fix the rejected ones and push only them again; to accept partial pages and go on, say: set partial_pages accept")
+        error.resume = origin.map { "push ... from \"\($0)\" skip \(consumed)" }
+        return error
     }
 
     /// Where each rejected record came from: `users.jsonl:12 (E9002): workEmail must look like an email`.
@@ -258,7 +259,7 @@ struct PagePusher {
         }
         failure.details = details
         if let origin, tally.pages > 0 || consumed > 0 {
-            failure.hint = (failure.hint.map { $0 + "; " } ?? "") + "to go on from the failed page: push ... from \"\(origin)\" skip \(consumed)"
+            failure.resume = "push ... from \"\(origin)\" skip \(consumed)"
         }
         return failure
     }
@@ -282,7 +283,7 @@ struct PagePusher {
 
     func stopped(_ what: String) -> ScriptError {
         var error = ScriptError(.runtime, "\(what): \(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted; the rest was not sent", at: range)
-        if let origin { error.hint = "to go on from there: push ... from \"\(origin)\" skip \(consumed)" }
+        error.resume = origin.map { "push ... from \"\($0)\" skip \(consumed)" }
         return error
     }
 

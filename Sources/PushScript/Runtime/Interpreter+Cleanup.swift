@@ -60,7 +60,7 @@ public enum ScriptFiles {
     /// The checker's view of the disk; `collect` is given each included file
     /// read, so its lines can be shown in messages.
     public static func checkFiles(collect: @escaping (SourceFile) -> Void) -> CheckFiles {
-        CheckFiles(
+        var files = CheckFiles(
             loadInclude: { path in
                 guard let bytes = FileManager.default.contents(atPath: path) else { throw CocoaError(.fileNoSuchFile) }
                 let included = SourceFile(name: path, bytes: [UInt8](bytes))
@@ -68,6 +68,9 @@ public enum ScriptFiles {
                 return included
             },
             dataFile: dataFile)
+        // Data files' records too: a bad record is known before the run.
+        files.records = records
+        return files
     }
 
     /// Whether a data file is there and readable; for CSV, its header's

@@ -23,7 +23,7 @@ extension Interpreter {
         var lines = ["error: " + error.message]
         if let range = error.range { lines.append("  at \(range)") }
         for detail in error.details { lines.append("  " + detail) }
-        if let hint = error.hint { lines.append("hint: " + hint) }
+        if let hint = error.shownHint { lines.append("hint: " + hint) }
         guard let exchange else {
             lines.append("(no HTTP exchange was involved)")
             return lines.joined(separator: "\n")

@@ -131,8 +131,11 @@ public final class Interpreter: @unchecked Sendable {
             try await executeBlock(program.statements, firstFailure: &firstFailure)
             code = firstFailure?.exitCode.rawValue ?? ExitCode.ok.rawValue
         } catch let exit as ExitRequest {
+            // `exit N` with N > 0 says the run failed: it leaves nothing behind either.
+            if exit.code != 0 { await cleanUpAfterStopping(because: "ended with exit \(exit.code)") }
             return exit.code
-        } catch let error as ScriptError {
+        } catch var error as ScriptError {
+            error.sessionsDiscarded = !keepsSessionsOnStop && !startedSessions.isEmpty
             if let signal = interruption {
                 report(error, asInterruption: true)
                 await cleanUpAfterStopping(because: "stopped by \(signal.name)")
@@ -155,20 +158,27 @@ public final class Interpreter: @unchecked Sendable {
             await cleanUpAfterStopping(because: "stopped by \(signal.name)")
             return signal.exitCode.rawValue
         }
+        // A run that went on past failures (on_error continue) still failed.
+        if code != ExitCode.ok.rawValue { await cleanUpAfterStopping(because: "ended after a failure it went on past") }
         return code
     }
 
     /// The check every run makes before its first request: the parser's and
     /// the checker's diagnostics, printed as `pushsh check` prints them; nil
     /// when there is an error (the run must not start).
-    func checkBeforeRunning(_ source: SourceFile) -> Program? {
+    ///
+    /// `readingRecords`: data files' records are read too (a script's run);
+    /// at the prompt the push's own check pass reads them a moment later,
+    /// with the same words, and keeps `last_push`.
+    func checkBeforeRunning(_ source: SourceFile, readingRecords: Bool = true) -> Program? {
         if !checksBeforeRunning {
             // Tests hold the interpreter's own rules to the checker's: parse only.
             let parsed = Parser.parse(source)
             if parsed.hasErrors { output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color)) }
             return parsed.hasErrors ? nil : parsed.program
         }
-        let files = ScriptFiles.checkFiles { [weak self] included in self?.sources[included.name] = included }
+        var files = ScriptFiles.checkFiles { [weak self] included in self?.sources[included.name] = included }
+        if !readingRecords { files.records = nil }
         let (program, diagnostics) = Checker.parseAndCheck(source, predefined: Set(variables.keys), files: files)
         if !diagnostics.isEmpty {
             output.writeError(Diagnostic.render(diagnostics, sources: Array(sources.values), color: output.color))
@@ -187,7 +197,7 @@ public final class Interpreter: @unchecked Sendable {
     public func runEntry(_ source: SourceFile) async -> EntryOutcome {
         sources[source.name] = source
         // The same check as a script's, with the names the shell already holds.
-        guard let program = checkBeforeRunning(source) else { return .failed(.parse) }
+        guard let program = checkBeforeRunning(source, readingRecords: false) else { return .failed(.parse) }
         var firstFailure: ScriptError?
         do {
             try await executeBlock(program.statements, firstFailure: &firstFailure)
@@ -241,7 +251,8 @@ public final class Interpreter: @unchecked Sendable {
         func clip(_ text: String) -> String { text.count > 300 ? String(text.prefix(300)) + "…" : text }
         var error = error
         error.details = error.details.prefix(40).map(clip)
-        error.hint = error.hint.map(clip)
+        error.hint = error.shownHint.map(clip)
+        error.resume = nil
         if let range = error.range, let source = sources[range.file] {
             let head = Diagnostic(.error, error.message, at: range).render(source: source, color: output.errorColor)
             var text = head

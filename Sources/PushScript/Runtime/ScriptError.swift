@@ -11,6 +11,22 @@ public struct ScriptError: Error, Sendable {
     /// Extra lines under the message: validation problems, the HTTP status.
     public var details: [String]
     public var hint: String?
+    /// How to go on from where a push stopped (`push ... from "f" skip N`):
+    /// shown after the hint, unless the run discards the session it pushed
+    /// to (then the records are gone and skipping them would lose them).
+    public var resume: String?
+    /// Set when the run is about to discard its sessions: the hint then says
+    /// to push again from the start instead of giving `resume`.
+    var sessionsDiscarded = false
+
+    /// The hint as shown: the hint, then how to go on.
+    var shownHint: String? {
+        guard let resume else { return hint }
+        let next = sessionsDiscarded
+            ? "this run's session is discarded below and its records with it, so push the file again from the start (to resume instead, keep the session: set on_error keep, or --keep-sessions)"
+            : "to go on from there: \(resume)"
+        return hint.map { $0 + "; " + next } ?? next
+    }
 
     public init(_ exitCode: ExitCode, _ message: String, at range: SourceRange? = nil, details: [String] = [], hint: String? = nil) {
         self.exitCode = exitCode

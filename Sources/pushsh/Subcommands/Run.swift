@@ -54,6 +54,12 @@ struct Run: AsyncParsableCommand {
         if let timeout, (DurationText.parse(timeout) ?? .zero) < .milliseconds(100) {
             throw ValidationError("--timeout takes a duration of at least 100ms, such as 30s or 2m (got \"\(timeout)\")")
         }
+        // The variable follows the flag's rule: a bare number (5 what?) is refused, not ignored.
+        if timeout == nil, let text = ProcessInfo.processInfo.environment["PUSHSH_TIMEOUT"], !text.isEmpty,
+            (DurationText.parse(text) ?? .zero) < .milliseconds(100)
+        {
+            throw ValidationError("PUSHSH_TIMEOUT takes a duration of at least 100ms, such as 30s or 2m (got \"\(text)\")")
+        }
     }
 
     /// The process environment, with the network flags folded in: they and

@@ -1,0 +1,153 @@
+import Foundation
+import PushAPI
+import PushSyntax
+
+/// One reading of a data file as a push reads it: every record parsed,
+/// sized and checked against the documented rules, nothing held but counts
+/// and the first problems. The push's own check pass and the check before a
+/// run (`ScriptFiles.records`) both read through it, so they cannot
+/// disagree about a file.
+struct RecordFileReading {
+    /// At most this many problems and warnings are kept (the rest are counted).
+    static let kept = 20
+
+    var totals = PushPlan.Totals()
+    /// The first problems that make a line unreadable or a record unsendable.
+    var problems: [RecordProblem] = []
+    var problemCount = 0
+    /// The documented record rules, applied to every record after `skip`.
+    var rules: RecordRulesCheck
+    /// Readers' warnings (lenient quotes), the first of them.
+    var warnings: [RecordProblem] = []
+    var warningCount = 0
+
+    /// Reads the whole file.
+    ///
+    /// - Parameters:
+    ///   - eachRecord: sees every record while no problem was found (the push
+    ///     spools CSV there); a problem it returns ends the reading.
+    ///   - progress: told the records and bytes read so far, every thousand records.
+    static func read(
+        path: String, shown: String, format: PushFormat, renames: FieldRenames, skip: Int, plan: PushPlan, validation: Bool,
+        eachRecord: ((FileRecord) -> RecordProblem?)? = nil, progress: ((Int, Int) -> Void)? = nil
+    ) -> RecordFileReading {
+        var reading = RecordFileReading(rules: RecordRulesCheck(entityType: plan.entityType, enabled: validation, origin: shown))
+        reading.totals.keys = KeyCensus(entityType: plan.entityType)
+        do {
+            var stream = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
+            reading: while let item = try stream.next() {
+                switch item {
+                case .record(let record):
+                    reading.totals.records += 1
+                    if let progress, reading.totals.records % 1000 == 0 { progress(reading.totals.records, reading.totals.bytes) }
+                    if reading.problemCount == 0, let eachRecord, let problem = eachRecord(record) {
+                        reading.add(problem)
+                        break reading
+                    }
+                    guard reading.totals.records > skip else { continue }
+                    reading.rules.check(record.json, index: reading.totals.records - skip - 1, line: record.line)
+                    reading.totals.bytes += record.json.count + 1
+                    reading.totals.keys.note(record.json)
+                    if record.json.count + plan.overhead > plan.pageBytes {
+                        reading.add(RecordProblem(line: record.line, message: "the record is \(record.json.count) bytes: larger than a page may be (\(plan.pageBytes) bytes)"))
+                    }
+                case .problem(let problem):
+                    reading.add(problem)
+                    // Enough to fix; reading on would only take time.
+                    if reading.problemCount >= 10_000 { break reading }
+                case .warning(let warning):
+                    reading.warningCount += 1
+                    if reading.warnings.count < kept { reading.warnings.append(warning) }
+                }
+            }
+        } catch let error as RecordProblem {
+            reading.add(error)
+        } catch {
+            reading.add(RecordProblem(line: 0, message: "\(error)"))
+        }
+        return reading
+    }
+
+    mutating func add(_ problem: RecordProblem) {
+        problemCount += 1
+        if problems.count < Self.kept { problems.append(problem) }
+    }
+
+    /// `users.jsonl:12:5: expected ',' between records`.
+    static func place(_ problem: RecordProblem, in shown: String) -> String {
+        problem.line == 0 ? "\(shown): \(problem.message)" : "\(shown):\(problem.line)\(problem.column.map { ":\($0)" } ?? ""): \(problem.message)"
+    }
+
+    /// Why the push cannot go ahead, in the words both the check before a
+    /// run and the push's own check pass use; nil when it can.
+    struct Verdict {
+        var message: String
+        var details: [String]
+        var hint: String
+        /// Only the documented record rules are broken: the service would refuse these (400).
+        var onlyRules: Bool
+    }
+
+    func verdict(shown: String, entityType: String, skip: Int) -> Verdict? {
+        if problems.isEmpty && rules.errorCount == 0 {
+            // An empty file is not a problem (the push sends nothing and says so); a skip past the end is.
+            guard totals.records > 0, totals.records <= skip else { return nil }
+            return Verdict(
+                message: "\(shown) has \(totals.records) records: nothing is left after skip \(skip)", details: [],
+                hint: "skip counts records from the start of the file; it has \(totals.records)", onlyRules: false)
+        }
+        if rules.errorCount > 0 {
+            let count = problemCount + rules.errorCount
+            var details = problems.map { Self.place($0, in: shown) } + rules.errors
+            let listed = problems.count + rules.errors.count
+            if count > listed { details.append("… and \(count - listed) more problems") }
+            let records = rules.badRecords == 1 ? "1 record breaks" : "\(rules.badRecords) records break"
+            return Verdict(
+                message: "\(shown) cannot be pushed: \(count) problem\(count == 1 ? "" : "s") (\(records) the documented \(entityType) rules)",
+                details: details,
+                hint: "fix the records and push again; if this integration's service takes such records, 'set validation off' leaves the checking to it",
+                onlyRules: problems.isEmpty)
+        }
+        if problems.count == 1 && problems[0].line == 0 {
+            return Verdict(message: "\(shown) \(problems[0].message)", details: [], hint: "fix the file and push again", onlyRules: false)
+        }
+        var details = problems.map { Self.place($0, in: shown) }
+        if problemCount > problems.count { details.append("… and \(problemCount - problems.count) more problems") }
+        return Verdict(
+            message: "\(shown) cannot be pushed: \(problemCount) problem\(problemCount == 1 ? "" : "s")", details: details,
+            hint: "fix the file and push again", onlyRules: false)
+    }
+}
+
+extension ScriptFiles {
+    /// The check before a run, for `push ... from FILE`: the records read as
+    /// the push will read them; what would stop the push is an error here,
+    /// so the run stops before its first request (and `pushsh check` says it).
+    public static func records(_ request: DataFileRecords) -> [Diagnostic] {
+        // A name that says no format is the push's own error, with its own hint.
+        guard let format = RecordSource.format(for: request.path, given: request.format) else { return [] }
+        var renames: [String: String] = [:]
+        if let mappingFile = request.mappingFile {
+            // A mapping file that is not an object of names is the push's error too.
+            guard let data = FileManager.default.contents(atPath: mappingFile), case .object(let entries)? = try? JSONValue(parsing: [UInt8](data))
+            else { return [] }
+            for entry in entries {
+                guard case .string(let to) = entry.value else { return [] }
+                renames[entry.key] = to
+            }
+        }
+        for rename in request.renames { renames[rename.from] = rename.to }
+        var plan = PushPlan(entityType: request.entityType, pageSize: 100, pageBytes: request.settings.pageBytes)
+        plan.csv = CSVOptions(
+            lenientQuotes: request.settings.csvLenientQuotes, trimHeader: request.settings.csvTrim,
+            renameDuplicates: request.settings.csvRenameDuplicates)
+        let reading = RecordFileReading.read(
+            path: request.path, shown: request.written, format: format, renames: FieldRenames(renames: renames), skip: request.skip,
+            plan: plan, validation: request.settings.validation)
+        guard let verdict = reading.verdict(shown: request.written, entityType: request.entityType, skip: request.skip) else { return [] }
+        // The words of the push's own check pass: check and run say the same.
+        var diagnostic = Diagnostic.error(verdict.message + "; nothing was sent", at: request.range, hint: verdict.hint)
+        diagnostic.details = verdict.details
+        return [diagnostic]
+    }
+}
