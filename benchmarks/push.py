@@ -13,17 +13,21 @@ KEY = "bench-key"
 FIELDS = ["employeeId", "firstName", "lastName", "workEmail", "employmentType", "employmentStartDate", "managerId", "role"]
 
 
-def generate(n, directory):
-    """Deterministic, valid records, as JSON Lines and as CSV."""
-    jsonl = os.path.join(directory, f"users-{n}.jsonl")
-    csv_path = os.path.join(directory, f"users-{n}.csv")
+def generate(n, directory, keys=None):
+    """Deterministic, valid records, as JSON Lines and as CSV. With `keys`,
+    only that many distinct employeeIds: record i has key (i - 1) % keys + 1,
+    so the file repeats its first `keys` records' keys (the key census's worst case)."""
+    suffix = f"-{keys}keys" if keys else ""
+    jsonl = os.path.join(directory, f"users-{n}{suffix}.jsonl")
+    csv_path = os.path.join(directory, f"users-{n}{suffix}.csv")
     if os.path.exists(jsonl) and os.path.exists(csv_path):
         return jsonl, csv_path
     with open(jsonl, "w", encoding="utf-8") as j, open(csv_path, "w", encoding="utf-8", newline="") as c:
         writer = csv.writer(c)
         writer.writerow(FIELDS)
         for i in range(1, n + 1):
-            rec = {"employeeId": f"E{i:07d}", "firstName": f"First{i % 997}", "lastName": f"Last{i % 1009}",
+            key = (i - 1) % keys + 1 if keys else i
+            rec = {"employeeId": f"E{key:07d}", "firstName": f"First{i % 997}", "lastName": f"Last{i % 1009}",
                    "workEmail": f"user{i}@example.com", "employmentType": "CONTRACTOR" if i % 7 == 0 else "EMPLOYEE",
                    "employmentStartDate": f"20{10 + i % 14:02d}-0{1 + i % 9}-15T09:00:00Z",
                    "managerId": None if i < 10 else f"E{i % 10 + 1:07d}", "role": "Engineer" if i % 2 else "Analyst"}
@@ -76,8 +80,9 @@ def python_push(script, base, jsonl):
 
 def ceiling(base, jsonl, connections=1):
     """Seconds the service needs for N records in pages of 100, sent one at a
-    time: wrk on one connection posting a pre-encoded page (no client work),
-    or, without wrk, a minimal Python client (a lower bound only)."""
+    time on each of `connections` connections: wrk posting a pre-encoded page
+    (no client work), or, without wrk, a minimal Python client with one thread
+    per connection (a lower bound only)."""
     import shutil, urllib.request
     with open(jsonl, encoding="utf-8") as f:
         records = [next(f).strip() for _ in range(100)]
@@ -99,8 +104,10 @@ def ceiling(base, jsonl, connections=1):
     close = urllib.request.Request(f"{base}/v1/integrations/demo/sessions/{sid}/close", data=b'{"status":"discard"}', method="POST",
                                    headers={"api-key": KEY, "content-type": "application/json"})
     urllib.request.urlopen(close).read()
-    _, _, _, proc = run_measured([sys.executable, os.path.join(ROOT, "benchmarks", "ceiling_push.py"), base, "demo", KEY, jsonl])
-    return float(proc.stdout.decode().split()[1]), "ceiling (python client)"
+    _, _, _, proc = run_measured([sys.executable, os.path.join(ROOT, "benchmarks", "ceiling_push.py"), base, "demo", KEY, jsonl, str(connections)])
+    if proc.returncode != 0:
+        raise SystemExit("ceiling_push.py failed: " + proc.stderr.decode()[-2000:])
+    return float(proc.stdout.decode().split()[1]), f"ceiling (python, {connections} conn.)"
 
 
 def row(name, records, wall, cpu, rss):
@@ -159,16 +166,20 @@ def main():
 def memory_only():
     binary = pushsh_binary() if os.environ.get("PUSHSH_BIN") else os.path.join(ROOT, ".build", "release", "pushsh")
     work = os.path.join(ROOT, "benchmarks", "out")
-    jsonl, _ = generate(MEMORY_N, work)
-    server, base = start_server(binary, int(os.environ.get("BENCH_MEMORY_LATENCY", "0")))
-    try:
-        wall, cpu, rss = pushsh_push(binary, base, jsonl)
-        print(f"memory: pushsh pushing {MEMORY_N:,} records (JSON Lines, {os.path.getsize(jsonl) / 1e6:.0f} MB file):")
-        row("pushsh (JSON Lines)", MEMORY_N, wall, cpu, rss)
-        print(f"  peak RSS {rss:.1f} MB   (target < 64 MB)")
-    finally:
-        server.terminate()
-        server.wait()
+    latency = int(os.environ.get("BENCH_MEMORY_LATENCY", "0"))
+    # Unique keys, then half of them repeated (the census's worst case: 500,000 keys seen twice for 1,000,000 records).
+    for keys, what in ((None, "unique keys"), (MEMORY_N // 2, "every key twice")):
+        jsonl, _ = generate(MEMORY_N, work, keys)
+        server, base = start_server(binary, latency)
+        try:
+            wall, cpu, rss = pushsh_push(binary, base, jsonl)
+            print(f"memory: pushsh pushing {MEMORY_N:,} records, {what} (JSON Lines, {os.path.getsize(jsonl) / 1e6:.0f} MB file), "
+                  f"sandbox latency {latency} ms, up to {pushsh_push.in_flight} pages in flight:")
+            row("pushsh (JSON Lines)", MEMORY_N, wall, cpu, rss)
+            print(f"  peak RSS {rss:.1f} MB   (target < 64 MB)")
+        finally:
+            server.terminate()
+            server.wait()
 
 
 if __name__ == "__main__":

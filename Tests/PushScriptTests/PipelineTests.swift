@@ -71,6 +71,37 @@ import _PushTestSupport
         #expect(!KeyCensus(entityType: "Asset").knowsKeys)
     }
 
+    /// Past its budget the census keeps slots, not hashes: memory stops
+    /// growing, and pages sharing a key still cannot be in flight together.
+    @Test func aCensusPastItsBudgetStillKeepsPagesSharingAKeyApart() {
+        KeyCensus.$exactBudget.withValue(4) {
+            var census = KeyCensus(entityType: "User")
+            // Ten keys seen twice (more than the budget of four), and unique ones between.
+            let first = (0..<10).map { FileRecord(json: Array(#"{"employeeId":"R\#($0)"}"#.utf8), line: $0 + 1) }
+            let unique = (0..<200).map { FileRecord(json: Array(#"{"employeeId":"U\#($0)"}"#.utf8), line: $0 + 11) }
+            let again = (0..<10).map { FileRecord(json: Array(#"{"employeeId":"R\#($0)","firstName":"later"}"#.utf8), line: $0 + 211) }
+            for record in first + unique + again { census.note(record.json) }
+            #expect(census.coarse)
+            #expect(census.repeated.isEmpty, "the exact hashes are dropped once coarse")
+            #expect(census.hasRepeats)
+            for i in 0..<10 {
+                let early = census.repeatedKeys(in: [first[i]]), late = census.repeatedKeys(in: [again[i]])
+                #expect(!early.isEmpty && !early.isDisjoint(with: late), "R\(i) is in both pages")
+            }
+            // Keys seen once fall in slots nobody repeated (2^24 slots, 210 keys).
+            #expect(unique.allSatisfy { census.repeatedKeys(in: [$0]).isEmpty })
+
+            // The pipeline holds back a page sharing a slot with one in flight, and lets a different one go.
+            var pipe = PagePipeline(cap: 16, census: census)
+            let page = { (number: Int, records: [FileRecord]) in
+                FlightPage(number: number, records: records, body: [], keys: census.repeatedKeys(in: records))
+            }
+            pipe.inFlight[1] = page(1, Array(first[0..<5]) + Array(unique[0..<5]))
+            #expect(!pipe.mayLaunch(page(2, [again[3]] + Array(unique[5..<9]))), "R3 is in flight")
+            #expect(pipe.mayLaunch(page(3, [again[7]] + Array(unique[9..<13]))), "R7 is not")
+        }
+    }
+
     @Test func theWindowGrowsWhileCleanAndHalvesOnTrouble() {
         var window = ConcurrencyWindow(cap: 16)
         #expect(window.limit == 2)
@@ -110,6 +141,28 @@ import _PushTestSupport
         #expect(applied.count == 3000)
         #expect(byKey(applied) == byKey(input))
         #expect(run.stdout.contains("pages in flight"), "\(run.stdout)")
+    }
+
+    /// The same push with a census far past its budget: still pipelined, still no clash, same data.
+    @Test func aCoarseCensusStillKeepsPagesSharingAKeyApart() async throws {
+        // Later versions a page or so after the first, so that neighbouring pages (the ones in flight together) share keys.
+        var input: [JSONValue] = []
+        for (i, record) in users(2000).enumerated() {
+            input.append(record)
+            if i >= 200, i % 90 == 0 { input.append(user(String(format: "E%05d", i - 130 + 1), first: "Later\(i)")) }
+        }
+        let path = try write("users.jsonl", input)
+        let sandbox = sandbox()
+        let transport = WatchingTransport(InProcessTransport(service: sandbox))
+        let run = await KeyCensus.$exactBudget.withValue(8) {
+            await runScript("let s = start\npush s User from \"\(path)\"\nclose s apply\nwait s until processed\n", connection: connection(transport, sandbox))
+        }
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(transport.mostAtOnce.withLock { $0 } > 1, "pages were not pipelined")
+        #expect(transport.clashes.withLock { $0 }.isEmpty, "pages sharing a key were in flight together: \(transport.clashes.withLock { $0 })")
+        let applied = try sandbox.records(integrationID: "demo", entityType: "User")
+        #expect(applied.count == 2000)
+        #expect(byKey(applied) == byKey(input))
     }
 
     @Test func concurrencyOneIsPageByPage() async throws {

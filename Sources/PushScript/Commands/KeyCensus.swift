@@ -5,20 +5,38 @@ import PushAPI
 /// them in the other order and keep the older record.
 ///
 /// The check pass notes every record's key. Memory stays flat whatever the
-/// file's size: a 2 MB bit set of key hashes, plus the (few) hashes seen a
-/// second time. A bit already set by another key only adds a hash to
-/// `repeated` that no other page holds, so it never holds a page back.
+/// file's size or how many keys repeat: a 2 MB bit set of key hashes, plus
+/// the hashes seen a second time, up to ``exactBudget`` of them (about 1 MB).
+/// A bit already set by another key only adds a hash to `repeated` that no
+/// other page holds, so it never holds a page back.
+///
+/// Past the budget the census stops keeping hashes and keeps a second 2 MB
+/// bit set instead: the slots (of the first bit set) in which a key was seen
+/// twice. A page's "keys" are then slots, which two pages share whenever they
+/// share a key, and sometimes when they do not (two keys in one slot): such
+/// pages are kept apart too, which costs a little overlap, never order.
+/// Memory is at most about 5 MB whatever the input.
 struct KeyCensus {
     /// The field that identifies a record of the type, when pushsh knows it.
     let field: [UInt8]?
     private var seen: [UInt64]
-    /// Hashes of keys that (may) occur more than once.
+    /// Hashes of keys that (may) occur more than once, while within budget.
     private(set) var repeated: Set<UInt64> = []
+    /// Past the budget: the slots in which some key was seen twice (empty until then).
+    private var repeatedSlots: [UInt64] = []
+    /// Whether the census went past its budget and names slots instead of keys.
+    var coarse: Bool { !repeatedSlots.isEmpty }
+    private let budget: Int
     private static let bits = 1 << 24
+
+    /// How many repeated hashes a census keeps before it turns coarse. A task
+    /// local so that a test can push past it without a file of 100,000 keys.
+    @TaskLocal static var exactBudget = 65_536
 
     init(entityType: String) {
         field = KeyCensus.keyField(entityType).map { Array($0.utf8) }
         seen = field == nil ? [] : [UInt64](repeating: 0, count: KeyCensus.bits / 64)
+        budget = KeyCensus.exactBudget
     }
 
     /// The natural key of an entity type, where the contract documents one.
@@ -30,21 +48,49 @@ struct KeyCensus {
     var knowsKeys: Bool { field != nil }
 
     /// Whether any key occurs twice: only then do pages need checking against each other.
-    var hasRepeats: Bool { !repeated.isEmpty }
+    var hasRepeats: Bool { coarse || !repeated.isEmpty }
 
     mutating func note(_ record: [UInt8]) {
         guard let field, let hash = KeyCensus.keyHash(record, field: field) else { return }
-        let bit = Int(hash & UInt64(KeyCensus.bits - 1))
-        let mask = UInt64(1) << UInt64(bit & 63)
-        if seen[bit >> 6] & mask != 0 { repeated.insert(hash) } else { seen[bit >> 6] |= mask }
+        let slot = KeyCensus.slot(hash)
+        let mask = UInt64(1) << UInt64(slot & 63)
+        guard seen[slot >> 6] & mask != 0 else {
+            seen[slot >> 6] |= mask
+            return
+        }
+        if coarse {
+            repeatedSlots[slot >> 6] |= mask
+        } else if repeated.insert(hash).inserted, repeated.count > budget {
+            turnCoarse()
+        }
     }
 
-    /// The repeated keys a page holds; two pages whose sets meet must go one after the other.
+    /// Trades the exact hashes for the slots they fall in: the same pages
+    /// still meet, and memory stops growing.
+    private mutating func turnCoarse() {
+        repeatedSlots = [UInt64](repeating: 0, count: KeyCensus.bits / 64)
+        for hash in repeated {
+            let slot = KeyCensus.slot(hash)
+            repeatedSlots[slot >> 6] |= UInt64(1) << UInt64(slot & 63)
+        }
+        repeated = []
+    }
+
+    private static func slot(_ hash: UInt64) -> Int { Int(hash & UInt64(bits - 1)) }
+
+    /// The repeated keys a page holds (or, past the budget, their slots); two
+    /// pages whose sets meet must go one after the other.
     func repeatedKeys(in records: [FileRecord]) -> Set<UInt64> {
         guard let field, hasRepeats else { return [] }
         var keys: Set<UInt64> = []
         for record in records {
-            if let hash = KeyCensus.keyHash(record.json, field: field), repeated.contains(hash) { keys.insert(hash) }
+            guard let hash = KeyCensus.keyHash(record.json, field: field) else { continue }
+            if coarse {
+                let slot = KeyCensus.slot(hash)
+                if repeatedSlots[slot >> 6] & (UInt64(1) << UInt64(slot & 63)) != 0 { keys.insert(UInt64(slot)) }
+            } else if repeated.contains(hash) {
+                keys.insert(hash)
+            }
         }
         return keys
     }
