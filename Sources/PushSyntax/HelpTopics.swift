@@ -84,21 +84,24 @@ extension CommandCatalog {
                 0  everything ran
                 1  usage: a bad command line, a script file that does not exist or
                    cannot be read, or incomplete SPRINTO_* settings
-                2  the script did not parse or did not pass the checks ('pushsh check')
-                3  a runtime or transport error (a wrong value, a missing data file,
-                   no connection)
+                2  the script did not parse or did not pass the checks ('pushsh check'),
+                   its data files included: found before anything is sent
+                3  a runtime or transport error (a wrong value, a data file only the
+                   run could look at, no connection)
                 4  an 'expect' failed
                 5  a 'wait' timed out, or its target state became unreachable
-                6  the API refused a request (a 4xx answer, such as a rejected page)
+                6  the API refused a request (a 4xx answer, such as a rejected page),
+                   or a page was accepted only in part
                 7  the service kept failing (5xx answers after the retries)
                 129 stopped by SIGHUP (the terminal went away)
                 130 interrupted by Ctrl-C (SIGINT)
                 143 stopped by SIGTERM (cron, systemd, a CI timeout)
 
-                A script that stops on a failure or a signal says what landed
-                (pages, records, and the 'skip N' that resumes) and discards the
-                sessions it started and left active, unless 'set on_error keep'
-                or --keep-sessions keeps them.
+                A script that fails (an error, 'exit N' with N > 0, failures it went
+                on past) or is stopped by a signal says what landed and discards the
+                sessions it started and left active, unless 'set on_error keep' or
+                --keep-sessions keeps them; then the hint gives the 'skip N' that
+                resumes.
 
                 'exit N' ends a script with code N. After 'set on_error continue' a
                 script that does not end with 'exit' exits with the code of its first

@@ -5,7 +5,20 @@ import Testing
 /// checked-in expected output (examples/expected/NAME.out, ending with the
 /// exit code). `RECORD_GOLDEN=1 swift test --filter ExampleTests` rewrites them.
 @Suite struct ExampleTests {
-    static let names = ["quickstart", "discard", "expiry", "retry", "conflict", "validation"]
+    /// Every script in examples/, found on disk: a new example is tested without being listed.
+    static let names: [String] = {
+        let folder = Binary.root.appendingPathComponent("examples")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return files.filter { $0.hasSuffix(".push") }.map { String($0.dropLast(5)) }.sorted()
+    }()
+
+    @Test func theExamplesAreFoundAndEachHasItsExpectedOutput() {
+        #expect(Self.names.count >= 6, "\(Self.names)")
+        for name in Self.names {
+            let expected = Binary.root.appendingPathComponent("examples/expected/\(name).out").path
+            #expect(FileManager.default.fileExists(atPath: expected) || ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil, "examples/\(name).push has no examples/expected/\(name).out")
+        }
+    }
 
     @Test(arguments: names)
     func exampleMatchesItsExpectedOutput(name: String) throws {
