@@ -1,8 +1,10 @@
 """Issue 16's figures: how the readers grow on absurd inputs.
 
 Each input is made at two sizes, 10x apart, and pushed with the release
-binary against the built-in sandbox (every one is refused by the check pass,
-or read by it to its end, so nothing is sent). Prints wall time and peak RSS
+binary (or $PUSHSH_BIN, which the header then names) against the built-in
+sandbox (every one is refused by the check pass, or read by it to its end, so
+nothing is sent). Under each case is what the large run said: its error and
+first problem, or its summary. Prints wall time and peak RSS
 at both sizes and their ratios: linear time is about 10x for 10x the size;
 memory stays flat (below 64 MB plus one record of page_bytes).
 
@@ -11,7 +13,7 @@ memory stays flat (below 64 MB plus one record of page_bytes).
     GROWTH_ONLY=csv python3 benchmarks/growth.py   # only the cases whose name holds "csv"
 """
 import os, sys, tempfile
-from common import pushsh_binary, run_measured
+from common import ROOT, pushsh_binary, run_measured
 
 MB = int(os.environ.get("GROWTH_MB", "5")) * 1_000_000
 ONLY = os.environ.get("GROWTH_ONLY", "").lower()
@@ -84,17 +86,38 @@ CASES = [
 ]
 
 
+def what_it_said(proc):
+    """The run's verdict: the error and its first listed problem, else the push's summary.
+    (The first line of stderr is the sandbox's banner, which says nothing about the file.)"""
+    err = proc.stderr.decode(errors="replace").splitlines()
+    out = proc.stdout.decode(errors="replace").splitlines()
+    for i, line in enumerate(err):
+        if ": error: " in line:
+            said = line.split(": error: ", 1)[1]
+            problem = next((d.strip() for d in err[i + 1:] if d.startswith("  ") and not d.lstrip().startswith(("|", "^")) and ":" in d), "")
+            return said if not problem else f"{said} / {problem}"
+    summary = next((line for line in out if line.startswith("pushed ")), "")
+    return summary or next((line for line in err if not line.startswith("pushsh: using the built-in sandbox")), "")
+
+
 def measure(binary, path):
     script = f'set progress off\nlet s = start\npush s User from "{path}"\n'
     env = dict(os.environ, NO_COLOR="1", PUSHSH_SANDBOX_SEED="1")
     wall, cpu, rss, proc = run_measured([binary, "--quiet", "-c", script], env=env)
-    first = proc.stderr.decode(errors="replace").splitlines()[:1]
-    return wall, rss, proc.returncode, (first[0][:110] if first else "")
+    return wall, rss, proc.returncode, what_it_said(proc).replace(path, os.path.basename(path))[:160]
+
+
+def build_name(binary):
+    """Which binary the figures are for, so a debug run is never read as a release one."""
+    if os.path.abspath(binary) == os.path.join(ROOT, ".build", "release", "pushsh"):
+        return "release build"
+    kind = "debug build, " if "/debug/" in binary else ""
+    return f"{kind}PUSHSH_BIN={binary}"
 
 
 def main():
     binary = pushsh_binary()
-    print(f"readers on absurd inputs, at {MB / 1e6:.0f} MB and {MB * 10 / 1e6:.0f} MB (release build, built-in sandbox)\n")
+    print(f"readers on absurd inputs, at {MB / 1e6:.0f} MB and {MB * 10 / 1e6:.0f} MB ({build_name(binary)}, built-in sandbox)\n")
     print(f"{'input':52} {'small s':>8} {'MB':>6} {'large s':>8} {'MB':>6} {'time x':>7} {'mem x':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for name, ext, make in CASES:

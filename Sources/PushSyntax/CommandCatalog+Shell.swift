@@ -90,8 +90,10 @@ extension CommandCatalog {
                            accept reports them and goes on. Either way last_push
                            counts accepted and rejected records.
                 csv_quotes strict (the default) refuses quotes RFC 4180 does not allow, at
-                           their line; lenient reads them as data, as PapaParse does,
-                           with a warning per row.
+                           their line; lenient keeps a stray quote as data
+                           (1,"abc"def gives abc"def) and drops spaces after a
+                           closing quote, with a warning per row. Neither mode lets
+                           a field run into the next row.
                 csv_trim   on trims spaces around a CSV header's names (off).
                 csv_duplicates  rename turns a repeated CSV column name into name_2;
                            refuse (the default) makes it an error.

@@ -73,7 +73,9 @@ public enum Switch: String, WordChoice {
     case on, off
 }
 
-/// How a CSV file's quotes are read (`set csv_quotes`): as RFC 4180 says, or as PapaParse does.
+/// How a CSV file's quotes are read (`set csv_quotes`): as RFC 4180 says, or
+/// leniently (a stray quote kept as data, spaces after a closing quote dropped,
+/// never a field run into the next row; see docs/files.md).
 public enum CSVQuotes: String, WordChoice {
     case strict, lenient
 }
@@ -114,7 +116,7 @@ public enum SettingName: String, WordChoice {
         case .validation: "'on' or 'off' (checking each User record against the documented rules before sending)"
         case .timeout: "a duration such as 60s (how long one request may take)"
         case .partialPages: PartialPagesMode.choiceList
-        case .csvQuotes: "'strict' or 'lenient' (lenient reads quotes RFC 4180 refuses, as PapaParse does, with a warning per row)"
+        case .csvQuotes: "'strict' or 'lenient' (lenient keeps a stray quote as data and drops spaces after a closing quote, with a warning per row; no mode merges rows)"
         case .csvTrim: "'on' or 'off' (trim spaces around a CSV header's column names)"
         case .csvDuplicates: "'refuse' or 'rename' (a column name a CSV header repeats: an error, or renamed name_2)"
         }

@@ -40,6 +40,9 @@ import Testing
         ("{\"a\": 1} x", "unexpected 'x' after the end of the JSON value", 1, 10),
         ("[01]", "a number may not start with a leading zero", 1, 2),
         ("", "the document is empty; expected a JSON value", 1, 1),
+        // Whitespace is not "empty": the word is kept for a document of no bytes (issue 16).
+        (" \r\n\t", "the document holds only whitespace; expected a JSON value", 2, 2),
+        ("\u{FEFF}", "the document holds only a byte order mark; expected a JSON value", 1, 4),
         ("[tru]", "unexpected 't'; expected a value (did you mean true?)", 1, 2),
     ])
     func syntaxErrorsSayWhatAndWhere(text: String, message: String, line: Int, column: Int) {

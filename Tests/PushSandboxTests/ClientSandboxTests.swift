@@ -136,6 +136,25 @@ import Testing
         }
     }
 
+    /// Issue 16: a body of whitespace is invalid_json and is said to be whitespace, not "empty" (which an empty body is, and means no fields).
+    @Test(arguments: Route.allCases)
+    func aWhitespaceBodyIsSaidToBeWhitespace(route: Route) async throws {
+        let sandbox = makeSandbox()
+        try await route.withClient(sandbox) { client in
+            let s = try await client.startSession()
+            let request = TransportRequest(
+                method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/entities",
+                headers: [("api-key", "key-acme"), ("content-type", "application/json")], body: Array(" \r\n\t".utf8))
+            let (response, _) = try await client.send(request)
+            #expect(response.status == 400)
+            let json = try JSONValue(parsing: response.body)
+            #expect(json["error"]?["code"]?.stringValue == "invalid_json")
+            let message = json["error"]?["message"]?.stringValue ?? ""
+            #expect(message.contains("holds only whitespace"), "\(message)")
+            #expect(!message.contains("empty"), "\(message)")
+        }
+    }
+
     @Test func closeWithAnEmptyBodyMeansApply() async throws {
         let sandbox = makeSandbox()
         try await Route.http.withClient(sandbox) { client in

@@ -102,7 +102,6 @@ import _PushTestSupport
         ("ragged.csv", "employeeId,firstName\nE1,Ada\nE2\nE3,Grace,extra\n", ["ragged.csv:3: has 1 field but the header has 2", "ragged.csv:4: has 3 fields but the header has 2"]),
         ("open-quote.csv", "employeeId,firstName\nE1,\"Ada\nE2,Grace\n", ["open-quote.csv:2: a quoted field is not closed"]),
         ("missing-comma.json", "[\n  {\"employeeId\": \"E1\"}\n  {\"employeeId\": \"E2\"}\n]\n", ["missing-comma.json:3:3: expected ',' between records"]),
-        ("empty.json", "", ["the file is empty"]),
         ("not-closed.json", "[{\"employeeId\": \"E1\"},\n", ["not closed at the end of the file"]),
     ])
     func badFilesAreRefusedBeforeAnythingIsSent(name: String, text: String, messages: [String]) async throws {
@@ -112,6 +111,24 @@ import _PushTestSupport
         #expect(run.code == 2)  // found by the check before the run: not even a session is started
         #expect(run.stderr.contains("nothing was sent"), "\(run.stderr)")
         for message in messages { #expect(run.stderr.contains(message), "\(message)\n\(run.stderr)") }
+        #expect(try batches(connection) == 0)
+    }
+
+    /// Issue 11 allows empty inputs; issue 16 made every format agree: a file with
+    /// nothing in it pushes 0 records with a warning and exits 0, sending nothing.
+    @Test(arguments: [
+        ("empty.csv", ""), ("blank-lines.csv", "\n\r\n\n"), ("header-only.csv", "employeeId,firstName\n"),
+        ("empty.json", ""), ("spaces.json", " \n\t\r\n"), ("bom.json", "\u{FEFF}\n"), ("brackets.json", "[]"),
+        ("empty.jsonl", ""), ("blank.jsonl", "\n\n"),
+    ])
+    func emptyFilesPushNothingAndSaySo(name: String, text: String) async throws {
+        let path = try write(name, text)
+        let connection = frozenSandbox()
+        let run = await runScript("let s = start\npush s User from \"\(path)\"\nprint \"after\"\n", connection: connection)
+        #expect(run.code == 0, "\(name): \(run.stderr)")
+        #expect(run.stderr.contains("warning: nothing to push: \(path) holds none; nothing was sent"), "\(name): \(run.stderr)")
+        #expect(run.stdout.contains("pushed 0 User records"), "\(name): \(run.stdout)")
+        #expect(run.stdout.contains("after"))
         #expect(try batches(connection) == 0)
     }
 

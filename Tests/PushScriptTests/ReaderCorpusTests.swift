@@ -140,7 +140,7 @@ struct ReaderOutcome {
         #expect(values("csv/quoted-header.csv") == [["a,1": "1", "b\"2": "2"]])
         var lenient = CSVOptions()
         lenient.lenientQuotes = true
-        // What PapaParse reads: the stray quotes are data, no byte is lost.
+        // The stray quotes are data, no byte is lost (PapaParse reads these two the same).
         #expect(values("csv/lenient-text-after-quote.csv", csv: lenient) == [["a": "1", "b": "abc\"def"]])
         #expect(values("csv/lenient-quote-in-unquoted.csv", csv: lenient) == [["a": "1", "b": "b\"c", "c": "3"], ["a": "4", "b": "5", "c": "6"]])
         var trim = CSVOptions()
@@ -162,5 +162,76 @@ struct ReaderOutcome {
         let merge = ReaderOutcome.read(Self.directory.appendingPathComponent("csv/merge-attempt.csv").path)
         #expect(merge.problems.map(\.line) == [2])
         #expect(merge.values == [["a": "d", "b": "e", "c": "f"]])
+    }
+
+    func read(_ file: String, lenient: Bool) -> ReaderOutcome {
+        var options = CSVOptions()
+        options.lenientQuotes = lenient
+        return ReaderOutcome.read(Self.directory.appendingPathComponent(file).path, csv: options)
+    }
+
+    /// What lenient reading does, input by input. Where PapaParse would merge
+    /// rows (it looks for a later closing quote, across line ends) pushsh does
+    /// not: a field never runs past its line unless it is quoted whole.
+    @Test func lenientCSVReadsStrayQuotesAndNeverMergesRows() {
+        // `a,"b"c,d` then `e,f,g`: PapaParse gives one field `b"c,d\ne,f,g`; here two rows, as written.
+        let kept = read("csv/lenient-text-after-quote-keeps-rows.csv", lenient: true)
+        #expect(kept.values == [["x": "a", "y": "b\"c", "z": "d"], ["x": "e", "y": "f", "z": "g"]])
+        #expect(kept.warnings.map(\.line) == [2])
+        #expect(kept.warnings.first?.message == "text after the closing quote of a field, read as data (csv_quotes lenient)")
+        // Spaces after a closing quote are padding: dropped (as PapaParse does), with a warning.
+        let spaces = read("csv/lenient-spaces-after-quote.csv", lenient: true)
+        #expect(spaces.values == [["a": "1", "b": "B", "c": "C"]])
+        #expect(spaces.warnings.first?.message == "spaces after the closing quote of a field, dropped (csv_quotes lenient)")
+        // ... unless text follows them: then the quote and the spaces are data, like any text after a closing quote.
+        #expect(read("csv/lenient-spaces-then-text.csv", lenient: true).values == [["a": "1", "b": "B\" x"]])
+        // Strict refuses `"B" ` and says lenient would read it (it would).
+        let strict = read("csv/spaces-after-quote.csv", lenient: false)
+        #expect(strict.problems.map(\.line) == [2])
+        #expect(strict.problems.first?.message.hasSuffix("(or set csv_quotes lenient)") == true)
+        // A quoted field that ran over a line end and then has text after its quote: a stray quote
+        // began it, and reading on would merge rows; refused in both modes, and lenient is not suggested.
+        for lenient in [false, true] {
+            let over = read("csv/lenient-quoted-over-lines-then-text.csv", lenient: lenient)
+            #expect(over.problems.map(\.line) == [3], "lenient \(lenient)")
+            #expect(over.problems.first?.message.contains("lenient") == false, "lenient \(lenient)")
+            #expect(over.values == [["a": "3", "b": "4"]], "lenient \(lenient)")
+        }
+        // The header is read as leniently as a row, and a warning says so: every record gets its names.
+        let header = read("csv/lenient-quote-in-header.csv", lenient: true)
+        #expect(header.values == [["a": "1", "b\"c": "2"]])
+        #expect(header.warnings.map(\.line) == [1])
+        #expect(header.warnings.first?.message.contains("the header row: a quote (\") inside an unquoted field, read as data") == true)
+    }
+
+    /// Line ends are not a matter of quoting: both modes read them alike. The
+    /// first line end says how rows end (LF or CRLF, or CR alone); the other
+    /// kind is an error at its line, with no hint that lenient would help.
+    @Test func lineEndsAreReadAlikeInBothModes() {
+        for lenient in [false, true] {
+            let cr = read("csv/cr-line-ends.csv", lenient: lenient)
+            #expect(cr.problems.isEmpty && cr.warnings.isEmpty, "lenient \(lenient): \(cr.problems) \(cr.warnings)")
+            #expect(cr.values == [["a": "1", "b": "2"], ["a": "3", "b": "x\ry"]], "lenient \(lenient)")
+            #expect(cr.records.map(\.line) == [2, 3])
+            let loneCR = read("csv/lone-cr-in-lf-file.csv", lenient: lenient)
+            #expect(loneCR.problems.map(\.line) == [2])
+            #expect(loneCR.values == [["a": "5", "b": "6"]])
+            let lf = read("csv/lf-in-cr-file.csv", lenient: lenient)
+            #expect(lf.problems.map(\.line) == [2])
+            #expect(lf.values == [["a": "5", "b": "6"]])
+            for problem in loneCR.problems + lf.problems {
+                #expect(!problem.message.contains("lenient"), "\(problem.message)")
+            }
+        }
+    }
+
+    /// Files with nothing in them are read as no records (a push says so and sends nothing), not refused.
+    @Test func emptyFilesHoldNoRecords() {
+        for file in ["csv/empty.csv", "csv/only-blank-lines.csv", "csv/only-bom.csv", "json/empty.json", "json/only-whitespace.json", "json/only-bom.json"] {
+            for lenient in [false, true] {
+                let outcome = read(file, lenient: lenient)
+                #expect(outcome.records.isEmpty && outcome.problems.isEmpty && outcome.warnings.isEmpty, "\(file): \(outcome.problems)")
+            }
+        }
     }
 }

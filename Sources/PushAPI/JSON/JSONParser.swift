@@ -63,7 +63,12 @@ struct JSONParser {
             index = 3
             skipWhitespace()
         }
-        guard index < bytes.count else { throw error("the document is empty; expected a JSON value") }
+        guard index < bytes.count else {
+            // "Empty" only of no bytes at all: a body of spaces or line breaks is not empty, just not JSON.
+            if bytes.isEmpty { throw error("the document is empty; expected a JSON value") }
+            if bytes.count == 3 && allowsByteOrderMark && isByteOrderMark(at: 0) { throw error("the document holds only a byte order mark; expected a JSON value") }
+            throw error("the document holds only whitespace; expected a JSON value")
+        }
         let value = try parseValue()
         skipWhitespace()
         if index < bytes.count { throw error("unexpected \(describe(bytes[index])) after the end of the JSON value") }

@@ -4,12 +4,17 @@ import PushAPI
 /// keyed by the header's names (renamed by `map`); an empty cell becomes null.
 ///
 /// Strict by default: a quote inside an unquoted field, text after a closing
-/// quote, a carriage return without a line feed, or a quoted field left open
-/// is an error at its line, never data that runs into the next row. After such
-/// an error the reader starts again at the next line, so every bad row is
-/// listed. `CSVOptions.lenientQuotes` reads those quotes as PapaParse does,
-/// with a warning per row. Fields may hold commas, quotes (doubled) and line
-/// breaks when quoted; rows end in LF or CRLF; blank lines are skipped.
+/// quote, or a quoted field left open is an error at its line, never data that
+/// runs into the next row. After such an error the reader starts again at the
+/// next line, so every bad row is listed. `CSVOptions.lenientQuotes` reads a
+/// stray quote as data and drops spaces after a closing quote, with a warning
+/// per row, but never lets a field run past its line (see `CSVOptions`).
+/// Fields may hold commas, quotes (doubled) and line breaks when quoted;
+/// blank lines are skipped. Rows end as the file's first line does: in LF or
+/// CRLF, or in a CR alone (classic Mac files); the other kind of line end is
+/// an error in either mode, since a CR in an LF file (or an LF in a CR file)
+/// could be a row end or data and guessing either may merge or split rows.
+/// An empty file (or one of blank lines only) has no header and no records.
 ///
 /// A hand-written state machine over the file's bytes: one pass, each byte
 /// looked at once, only the current row in memory (a row over the record
@@ -22,7 +27,12 @@ struct CSVStream: RecordStream {
     private var keys: [[UInt8]] = []
     private var columns = 0
 
-    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, carriageReturn, skipLine }
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, spacesAfterQuote, carriageReturn, skipLine }
+    /// How the file's rows end, decided by its first line end (outside quotes).
+    private enum LineEnd { case undecided, lineFeed, carriageReturn }
+    private var lineEnd = LineEnd.undecided
+    /// Spaces and tabs read after a closing quote (lenient): dropped before a comma or a line end, data before text.
+    private var afterQuote: [UInt8] = []
 
     private var buffer: [UInt8] = []
     private var position = 0
@@ -58,12 +68,16 @@ struct CSVStream: RecordStream {
         let names: [String]
         switch try readRow() {
         case nil:
-            throw RecordProblem(line: 0, message: sawBytes ? "has no header row (the first line must name the columns)" : "is empty; a CSV file needs a header row naming the columns")
+            // Nothing but blank lines (or nothing at all): no columns and no records,
+            // which a push reports as an empty file (a warning, nothing sent).
+            return
         case .problem(let problem)?, .warning(let problem)?:
             throw problem
         case .record?:
             names = try headerNames()
         }
+        // The header is read as leniently as any row, and said so: its names are what every record gets.
+        let headerLeniency = leniency.map { RecordProblem(line: rowLine, message: "the header row: \($0) (csv_quotes lenient); check the column names") }
         var seen: [String: Int] = [:]
         for (index, written) in names.enumerated() {
             var name = renames.name(written)
@@ -80,7 +94,7 @@ struct CSVStream: RecordStream {
         }
         columns = keys.count
         fieldCap = columns + 1
-        pending = nil
+        pending = headerLeniency.map(StreamItem.warning)
     }
 
     /// The header's names, as written (trimmed only if the options say so).
@@ -119,7 +133,7 @@ struct CSVStream: RecordStream {
         if let leniency {
             self.leniency = nil
             pending = record
-            return .warning(RecordProblem(line: rowLine, message: "\(leniency), read as data (csv_quotes lenient)"))
+            return .warning(RecordProblem(line: rowLine, message: "\(leniency) (csv_quotes lenient)"))
         }
         return record
     }
@@ -158,7 +172,7 @@ struct CSVStream: RecordStream {
             startRow()
         }
         while true {
-            if position >= buffer.count {
+            while position >= buffer.count {  // (a chunk may be used up at once: a file of only a byte order mark)
                 if !discarding, cells.count > limits.recordBytes {
                     // Checked once a chunk, so a row is refused within a chunk of the limit
                     // and the rest of it is read without being kept.
@@ -173,7 +187,7 @@ struct CSVStream: RecordStream {
             position += 1
             switch state {
             case .skipLine:
-                if byte == 0x0A {
+                if byte == lineBreak {
                     line += 1
                     startRow()
                 }
@@ -186,10 +200,9 @@ struct CSVStream: RecordStream {
                 case UInt8(ascii: ","):
                     endField()
                 case 0x0A:
-                    line += 1
-                    if let row = endRow() { return row }
+                    if let row = lineFeed() { return row }
                 case 0x0D:
-                    state = .carriageReturn
+                    if let row = carriageReturn() { return row }
                 default:
                     append(byte)
                     state = .unquoted
@@ -200,13 +213,18 @@ struct CSVStream: RecordStream {
                     endField()
                     state = .fieldStart
                 case 0x0A:
-                    line += 1
-                    if let row = endRow() { return row }
+                    if let row = lineFeed() { return row }
                 case 0x0D:
-                    state = .carriageReturn
+                    if let row = carriageReturn() { return row }
                 case UInt8(ascii: "\""):
-                    if let problem = refuse("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\")") { return problem }
-                    append(byte)
+                    if options.lenientQuotes {
+                        note("a quote (\") inside an unquoted field, read as data")
+                        append(byte)
+                    } else if let problem = malformed(
+                        "a quote (\") inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\") (or set csv_quotes lenient)")
+                    {
+                        return problem
+                    }
                 default:
                     append(byte)
                 }
@@ -214,7 +232,7 @@ struct CSVStream: RecordStream {
                 if byte == UInt8(ascii: "\"") {
                     state = .quoteInQuoted
                 } else {
-                    if byte == 0x0A { line += 1 }
+                    if byte == lineBreak { line += 1 }
                     append(byte)
                 }
             case .quoteInQuoted:
@@ -226,29 +244,94 @@ struct CSVStream: RecordStream {
                     endField()
                     state = .fieldStart
                 case 0x0A:
-                    line += 1
-                    if let row = endRow() { return row }
+                    if let row = lineFeed() { return row }
                 case 0x0D:
-                    state = .carriageReturn
+                    if let row = carriageReturn() { return row }
+                case 0x20 where options.lenientQuotes, 0x09 where options.lenientQuotes:
+                    append(toSpaces: byte)
+                    state = .spacesAfterQuote
                 default:
-                    if let problem = refuse("text after the closing quote of a field; a field is either quoted whole or not at all") { return problem }
-                    // Read leniently: the quote was data and the field goes on, unquoted, to the next comma.
-                    append(UInt8(ascii: "\""))
-                    append(byte)
-                    state = .unquoted
+                    if let problem = textAfterQuote(byte) { return problem }
+                }
+            case .spacesAfterQuote:
+                switch byte {
+                case 0x20, 0x09:
+                    append(toSpaces: byte)
+                case UInt8(ascii: ","), 0x0A, 0x0D:
+                    // Padding after a closing quote: the field is what the quotes hold.
+                    note("spaces after the closing quote of a field, dropped")
+                    afterQuote.removeAll(keepingCapacity: true)
+                    state = .quoteInQuoted
+                    position -= 1  // the comma or line end, read again right after the closing quote
+                default:
+                    if let problem = textAfterQuote(byte) { return problem }
                 }
             case .carriageReturn:
                 if byte == 0x0A {
+                    if let row = lineFeed() { return row }
+                } else if lineEnd == .undecided {
+                    // The file's first line end is a CR alone: its rows end in CR (old Mac files).
+                    lineEnd = .carriageReturn
                     line += 1
+                    position -= 1  // this byte starts the next row
                     if let row = endRow() { return row }
-                } else {
-                    if let problem = refuse("a carriage return (CR) not followed by a line feed; rows end in LF or CRLF") { return problem }
-                    append(0x0D)
-                    position -= 1  // read this byte again, as part of an unquoted field
-                    state = .unquoted
+                } else if let problem = malformed(
+                    "a carriage return (CR) not followed by a line feed (LF), in a file whose rows end in LF or CRLF (as its first line does); save the file with one kind of line end, or quote the field if the CR is data")
+                {
+                    return problem
                 }
             }
         }
+    }
+
+    /// The byte that ends a physical line in this file (LF until its first line end says CR).
+    private var lineBreak: UInt8 { lineEnd == .carriageReturn ? 0x0D : 0x0A }
+
+    /// An LF outside quotes: the end of the row, unless the file's rows end in CR.
+    private mutating func lineFeed() -> StreamItem? {
+        if lineEnd == .carriageReturn {
+            return malformed(
+                "a line feed (LF) in a file whose rows end in a carriage return (CR) alone (as its first line does); save the file with one kind of line end, or quote the field if the LF is data")
+        }
+        lineEnd = .lineFeed
+        line += 1
+        return endRow()
+    }
+
+    /// A CR outside quotes: the end of the row in a CR file; else what follows it says.
+    private mutating func carriageReturn() -> StreamItem? {
+        guard lineEnd == .carriageReturn else {
+            state = .carriageReturn
+            return nil
+        }
+        line += 1
+        return endRow()
+    }
+
+    /// Text after a closing quote (`"abc"def`, `"B" x`): lenient reads the quote (and any
+    /// spaces) as data and the field goes on unquoted to its comma. Only when the quoted
+    /// part lies on one line: if it ran over a line end, one of its quotes is stray and
+    /// where the row ends cannot be told, so no mode guesses (that is how rows merge).
+    private mutating func textAfterQuote(_ byte: UInt8) -> StreamItem? {
+        if quoteLine != line {
+            return malformed(
+                "text after the closing quote of a field that opened on line \(quoteLine), so a quote is stray and where the row ends cannot be told; quote the field whole, doubling each quote inside it")
+        }
+        guard options.lenientQuotes else {
+            return malformed("text after the closing quote of a field; a field is either quoted whole or not at all (or set csv_quotes lenient)")
+        }
+        note("text after the closing quote of a field, read as data")
+        append(UInt8(ascii: "\""))
+        for space in afterQuote { append(space) }
+        afterQuote.removeAll(keepingCapacity: true)
+        position -= 1  // read this byte again, as part of an unquoted field
+        state = .unquoted
+        return nil
+    }
+
+    private mutating func append(toSpaces byte: UInt8) {
+        // Kept only to put back if text follows; a row's size limit still bounds them.
+        if afterQuote.count <= limits.recordBytes { afterQuote.append(byte) }
     }
 
     private mutating func startRow() {
@@ -259,6 +342,7 @@ struct CSVStream: RecordStream {
         rowQuoted = false
         discarding = false
         leniency = nil
+        afterQuote.removeAll(keepingCapacity: true)
         state = .fieldStart
     }
 
@@ -289,16 +373,17 @@ struct CSVStream: RecordStream {
         return .record(FileRecord(json: [], line: rowLine))
     }
 
-    /// A quote RFC 4180 does not allow: a problem (strict), or noted for a warning (lenient).
-    private mutating func refuse(_ what: String) -> StreamItem? {
-        if options.lenientQuotes {
-            leniency = leniency ?? what
-            return nil
-        }
+    /// What the lenient reading let through in this row, for its warning (the first is said).
+    private mutating func note(_ reading: String) {
+        leniency = leniency ?? reading
+    }
+
+    /// A row the reader cannot read: an error at this line; reading starts again at the next.
+    private mutating func malformed(_ message: String) -> StreamItem? {
         let at = line
         state = .skipLine
         if discarding { return nil }
-        return .problem(RecordProblem(line: at, message: "\(what) (or set csv_quotes lenient)"))
+        return .problem(RecordProblem(line: at, message: message))
     }
 
     private mutating func endOfFile() -> StreamItem? {
@@ -308,8 +393,12 @@ struct CSVStream: RecordStream {
             return .problem(RecordProblem(line: quoteLine, message: "a quoted field is not closed (a \" is missing)"))
         case .skipLine:
             return nil
-        case .fieldStart where ends.isEmpty && cells.isEmpty && !rowQuoted:
+        case .fieldStart where ends.isEmpty && cells.isEmpty && !rowQuoted,
+            .carriageReturn where ends.isEmpty && cells.isEmpty && !rowQuoted:
             return nil
+        case .spacesAfterQuote:
+            note("spaces after the closing quote of a field, dropped")
+            fallthrough
         default:
             endField()
             rowDone = true

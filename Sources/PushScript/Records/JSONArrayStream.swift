@@ -2,7 +2,8 @@ import PushAPI
 
 /// The records of a `.json` file, one element at a time: a top-level array of
 /// objects, or an envelope `{"entities": {"User": [...]}}` (the request body's
-/// shape). Only the record being read is held in memory.
+/// shape). Only the record being read is held in memory. An empty or
+/// whitespace-only file is read as no records (as `[]` is), not as an error.
 ///
 /// Every byte is checked by the core parser's rules, not only the records:
 /// the containers around them follow JSON's grammar here, each key, string,
@@ -11,7 +12,8 @@ import PushAPI
 /// whole document, and nothing but whitespace may follow it. A record is cut
 /// out by its brackets and parsed whole by the core parser. So the file is
 /// accepted exactly when the core parser accepts it as one document (and it
-/// has the shape of records), which `JSONReaderAgreementTests` checks.
+/// has the shape of records), or holds no document at all (no records),
+/// which `JSONReaderAgreementTests` checks.
 struct JSONArrayStream: RecordStream {
     let chunks: ByteChunks
     let entityType: String
@@ -417,10 +419,9 @@ struct JSONArrayStream: RecordStream {
 
     private mutating func finish() -> StreamItem? {
         done = true
-        if !sawDocument {
-            let message = dropped + buffer.count == 0 ? "the file is empty" : "the file holds only whitespace"
-            return .problem(RecordProblem(line: line, message: "\(message); expected a JSON array of records"))
-        }
+        // An empty file, or one of whitespace only (and perhaps a byte order mark), holds
+        // no records: like `[]`, a push reports it as empty (a warning, nothing sent).
+        if !sawDocument { return nil }
         if !stack.isEmpty { return .problem(RecordProblem(line: line, message: "the JSON document is not closed at the end of the file")) }
         if !sawTarget {
             return .problem(RecordProblem(line: 1, message: "the envelope has no \"\(entityType)\" array under \"entities\""))

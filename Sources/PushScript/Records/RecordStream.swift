@@ -45,8 +45,16 @@ struct RecordLimits: Sendable {
 
 /// How a CSV file is read (`set csv_quotes`, `set csv_trim`, `set csv_duplicates`).
 struct CSVOptions: Sendable {
-    /// Accept quotes that RFC 4180 does not allow (a quote inside an unquoted
-    /// field, text after a closing quote) as PapaParse does, with a warning per row.
+    /// Accept quotes that RFC 4180 does not allow, with a warning per row (the
+    /// header's included): a quote inside an unquoted field is data (`1,b"c,3`
+    /// gives `b"c`); text after a closing quote is data with the quote, to the
+    /// next comma (`a,"b"c,d` gives `b"c` and `d`); spaces after a closing quote
+    /// are dropped (`"B" ,` gives `B`). A field never runs past its line unless
+    /// it is quoted whole, so no row is merged into another: a quoted field left
+    /// open, or one that crosses a line end and then has text after its quote,
+    /// is an error still. (PapaParse would run such a field on to a later quote,
+    /// across rows; that is why this is not "as PapaParse does".) Line ends are
+    /// not quotes: both modes read them alike.
     var lenientQuotes = false
     /// Trim spaces and tabs around the header's column names.
     var trimHeader = false
