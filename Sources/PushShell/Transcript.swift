@@ -52,16 +52,21 @@ enum Transcript {
     static func script(from entries: [TranscriptEntry], context: SaveContext) -> SavedScript {
         var items = context.startingConnect.map { [Item(kind: .connect, lines: [$0])] } ?? []
         var leftOut = 0
+        // Variables whose definition was left out: a later line reading one
+        // would stop the replay with "undefined variable", so it goes too.
+        var unavailable: Set<String> = []
         let targetFolder = (context.target as NSString).deletingLastPathComponent
         for entry in entries {
             let source = SourceFile(name: "<prompt>", text: entry.text)
             let parsed = Parser.parse(source)
             guard !parsed.hasErrors else { continue }
             var writer = StatementWriter(source: source, context: context, folder: entry.folder, targetFolder: targetFolder)
+            writer.unavailable = unavailable
+            defer { unavailable = writer.unavailable }
             for statement in parsed.program.statements {
                 // What only looks at things is left out; the catalog says which those are.
                 if CommandCatalog.looksOnly(statement) { continue }
-                guard writer.keeps(statement) else {
+                guard writer.admits(statement) else {
                     leftOut += 1
                     continue
                 }
@@ -81,13 +86,18 @@ enum Transcript {
                 }
                 items.append(Item(kind: kind, lines: lines, readsTypedKey: readsTypedKey))
             }
+            leftOut += writer.leftOutInBlocks
         }
         items = droppingUnusedConnects(items, hasStartingConnect: context.startingConnect != nil)
         // Said only when a statement that reads it is still in the script.
         let keyVariable = items.contains(where: \.readsTypedKey) ? "SPRINTO_API_KEY" : nil
-        var lines = ["# Saved by pushsh from an interactive session.", "# Run it with: pushsh \((context.target as NSString).lastPathComponent)"]
+        // The same instructions the shell prints after saving: the variable to set, then the command.
+        let run = (keyVariable.map { "\($0)=... " } ?? "") + "pushsh " + (context.target as NSString).lastPathComponent
+        var lines = ["# Saved by pushsh from an interactive session.", "# Run it with: \(run)"]
         if leftOut > 0 {
-            lines.append("# \(leftOut) line\(leftOut == 1 ? "" : "s") that held the API key (or a value it was made from) left out.")
+            lines.append(leftOut == 1
+                ? "# 1 line left out: it held the API key, or used a value that did."
+                : "# \(leftOut) lines left out: they held the API key, or used a value that did.")
         }
         lines.append("")
         for item in items { lines += item.lines }
@@ -138,6 +148,10 @@ struct StatementWriter {
     let targetFolder: String
     /// Set when the last statement rendered had a typed key replaced.
     var replacedKey = false
+    /// Variables whose definition was left out (this entry's and earlier ones').
+    var unavailable: Set<String> = []
+    /// Statements left out inside kept `if`/`for` bodies, for the count in the header.
+    var leftOutInBlocks = 0
 
     init(source: SourceFile, context: SaveContext, folder: String, targetFolder: String) {
         self.source = source
@@ -154,6 +168,48 @@ struct StatementWriter {
         if case .connect = statement.kind { return true }
         if context.keys.contains(where: { $0.count >= 6 && text.contains($0) }) { return false }
         return Secrets.variables(readOrDefinedBy: statement).isDisjoint(with: context.secretVariables)
+    }
+
+    /// Whether the statement is written, keeping `unavailable` up to date: a
+    /// statement left out (for the key, or for reading a variable whose
+    /// definition was left out) makes what it defines unavailable; a kept one
+    /// that defines a variable makes it available again. A `connect` is always
+    /// kept: dropping one would send what follows to another service.
+    mutating func admits(_ statement: Statement) -> Bool {
+        let isConnect: Bool
+        if case .connect = statement.kind { isConnect = true } else { isConnect = false }
+        guard keeps(statement), isConnect || Self.reads(statement).isDisjoint(with: unavailable) else {
+            unavailable.formUnion(Self.defines(statement))
+            return false
+        }
+        // A block's own definitions are settled statement by statement as its body is written.
+        if case .let(let name, _) = statement.kind { unavailable.remove(name.value) }
+        if case .for(let loop) = statement.kind { unavailable.remove(loop.variable.value) }
+        return true
+    }
+
+    /// The variables a statement reads itself: of a block, its condition or
+    /// sequence (its body's statements are judged one by one).
+    static func reads(_ statement: Statement) -> Set<String> {
+        switch statement.kind {
+        case .let(_, .expression(let expr)): return Interpreter.variables(in: expr)
+        case .let(_, .command(let inner)): return reads(inner)
+        case .if(let block): return block.branches.reduce(into: []) { $0.formUnion(Interpreter.variables(in: $1.condition)) }
+        case .for(let loop): return Interpreter.variables(in: loop.sequence)
+        default: return Secrets.variables(readOrDefinedBy: statement)
+        }
+    }
+
+    /// The variables a statement defines, inside its blocks too (a `let` in a
+    /// body defines a variable the lines after the block can read).
+    static func defines(_ statement: Statement) -> Set<String> {
+        func all(_ statements: [Statement]) -> Set<String> { statements.reduce(into: []) { $0.formUnion(defines($1)) } }
+        switch statement.kind {
+        case .let(let name, _): return [name.value]
+        case .if(let block): return block.branches.reduce(into: all(block.elseBody ?? [])) { $0.formUnion(all($1.body)) }
+        case .for(let loop): return all(loop.body).union([loop.variable.value])
+        default: return []
+        }
     }
 
     /// The statement's lines at `depth` levels of indentation.
@@ -182,7 +238,15 @@ struct StatementWriter {
     }
 
     mutating func body(_ statements: [Statement], depth: Int) -> [String] {
-        statements.filter(keeps).flatMap { render($0, depth: depth) }
+        var lines: [String] = []
+        for statement in statements {
+            guard admits(statement) else {
+                leftOutInBlocks += 1
+                continue
+            }
+            lines += render(statement, depth: depth)
+        }
+        return lines
     }
 
     /// Text to put in place of parts of a statement: paths and typed keys.

@@ -177,8 +177,9 @@ extension CommandCatalog {
                 file's own folder (a script reads them from there). The API key is
                 never written: a key typed at the prompt (literally, through a
                 variable, or built from pieces) becomes env("SPRINTO_API_KEY") with a
-                comment saying so, and the lines that held it are left out; env(...),
-                'key file', 'key prompt' and 'connect profile' are kept as they are.
+                comment saying so, and the lines that held it (and those reading a
+                value left out) are left out; env(...), 'key file', 'key prompt'
+                and 'connect profile' are kept as they are.
                 Block bodies are indented. An existing file is kept unless you add
                 'replace'. PATH is a string in quotes, taken from the current folder.
                 In a script, save is an error.

@@ -67,4 +67,26 @@ import Testing
         #expect(noTerminal.code == 1)
         #expect(noTerminal.output.contains("needs a terminal"))
     }
+
+    /// On a narrow terminal `learn --list` keeps its columns: only the
+    /// description wraps, hang-indented under its own start.
+    @Test func theListKeepsItsColumnsOnANarrowTerminal() throws {
+        let dir = try folder()
+        try "# lessons finished\nlifecycle\n".write(toFile: dir + "/progress", atomically: true, encoding: .utf8)
+        let env = Binary.environment(["PUSHSH_LEARN_PROGRESS": dir + "/progress", "HOME": dir])
+        let pty = try PseudoTerminal(arguments: ["learn", "--list"], environment: env, columns: 60)
+        #expect(pty.waitForExit() == 0, "\(pty.state)")
+        pty.expect("\u{0}", timeout: 0.3)  // what is still in the pty after the exit
+        let lines = pty.screen.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("1. lifecycle    done  The session lifecycle") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("2. discard           ") }, "\(lines)")
+        // The last column stays free (TextFlow.lineWidth).
+        for line in lines { #expect(line.count < 60, "\(line.count) columns: \(line)") }
+        // Every line is a lesson's (a number, a name in 12 columns) or a continuation under the description.
+        let lead = /^\d+\. \S+ +(done|    )  \S/
+        for line in lines where !line.isEmpty {
+            #expect(line.firstMatch(of: lead) != nil || (line.hasPrefix(String(repeating: " ", count: 22)) && line.dropFirst(22).first != " "), "misaligned: '\(line)'")
+        }
+        #expect(lines.contains { $0.hasPrefix(String(repeating: " ", count: 22)) }, "nothing wrapped at 60 columns: \(lines)")
+    }
 }

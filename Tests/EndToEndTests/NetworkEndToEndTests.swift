@@ -105,6 +105,7 @@ final class NetworkEndToEndTests: XCTestCase {
         XCTAssertTrue(result.output.contains("> GET https://127.0.0.1:\(setup.fake.port)/doc/api/external/push/v1/integrations/demo/status"), result.output)
         XCTAssertTrue(result.output.contains("via proxy http://pushsh:[redacted]@127.0.0.1:\(setup.proxy.port) (HTTPS_PROXY)"), result.output)
         XCTAssertTrue(result.output.contains("> api-key: [redacted]"), result.output)
+        XCTAssertTrue(result.output.contains("plus \(setup.ca.caFile) (--cacert)"), "the flag is named as the flag: \(result.output)")
         XCTAssertFalse(result.output.contains("pw-SECRET-42"), result.output)
         XCTAssertFalse(result.output.contains("doc-key"), result.output)
         XCTAssertTrue(setup.proxy.log.contains("CONNECT"), setup.proxy.log)
@@ -188,5 +189,91 @@ final class NetworkEndToEndTests: XCTestCase {
         XCTAssertTrue(accept.output.contains("accepted 199 rejected 1"), accept.output)
         XCTAssertTrue(accept.output.contains("was accepted only in part"), accept.output)
         XCTAssertTrue(accept.output.contains("pages in flight)"), "the push was not pipelined: \(accept.output)")
+    }
+
+    /// A session value keeps its own id when a read answers with another
+    /// session's: `s.id` and `--output json` name the session the script
+    /// started, never the one the answer names.
+    func testASessionValueKeepsItsIdWhenAnAnswerNamesAnother() throws {
+        let fake = try FakeService()
+        defer { fake.stop() }
+        let env = Binary.environment(["SPRINTO_API_KEY": "doc-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": fake.base("otherid")])
+        let script = "let s = start\nlet first = s.id\nstatus s\nprint s.id\nexpect s.id == first\n"
+        let text = try Binary.run(["run", "--quiet", "-c", script], environment: env)
+        XCTAssertEqual(text.code, 0, text.output)
+        // The session the script started is the one `status` read (the last part of its GET path).
+        let read = fake.requests().last { ($0["method"] as? String) == "GET" }
+        let started = try XCTUnwrap((read?["path"] as? String)?.split(separator: "/").last.map(String.init), "\(fake.requests())")
+        XCTAssertTrue(text.output.split(separator: "\n").contains(Substring(started)), "print s.id did not print \(started): \(text.output)")
+        XCTAssertFalse(text.output.split(separator: "\n").contains("ses_someone_else"), text.output)
+        let json = try Binary.run(["run", "--quiet", "--output", "json", "-c", "let s = start\nstatus s\n"], environment: env)
+        XCTAssertEqual(json.code, 0, json.output)
+        let lines = json.standardOutput.split(separator: "\n").filter { $0.hasPrefix("{") }
+        XCTAssertFalse(lines.isEmpty, json.output)
+        for line in lines {
+            XCTAssertFalse(line.contains(#""id":"ses_someone_else""#) || line.contains(#""id": "ses_someone_else""#), "the other id was emitted: \(line)")
+        }
+    }
+
+    /// `-v` names where the extra CA came from: the flag as `--cacert`, the
+    /// variable as `PUSHSH_CACERT` (the flag wins when both are given).
+    func testVerboseNamesTheCASourceTheUserGave() throws {
+        let setup = try makeSetup()
+        defer { setup.fake.stop(); setup.proxy.stop() }
+        var env = environment(setup)
+        env["PUSHSH_CACERT"] = setup.ca.caFile
+        let fromVariable = try Binary.run(["run", "-v", "-c", "integration"], environment: env)
+        XCTAssertEqual(fromVariable.code, 0, fromVariable.output)
+        XCTAssertTrue(fromVariable.output.contains("plus \(setup.ca.caFile) (PUSHSH_CACERT)"), fromVariable.output)
+        env["PUSHSH_CACERT"] = "/no/such/ca.pem"
+        let fromFlag = try Binary.run(["run", "-v", "--cacert", setup.ca.caFile, "-c", "integration"], environment: env)
+        XCTAssertEqual(fromFlag.code, 0, fromFlag.output)
+        XCTAssertTrue(fromFlag.output.contains("plus \(setup.ca.caFile) (--cacert)"), fromFlag.output)
+        XCTAssertFalse(fromFlag.output.contains("PUSHSH_CACERT"), fromFlag.output)
+    }
+
+    /// `connect url … key … cacert "FILE"` in a script: the file, relative to
+    /// the script's folder, is what makes the private CA trusted.
+    func testConnectWithCACertTrustsThatFileForTheConnection() throws {
+        let setup = try makeSetup()
+        defer { setup.fake.stop(); setup.proxy.stop() }
+        try FileManager.default.copyItem(atPath: setup.ca.caFile, toPath: setup.dir.appendingPathComponent("corp-ca.pem").path)
+        let env = environment(setup).filter { !["SPRINTO_BASE_URL", "SPRINTO_INTEGRATION_ID", "HTTPS_PROXY"].contains($0.key) }
+        let connect = #"connect url "\#(setup.fake.base("doc"))" integration "demo" key env("SPRINTO_API_KEY")"#
+        let script = setup.dir.appendingPathComponent("trusted.push")
+        try "\(connect) cacert \"corp-ca.pem\"\nlet s = start\nstatus s\nprint \"state\", s.state\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        // Run from another folder: the path is the script's, not the current folder's.
+        let trusted = try Binary.run(["run", script.path], environment: env, directory: FileManager.default.temporaryDirectory)
+        XCTAssertEqual(trusted.code, 0, trusted.output)
+        XCTAssertTrue(trusted.output.contains("state active"), trusted.output)
+        XCTAssertTrue(setup.fake.requests().contains { ($0["method"] as? String) == "POST" }, "the start reached the fake")
+        XCTAssertFalse(trusted.output.contains("doc-key"), trusted.output)
+        let untrusted = setup.dir.appendingPathComponent("untrusted.push")
+        try "\(connect)\nlet s = start\n".write(to: untrusted, atomically: true, encoding: .utf8)
+        let refused = try Binary.run(["run", untrusted.path], environment: env)
+        XCTAssertEqual(refused.code, 3, refused.output)
+        XCTAssertTrue(refused.output.contains("untrusted issuer"), refused.output)
+    }
+
+    /// A script's push whose pages are answered 200 (not the documented 202):
+    /// every record counted as accepted, the run goes on to the end.
+    func testPagesAnswered200AreCountedAsAcceptedByARun() throws {
+        let fake = try FakeService()
+        defer { fake.stop() }
+        let dir = try NetworkTools.temporaryDirectory("page200")
+        let users = (1...25).map { i in
+            #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "e\#(i)@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+        }
+        try (users.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("users.jsonl"), atomically: true, encoding: .utf8)
+        let env = Binary.environment(["SPRINTO_API_KEY": "doc-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": fake.base("page200")])
+        let script = "set page_size 10\nlet s = start\npush s User from \"users.jsonl\"\nprint \"accepted\", last_push.accepted, \"rejected\", last_push.rejected\nprint \"done\"\n"
+        let result = try Binary.run(["run", "--quiet", "-c", script], environment: env, directory: dir)
+        XCTAssertEqual(result.code, 0, result.output)
+        XCTAssertTrue(result.output.contains("accepted 25 rejected 0"), result.output)
+        XCTAssertTrue(result.output.contains("done"), result.output)
+        XCTAssertFalse(result.output.contains("push failed"), result.output)
+        let pages = fake.requests().filter { ($0["path"] as? String)?.hasSuffix("/entities") == true }
+        XCTAssertEqual(pages.count, 3, "each page sent once")
     }
 }

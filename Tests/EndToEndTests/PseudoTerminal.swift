@@ -11,10 +11,10 @@ final class PseudoTerminal {
     let process: Process
     private(set) var transcript = ""
 
-    init(arguments: [String] = [], environment: [String: String], directory: URL = Binary.root) throws {
+    init(arguments: [String] = [], environment: [String: String], directory: URL = Binary.root, columns: UInt16 = 100) throws {
         var master: Int32 = 0
         var slave: Int32 = 0
-        var size = winsize(ws_row: 24, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        var size = winsize(ws_row: 24, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw POSIXError(.EIO) }
         self.master = master
         process = Process()

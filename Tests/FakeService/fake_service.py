@@ -8,6 +8,9 @@ Each base URL picks a scenario: http://127.0.0.1:PORT/<scenario>/api/external/pu
                (records without an '@' in workEmail are rejected, the rest staged);
                gzip bodies; zone-less and past timestamps; close answers 200
   otherid      like doc, but session reads answer with another session's id
+  deflate      like doc, but session and page answers are deflate-encoded
+               (zlib, as RFC 9110 defines it), whatever the request accepts
+  page200      like doc, but pages are answered 200 where 202 is documented
   retrydate    the first start gets 429 with Retry-After as an HTTP date (2 s ahead)
   retryfar     every start gets 429 with Retry-After 1 hour ahead
   cross        every request is redirected (307) to --other-origin
@@ -19,7 +22,7 @@ Each base URL picks a scenario: http://127.0.0.1:PORT/<scenario>/api/external/pu
   slow         every request waits 3 s before answering
 Every request is logged as one JSON line to --log: method, path, headers.
 """
-import argparse, email.utils, gzip, json, signal, ssl, sys, threading, time, uuid
+import argparse, email.utils, gzip, json, zlib, signal, ssl, sys, threading, time, uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PREFIX = "/api/external/push"
@@ -61,7 +64,10 @@ class Handler(BaseHTTPRequestHandler):
     def answer(self, status, obj=None, headers=None, raw=None, compress=False):
         body = raw if raw is not None else (b"" if obj is None else json.dumps(obj).encode())
         extra = dict(headers or {})
-        if compress and "gzip" in self.headers.get("accept-encoding", "") and body:
+        if compress and getattr(self, "deflate", False) and body:
+            body = zlib.compress(body)
+            extra["Content-Encoding"] = "deflate"
+        elif compress and "gzip" in self.headers.get("accept-encoding", "") and body:
             body = gzip.compress(body)
             extra["Content-Encoding"] = "gzip"
         self.send_response(status)
@@ -89,6 +95,10 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("host", "")
         if scenario == "slow":
             time.sleep(3)
+            scenario = "doc"
+        self.deflate = scenario == "deflate"
+        page_status = 200 if scenario == "page200" else 202
+        if scenario in ("deflate", "page200"):
             scenario = "doc"
         if scenario == "cross":
             return self.answer(307, {"moved": True}, {"Location": self.server.other_origin + self.path})
@@ -119,7 +129,7 @@ class Handler(BaseHTTPRequestHandler):
                     out["id"] = "ses_someone_else"
                 return self.answer(200, out, compress=True)
             if what[2:] == ["entities"] and self.command == "POST":
-                return self.push(s, body)
+                return self.push(s, body, page_status)
             if what[2:] == ["close"] and self.command == "POST":
                 status = json.loads(body or b"{}").get("status", "apply")
                 s["state"] = "processing" if status == "apply" else "cancelled"
@@ -155,7 +165,7 @@ class Handler(BaseHTTPRequestHandler):
         # 200 where the documentation shows 201.
         return self.answer(200, session_json(s), compress=True)
 
-    def push(self, s, body):
+    def push(self, s, body, status=202):
         envelope = json.loads(body)
         accepted, errors, by_entity = 0, [], {}
         for entity, records in envelope.get("entities", {}).items():
@@ -167,8 +177,8 @@ class Handler(BaseHTTPRequestHandler):
                     by_entity[entity] = by_entity.get(entity, 0) + 1
         s["accepted"] += accepted
         s["batches"] += 1
-        # 202 with the documented BatchIngestResponse, rejections included.
-        return self.answer(202, {"session_id": s["id"], "accepted_count_total": accepted, "accepted_count_by_entity": by_entity,
+        # 202 (or 200) with the documented BatchIngestResponse, rejections included.
+        return self.answer(status, {"session_id": s["id"], "accepted_count_total": accepted, "accepted_count_by_entity": by_entity,
                                  "rejected_count_total": len({(e["entity_type"], e["index"]) for e in errors}),
                                  "validation_errors": errors, "echoes": {"page_hint": envelope.get("page_hint")}}, compress=True)
 

@@ -37,4 +37,19 @@ import Testing
         #expect(DurationText.format(.seconds(3600)) == "1h")
         #expect(DurationText.format(.milliseconds(1500)) == "1500ms")
     }
+
+    /// What a person reads of a wait (a Retry-After date leaves odd
+    /// milliseconds): whole seconds, whole minutes from ten minutes, never less.
+    @Test func durationsAreRoundedUpForPeople() {
+        #expect(DurationText.formatRoughly(.milliseconds(3_599_710)) == "1h")
+        #expect(DurationText.formatRoughly(.milliseconds(3_609_710)) == "61m")
+        #expect(DurationText.formatRoughly(.milliseconds(1873)) == "2s")
+        #expect(DurationText.formatRoughly(.milliseconds(89_001)) == "90s")
+        #expect(DurationText.formatRoughly(.seconds(120)) == "2m")
+        #expect(DurationText.formatRoughly(.milliseconds(600_001)) == "11m")
+        #expect(DurationText.formatRoughly(.milliseconds(1)) == "1s")
+        #expect(DurationText.formatRoughly(.zero) == "0s")
+        // What is suggested can be typed back: `set retry_for 61m`.
+        #expect(DurationText.parse(DurationText.formatRoughly(.milliseconds(3_609_710))) == .seconds(3660))
+    }
 }

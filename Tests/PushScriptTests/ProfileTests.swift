@@ -196,6 +196,27 @@ import _PushTestSupport
         #expect(run.interpreter.keyVariables == ["k"])
     }
 
+    /// On a terminal 50 columns wide no re-flowed line reaches column 50:
+    /// the last column is left free (a line that fills it reads as one over).
+    @Test func helpOnATerminalLeavesTheLastColumnFree() async {
+        let captured = CapturedOutput()
+        let interpreter = Interpreter(connection: frozenSandbox(), output: captured, environment: [:])
+        interpreter.terminalWidth = 50
+        #expect(await interpreter.run(SourceFile(name: "-c", text: "help connect")) == 0)
+        let lines = captured.standard.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "connect: choose the service: the built-in", "\(lines.prefix(3))")
+        // Prose is re-flowed; indented syntax and examples are kept as written.
+        for line in lines where line.first != " " {
+            #expect(line.count <= 49, "\(line.count) columns: \(line)")
+        }
+        #expect(TextFlow.lineWidth(forTerminalColumns: 80) == 79)
+    }
+
+    @Test func aListingWrapsOnlyItsTextUnderItself() {
+        let lines = TextFlow.hanging("1. lifecycle    done  ", "The session lifecycle: start, push, close and wait", width: 49)
+        #expect(lines == ["1. lifecycle    done  The session lifecycle:", "                      start, push, close and wait"])
+    }
+
     @Test func helpIsReflowedToTheWidth() {
         let text = "one two three four five six seven eight nine ten eleven twelve\nthirteen fourteen\n\n  kept   as   written\nShort."
         #expect(TextFlow.reflow(text, width: 30) == "one two three four five six\nseven eight nine ten eleven\ntwelve thirteen fourteen\n\n  kept   as   written\nShort.")

@@ -68,7 +68,67 @@ import Testing
         #expect(saved.contains("# The API key was typed at the prompt and is not saved"))
         #expect(!saved.contains("let k") && !saved.contains("print k"), "\(saved)")
         #expect(run.output.standard.contains("run it with: SPRINTO_API_KEY=... pushsh"))
+        // The file says what the shell said: the variable to set, then the command.
+        #expect(saved.contains("# Run it with: SPRINTO_API_KEY=... pushsh flow.push\n"), "\(saved)")
         #expect(run.output.combined.contains("[redacted]"))
+    }
+
+    /// The saved script replays: it must never read a variable whose `let`
+    /// was left out for holding the key.
+    func replays(_ run: Run, _ file: String, environment: [String: String], sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> String {
+        let saved = try run.saved(file)
+        let replay = CapturedOutput()
+        let source = SourceFile(name: run.dir.appendingPathComponent(file).path, text: saved)
+        let code = await Interpreter(connection: frozenSandbox(), output: replay, environment: environment).run(source)
+        #expect(code == 0, "\(saved)\n---\n\(replay.combined)", sourceLocation: sourceLocation)
+        return replay.standard
+    }
+
+    @Test func linesReadingALeftOutVariableAreLeftOutToo() async throws {
+        let key = "sk_live_HELD_IN_C_77"
+        let run = try await run([
+            "let c = \"\(key)\"",
+            "let b = \"${c}\"",
+            "connect url \"\(Self.url)\" integration \"acme\" key b",
+            "print c",
+            "print \"after\"",
+            "save \"DIR/flow.push\"",
+        ])
+        try expectNowhere(key, in: run, files: ["flow.push"])
+        let saved = try run.saved("flow.push")
+        #expect(!saved.contains("print c") && !saved.contains("let b") && !saved.contains("let c"), "\(saved)")
+        #expect(saved.contains("# 3 lines left out: they held the API key, or used a value that did."), "\(saved)")
+        #expect(try await replays(run, "flow.push", environment: ["SPRINTO_API_KEY": "replayed-key"]).contains("after"))
+    }
+
+    /// A `let` left out because its text is a key (the key came from `env`,
+    /// so the variable itself never reached `connect`): everything built from
+    /// it, and everything reading it, in blocks too, goes with it.
+    @Test func aVariableHoldingAKeysTextTakesItsReadersAlong() async throws {
+        let key = "sk_live_SAME_AS_TEAM_KEY"
+        let run = try await run([
+            "let c = \"\(key)\"",
+            "let d = \"${c}-suffix\"",
+            "connect url \"\(Self.url)\" integration \"acme\" key env(\"TEAM_KEY\")",
+            "print d",
+            "for n in [1, 2]",
+            "print c",
+            "print n",
+            "end",
+            "let d = \"fresh\"",
+            "print d",
+            "save \"DIR/flow.push\"",
+        ], environment: ["TEAM_KEY": key])
+        try expectNowhere(key, in: run, files: ["flow.push"])
+        let saved = try run.saved("flow.push")
+        #expect(!saved.contains("print c") && !saved.contains("${c}"), "\(saved)")
+        // `let d` made again from nothing secret is kept, and so is what reads it afterwards.
+        #expect(saved.contains("for n in [1, 2]\n    print n\nend\nlet d = \"fresh\"\nprint d\n"), "\(saved)")
+        #expect(saved.components(separatedBy: "print d").count == 2, "only the second print d: \(saved)")
+        #expect(saved.contains("# 4 lines left out"), "\(saved)")
+        #expect(saved.contains("# Run it with: pushsh flow.push\n"), "\(saved)")
+        let replayed = try await replays(run, "flow.push", environment: ["TEAM_KEY": key])
+        #expect(replayed.contains("1\n2\nfresh"), "\(replayed)")
     }
 
     @Test func aKeyBuiltByConcatenationAndInterpolation() async throws {
@@ -88,7 +148,7 @@ import Testing
         #expect(run.output.errors.components(separatedBy: "not kept in history").count == 2, "\(run.output.errors)")
         #expect(!run.output.errors.contains("warning: a key typed"))
         let saved = try run.saved("flow.push")
-        #expect(saved.contains("lines that held the API key"), "\(saved)")
+        #expect(saved.contains("lines left out: they held the API key"), "\(saved)")
         #expect(saved.contains("print \"after\""))
     }
 

@@ -21,6 +21,20 @@ public enum DurationText {
         Double(text.trimmingCharacters(in: .whitespaces)) != nil
     }
 
+    /// `duration` rounded up to what a person reads at a glance: whole
+    /// seconds under ten minutes, whole minutes from there (`1h`, not
+    /// `3599710ms`). Up, never down, so a wait shown or suggested is never
+    /// shorter than the real one. `format` it to show it; `parse` reads it back.
+    public static func roundedUp(_ duration: Duration) -> Duration {
+        let ms = duration.wholeMilliseconds
+        guard ms > 0 else { return .zero }
+        let unit: Int64 = ms < 600_000 ? 1000 : 60_000
+        return .milliseconds((ms + unit - 1) / unit * unit)
+    }
+
+    /// `roundedUp` then `format`: `4s`, `90s`, `1h`, `61m`.
+    public static func formatRoughly(_ duration: Duration) -> String { format(roundedUp(duration)) }
+
     /// The shortest exact way to write `duration`: `2m`, `90s`, `1500ms`.
     public static func format(_ duration: Duration) -> String {
         let ms = duration.wholeMilliseconds

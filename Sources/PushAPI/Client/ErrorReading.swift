@@ -140,9 +140,10 @@ enum ErrorReading {
             return "send the body as JSON with content-type: application/json"
         case 429:
             if let wait = error.retryAfter, wait > retryPolicy.maxTotal {
-                return "the service asked to wait \(DurationText.format(wait)) (Retry-After), longer than pushsh keeps retrying (retry_for \(DurationText.format(retryPolicy.maxTotal))): set retry_for \(DurationText.format(wait + .seconds(10))) to wait that long, or try later"
+                // An HTTP-date Retry-After leaves odd milliseconds: show whole seconds or minutes, rounded up.
+                return "the service asked to wait \(DurationText.formatRoughly(wait)) (Retry-After), longer than pushsh keeps retrying (retry_for \(DurationText.format(retryPolicy.maxTotal))): set retry_for \(DurationText.formatRoughly(wait + .seconds(10))) to wait that long, or try later"
             }
-            let wait = error.retryAfter.map { " (the service asked for \(format($0)))" } ?? ""
+            let wait = error.retryAfter.map { " (the service asked for \(DurationText.formatRoughly($0)))" } ?? ""
             return "the service is rate limiting this integration\(wait): slow down or try again later"
         case 500...599:
             return "the service is failing; try again later. Nothing was retried if it could have been applied twice"
@@ -154,11 +155,6 @@ enum ErrorReading {
     /// The active session's id from a 409 body: the sandbox sends `active_session_id`.
     static func activeSessionID(_ json: JSONValue?) -> String? {
         json?["error"]?["active_session_id"]?.stringValue ?? json?["active_session_id"]?.stringValue
-    }
-
-    static func format(_ d: Duration) -> String {
-        let ms = d.wholeMilliseconds
-        return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(ms)ms"
     }
 }
 

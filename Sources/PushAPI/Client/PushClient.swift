@@ -98,6 +98,12 @@ public struct PushClient: Sendable {
         var kept = session
         kept.warnings.append("id: the answer names session \"\(session.id.prefix(80))\", not \(sessionID); pushsh keeps \(sessionID)")
         kept.id = sessionID
+        // `raw` is what scripts read (`s.id`) and `--output json` prints:
+        // it must name the same session as `id`, or the other id leaks back.
+        if case .object(var object) = kept.raw {
+            object["id"] = .string(sessionID)
+            kept.raw = .object(object)
+        }
         return kept
     }
 

@@ -26,9 +26,16 @@ public struct TrustSettings: Sendable, Equatable {
     /// The system's roots only.
     public static let system = TrustSettings()
 
+    /// Where the CLI puts a `--cacert FILE` flag in the environment it hands
+    /// on: apart from `PUSHSH_CACERT`, so that `-v` and the errors name the
+    /// flag the user typed, not a variable they never set. The flag wins.
+    public static let flagEnvironmentKey = "PUSHSH_CACERT_FROM_FLAG"
+
     public static func fromEnvironment(_ environment: [String: String]) -> TrustSettings {
         func read(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        return TrustSettings(bundleFile: read("SSL_CERT_FILE"), directory: read("SSL_CERT_DIR"), extraCAFile: read("PUSHSH_CACERT"), extraCASource: "PUSHSH_CACERT")
+        let extra: (file: String?, source: String) =
+            read(flagEnvironmentKey).map { ($0, "--cacert") } ?? (read("PUSHSH_CACERT"), "PUSHSH_CACERT")
+        return TrustSettings(bundleFile: read("SSL_CERT_FILE"), directory: read("SSL_CERT_DIR"), extraCAFile: extra.file, extraCASource: extra.source)
     }
 
     /// One line for `-v`: what is trusted.

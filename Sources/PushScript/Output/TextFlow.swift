@@ -4,6 +4,13 @@ public enum TextFlow {
     /// Prose lines are never made longer than this, however wide the terminal.
     public static let readableWidth = 100
 
+    /// How long a line may be on a terminal `columns` wide: one less, so no
+    /// line ends in the last column (there the terminal wraps, or not,
+    /// depending on its margin mode and the pager, and a `columns`-long line
+    /// reads as one column over). Every caller that fits text to a terminal
+    /// goes through here.
+    public static func lineWidth(forTerminalColumns columns: Int) -> Int { max(1, columns - 1) }
+
     /// Re-flows every paragraph whose lines all start at the left margin
     /// (prose); a paragraph with any indented line (code, a table, a
     /// definition list with hanging indents) is left alone.
@@ -32,6 +39,15 @@ public enum TextFlow {
         }
         flush()
         return out.joined(separator: "\n")
+    }
+
+    /// `lead` then `text` on the first line, the rest of `text` wrapped under
+    /// its own start: a listing whose columns stay aligned however narrow the
+    /// terminal (only the text is wrapped; the lead's padding is kept as is).
+    /// The text keeps at least 20 columns, even if that overruns `width`.
+    public static func hanging(_ lead: String, _ text: String, width: Int) -> [String] {
+        let pad = String(repeating: " ", count: lead.count)
+        return wrap(text, width: max(20, width - lead.count)).enumerated().map { ($0.offset == 0 ? lead : pad) + $0.element }
     }
 
     /// Words of `text` in lines of at most `width` columns (a longer word gets

@@ -492,7 +492,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Help text fitted to the terminal, through the pager when there is one.
     func showLong(_ text: String) {
-        let fitted = terminalWidth.map { TextFlow.reflow(text, width: $0) } ?? text
+        let fitted = terminalWidth.map { TextFlow.reflow(text, width: TextFlow.lineWidth(forTerminalColumns: $0)) } ?? text
         if settings.output == .text, let pager, pager(fitted) { return }
         output.line(fitted)
     }

@@ -112,7 +112,7 @@ extension Shell {
             // On a terminal, a long line wraps under the title rather than at the left edge.
             let hanging = head.count + 6
             var lines = [text]
-            if let columns = interpreter.terminalWidth, hanging + text.count > columns, columns - hanging >= 20 {
+            if let columns = interpreter.terminalWidth.map(TextFlow.lineWidth(forTerminalColumns:)), hanging + text.count > columns, columns - hanging >= 20 {
                 lines = TextFlow.wrap(text, width: columns - hanging)
             }
             output.line(head + (mark == "done" ? paint.done(mark) : mark) + "  " + lines[0])

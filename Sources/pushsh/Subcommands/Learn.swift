@@ -29,16 +29,18 @@ struct Learn: AsyncParsableCommand {
         }
         let progress = LearnProgress(path: settings.progressPath)
         if list {
-            // On a terminal, long lines wrap under the title, not at the left edge.
-            let width = Terminal.size()?.columns
+            // On a terminal, only the description wraps, under its own start:
+            // the number, name and mark columns stay as they are.
+            let width = Terminal.size().map { TextFlow.lineWidth(forTerminalColumns: $0.columns) }
             for (index, lesson) in library.lessons.enumerated() {
                 let mark = progress.isDone(lesson.name) ? "done" : "    "
-                let line = "\(index + 1). \(lesson.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(mark)  \(lesson.title): \(lesson.teaches)"
-                guard let width, line.count > width else {
-                    Terminal.line(line)
+                let lead = "\(index + 1). \(lesson.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(mark)  "
+                let description = "\(lesson.title): \(lesson.teaches)"
+                guard let width, lead.count + description.count > width else {
+                    Terminal.line(lead + description)
                     continue
                 }
-                TextFlow.wrap(line, width: width, indent: String(repeating: " ", count: 22)).forEach(Terminal.line)
+                TextFlow.hanging(lead, description, width: width).forEach(Terminal.line)
             }
             return
         }

@@ -66,7 +66,8 @@ struct Run: AsyncParsableCommand {
     /// their variables are one setting, read in one place.
     static func environment(cacert: String?, timeout: String?) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        if let cacert { environment["PUSHSH_CACERT"] = cacert }
+        // Under its own key, so the trace says `(--cacert)`, not `(PUSHSH_CACERT)`.
+        if let cacert { environment[TrustSettings.flagEnvironmentKey] = cacert }
         if let timeout { environment["PUSHSH_TIMEOUT"] = timeout }
         return environment
     }
