@@ -203,11 +203,12 @@ import _PushTestSupport
         let path = try write("users.jsonl", users(3000))
         let sandbox = sandbox()
         // The pages before come back clean, so the window has opened to 4 by
-        // then (20 ms per page make the push latency-bound), and pages in
+        // then (50 ms per page make the push latency-bound, and keep a loaded
+        // machine's noise small beside the round trip), and pages in
         // flight never hold as many records as each other: in pages of 7,
         // the four in flight hold 7, 6, 5 and 4 records. Those of 7 and 4
         // land: as many records as the other two hold.
-        let transport = GatedLoss(WatchingTransport(InProcessTransport(service: sandbox), delay: .milliseconds(20)), pages: [40, 41, 42, 43], landedSizes: [7, 4])
+        let transport = GatedLoss(WatchingTransport(InProcessTransport(service: sandbox), delay: .milliseconds(50)), pages: [40, 41, 42, 43], landedSizes: [7, 4])
         let run = await runScript("set push_concurrency 4\nset page_size 7\nlet s = start\npush s User from \"\(path)\"\n", connection: connection(transport, sandbox))
         #expect(run.code != 0)
         #expect(run.stderr.contains("which cannot be told; nothing was sent twice"), "\(run.stderr)")
