@@ -119,20 +119,59 @@ struct RecordFileReading {
     }
 }
 
+/// A data file as one reading saw it, and how it was read: when the check
+/// before a run found it clean and the push reads it the same way, unchanged
+/// (same size and modification time), the push need not read it again.
+struct CheckedFile: Hashable {
+    var path: String
+    var size: Int
+    var modified: Double
+    var entityType: String
+    var format: PushFormat
+    var renames: [String: String]
+    var skip: Int
+    var validation: Bool
+    var csv: CSVOptions
+    var pageBytes: Int
+
+    /// Nil when the file cannot be looked at.
+    init?(path: String, entityType: String, format: PushFormat, renames: [String: String], skip: Int, validation: Bool, csv: CSVOptions, pageBytes: Int) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let size = (attributes[.size] as? NSNumber)?.intValue, let modified = attributes[.modificationDate] as? Date
+        else { return nil }
+        self.path = path
+        self.size = size
+        self.modified = modified.timeIntervalSince1970
+        self.entityType = entityType
+        self.format = format
+        self.renames = renames
+        self.skip = skip
+        self.validation = validation
+        self.csv = csv
+        self.pageBytes = pageBytes
+    }
+}
+
 extension ScriptFiles {
     /// The check before a run, for `push ... from FILE`: the records read as
     /// the push will read them; what would stop the push is an error here,
     /// so the run stops before its first request (and `pushsh check` says it).
     public static func records(_ request: DataFileRecords) -> [Diagnostic] {
+        read(request).diagnostics
+    }
+
+    /// `records(_:)`, and for a file with nothing to say at all (no problem,
+    /// no warning), what the push may reuse instead of reading it again.
+    static func read(_ request: DataFileRecords) -> (diagnostics: [Diagnostic], clean: (CheckedFile, PushPlan.Totals)?) {
         // A name that says no format is the push's own error, with its own hint.
-        guard let format = RecordSource.format(for: request.path, given: request.format) else { return [] }
+        guard let format = RecordSource.format(for: request.path, given: request.format) else { return ([], nil) }
         var renames: [String: String] = [:]
         if let mappingFile = request.mappingFile {
             // A mapping file that is not an object of names is the push's error too.
             guard let data = FileManager.default.contents(atPath: mappingFile), case .object(let entries)? = try? JSONValue(parsing: [UInt8](data))
-            else { return [] }
+            else { return ([], nil) }
             for entry in entries {
-                guard case .string(let to) = entry.value else { return [] }
+                guard case .string(let to) = entry.value else { return ([], nil) }
                 renames[entry.key] = to
             }
         }
@@ -141,13 +180,20 @@ extension ScriptFiles {
         plan.csv = CSVOptions(
             lenientQuotes: request.settings.csvLenientQuotes, trimHeader: request.settings.csvTrim,
             renameDuplicates: request.settings.csvRenameDuplicates)
+        // Looked at before reading: a file that changes during the reading is not reused.
+        let stamp = CheckedFile(
+            path: request.path, entityType: request.entityType, format: format, renames: renames, skip: request.skip,
+            validation: request.settings.validation, csv: plan.csv, pageBytes: request.settings.pageBytes)
         let reading = RecordFileReading.read(
             path: request.path, shown: request.written, format: format, renames: FieldRenames(renames: renames), skip: request.skip,
             plan: plan, validation: request.settings.validation)
-        guard let verdict = reading.verdict(shown: request.written, entityType: request.entityType, skip: request.skip) else { return [] }
+        guard let verdict = reading.verdict(shown: request.written, entityType: request.entityType, skip: request.skip) else {
+            let quiet = reading.warningCount == 0 && reading.rules.warningCount == 0
+            return ([], quiet ? stamp.map { ($0, reading.totals) } : nil)
+        }
         // The words of the push's own check pass: check and run say the same.
         var diagnostic = Diagnostic.error(verdict.message + "; nothing was sent", at: request.range, hint: verdict.hint)
         diagnostic.details = verdict.details
-        return [diagnostic]
+        return ([diagnostic], nil)
     }
 }

@@ -44,7 +44,7 @@ struct RecordLimits: Sendable {
 }
 
 /// How a CSV file is read (`set csv_quotes`, `set csv_trim`, `set csv_duplicates`).
-struct CSVOptions: Sendable {
+struct CSVOptions: Sendable, Hashable {
     /// Accept quotes that RFC 4180 does not allow, with a warning per row (the
     /// header's included): a quote inside an unquoted field is data (`1,b"c,3`
     /// gives `b"c`); text after a closing quote is data with the quote, to the

@@ -29,6 +29,9 @@ public final class Interpreter: @unchecked Sendable {
     var knownSessions: [String: SessionHandle] = [:]
     /// Every source read so far, by name, to show lines of included files in errors.
     var sources: [String: SourceFile] = [:]
+    /// Data files the check before the run read and found clean: a push that
+    /// reads one the same way, unchanged, is not read a second time.
+    var checkedFiles: [CheckedFile: PushPlan.Totals] = [:]
     /// Files being included, innermost last: cycles are refused.
     var includeStack: [String] = []
     /// Includes run so far: a tree of includes must not run for ever.
@@ -178,7 +181,15 @@ public final class Interpreter: @unchecked Sendable {
             return parsed.hasErrors ? nil : parsed.program
         }
         var files = ScriptFiles.checkFiles { [weak self] included in self?.sources[included.name] = included }
-        if !readingRecords { files.records = nil }
+        if readingRecords {
+            files.records = { [weak self] request in
+                let result = ScriptFiles.read(request)
+                if let (file, totals) = result.clean { self?.checkedFiles[file] = totals }
+                return result.diagnostics
+            }
+        } else {
+            files.records = nil
+        }
         let (program, diagnostics) = Checker.parseAndCheck(source, predefined: Set(variables.keys), files: files)
         if !diagnostics.isEmpty {
             output.writeError(Diagnostic.render(diagnostics, sources: Array(sources.values), color: output.color))
