@@ -144,7 +144,8 @@ extension ScriptChecker {
         var mappingPath: String?
         if let mapping = options.mapping, let mappingFile = mapping.stringLiteral {
             let resolvedMapping = currentSource.resolve(path: mappingFile)
-            if case .readable = files.dataFile(resolvedMapping) {} else {
+            if case .readable = files.dataFile(resolvedMapping) {
+            } else {
                 error(
                     "the mapping file \"\(mappingFile)\" does not exist or cannot be read", at: mapping.range,
                     hint: "looked for \(files.shown(resolvedMapping))")
@@ -154,7 +155,8 @@ extension ScriptChecker {
         }
         // A missing column already says why the records will not fit; reading them would only repeat it.
         guard !diagnostics[found...].contains(where: { $0.severity == .error }) else { return }
-        checkRecords(pathExpression, written: written, resolved: resolved, options: options, entityType: entityType, mappingPath: mappingPath)
+        checkRecords(
+            pathExpression, written: written, resolved: resolved, options: options, entityType: entityType, mappingPath: mappingPath)
     }
 
     /// The records themselves, read as the push will read them: a problem
@@ -184,7 +186,9 @@ extension ScriptChecker {
             // push (a lesson, a test of the refusal): known, but not fatal.
             if recordSettings.continuesOnError && found.severity == .error {
                 found.severity = .warning
-                let reason = found.message.hasSuffix("; nothing was sent") ? String(found.message.dropLast("; nothing was sent".count)) : found.message
+                let reason =
+                    found.message.hasSuffix("; nothing was sent")
+                    ? String(found.message.dropLast("; nothing was sent".count)) : found.message
                 found.message = "this push will fail, and the script goes on past it (set on_error continue): " + reason
             }
             diagnostics.append(found)

@@ -47,7 +47,9 @@ public enum Checker: Sendable {
 
     /// Parses and checks a whole source: the parser's diagnostics, then (when
     /// it parses) the checker's. What `pushsh check`, a run and the prompt share.
-    public static func parseAndCheck(_ source: SourceFile, predefined: Set<String>, files: CheckFiles) -> (program: Program, diagnostics: [Diagnostic]) {
+    public static func parseAndCheck(_ source: SourceFile, predefined: Set<String>, files: CheckFiles) -> (
+        program: Program, diagnostics: [Diagnostic]
+    ) {
         let parsed = Parser.parse(source)
         guard !parsed.hasErrors else { return (parsed.program, parsed.diagnostics) }
         let found = check(parsed.program, source: source, predefined: predefined, files: files)
@@ -355,8 +357,11 @@ struct ScriptChecker {
         case .faults(let plan):
             if let plan {
                 check(plan)
-                if case .literal(.string, _) = plan {} else if case .literal(let literal, let range) = plan {
-                    error("'sandbox faults' takes a plan such as \"reset=0.05,error=0.05\" (or an object, or 'off'), not \(literal.description)", at: range)
+                if case .literal(.string, _) = plan {
+                } else if case .literal(let literal, let range) = plan {
+                    error(
+                        "'sandbox faults' takes a plan such as \"reset=0.05,error=0.05\" (or an object, or 'off'), not \(literal.description)",
+                        at: range)
                 }
             }
         }

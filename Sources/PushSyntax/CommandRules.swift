@@ -40,13 +40,19 @@ public struct ArgumentRule: Sendable, Hashable {
     /// never a duration, in a script, at the prompt or on `pushsh serve`'s
     /// command line.
     public func bareNumber(_ written: String) -> (message: String, hint: String) {
-        ("\(what) needs a duration, and \(written) has no unit", "write \(written)s (or \(written)ms, \(written)m, \(written)h, \(written)d)")
+        (
+            "\(what) needs a duration, and \(written) has no unit",
+            "write \(written)s (or \(written)ms, \(written)m, \(written)h, \(written)d)"
+        )
     }
 
     /// A value of the wrong kind where a duration belongs; `noun` names it ("the string \"x\"", "an array").
     public func notADuration(_ noun: String) -> (message: String, hint: String) {
         if kind == .durationOrTimestamp {
-            return ("\(what) needs a duration such as 1h or an ISO 8601 time, not \(noun)", "activity since 1h, or since \"2025-10-31T00:00:00Z\"")
+            return (
+                "\(what) needs a duration such as 1h or an ISO 8601 time, not \(noun)",
+                "activity since 1h, or since \"2025-10-31T00:00:00Z\""
+            )
         }
         return ("\(what) needs a duration such as 30s, not \(noun)", "see 'help durations'")
     }

@@ -46,7 +46,10 @@ public struct Completer: Sendable {
     /// The folder relative paths start from.
     public var directory: String
 
-    public init(variables: [String], sessionVariables: [String], entityTypes: [String] = ["User"], directory: String = FileManager.default.currentDirectoryPath) {
+    public init(
+        variables: [String], sessionVariables: [String], entityTypes: [String] = ["User"],
+        directory: String = FileManager.default.currentDirectoryPath
+    ) {
         self.variables = variables
         self.sessionVariables = sessionVariables
         self.entityTypes = entityTypes
@@ -62,7 +65,7 @@ public struct Completer: Sendable {
     /// Completes `text`, the line up to the cursor (continuation lines included).
     public func complete(_ text: String) -> Completion {
         // Inside an open string after `from` / `include` / `save`: a path.
-        if let (pathSoFar, keyword) = openPath(text) , ["from", "include", "save", "file", "cacert"].contains(keyword) {
+        if let (pathSoFar, keyword) = openPath(text), ["from", "include", "save", "file", "cacert"].contains(keyword) {
             return Completion(word: pathSoFar, candidates: paths(matching: pathSoFar), isPath: true)
         }
         let words = splitWords(text)
@@ -197,11 +200,21 @@ public struct Completer: Sendable {
                 continue
             }
             switch c {
-            case "\"": inString = true; current.append(c)
-            case "[", "{", "(": depth += 1; current.append(c)
-            case "]", "}", ")": depth -= 1; current.append(c)
-            case " ", "\t", "\n" where depth <= 0:
-                if !current.isEmpty { words.append(current); current = "" }
+            case "\"":
+                inString = true
+                current.append(c)
+            case "[", "{", "(":
+                depth += 1
+                current.append(c)
+            case "]", "}", ")":
+                depth -= 1
+                current.append(c)
+            case " ", "\t",
+                "\n" where depth <= 0:
+                if !current.isEmpty {
+                    words.append(current)
+                    current = ""
+                }
             default: current.append(c)
             }
         }

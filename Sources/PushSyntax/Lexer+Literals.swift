@@ -53,8 +53,7 @@ extension Lexer {
         return isDecimal ? .decimal(0) : .integer(0)
     }
 
-    private mutating func duration(_ text: String, isDecimal: Bool, perUnit: Int64, start: SourceLocation) -> Token.Kind
-    {
+    private mutating func duration(_ text: String, isDecimal: Bool, perUnit: Int64, start: SourceLocation) -> Token.Kind {
         if !isDecimal, let count = Int64(text) {
             let (milliseconds, overflow) = count.multipliedReportingOverflow(by: perUnit)
             if !overflow { return .duration(.milliseconds(milliseconds)) }

@@ -48,8 +48,9 @@ extension Parser {
             switch current.kind {
             case .word(let name), .string(let name): return .connect(.profile(Word(name, advance().range)))
             default:
-                throw fail("expected a profile name after 'connect profile', found \(current.kind)",
-                           hint: "connect profile staging   (pushsh profiles lists them)")
+                throw fail(
+                    "expected a profile name after 'connect profile', found \(current.kind)",
+                    hint: "connect profile staging   (pushsh profiles lists them)")
             }
         }
         if accept("region") {

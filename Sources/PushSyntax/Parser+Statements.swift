@@ -227,7 +227,8 @@ extension Parser {
         case .csvTrim:
             let choice = try parseChoice(Switch.self, noun: noun, "", hint: "set csv_trim on")
             return .set(.csvTrim(Located(choice.value == .on, choice.range)))
-        case .csvDuplicates: return .set(.csvDuplicates(try parseChoice(CSVDuplicates.self, noun: noun, "", hint: "set csv_duplicates rename")))
+        case .csvDuplicates:
+            return .set(.csvDuplicates(try parseChoice(CSVDuplicates.self, noun: noun, "", hint: "set csv_duplicates rename")))
         }
     }
 

@@ -214,7 +214,8 @@ public struct Parser: Sendable {
             if let unit = Hints.unitSuffix(word), let number = numberText(previous.kind) {
                 return (
                     "a duration is written with its unit attached: \(number)\(unit), not '\(number) \(word)'",
-                    previous.range.through(current.range), "write \(number)\(unit) (see 'help durations')")
+                    previous.range.through(current.range), "write \(number)\(unit) (see 'help durations')"
+                )
             }
             if word == "then" || word == "do" {
                 return ("'\(word)' is not a pushsh word", current.range, Hints.foreignBlockWord(word) ?? "")

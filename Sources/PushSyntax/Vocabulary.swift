@@ -116,7 +116,8 @@ public enum SettingName: String, WordChoice {
         case .validation: "'on' or 'off' (checking each User record against the documented rules before sending)"
         case .timeout: "a duration such as 60s (how long one request may take)"
         case .partialPages: PartialPagesMode.choiceList
-        case .csvQuotes: "'strict' or 'lenient' (lenient keeps a stray quote as data and drops spaces after a closing quote, with a warning per row; no mode merges rows)"
+        case .csvQuotes:
+            "'strict' or 'lenient' (lenient keeps a stray quote as data and drops spaces after a closing quote, with a warning per row; no mode merges rows)"
         case .csvTrim: "'on' or 'off' (trim spaces around a CSV header's column names)"
         case .csvDuplicates: "'refuse' or 'rename' (a column name a CSV header repeats: an error, or renamed name_2)"
         }
