@@ -1,6 +1,8 @@
 /// Turns a failed exchange into a ``PushAPIError`` a person can act on.
 enum ErrorReading {
-    static func error(for response: TransportResponse, request: TransportRequest, attempts: Int, retryPolicy: RetryPolicy = RetryPolicy()) -> PushAPIError {
+    static func error(for response: TransportResponse, request: TransportRequest, attempts: Int, retryPolicy: RetryPolicy = RetryPolicy())
+        -> PushAPIError
+    {
         let label = "\(request.method) \(request.path)"
         let json = try? JSONValue(parsing: response.body)
         let body = json.flatMap(ServiceErrorBody.init(json:))
@@ -23,7 +25,9 @@ enum ErrorReading {
 
     /// A 3xx the transport did not follow: never to another origin (the key
     /// would go along), never a POST turned into a GET.
-    static func redirect(_ response: TransportResponse, request: TransportRequest, baseURL: String, requestURL: String, attempts: Int) -> PushAPIError {
+    static func redirect(_ response: TransportResponse, request: TransportRequest, baseURL: String, requestURL: String, attempts: Int)
+        -> PushAPIError
+    {
         let label = "\(request.method) \(request.path)"
         let location = response.header("location").map { URLResolution.resolve($0, against: requestURL) } ?? ""
         var error = PushAPIError(
@@ -44,7 +48,8 @@ enum ErrorReading {
         // The base URL the redirect suggests: Location minus what we asked for.
         let asked = String(requestURL.dropFirst(baseURL.count))
         if !asked.isEmpty, location.hasSuffix(asked) || location.hasSuffix(request.path) {
-            let suggested = location.hasSuffix(asked) ? String(location.dropLast(asked.count)) : String(location.dropLast(request.path.count))
+            let suggested =
+                location.hasSuffix(asked) ? String(location.dropLast(asked.count)) : String(location.dropLast(request.path.count))
             reason += "; if that is the service, use it as the base URL: \(suggested)"
             if let home, let there, home.host == there.host, home.scheme == "http", there.scheme == "https" {
                 reason += " (https://, not http://)"
@@ -63,7 +68,8 @@ enum ErrorReading {
         case .tls(let problem):
             switch problem {
             case .untrustedIssuer, .unverified:
-                hint = "if your network inspects TLS with its own CA (a corporate proxy), trust that CA: SSL_CERT_FILE=/path/ca.pem, --cacert FILE, or connect ... cacert \"FILE\" (see docs/network.md); nothing was sent"
+                hint =
+                    "if your network inspects TLS with its own CA (a corporate proxy), trust that CA: SSL_CERT_FILE=/path/ca.pem, --cacert FILE, or connect ... cacert \"FILE\" (see docs/network.md); nothing was sent"
             case .expired, .notYetValid:
                 hint = "the server's certificate is out of date (or this machine's clock is wrong); nothing was sent"
             case .wrongHost:
@@ -72,28 +78,34 @@ enum ErrorReading {
                 hint = "is the base URL's scheme right (https:// for a TLS server, http:// for a plain one)? nothing was sent"
             }
         case .hostNotFound:
-            hint = "check the host name in the base URL; a network that reaches the internet only through a proxy needs HTTPS_PROXY (see docs/network.md)"
+            hint =
+                "check the host name in the base URL; a network that reaches the internet only through a proxy needs HTTPS_PROXY (see docs/network.md)"
         case .proxy(.authenticationRequired):
-            hint = "give the proxy's credentials in its URL: HTTPS_PROXY=http://user:password@proxy:3128 (the password is redacted in all output)"
+            hint =
+                "give the proxy's credentials in its URL: HTTPS_PROXY=http://user:password@proxy:3128 (the password is redacted in all output)"
         case .proxy(.unreachable), .proxy(.timedOut):
             hint = "check HTTPS_PROXY / HTTP_PROXY / ALL_PROXY; hosts listed in NO_PROXY are reached directly"
         case .proxy(.refusedTunnel):
             hint = "the proxy does not allow this host or port; ask its administrator, or list the host in NO_PROXY to connect directly"
         case .timedOutBeforeSending:
-            hint = "nothing was sent; check the network (and the proxy, if any). A longer timeout: set timeout 60s, --timeout 60s or PUSHSH_TIMEOUT"
+            hint =
+                "nothing was sent; check the network (and the proxy, if any). A longer timeout: set timeout 60s, --timeout 60s or PUSHSH_TIMEOUT"
         default:
             if failure.mayHaveBeenSent && !request.isIdempotent {
-                hint = request.endpoint == .pushPage || request.path.hasSuffix("/entities")
+                hint =
+                    request.endpoint == .pushPage || request.path.hasSuffix("/entities")
                     ? "the page may or may not have been staged: read the session (status) and compare accepted_batches before sending it again"
                     : "the request may have reached the service: read the session (status) before repeating it"
                 if failure.cause == .timedOutAfterSending { hint! += "; a slow service may need a longer timeout: set timeout 60s" }
             } else if failure.kind == .notConnected {
-                hint = failure.serverIsLocal
+                hint =
+                    failure.serverIsLocal
                     ? "is the service running and the base URL right? (pushsh serve prints its URL)"
                     : "check the base URL's host and port; behind a proxy, set HTTPS_PROXY (see docs/network.md)"
             }
         }
-        var error = PushAPIError(kind: .transport(failure.kind), request: label, message: failure.description, hint: hint, attempts: attempts)
+        var error = PushAPIError(
+            kind: .transport(failure.kind), request: label, message: failure.description, hint: hint, attempts: attempts)
         error.endpoint = request.endpoint
         error.transportCause = failure.cause
         return error
@@ -122,11 +134,13 @@ enum ErrorReading {
             return "the proxy wants credentials: HTTPS_PROXY=http://user:password@proxy:3128"
         case 409 where endpoint == .startSession:
             let active = activeSessionID(json) ?? "the active session"
-            return "only one session may be active per integration: close \(active) (close ... apply|discard) or let it expire, then start again"
+            return
+                "only one session may be active per integration: close \(active) (close ... apply|discard) or let it expire, then start again"
         case 409 where endpoint == .pushPage:
             switch json?["error"]?["state"]?.stringValue {
             case "expired"?:
-                return "the session expired (no request for its inactivity timeout): close it with apply to keep what was staged, then start a new session for the rest"
+                return
+                    "the session expired (no request for its inactivity timeout): close it with apply to keep what was staged, then start a new session for the rest"
             case "processing"?, "processed"?, "failed"?, "cancelled"?:
                 return "the session was closed (by this script or someone else); start a new session and push the remaining pages there"
             default:
@@ -141,7 +155,8 @@ enum ErrorReading {
         case 429:
             if let wait = error.retryAfter, wait > retryPolicy.maxTotal {
                 // An HTTP-date Retry-After leaves odd milliseconds: show whole seconds or minutes, rounded up.
-                return "the service asked to wait \(DurationText.formatRoughly(wait)) (Retry-After), longer than pushsh keeps retrying (retry_for \(DurationText.format(retryPolicy.maxTotal))): set retry_for \(DurationText.formatRoughly(wait + .seconds(10))) to wait that long, or try later"
+                return
+                    "the service asked to wait \(DurationText.formatRoughly(wait)) (Retry-After), longer than pushsh keeps retrying (retry_for \(DurationText.format(retryPolicy.maxTotal))): set retry_for \(DurationText.formatRoughly(wait + .seconds(10))) to wait that long, or try later"
             }
             let wait = error.retryAfter.map { " (the service asked for \(DurationText.formatRoughly($0)))" } ?? ""
             return "the service is rate limiting this integration\(wait): slow down or try again later"
@@ -176,7 +191,9 @@ public enum BodyText {
         if text == nil, body.count > 2000 {
             text = (1...3).lazy.compactMap { String(validating: head.dropLast($0), as: UTF8.self) }.first
         }
-        guard let text, !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) else { return nil }
+        guard let text, !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) else {
+            return nil
+        }
         return text
     }
 

@@ -60,19 +60,22 @@ public struct PushClient: Sendable {
     /// `POST /sessions/{id}/entities` with a body already encoded: for bulk
     /// pushes, which assemble pages from records' bytes without re-encoding.
     public func push(encodedPage body: [UInt8], to sessionID: String) async throws(PushAPIError) -> BatchIngestResponse {
-        let request = TransportRequest(method: "POST", path: sessionPath(sessionID) + "/entities", headers: headers(json: true), body: body, endpoint: .pushPage)
+        let request = TransportRequest(
+            method: "POST", path: sessionPath(sessionID) + "/entities", headers: headers(json: true), body: body, endpoint: .pushPage)
         return try await call(request, decode: BatchIngestResponse.init(json:))
     }
 
     /// `POST /sessions/{id}/close`: `apply` starts processing, `discard` cancels.
     public func close(_ sessionID: String, action: CloseAction) async throws(PushAPIError) -> Session {
-        let request = jsonRequest("POST", sessionPath(sessionID) + "/close", body: ["status": .string(action.rawValue)], relative: false, endpoint: .closeSession)
+        let request = jsonRequest(
+            "POST", sessionPath(sessionID) + "/close", body: ["status": .string(action.rawValue)], relative: false, endpoint: .closeSession)
         return keepingID(sessionID, try await call(request, decode: Session.init(json:)))
     }
 
     /// `GET /status`: how many sessions are in each state.
     public func integrationStatus() async throws(PushAPIError) -> IntegrationStatusCounts {
-        let request = TransportRequest(method: "GET", path: configuration.integrationPath + "/status", headers: headers(json: false), endpoint: .integrationStatus)
+        let request = TransportRequest(
+            method: "GET", path: configuration.integrationPath + "/status", headers: headers(json: false), endpoint: .integrationStatus)
         return try await call(request, decode: IntegrationStatusCounts.init(json:))
     }
 
@@ -82,7 +85,9 @@ public struct PushClient: Sendable {
         if let since { query.append(("since", since.iso8601)) }
         if let page { query.append(("page", String(page))) }
         if let pageSize { query.append(("page_size", String(pageSize))) }
-        let request = TransportRequest(method: "GET", path: configuration.integrationPath + "/activity", query: query, headers: headers(json: false), endpoint: .activity)
+        let request = TransportRequest(
+            method: "GET", path: configuration.integrationPath + "/activity", query: query, headers: headers(json: false),
+            endpoint: .activity)
         return try await call(request, decode: ActivityLogPage.init(json:))
     }
 
@@ -154,7 +159,8 @@ public struct PushClient: Sendable {
             return try decode(json)
         } catch {
             var failure = PushAPIError(
-                kind: .unexpectedResponse, request: label, message: "the \(response.status) answer does not match the contract: \(error)\(acted)",
+                kind: .unexpectedResponse, request: label,
+                message: "the \(response.status) answer does not match the contract: \(error)\(acted)",
                 rawBody: BodyText.describe(response), attempts: attempts)
             failure.endpoint = request.endpoint
             failure.sessionID = json["id"]?.stringValue ?? json["session_id"]?.stringValue
@@ -192,7 +198,9 @@ public struct PushClient: Sendable {
             switch outcome {
             case .success(let response):
                 let retryable = response.status == 429 || (request.isIdempotent && [502, 503, 504].contains(response.status))
-                wait = retryable ? nextWait(attempt, retryAfter: parseRetryAfter(response.header("retry-after")), started: started, clock: clock) : nil
+                wait =
+                    retryable
+                    ? nextWait(attempt, retryAfter: parseRetryAfter(response.header("retry-after")), started: started, clock: clock) : nil
                 exchange.retryingAfter = wait
                 exchange.waitAskedByService = wait != nil && response.header("retry-after") != nil
                 observer?(exchange)
@@ -208,7 +216,9 @@ public struct PushClient: Sendable {
             }
             if let wait, wait > .zero {
                 do { try await sleep(wait) } catch {
-                    var interrupted = PushAPIError(kind: .transport(.other), request: "\(request.method) \(request.path)", message: "interrupted while waiting to retry", attempts: attempt)
+                    var interrupted = PushAPIError(
+                        kind: .transport(.other), request: "\(request.method) \(request.path)",
+                        message: "interrupted while waiting to retry", attempts: attempt)
                     interrupted.transportCause = .interrupted
                     interrupted.endpoint = request.endpoint
                     throw interrupted

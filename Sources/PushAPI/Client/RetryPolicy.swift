@@ -15,7 +15,9 @@ public struct RetryPolicy: Sendable {
     /// Retries stop when waiting again would pass this much time since the first attempt.
     public var maxTotal: Duration
 
-    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(10), maxTotal: Duration = .seconds(60)) {
+    public init(
+        maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(10), maxTotal: Duration = .seconds(60)
+    ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
@@ -60,7 +62,10 @@ public enum HTTPDate {
     public static func parse(_ text: String) -> Timestamp? {
         // Words and numbers, whatever the separators: the three forms differ only in order.
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "-" }).map(String.init)
-        var day: Int64?, month: Int64?, year: Int64?, clock: [Int64]?
+        var day: Int64?
+        var month: Int64?
+        var year: Int64?
+        var clock: [Int64]?
         for part in parts {
             if part.contains(":") {
                 let fields = part.split(separator: ":").compactMap { Int64($0) }

@@ -66,7 +66,9 @@ struct JSONParser {
         guard index < bytes.count else {
             // "Empty" only of no bytes at all: a body of spaces or line breaks is not empty, just not JSON.
             if bytes.isEmpty { throw error("the document is empty; expected a JSON value") }
-            if bytes.count == 3 && allowsByteOrderMark && isByteOrderMark(at: 0) { throw error("the document holds only a byte order mark; expected a JSON value") }
+            if bytes.count == 3 && allowsByteOrderMark && isByteOrderMark(at: 0) {
+                throw error("the document holds only a byte order mark; expected a JSON value")
+            }
             throw error("the document holds only whitespace; expected a JSON value")
         }
         let value = try parseValue()
@@ -81,9 +83,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         case 0xEF where isByteOrderMark(at: index):
             throw error("a byte order mark (EF BB BF) is allowed only at the start of the file")
@@ -105,7 +113,9 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard peek(UInt8(ascii: "\"")) else {
-                throw error(index < bytes.count ? "expected a quoted key, found \(describe(bytes[index]))" : "unexpected end of input inside an object")
+                throw error(
+                    index < bytes.count
+                        ? "expected a quoted key, found \(describe(bytes[index]))" : "unexpected end of input inside an object")
             }
             let keyStart = index
             let key = try parseString()

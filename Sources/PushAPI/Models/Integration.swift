@@ -30,7 +30,11 @@ public struct IntegrationStatusCounts: Sendable, Equatable {
         let r = try FieldReader("IntegrationStatusCounts", json)
         integrationID = r.optionalString("integration_id") ?? ""
         let sessions: FieldReader
-        if let nested = r.nested("sessions") { sessions = nested } else { sessions = try FieldReader("IntegrationStatusCounts.sessions", .object(JSONObject())) }
+        if let nested = r.nested("sessions") {
+            sessions = nested
+        } else {
+            sessions = try FieldReader("IntegrationStatusCounts.sessions", .object(JSONObject()))
+        }
         active = sessions.int("active", default: 0)
         processing = sessions.int("processing", default: 0)
         processed = sessions.int("processed", default: 0)

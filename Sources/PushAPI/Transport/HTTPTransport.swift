@@ -41,7 +41,8 @@ public final class HTTPTransport: Transport {
     public convenience init(baseURL: String, network: NetworkSettings, maxResponseBytes: Int = 64 << 20) throws(ConfigurationError) {
         let origin = Origin(url: baseURL)
         let proxy = try origin.flatMap { origin throws(ConfigurationError) in try network.proxies.proxy(for: origin) }
-        self.init(baseURL: baseURL, network: network, proxy: proxy, tls: try network.trust.tlsConfiguration(), maxResponseBytes: maxResponseBytes)
+        self.init(
+            baseURL: baseURL, network: network, proxy: proxy, tls: try network.trust.tlsConfiguration(), maxResponseBytes: maxResponseBytes)
     }
 
     private init(baseURL: String, network: NetworkSettings, proxy: ProxyServer?, tls: TLSConfiguration, maxResponseBytes: Int) {
@@ -115,7 +116,9 @@ public final class HTTPTransport: Transport {
         }
     }
 
-    private func sendOnce(_ request: TransportRequest, to url: String, deadline: NIODeadline) async throws(TransportFailure) -> TransportResponse {
+    private func sendOnce(_ request: TransportRequest, to url: String, deadline: NIODeadline) async throws(TransportFailure)
+        -> TransportResponse
+    {
         let collector = ResponseCollector(limit: maxResponseBytes)
         let target = Origin(url: url) ?? origin ?? Origin(scheme: "http", host: "?", port: 0)
         let classifier = { (sent: Bool) in TransportErrorClassifier(origin: target, proxy: self.proxy, sent: sent) }
@@ -188,7 +191,9 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     }
 
     func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        guard body.count + buffer.readableBytes <= limit else { return task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: limit)) }
+        guard body.count + buffer.readableBytes <= limit else {
+            return task.eventLoop.makeFailedFuture(NIOTooManyBytesError(maxBytes: limit))
+        }
         body.append(contentsOf: buffer.readableBytesView)
         return task.eventLoop.makeSucceededVoidFuture()
     }

@@ -51,8 +51,10 @@ public struct ProxySettings: Sendable, Equatable {
     public var all: (value: String, source: String)?
     public var noProxy: [String]
 
-    public init(https: (value: String, source: String)? = nil, http: (value: String, source: String)? = nil,
-                all: (value: String, source: String)? = nil, noProxy: [String] = []) {
+    public init(
+        https: (value: String, source: String)? = nil, http: (value: String, source: String)? = nil,
+        all: (value: String, source: String)? = nil, noProxy: [String] = []
+    ) {
         self.https = https
         self.http = http
         self.all = all
@@ -123,7 +125,9 @@ public struct ProxySettings: Sendable, Equatable {
             case "http": defaultPort = 80
             case "socks5", "socks5h": kind = .socks
             case "https":
-                throw ConfigurationError("\(source): a proxy reached over https:// is not supported; use its http:// address (https targets still go through it encrypted, with CONNECT)")
+                throw ConfigurationError(
+                    "\(source): a proxy reached over https:// is not supported; use its http:// address (https targets still go through it encrypted, with CONNECT)"
+                )
             default:
                 throw ConfigurationError("\(source): proxies must be http:// or socks5:// (got \(scheme)://)")
             }
@@ -137,7 +141,9 @@ public struct ProxySettings: Sendable, Equatable {
             rest = rest[rest.index(after: at)...]
             if let colon = credentials.firstIndex(of: ":") {
                 username = PathEncoding.decode(credentials[..<colon]) ?? String(credentials[..<colon])
-                password = PathEncoding.decode(credentials[credentials.index(after: colon)...]) ?? String(credentials[credentials.index(after: colon)...])
+                password =
+                    PathEncoding.decode(credentials[credentials.index(after: colon)...])
+                    ?? String(credentials[credentials.index(after: colon)...])
             } else {
                 username = PathEncoding.decode(credentials) ?? String(credentials)
             }
@@ -157,7 +163,9 @@ struct IPv4Block {
 
     init?(_ text: String) {
         let parts = text.split(separator: "/")
-        guard parts.count == 2, let address = Self.address(String(parts[0])), let bits = Int(parts[1]), (0...32).contains(bits) else { return nil }
+        guard parts.count == 2, let address = Self.address(String(parts[0])), let bits = Int(parts[1]), (0...32).contains(bits) else {
+            return nil
+        }
         mask = bits == 0 ? 0 : UInt32.max << (32 - bits)
         network = address & mask
     }

@@ -92,4 +92,3 @@ enum URLResolution {
         return String(url[..<end])
     }
 }
-

@@ -10,7 +10,10 @@ public struct TransportRequest: Sendable {
     /// Which API call this is, when the client made it.
     public var endpoint: Endpoint?
 
-    public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [], body: [UInt8]? = nil, endpoint: Endpoint? = nil) {
+    public init(
+        method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
+        body: [UInt8]? = nil, endpoint: Endpoint? = nil
+    ) {
         self.endpoint = endpoint
         self.method = method
         self.path = path

@@ -45,7 +45,9 @@ struct TransportErrorClassifier {
             }
         }
         if error is NIOTooManyBytesError { return .responseTooLarge(limit: 0) }
-        if error is NIOHTTPDecompression.DecompressionError || error is NIOHTTPDecompression.ExtraDecompressionError { return .undecodableBody }
+        if error is NIOHTTPDecompression.DecompressionError || error is NIOHTTPDecompression.ExtraDecompressionError {
+            return .undecodableBody
+        }
         if error is CancellationError { return .interrupted }
         return sent ? .connectionLost : .other
     }

@@ -35,7 +35,8 @@ public struct TrustSettings: Sendable, Equatable {
         func read(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         let extra: (file: String?, source: String) =
             read(flagEnvironmentKey).map { ($0, "--cacert") } ?? (read("PUSHSH_CACERT"), "PUSHSH_CACERT")
-        return TrustSettings(bundleFile: read("SSL_CERT_FILE"), directory: read("SSL_CERT_DIR"), extraCAFile: extra.file, extraCASource: extra.source)
+        return TrustSettings(
+            bundleFile: read("SSL_CERT_FILE"), directory: read("SSL_CERT_DIR"), extraCAFile: extra.file, extraCASource: extra.source)
     }
 
     /// One line for `-v`: what is trusted.
