@@ -22,7 +22,9 @@ public struct NetworkLatency: Sendable, Equatable, CustomStringConvertible {
     /// Reads `20ms` or `20ms~5ms`. Every part needs its unit: a bare number
     /// could mean seconds or milliseconds, so it is refused.
     public init(parsing text: String) throws(LatencyError) {
-        let parts = text.split(separator: "~", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: "~", maxSplits: 1, omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         func duration(_ part: String, _ what: String) throws(LatencyError) -> Duration {
             guard let last = part.last, last.isLetter else {
                 throw LatencyError("the \(what) \"\(part)\" has no unit; write it like 20ms or 1s")
@@ -34,8 +36,12 @@ public struct NetworkLatency: Sendable, Equatable, CustomStringConvertible {
         }
         base = try duration(parts[0], "latency")
         jitter = parts.count == 2 ? try duration(parts[1], "jitter") : .zero
-        guard base <= .seconds(60) else { throw LatencyError("a latency of \(parts[0]) is more than a minute; the sandbox allows up to 60s") }
-        guard jitter <= base else { throw LatencyError("the jitter (\(parts[1])) is larger than the latency (\(parts[0])); a delay cannot be negative") }
+        guard base <= .seconds(60) else {
+            throw LatencyError("a latency of \(parts[0]) is more than a minute; the sandbox allows up to 60s")
+        }
+        guard jitter <= base else {
+            throw LatencyError("the jitter (\(parts[1])) is larger than the latency (\(parts[0])); a delay cannot be negative")
+        }
     }
 
     public var isZero: Bool { base == .zero && jitter == .zero }

@@ -32,7 +32,9 @@ public struct FaultPlan: Sendable, Equatable, CustomStringConvertible {
             }
             var duration: Duration?
             if valueParts.count == 2 {
-                guard let d = DurationText.parse(valueParts[1]) else { throw FaultPlanError("\"\(valueParts[1])\" is not a duration such as 2s") }
+                guard let d = DurationText.parse(valueParts[1]) else {
+                    throw FaultPlanError("\"\(valueParts[1])\" is not a duration such as 2s")
+                }
                 duration = d
             }
             switch pieces[0] {

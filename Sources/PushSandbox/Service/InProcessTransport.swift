@@ -18,11 +18,14 @@ public struct InProcessTransport: Transport {
             let answer = router.bodyTooLarge()
             return TransportResponse(status: answer.status, headers: answer.headers, body: answer.body)
         }
-        let answer = router.respond(to: SandboxRequest(method: request.method, target: prefix + request.target, headers: headers, body: body))
+        let answer = router.respond(
+            to: SandboxRequest(method: request.method, target: prefix + request.target, headers: headers, body: body))
         switch answer.fault {
         case .drop?: throw TransportFailure(.connectionLost, "connection reset by the sandbox (fault plan)")
         case .delay(let delay)?:
-            if delay >= timeout { throw TransportFailure(.timedOut, "no answer within \(DurationText.format(timeout)) (sandbox fault: slow)") }
+            if delay >= timeout {
+                throw TransportFailure(.timedOut, "no answer within \(DurationText.format(timeout)) (sandbox fault: slow)")
+            }
             try? await Task.sleep(for: delay)
         case nil: break
         }

@@ -107,7 +107,8 @@ public struct SandboxRouter: Sendable {
     /// The answer for a body larger than the limit, which the caller detected while reading.
     public func bodyTooLarge() -> SandboxResponse {
         let limit = service.settings.maxBodyBytes
-        return SandboxResponse(SandboxError(413, "payload_too_large", "the request body is larger than \(limit) bytes; send fewer records per page"))
+        return SandboxResponse(
+            SandboxError(413, "payload_too_large", "the request body is larger than \(limit) bytes; send fewer records per page"))
     }
 
     private func route(_ request: SandboxRequest) throws(SandboxError) -> SandboxResponse {
@@ -143,7 +144,9 @@ public struct SandboxRouter: Sendable {
             let body = try jsonBody(request)
             var reference: String?
             if let body {
-                guard case .object(let o) = body else { throw .badRequest("invalid_body", "the body must be a JSON object such as {\"client_reference_id\": \"nightly-1\"}") }
+                guard case .object(let o) = body else {
+                    throw .badRequest("invalid_body", "the body must be a JSON object such as {\"client_reference_id\": \"nightly-1\"}")
+                }
                 switch o["client_reference_id"] {
                 case nil, .null?: break
                 case .string(let s)?: reference = s
@@ -162,7 +165,8 @@ public struct SandboxRouter: Sendable {
             let query = try parseQuery(queryText)
             let since = try query["since"].map { text throws(SandboxError) -> Timestamp in
                 guard let t = Timestamp(iso8601: text) else {
-                    throw .badRequest("invalid_parameter", "since must be an ISO 8601 date-time such as 2025-10-31T16:38:14.401Z (got \"\(text)\")")
+                    throw .badRequest(
+                        "invalid_parameter", "since must be an ISO 8601 date-time such as 2025-10-31T16:38:14.401Z (got \"\(text)\")")
                 }
                 return t
             }
@@ -187,7 +191,9 @@ public struct SandboxRouter: Sendable {
             try admit(request, integrationID)
             var action = CloseAction.apply
             if let body = try jsonBody(request) {
-                guard case .object(let o) = body else { throw .badRequest("invalid_body", "the body must be {\"status\": \"apply\"} or {\"status\": \"discard\"}") }
+                guard case .object(let o) = body else {
+                    throw .badRequest("invalid_body", "the body must be {\"status\": \"apply\"} or {\"status\": \"discard\"}")
+                }
                 switch o["status"] {
                 case nil, .null?: break
                 case .string(let s)? where CloseAction(rawValue: s) != nil: action = CloseAction(rawValue: s)!
@@ -203,22 +209,27 @@ public struct SandboxRouter: Sendable {
     }
 
     /// `GET /_sandbox/integrations/{id}/records/{type}`: what the service now holds.
-    private func routeSandbox(_ segments: [String], _ request: SandboxRequest, _ queryText: Substring?) throws(SandboxError) -> SandboxResponse {
+    private func routeSandbox(_ segments: [String], _ request: SandboxRequest, _ queryText: Substring?) throws(SandboxError)
+        -> SandboxResponse
+    {
         guard segments.count == 4, segments[0] == "integrations", segments[2] == "records" else {
             throw .notFound("no sandbox route; try /_sandbox/integrations/{integration_id}/records/{entity_type}")
         }
         try allow(request, ["GET"])
         try service.authenticate(integrationID: segments[1], apiKey: request.header("api-key"))
         let records = try service.records(integrationID: segments[1], entityType: segments[3])
-        return SandboxResponse(status: 200, json: [
-            "integration_id": .string(segments[1]), "entity_type": .string(segments[3]),
-            "count": .int(Int64(records.count)), "records": .array(records),
-        ])
+        return SandboxResponse(
+            status: 200,
+            json: [
+                "integration_id": .string(segments[1]), "entity_type": .string(segments[3]),
+                "count": .int(Int64(records.count)), "records": .array(records),
+            ])
     }
 
     private func allow(_ request: SandboxRequest, _ methods: [String]) throws(SandboxError) {
         guard methods.contains(request.method) else {
-            var error = SandboxError(405, "method_not_allowed", "\(request.method) is not allowed here; use \(methods.joined(separator: " or "))")
+            var error = SandboxError(
+                405, "method_not_allowed", "\(request.method) is not allowed here; use \(methods.joined(separator: " or "))")
             error.allow = methods
             throw error
         }
@@ -237,7 +248,8 @@ public struct SandboxRouter: Sendable {
             // curl's -d sends form-urlencoded unless told otherwise; a JSON body under
             // that label is what the user meant, so only other types are refused.
             guard media == "application/json" || media.hasSuffix("+json") || media == "application/x-www-form-urlencoded" else {
-                throw SandboxError(415, "unsupported_media_type", "send the body as JSON with content-type: application/json (got \(type.prefix(60)))")
+                throw SandboxError(
+                    415, "unsupported_media_type", "send the body as JSON with content-type: application/json (got \(type.prefix(60)))")
             }
         }
         // An empty body is "no fields": fine for start and close, refused by the caller for pages.
@@ -269,10 +281,14 @@ public struct SandboxRouter: Sendable {
         return result
     }
 
-    private func intParameter(_ query: [String: String], _ name: String, default fallback: Int, range: ClosedRange<Int>) throws(SandboxError) -> Int {
+    private func intParameter(_ query: [String: String], _ name: String, default fallback: Int, range: ClosedRange<Int>)
+        throws(SandboxError) -> Int
+    {
         guard let text = query[name] else { return fallback }
         guard let value = Int(text), range.contains(value) else {
-            throw .badRequest("invalid_parameter", "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound) (got \"\(text.prefix(40))\")")
+            throw .badRequest(
+                "invalid_parameter",
+                "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound) (got \"\(text.prefix(40))\")")
         }
         return value
     }

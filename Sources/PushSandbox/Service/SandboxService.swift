@@ -36,7 +36,9 @@ public final class SandboxService: Sendable {
         var failuresPlanned = 0
     }
 
-    public init(settings: SandboxSettings = SandboxSettings(), integrations: [SandboxIntegration] = [.demo], clock: SandboxClock = SandboxClock()) {
+    public init(
+        settings: SandboxSettings = SandboxSettings(), integrations: [SandboxIntegration] = [.demo], clock: SandboxClock = SandboxClock()
+    ) {
         self.clock = clock
         var table: [String: Integration] = [:]
         for integration in integrations {
@@ -81,16 +83,18 @@ public final class SandboxService: Sendable {
                 // One event a second is enough to see throttling without drowning the log.
                 if integration.lastRateLimitEvent.map({ now.duration(since: $0) >= .seconds(1) }) ?? true {
                     integration.lastRateLimitEvent = now
-                    Self.log(&integration, at: now, level: "warning", type: "rate_limited",
-                             message: "request refused: more than \(rate) requests per second", session: nil,
-                             details: ["limit_per_second": .int(Int64(rate))])
+                    Self.log(
+                        &integration, at: now, level: "warning", type: "rate_limited",
+                        message: "request refused: more than \(rate) requests per second", session: nil,
+                        details: ["limit_per_second": .int(Int64(rate))])
                 }
                 s.integrations[integrationID] = integration
             }
             return wait
         }
         if let wait {
-            var error = SandboxError(429, "rate_limited", "too many requests: at most \(settings.rateLimit ?? 0) per second; retry after \(wait)s")
+            var error = SandboxError(
+                429, "rate_limited", "too many requests: at most \(settings.rateLimit ?? 0) per second; retry after \(wait)s")
             error.retryAfterSeconds = wait
             throw error
         }
@@ -115,7 +119,9 @@ public final class SandboxService: Sendable {
             integration.sessionOrder.append(id)
             var details = JSONObject()
             if let clientReferenceID { details["client_reference_id"] = .string(clientReferenceID) }
-            Self.log(&integration, at: now, level: "info", type: "session_created", message: "session \(id) started", session: id, details: .object(details))
+            Self.log(
+                &integration, at: now, level: "info", type: "session_created", message: "session \(id) started", session: id,
+                details: .object(details))
             return session.created
         }
     }
@@ -160,10 +166,13 @@ public final class SandboxService: Sendable {
                     sessionID: sessionID, acceptedCountTotal: 0, acceptedCountByEntity: [:], rejectedCountTotal: total,
                     validationErrors: problems, echoedPageHint: page.hint)
                 let summary = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
-                Self.log(&integration, at: now, level: "warning", type: "batch_rejected",
-                         message: "page rejected: \(summary) in \(total) records; nothing staged", session: sessionID,
-                         details: ["problems": .int(Int64(problems.count)), "records": .int(Int64(total)),
-                                   "first_problem": .string(problems[0].description)])
+                Self.log(
+                    &integration, at: now, level: "warning", type: "batch_rejected",
+                    message: "page rejected: \(summary) in \(total) records; nothing staged", session: sessionID,
+                    details: [
+                        "problems": .int(Int64(problems.count)), "records": .int(Int64(total)),
+                        "first_problem": .string(problems[0].description),
+                    ])
                 var topLevel = JSONObject()
                 for entry in rejected.json.objectValue ?? JSONObject() { topLevel[entry.key] = entry.value }
                 throw SandboxError(400, "validation_failed", "the page was rejected: \(summary); nothing was staged", topLevel: topLevel)
@@ -177,8 +186,10 @@ public final class SandboxService: Sendable {
             integration.sessions[sessionID] = updated
             var details: JSONObject = ["records": .int(Int64(total)), "batch": .int(Int64(updated.acceptedBatches))]
             if let hint = page.hint { details["page_hint"] = .int(Int64(hint)) }
-            Self.log(&integration, at: now, level: "info", type: "batch_accepted",
-                     message: "page \(updated.acceptedBatches) accepted: \(total) record\(total == 1 ? "" : "s") staged", session: sessionID, details: .object(details))
+            Self.log(
+                &integration, at: now, level: "info", type: "batch_accepted",
+                message: "page \(updated.acceptedBatches) accepted: \(total) record\(total == 1 ? "" : "s") staged", session: sessionID,
+                details: .object(details))
             return BatchIngestResponse(
                 sessionID: sessionID, acceptedCountTotal: total, acceptedCountByEntity: byEntity, rejectedCountTotal: 0,
                 validationErrors: [], echoedPageHint: page.hint)
@@ -200,17 +211,21 @@ public final class SandboxService: Sendable {
             case .discard:
                 session.state = .cancelled
                 session.stagedPages = []
-                Self.log(&integration, at: now, level: "info", type: "session_cancelled",
-                         message: "session \(sessionID) discarded; staged data thrown away", session: sessionID, details: .object(JSONObject()))
+                Self.log(
+                    &integration, at: now, level: "info", type: "session_cancelled",
+                    message: "session \(sessionID) discarded; staged data thrown away", session: sessionID, details: .object(JSONObject()))
             case .apply:
                 session.state = .processing
                 session.processingStartedAt = now
                 session.processingTime = s.settings.processingTime
-                Self.log(&integration, at: now, level: "info", type: "session_closed",
-                         message: "session \(sessionID) closed with apply: \(session.acceptedRecordsTotal) record\(session.acceptedRecordsTotal == 1 ? "" : "s") in \(session.acceptedBatches) page\(session.acceptedBatches == 1 ? "" : "s")",
-                         session: sessionID, details: ["action": "apply"])
-                Self.log(&integration, at: now, level: "info", type: "processing_started",
-                         message: "processing of session \(sessionID) started", session: sessionID, details: .object(JSONObject()))
+                Self.log(
+                    &integration, at: now, level: "info", type: "session_closed",
+                    message:
+                        "session \(sessionID) closed with apply: \(session.acceptedRecordsTotal) record\(session.acceptedRecordsTotal == 1 ? "" : "s") in \(session.acceptedBatches) page\(session.acceptedBatches == 1 ? "" : "s")",
+                    session: sessionID, details: ["action": "apply"])
+                Self.log(
+                    &integration, at: now, level: "info", type: "processing_started",
+                    message: "processing of session \(sessionID) started", session: sessionID, details: .object(JSONObject()))
             }
             integration.sessions[sessionID] = session
             return session.status
@@ -319,8 +334,10 @@ public final class SandboxService: Sendable {
                     guard now >= deadline else { break }
                     session.state = .expired
                     session.updatedAt = deadline
-                    log(&integration, at: deadline, level: "warning", type: "session_expired",
-                        message: "session \(id) expired after \(session.inactivityTimeout.wholeMilliseconds / 1000)s without a request; close it with apply to keep its data",
+                    log(
+                        &integration, at: deadline, level: "warning", type: "session_expired",
+                        message:
+                            "session \(id) expired after \(session.inactivityTimeout.wholeMilliseconds / 1000)s without a request; close it with apply to keep its data",
                         session: id, details: .object(JSONObject()))
                     changed = true
                 } else if session.state == .processing, let started = session.processingStartedAt {
@@ -335,14 +352,17 @@ public final class SandboxService: Sendable {
                         if session.retryCount == 0 {
                             session.retryCount = 1
                             session.processingStartedAt = end
-                            log(&integration, at: end, level: "warning", type: "processing_retried",
+                            log(
+                                &integration, at: end, level: "warning", type: "processing_retried",
                                 message: "processing of session \(id) failed; retrying once", session: id,
                                 details: ["error": .string(session.lastError!)])
                         } else {
                             session.state = .failed
                             session.processingStartedAt = nil
-                            log(&integration, at: end, level: "error", type: "session_failed",
-                                message: "processing of session \(id) failed twice; the session failed and nothing was applied", session: id,
+                            log(
+                                &integration, at: end, level: "error", type: "session_failed",
+                                message: "processing of session \(id) failed twice; the session failed and nothing was applied",
+                                session: id,
                                 details: ["error": .string(session.lastError!)])
                         }
                     } else {
@@ -350,8 +370,11 @@ public final class SandboxService: Sendable {
                         session.state = .processed
                         session.processingStartedAt = nil
                         session.stagedPages = []
-                        log(&integration, at: end, level: "info", type: "session_processed",
-                            message: "session \(id) processed: \(session.acceptedRecordsTotal) record\(session.acceptedRecordsTotal == 1 ? "" : "s") applied", session: id,
+                        log(
+                            &integration, at: end, level: "info", type: "session_processed",
+                            message:
+                                "session \(id) processed: \(session.acceptedRecordsTotal) record\(session.acceptedRecordsTotal == 1 ? "" : "s") applied",
+                            session: id,
                             details: ["records": .int(Int64(session.acceptedRecordsTotal))])
                     }
                 } else {
@@ -389,13 +412,15 @@ public final class SandboxService: Sendable {
     /// Reads `{"entities": {"Type": [objects]}, "page_hint": n}`.
     static func readEnvelope(_ body: JSONValue) throws(SandboxError) -> (entities: [(type: String, records: [JSONValue])], hint: Int?) {
         guard case .object(let object) = body else {
-            throw .badRequest("invalid_envelope", "the body must be a JSON object like {\"entities\": {\"User\": [...]}}, got \(body.typeName)")
+            throw .badRequest(
+                "invalid_envelope", "the body must be a JSON object like {\"entities\": {\"User\": [...]}}, got \(body.typeName)")
         }
         guard let entities = object["entities"] else {
             throw .badRequest("invalid_envelope", "the body has no \"entities\" field; send {\"entities\": {\"User\": [...]}}")
         }
         guard case .object(let types) = entities else {
-            throw .badRequest("invalid_envelope", "\"entities\" must be an object of entity type → array of records, got \(entities.typeName)")
+            throw .badRequest(
+                "invalid_envelope", "\"entities\" must be an object of entity type → array of records, got \(entities.typeName)")
         }
         var hint: Int?
         if let value = object["page_hint"], value != .null {
