@@ -30,8 +30,9 @@ extension Interpreter {
             let apiKey = try apiKey(key)
             let url = try string(urlExpr, "the base URL")
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw .runtime("the base URL must start with http:// or https://", at: urlExpr.range,
-                               hint: "e.g. connect url \"http://127.0.0.1:8080/api/external/push\" integration \"demo\" key env(\"SPRINTO_API_KEY\")")
+                throw .runtime(
+                    "the base URL must start with http:// or https://", at: urlExpr.range,
+                    hint: "e.g. connect url \"http://127.0.0.1:8080/api/external/push\" integration \"demo\" key env(\"SPRINTO_API_KEY\")")
             }
             let integrationID = try string(integrationExpr, "the integration id")
             let configuration = PushConfiguration(baseURL: url, integrationID: integrationID, apiKey: apiKey)
@@ -42,11 +43,15 @@ extension Interpreter {
         applyClientSettings()
         lastSession = nil
         if settings.output == .json {
-            var fields: JSONObject = ["target": .string(connection.label), "integration_id": .string(connection.client.configuration.integrationID)]
+            var fields: JSONObject = [
+                "target": .string(connection.label), "integration_id": .string(connection.client.configuration.integrationID),
+            ]
             if let profile = connection.profile { fields["profile"] = .string(profile.name) }
             emit("connect", fields)
         } else {
-            let place = connection.label == "sandbox" && connection.sandbox != nil ? "the built-in sandbox" : connection.client.configuration.baseURL
+            let place =
+                connection.label == "sandbox" && connection.sandbox != nil
+                ? "the built-in sandbox" : connection.client.configuration.baseURL
             let profile = connection.profile.map { "profile \($0.name): " } ?? ""
             output.line("connected to \(profile)\(place) (integration \(connection.client.configuration.integrationID))")
         }
@@ -74,17 +79,21 @@ extension Interpreter {
             if case .null = value, case .call(let function, let arguments, _) = expr, function.value == "env",
                 let name = arguments.first?.stringLiteral
             {
-                throw .runtime("\(name) is not set: the API key is read from env(\"\(name)\")", at: expr.range,
-                               hint: "export \(name)=... (the integration's API key from Sprinto), then run this again")
+                throw .runtime(
+                    "\(name) is not set: the API key is read from env(\"\(name)\")", at: expr.range,
+                    hint: "export \(name)=... (the integration's API key from Sprinto), then run this again")
             }
             guard case .string(let key) = value else {
-                throw .runtime("the API key must be a string, got \(value.typeName)", at: expr.range,
-                               hint: "key env(\"SPRINTO_API_KEY\"), key file PATH, key prompt, or connect profile NAME")
+                throw .runtime(
+                    "the API key must be a string, got \(value.typeName)", at: expr.range,
+                    hint: "key env(\"SPRINTO_API_KEY\"), key file PATH, key prompt, or connect profile NAME")
             }
             guard !key.isEmpty else { throw .runtime("the API key is empty", at: expr.range, hint: "is SPRINTO_API_KEY set?") }
             keySourced(key, variables: Self.variables(in: expr))
             if expr.stringLiteral != nil && warnsAboutTypedKeys {
-                output.errorLine(errorPaint.yellow("warning:") + " a key typed into a script ends up in files and history; prefer key env(\"SPRINTO_API_KEY\") or key file PATH")
+                output.errorLine(
+                    errorPaint.yellow("warning:")
+                        + " a key typed into a script ends up in files and history; prefer key env(\"SPRINTO_API_KEY\") or key file PATH")
             }
             return APIKey(key)
         case .file(let expr):
@@ -96,14 +105,20 @@ extension Interpreter {
             let key = text.split(whereSeparator: \.isNewline).first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
             guard !key.isEmpty else { throw .runtime("the key file \(written) is empty", at: expr.range) }
             keySourced(key, variables: [])
-            if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
-                output.errorLine(errorPaint.yellow("warning:") + " the key file \(written) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)")
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber,
+                mode.intValue & 0o077 != 0
+            {
+                output.errorLine(
+                    errorPaint.yellow("warning:")
+                        + " the key file \(written) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)"
+                )
             }
             return APIKey(key)
         case .prompt(let range):
             guard let read = keyPrompt, let key = read("API key: ") else {
-                throw .runtime("key prompt needs a terminal to ask on, and pushsh has none here", at: range,
-                               hint: "where nobody can type (cron, CI), use key env(\"SPRINTO_API_KEY\"), key file PATH or connect profile NAME")
+                throw .runtime(
+                    "key prompt needs a terminal to ask on, and pushsh has none here", at: range,
+                    hint: "where nobody can type (cron, CI), use key env(\"SPRINTO_API_KEY\"), key file PATH or connect profile NAME")
             }
             guard !key.isEmpty else { throw .runtime("no key was typed", at: range) }
             keySourced(key, variables: [])

@@ -23,7 +23,8 @@ extension Interpreter {
             let written = try string(pathExpr, "the file path")
             let path = (sources[range.file] ?? SourceFile(name: range.file, text: "")).resolve(path: written)
             guard let format = RecordSource.format(for: path, given: options.format?.value) else {
-                throw ScriptError.runtime("cannot tell the format of \(written) from its name", at: pathExpr.range, hint: "add: format jsonl (or json, csv)")
+                throw ScriptError.runtime(
+                    "cannot tell the format of \(written) from its name", at: pathExpr.range, hint: "add: format jsonl (or json, csv)")
             }
             var renames: [String: String] = [:]
             for mapping in options.mappings { renames[try string(mapping.from, "the field to rename")] = mapping.to.value }
@@ -33,7 +34,8 @@ extension Interpreter {
             let skip = try options.skip.map { expr throws(ScriptError) in try integer(expr, .pushSkip) } ?? 0
             input = .file(path: path, shown: written, format: format, renames: FieldRenames(renames: renames), skip: skip)
             if let file = CheckedFile(
-                path: path, entityType: type, format: format, renames: renames, skip: skip, validation: settings.validation, csv: settings.csv,
+                path: path, entityType: type, format: format, renames: renames, skip: skip, validation: settings.validation,
+                csv: settings.csv,
                 pageBytes: settings.pageBytes), let totals = checkedFiles[file]
             {
                 // Read and found clean before the run, unchanged since and read
@@ -58,7 +60,9 @@ extension Interpreter {
         var pusher = PagePusher(interpreter: self, handle: handle, plan: plan, range: range, origin: input.shownPath)
         try await pusher.start()
         do {
-            if case .inline = input { try await pusher.send(input) } else if settings.pushConcurrency > 1 && plan.total.keys.knowsKeys {
+            if case .inline = input {
+                try await pusher.send(input)
+            } else if settings.pushConcurrency > 1 && plan.total.keys.knowsKeys {
                 try await pusher.sendPipelined(input, census: plan.total.keys, cap: settings.pushConcurrency)
             } else {
                 try await pusher.send(input)
@@ -88,7 +92,9 @@ extension Interpreter {
         case .array(let items):
             var records: [FileRecord] = []
             for (i, item) in items.enumerated() {
-                guard case .object = item else { throw ScriptError.runtime("record \(i) is \(item.typeName); records are objects", at: expr.range) }
+                guard case .object = item else {
+                    throw ScriptError.runtime("record \(i) is \(item.typeName); records are objects", at: expr.range)
+                }
                 records.append(FileRecord(json: item.json.jsonBytes, line: 0))
             }
             return records
@@ -102,17 +108,23 @@ extension Interpreter {
         var value = try evaluate(expr)
         if case .string(let written) = value {
             let path = (sources[file] ?? SourceFile(name: file, text: "")).resolve(path: written)
-            guard let data = FileManager.default.contents(atPath: path) else { throw ScriptError.runtime("cannot read the mapping file \(written)", at: expr.range) }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ScriptError.runtime("cannot read the mapping file \(written)", at: expr.range)
+            }
             do { value = Value(try JSONValue(parsing: [UInt8](data))) } catch {
-                throw ScriptError.runtime("the mapping file \(written) is not valid JSON: \(error.message) at \(error.line):\(error.column)", at: expr.range)
+                throw ScriptError.runtime(
+                    "the mapping file \(written) is not valid JSON: \(error.message) at \(error.line):\(error.column)", at: expr.range)
             }
         }
         guard case .object(let entries) = value else {
-            throw ScriptError.runtime("mapping takes an object such as {\"Employee ID\": \"employeeId\"} (or a JSON file of one)", at: expr.range)
+            throw ScriptError.runtime(
+                "mapping takes an object such as {\"Employee ID\": \"employeeId\"} (or a JSON file of one)", at: expr.range)
         }
         var pairs: [(String, String)] = []
         for entry in entries {
-            guard case .string(let to) = entry.value else { throw ScriptError.runtime("mapping: \"\(entry.key)\" must map to a field name (a string)", at: expr.range) }
+            guard case .string(let to) = entry.value else {
+                throw ScriptError.runtime("mapping: \"\(entry.key)\" must map to a field name (a string)", at: expr.range)
+            }
             pairs.append((entry.key, to))
         }
         return pairs
@@ -122,7 +134,8 @@ extension Interpreter {
     func checkInline(_ records: [FileRecord], plan: PushPlan, handle: SessionHandle, at range: SourceRange) throws(ScriptError) {
         var rules = RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: nil)
         for (index, record) in records.enumerated() { rules.check(record.json, index: index, line: 0) }
-        try finishRules(rules, shown: "the records", problemCount: rules.errorCount, otherProblems: [], handle: handle, plan: plan, at: range)
+        try finishRules(
+            rules, shown: "the records", problemCount: rules.errorCount, otherProblems: [], handle: handle, plan: plan, at: range)
     }
 
     /// A push with nothing in it: allowed (a nightly delta may be empty), said
@@ -163,14 +176,18 @@ extension Interpreter {
             otherProblems.isEmpty ? .refused : .runtime,
             "\(shown) cannot be pushed: \(problemCount) problem\(problemCount == 1 ? "" : "s") (\(records) the documented \(plan.entityType) rules); nothing was sent",
             at: range, details: details,
-            hint: "fix the records and push again; if this integration's service takes such records, 'set validation off' leaves the checking to it")
+            hint:
+                "fix the records and push again; if this integration's service takes such records, 'set validation off' leaves the checking to it"
+        )
     }
 
     /// The check pass: every record parsed, sized and checked against the
     /// documented rules (``RecordFileReading``, as the check before the run
     /// reads it); every problem listed with its line. Nothing is sent when
     /// any is found.
-    func checkFile(_ input: PushInput, plan: PushPlan, at range: SourceRange, spool: RecordSpool? = nil, session: SessionHandle? = nil) throws(ScriptError) -> PushPlan.Totals {
+    func checkFile(_ input: PushInput, plan: PushPlan, at range: SourceRange, spool: RecordSpool? = nil, session: SessionHandle? = nil)
+        throws(ScriptError) -> PushPlan.Totals
+    {
         guard case .file(let path, let shown, let format, let renames, let skip) = input else { return PushPlan.Totals() }
         // A big file takes a while to check: say so on a terminal.
         let showProgress = settings.progress && settings.output == .text && output.errorIsTerminal
@@ -181,21 +198,31 @@ extension Interpreter {
             path: path, shown: shown, format: format, renames: renames, skip: skip, plan: plan, validation: settings.validation,
             eachRecord: spool.map { spool in
                 { record in
-                    do { try spool.append(record) } catch { return RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)") }
+                    do { try spool.append(record) } catch {
+                        return RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")
+                    }
                     return nil
                 }
             },
-            progress: showProgress ? { records, bytes in
-                guard ContinuousClock.now - lastDraw > .milliseconds(200) else { return }
-                lastDraw = ContinuousClock.now
-                let share = fileSize > 0 ? " (\(min(99, bytes * 100 / fileSize))%)" : ""
-                output.writeError("\r\u{1B}[K  checking \(shown): \(records) records\(share); nothing is sent until every record is read")
-            } : nil)
+            progress: showProgress
+                ? { records, bytes in
+                    guard ContinuousClock.now - lastDraw > .milliseconds(200) else { return }
+                    lastDraw = ContinuousClock.now
+                    let share = fileSize > 0 ? " (\(min(99, bytes * 100 / fileSize))%)" : ""
+                    output.writeError(
+                        "\r\u{1B}[K  checking \(shown): \(records) records\(share); nothing is sent until every record is read")
+                } : nil)
         if showProgress { output.writeError("\r\u{1B}[K") }
         for warning in reading.warnings { output.writeError("\(shown):\(warning.line): warning: \(warning.message)\n") }
-        if reading.warningCount > reading.warnings.count { output.writeError("\(shown): … and \(reading.warningCount - reading.warnings.count) more warnings\n") }
-        do { try spool?.finish() } catch { reading.add(RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")) }
-        if let warning = reading.rules.warningText, reading.problems.isEmpty { output.errorLine(errorPaint.yellow("warning:") + " " + warning) }
+        if reading.warningCount > reading.warnings.count {
+            output.writeError("\(shown): … and \(reading.warningCount - reading.warnings.count) more warnings\n")
+        }
+        do { try spool?.finish() } catch {
+            reading.add(RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)"))
+        }
+        if let warning = reading.rules.warningText, reading.problems.isEmpty {
+            output.errorLine(errorPaint.yellow("warning:") + " " + warning)
+        }
         guard let verdict = reading.verdict(shown: shown, entityType: plan.entityType, skip: skip) else { return reading.totals }
         if reading.rules.errorCount > 0 {
             // last_push tells which records break the rules, as a refused page's would.
@@ -205,7 +232,9 @@ extension Interpreter {
             variables["last_push"] = tally.value(elapsed: .zero)
         }
         // Broken rules alone are what the service would refuse (400): the same exit code as a rejected page.
-        throw ScriptError(verdict.onlyRules ? .refused : .runtime, verdict.message + "; nothing was sent", at: range, details: verdict.details, hint: verdict.hint)
+        throw ScriptError(
+            verdict.onlyRules ? .refused : .runtime, verdict.message + "; nothing was sent", at: range, details: verdict.details,
+            hint: verdict.hint)
     }
 }
 

@@ -15,7 +15,10 @@ extension Interpreter {
             emit("start", ["session": session.raw])
         } else {
             let now = connection.now()
-            let expires = session.expiresAt.map { $0 < now ? "; \(Rendering.relative($0, now: now)) by the service's clock" : "; expires \($0.iso8601) unless used" } ?? ""
+            let expires =
+                session.expiresAt.map {
+                    $0 < now ? "; \(Rendering.relative($0, now: now)) by the service's clock" : "; expires \($0.iso8601) unless used"
+                } ?? ""
             output.line("started session \(paint.bold(session.id)) (\(paint.state(session.state.rawValue))\(expires))")
         }
         return .session(handle)
@@ -62,9 +65,11 @@ extension Interpreter {
         failure.message = "start: the service started a session, but its answer cannot be used: \(error.message)"
         if let id {
             failure.details.append("the session is \(id)")
-            failure.hint = "close it so it does not block the next start: close \"\(id)\" discard (or apply), or let it expire after its inactivity timeout"
+            failure.hint =
+                "close it so it does not block the next start: close \"\(id)\" discard (or apply), or let it expire after its inactivity timeout"
         } else {
-            failure.hint = "a session may now be active and block the next start (409): find it with 'activity' and close it (close \"SESSION_ID\" discard), or let it expire"
+            failure.hint =
+                "a session may now be active and block the next start (409): find it with 'activity' and close it (close \"SESSION_ID\" discard), or let it expire"
         }
         return failure
     }
@@ -117,7 +122,8 @@ extension Interpreter {
             emit("close", ["action": .string(action.rawValue), "session": handle.snapshot.raw])
         } else {
             let s = handle.snapshot
-            output.line("closed session \(paint.bold(s.id)) with \(action.rawValue): \(paint.state(s.state.rawValue)) (\(closeOutcome(s, action)))")
+            output.line(
+                "closed session \(paint.bold(s.id)) with \(action.rawValue): \(paint.state(s.state.rawValue)) (\(closeOutcome(s, action)))")
         }
         return .session(handle)
     }
@@ -165,15 +171,18 @@ extension Interpreter {
             }
             if elapsed >= timeout {
                 throw ScriptError(
-                    .waitFailed, "timed out after \(Rendering.human(elapsed)) waiting for \(handle.id) to become \(targetList); it is \(state)",
-                    at: range, hint: state == .active && !targets.contains(.active)
+                    .waitFailed,
+                    "timed out after \(Rendering.human(elapsed)) waiting for \(handle.id) to become \(targetList); it is \(state)",
+                    at: range,
+                    hint: state == .active && !targets.contains(.active)
                         ? "the session is still active: processing starts only after close ... apply"
                         : "give it longer: wait ... timeout 30m")
             }
             let remaining = timeout - elapsed
             do { try await pause(min(interval, remaining)) } catch {
-                throw ScriptError(.runtime, "wait interrupted after \(Rendering.human(elapsed)); \(handle.id) is \(state)", at: range,
-                                  hint: "to keep waiting: wait ... until \(targetList)")
+                throw ScriptError(
+                    .runtime, "wait interrupted after \(Rendering.human(elapsed)); \(handle.id) is \(state)", at: range,
+                    hint: "to keep waiting: wait ... until \(targetList)")
             }
             interval = min(interval * 3 / 2, .seconds(5))
         }

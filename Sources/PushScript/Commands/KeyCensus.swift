@@ -106,7 +106,9 @@ struct KeyCensus {
                 let name = bytes[member.name]
                 let matches: Bool
                 if name.contains(UInt8(ascii: "\\")) {
-                    matches = (try? JSONValue(parsing: Array(bytes[member.name.lowerBound - 1...member.name.upperBound]))) == .string(String(decoding: field, as: UTF8.self))
+                    matches =
+                        (try? JSONValue(parsing: Array(bytes[member.name.lowerBound - 1...member.name.upperBound])))
+                        == .string(String(decoding: field, as: UTF8.self))
                 } else {
                     matches = name.elementsEqual(field)
                 }
@@ -176,7 +178,10 @@ struct TopLevelScanner {
         i += 1
         while i < bytes.count {
             let b = bytes[i]
-            if b == UInt8(ascii: "\\") { i += 2; continue }
+            if b == UInt8(ascii: "\\") {
+                i += 2
+                continue
+            }
             i += 1
             if b == UInt8(ascii: "\"") { return }
         }
@@ -190,11 +195,17 @@ struct TopLevelScanner {
             var depth = 0
             while i < bytes.count {
                 let b = bytes[i]
-                if b == UInt8(ascii: "\"") { skipString(); continue }
+                if b == UInt8(ascii: "\"") {
+                    skipString()
+                    continue
+                }
                 if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { depth += 1 }
                 if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
                     depth -= 1
-                    if depth == 0 { i += 1; return }
+                    if depth == 0 {
+                        i += 1
+                        return
+                    }
                 }
                 i += 1
             }

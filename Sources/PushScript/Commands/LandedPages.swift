@@ -22,7 +22,8 @@ enum LandedPages: Equatable {
         var ways = [UInt8](repeating: 0, count: (k + 1) * layer)
         ways[0] = 1
         for i in 0..<k {
-            let from = i * layer, to = (i + 1) * layer
+            let from = i * layer
+            let to = (i + 1) * layer
             for c in 0...batches {
                 for r in 0..<width {
                     var n = ways[from + c * width + r]
@@ -37,7 +38,8 @@ enum LandedPages: Equatable {
         default: return .ambiguous
         }
         var chosen: [Int] = []
-        var c = batches, r = records
+        var c = batches
+        var r = records
         for i in stride(from: k - 1, through: 0, by: -1) where c > 0 {
             // The one set either leaves page i out (fits among the first i) or takes it.
             if ways[i * layer + c * width + r] == 0 {
@@ -58,7 +60,8 @@ enum LandedPages: Equatable {
         guard n <= 12 else { return false }
         var seen = Set<Int>()
         for mask in 0..<(1 << n) {
-            var sum = 0, count = 0
+            var sum = 0
+            var count = 0
             for i in 0..<n where mask & (1 << i) != 0 {
                 sum += sizes[i]
                 count += 1

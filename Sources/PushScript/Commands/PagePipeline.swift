@@ -121,7 +121,9 @@ extension PagePusher {
                     try await settle(outcomes, &pipe, interrupted: true)
                     var error = stopped(interruptedMessage)
                     if !pipe.landedAhead.isEmpty {
-                        error.details.append("pages \(pipe.landedAhead.keys.sorted().map(String.init).joined(separator: ", ")) landed after a page that did not")
+                        error.details.append(
+                            "pages \(pipe.landedAhead.keys.sorted().map(String.init).joined(separator: ", ")) landed after a page that did not"
+                        )
                         error.resume = nil
                         error.hint = "discard the session and push the file again: skip cannot leave out pages that landed after a gap"
                     }
@@ -136,7 +138,8 @@ extension PagePusher {
                     var error = partialStop(partial, landedAfter: after)
                     if !pipe.landedAhead.isEmpty {
                         error.resume = nil
-                        error.hint = "discard the session and push the file again with the rejected records fixed: skip cannot leave out pages that landed after a gap"
+                        error.hint =
+                            "discard the session and push the file again with the rejected records fixed: skip cannot leave out pages that landed after a gap"
                     }
                     throw error
                 }
@@ -153,9 +156,10 @@ extension PagePusher {
                             }
                             let number = pipe.nextNumber
                             pipe.nextNumber += 1
-                            pipe.ready.append(FlightPage(
-                                number: number, records: records, body: plan.body(records[...], hint: number),
-                                keys: pipe.census.repeatedKeys(in: records)))
+                            pipe.ready.append(
+                                FlightPage(
+                                    number: number, records: records, body: plan.body(records[...], hint: number),
+                                    keys: pipe.census.repeatedKeys(in: records)))
                         } else {
                             pipe.sourceDone = true
                         }
@@ -165,7 +169,8 @@ extension PagePusher {
                     page.attempts += 1
                     pipe.inFlight[page.number] = page
                     tally.inFlightMax = max(tally.inFlightMax, pipe.inFlight.count)
-                    let body = page.body, number = page.number
+                    let body = page.body
+                    let number = page.number
                     group.addTask {
                         let started = ContinuousClock.now
                         let result = await Self.attempt(client, body, sessionID)
@@ -194,7 +199,8 @@ extension PagePusher {
         let counted = count(answer, number: outcome.number, records: page.records, bytes: page.body.count)
         pipe.recordsConfirmed += answer.acceptedCountByEntity[plan.entityType] ?? counted.accepted
         if answer.hasRejections, let partial = notePartial(answer, number: outcome.number, records: page.records, counted: counted),
-            pipe.partial.map({ partial.number < $0.number }) ?? true {
+            pipe.partial.map({ partial.number < $0.number }) ?? true
+        {
             pipe.partial = partial
         }
         pipe.landedAhead[page.number] = page.size
@@ -255,7 +261,11 @@ extension PagePusher {
                 } else {
                     // It did not land: sending it again cannot stage it twice.
                     again.append(page)
-                    wait = max(wait, min(policy.delay(afterAttempt: page.attempts, retryAfter: error.retryAfter, random: Double.random(in: 0...1)), .seconds(5)))
+                    wait = max(
+                        wait,
+                        min(
+                            policy.delay(afterAttempt: page.attempts, retryAfter: error.retryAfter, random: Double.random(in: 0...1)),
+                            .seconds(5)))
                 }
             }
         }
@@ -283,7 +293,9 @@ extension PagePusher {
         case .success(let s): session = s
         case .failure(let error):
             var stoppedError = pipelineFailure(error, unclear[0].0, pipe)
-            stoppedError.details.append("the answers to page\(unclear.count == 1 ? "" : "s") \(numbers) were lost and the session could not be read to learn whether they landed: they are in doubt; nothing was sent twice")
+            stoppedError.details.append(
+                "the answers to page\(unclear.count == 1 ? "" : "s") \(numbers) were lost and the session could not be read to learn whether they landed: they are in doubt; nothing was sent twice"
+            )
             throw stoppedError
         }
         handle.refresh(session)
@@ -296,14 +308,18 @@ extension PagePusher {
         case .landed(let indices): return Set(indices)
         case .impossible:
             var stoppedError = pipelineFailure(unclear[0].1, unclear[0].0, pipe)
-            stoppedError.details.append("the session now has \(session.acceptedBatches.map(String.init) ?? "?") accepted pages and \(held) \(plan.entityType) records, where \(expectedBatches) to \(expectedBatches + unclear.count) pages were expected: someone else is pushing to it")
+            stoppedError.details.append(
+                "the session now has \(session.acceptedBatches.map(String.init) ?? "?") accepted pages and \(held) \(plan.entityType) records, where \(expectedBatches) to \(expectedBatches + unclear.count) pages were expected: someone else is pushing to it"
+            )
             throw stoppedError
         case .ambiguous:
             var stoppedError = pipelineFailure(unclear[0].1, unclear[0].0, pipe)
-            stoppedError.message = "push stopped: the answers to pages \(numbers) were lost, and \(moreBatches) of them (\(moreRecords) records) landed, but which cannot be told; nothing was sent twice"
+            stoppedError.message =
+                "push stopped: the answers to pages \(numbers) were lost, and \(moreBatches) of them (\(moreRecords) records) landed, but which cannot be told; nothing was sent twice"
             stoppedError.details += unclear.map { "in doubt: page \($0.0.number), \(describe($0.0))" }
             stoppedError.resume = nil
-            stoppedError.hint = "close the session with discard and push the file again (or look at what it holds before closing it with apply); 'set push_concurrency 1' avoids the doubt, at the cost of speed"
+            stoppedError.hint =
+                "close the session with discard and push the file again (or look at what it holds before closing it with apply); 'set push_concurrency 1' avoids the doubt, at the cost of speed"
             throw stoppedError
         }
     }
@@ -326,7 +342,8 @@ extension PagePusher {
         guard !ahead.isEmpty else { return failure }
         failure.details.removeAll { $0.hasSuffix("were accepted before this page; nothing after it was sent") }
         if tally.pages > 0 {
-            var line = "\(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted"
+            var line =
+                "\(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted"
             line += pipe.prefix > 0 ? ": pages 1 to \(pipe.prefix)" : ""
             if !ahead.isEmpty {
                 let list = ahead.prefix(20).map(String.init).joined(separator: ", ") + (ahead.count > 20 ? ", …" : "")
@@ -337,7 +354,9 @@ extension PagePusher {
         if !ahead.isEmpty {
             failure.resume = nil
             failure.hint = "discard the session and push the file again: skip cannot leave out pages that landed after a gap"
-            failure.details.append("going on with skip would stage pages \(ahead.prefix(5).map(String.init).joined(separator: ", "))\(ahead.count > 5 ? ", …" : "") again: discard the session and push the file again, or go on with 'set push_concurrency 1' after checking what it holds")
+            failure.details.append(
+                "going on with skip would stage pages \(ahead.prefix(5).map(String.init).joined(separator: ", "))\(ahead.count > 5 ? ", …" : "") again: discard the session and push the file again, or go on with 'set push_concurrency 1' after checking what it holds"
+            )
         }
         return failure
     }

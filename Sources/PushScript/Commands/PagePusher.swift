@@ -33,7 +33,9 @@ struct PagePusher {
         tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
         retriesBefore = interpreter.retries.value
         let show = interpreter.settings.progress && interpreter.settings.output == .text && origin != nil
-        progress = PushProgress(output: interpreter.output, totalRecords: plan.total.records, mode: show ? (interpreter.output.errorIsTerminal ? .redraw : .lines) : .off)
+        progress = PushProgress(
+            output: interpreter.output, totalRecords: plan.total.records,
+            mode: show ? (interpreter.output.errorIsTerminal ? .redraw : .lines) : .off)
     }
 
     var elapsed: Duration { ContinuousClock.now - started }
@@ -76,7 +78,7 @@ struct PagePusher {
             let answer: BatchIngestResponse
             do {
                 answer = try await sendPage(body, number: number, records: page, firstTry: await firstTry)
-            } catch where interpreter.interruption != nil {
+            } catch  where interpreter.interruption != nil {
                 // Stopped with this page on the wire: ask the session whether it
                 // landed, so the 'skip N' given is exact (nothing twice, nothing lost).
                 await reconcileInterruptedPage(page)
@@ -111,7 +113,9 @@ struct PagePusher {
         tally.bytes += bytes
         interpreter.warn(about: answer.warnings, in: "page \(number)")
         if answer.acceptedCountGiven && accepted + rejected != records.count {
-            interpreter.output.errorLine(interpreter.errorPaint.yellow("warning:") + " page \(number) held \(records.count) records; the service counted \(accepted) accepted and \(rejected) rejected")
+            interpreter.output.errorLine(
+                interpreter.errorPaint.yellow("warning:")
+                    + " page \(number) held \(records.count) records; the service counted \(accepted) accepted and \(rejected) rejected")
         }
         return (accepted, rejected)
     }
@@ -127,15 +131,21 @@ struct PagePusher {
     /// Its rejected records go to `last_push`. After `set partial_pages
     /// accept` a warning names them and nil is returned (the push goes on);
     /// by default the page is returned, for ``partialStop(_:landedAfter:)``.
-    mutating func notePartial(_ answer: BatchIngestResponse, number: Int, records: [FileRecord], counted: (accepted: Int, rejected: Int)) -> PartialPage? {
+    mutating func notePartial(_ answer: BatchIngestResponse, number: Int, records: [FileRecord], counted: (accepted: Int, rejected: Int))
+        -> PartialPage?
+    {
         for problem in answer.validationErrors {
             tally.validationErrors.append(located(problem, number: number, records: records))
         }
         let head = "page \(number) was accepted only in part: \(counted.accepted) accepted, \(counted.rejected) rejected"
         var details = places(answer.validationErrors, number: number, records: records)
-        if answer.validationErrors.isEmpty { details.append("the service gave no reasons (rejected_count_total \(answer.rejectedCountTotal), no validation_errors)") }
+        if answer.validationErrors.isEmpty {
+            details.append("the service gave no reasons (rejected_count_total \(answer.rejectedCountTotal), no validation_errors)")
+        }
         if interpreter.settings.partialPages == .accept {
-            let text = interpreter.errorPaint.yellow("warning:") + " " + head + " (partial pages accepted: going on)" + details.map { "\n  " + $0 }.joined()
+            let text =
+                interpreter.errorPaint.yellow("warning:") + " " + head + " (partial pages accepted: going on)"
+                + details.map { "\n  " + $0 }.joined()
             interpreter.output.errorLine(text)
             return nil
         }
@@ -148,16 +158,20 @@ struct PagePusher {
     /// goes on after them. Nil for a push that sends one page at a time.
     func partialStop(_ partial: PartialPage, landedAfter: Int?) -> ScriptError {
         var details = partial.details
-        var so = "\(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted so far (this page's included); "
+        var so =
+            "\(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted so far (this page's included); "
         switch landedAfter {
         case nil: so += "nothing after it was sent"
         case 0?: so += "nothing after it landed"
-        case let n?: so += "\(n) page\(n == 1 ? "" : "s") sent beside it landed too and \(n == 1 ? "is" : "are") counted; nothing more was sent"
+        case let n?:
+            so += "\(n) page\(n == 1 ? "" : "s") sent beside it landed too and \(n == 1 ? "is" : "are") counted; nothing more was sent"
         }
         details.append(so)
         var error = ScriptError(
             .refused, "push stopped: " + partial.head, at: range, details: details,
-            hint: "the accepted records are staged; fix the rejected ones and push only them again; to accept partial pages and go on, say: set partial_pages accept")
+            hint:
+                "the accepted records are staged; fix the rejected ones and push only them again; to accept partial pages and go on, say: set partial_pages accept"
+        )
         error.resume = origin.map { "push ... from \"\($0)\" skip \(consumed)" }
         return error
     }
@@ -173,7 +187,9 @@ struct PagePusher {
                 place = "record \(problem.index) of page \(number)"
             }
             var id = ""
-            if problem.index >= 0, problem.index < records.count, let key = RecordKey.naturalKey(records[problem.index].json, type: plan.entityType) {
+            if problem.index >= 0, problem.index < records.count,
+                let key = RecordKey.naturalKey(records[problem.index].json, type: plan.entityType)
+            {
                 id = " (\(key))"
             }
             details.append("\(place)\(id): \(problem.field) \(problem.issue)")
@@ -227,16 +243,20 @@ struct PagePusher {
                     // It landed; the answer was lost on the way back.
                     var byEntity: [String: Int] = [:]
                     byEntity[plan.entityType] = records.count
-                    return BatchIngestResponse(sessionID: handle.id, acceptedCountTotal: records.count, acceptedCountByEntity: byEntity,
-                                               rejectedCountTotal: 0, validationErrors: [], echoedPageHint: number)
+                    return BatchIngestResponse(
+                        sessionID: handle.id, acceptedCountTotal: records.count, acceptedCountByEntity: byEntity,
+                        rejectedCountTotal: 0, validationErrors: [], echoedPageHint: number)
                 }
                 guard session.acceptedBatches == expected else {
                     var stoppedError = failure(error, number: number, records: records)
-                    stoppedError.details.append("the session now has \(session.acceptedBatches.map(String.init) ?? "?") accepted pages where \(expected) or \(expected + 1) were expected: someone else is pushing to it")
+                    stoppedError.details.append(
+                        "the session now has \(session.acceptedBatches.map(String.init) ?? "?") accepted pages where \(expected) or \(expected + 1) were expected: someone else is pushing to it"
+                    )
                     throw stoppedError
                 }
                 // It did not land: sending it again cannot stage it twice.
-                let wait = client.retryPolicy.delay(afterAttempt: unclearAttempts, retryAfter: error.retryAfter, random: Double.random(in: 0...1))
+                let wait = client.retryPolicy.delay(
+                    afterAttempt: unclearAttempts, retryAfter: error.retryAfter, random: Double.random(in: 0...1))
                 do { try await interpreter.connection.pause(min(wait, .seconds(5))) } catch { throw stopped(interruptedMessage) }
             } catch {
                 tally.rejected += error.batch?.rejectedCountTotal ?? 0
@@ -250,12 +270,18 @@ struct PagePusher {
     func failure(_ error: PushAPIError, number: Int, records: [FileRecord]) -> ScriptError {
         var failure = ScriptError(error, at: range, doing: "push")
         var details: [String] = []
-        if let status = error.status { details.append("page \(number): \(error.request) → \(status) \(HTTPStatus.reason(status))") } else { details.append("page \(number): \(error.request)") }
+        if let status = error.status {
+            details.append("page \(number): \(error.request) → \(status) \(HTTPStatus.reason(status))")
+        } else {
+            details.append("page \(number): \(error.request)")
+        }
         details += places(error.validationErrors, number: number, records: records)
         if error.validationErrors.isEmpty, let raw = error.rawBody { details.append("body: \(raw.prefix(300))") }
         if error.attempts > 1 { details.append("gave up after \(error.attempts) attempts") }
         if tally.pages > 0 {
-            details.append("\(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted before this page; nothing after it was sent")
+            details.append(
+                "\(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted before this page; nothing after it was sent"
+            )
         }
         failure.details = details
         if let origin, tally.pages > 0 || consumed > 0 {
@@ -282,7 +308,10 @@ struct PagePusher {
     }
 
     func stopped(_ what: String) -> ScriptError {
-        var error = ScriptError(.runtime, "\(what): \(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted; the rest was not sent", at: range)
+        var error = ScriptError(
+            .runtime,
+            "\(what): \(tally.accepted) record\(tally.accepted == 1 ? "" : "s") in \(tally.pages) page\(tally.pages == 1 ? "" : "s") were accepted; the rest was not sent",
+            at: range)
         error.resume = origin.map { "push ... from \"\($0)\" skip \(consumed)" }
         return error
     }
@@ -290,13 +319,16 @@ struct PagePusher {
     /// `pushed 120 User records to ses_… in 2 pages: 120 accepted, 0 rejected`.
     func summary(paint: Paint) -> String {
         let t = tally
-        var text = "pushed \(t.accepted) \(plan.entityType) record\(t.accepted == 1 ? "" : "s") to \(handle.id) in \(t.pages) page\(t.pages == 1 ? "" : "s")"
+        var text =
+            "pushed \(t.accepted) \(plan.entityType) record\(t.accepted == 1 ? "" : "s") to \(handle.id) in \(t.pages) page\(t.pages == 1 ? "" : "s")"
         if origin != nil && t.accepted >= 1000 {
             let seconds = max(elapsed.seconds, 0.001)
             text += " in \(Rendering.human(elapsed)) (\(Int(Double(t.accepted) / seconds)) records/s)"
         }
         text += ": \(paint.green("\(t.accepted) accepted")), \(t.rejected) rejected"
-        if t.recoveries > 0 { text += " (\(t.recoveries) unclear page\(t.recoveries == 1 ? "" : "s") checked against the session, none sent twice)" }
+        if t.recoveries > 0 {
+            text += " (\(t.recoveries) unclear page\(t.recoveries == 1 ? "" : "s") checked against the session, none sent twice)"
+        }
         if retried > 0 { text += " (\(retried) request\(retried == 1 ? "" : "s") retried)" }
         if t.inFlightMax > 1 { text += " (up to \(t.inFlightMax) pages in flight)" }
         return text
@@ -366,12 +398,21 @@ struct PageSource {
         case .inline(let records): inline = records.makeIterator()
         case .file(let path, _, let format, let renames, let skip):
             var opened: any RecordStream
-            do { opened = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv) } catch {
+            do {
+                opened = try RecordSource.open(
+                    path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
+            } catch {
                 throw ScriptError(.runtime, "\(origin ?? path) \(error.message)", at: range)
             }
             // The check pass has parsed every record: this one only cuts.
-            if var lines = opened as? JSONLinesStream { lines.verify = false; opened = lines }
-            if var array = opened as? JSONArrayStream { array.verify = false; opened = array }
+            if var lines = opened as? JSONLinesStream {
+                lines.verify = false
+                opened = lines
+            }
+            if var array = opened as? JSONArrayStream {
+                array.verify = false
+                opened = array
+            }
             stream = opened
             for _ in 0..<skip where try nextRecord() != nil { skipped += 1 }
         case .spooled(let path, _, let skip):
@@ -433,7 +474,9 @@ struct PageSource {
         case nil: return nil
         case .record(let record)?: return record
         case .problem?, .warning?:
-            throw ScriptError(.runtime, "\(origin ?? "the file") changed while it was being pushed", at: range, hint: "push from a file nobody is writing to")
+            throw ScriptError(
+                .runtime, "\(origin ?? "the file") changed while it was being pushed", at: range,
+                hint: "push from a file nobody is writing to")
         }
     }
 }

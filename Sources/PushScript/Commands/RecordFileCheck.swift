@@ -34,7 +34,8 @@ struct RecordFileReading {
         var reading = RecordFileReading(rules: RecordRulesCheck(entityType: plan.entityType, enabled: validation, origin: shown))
         reading.totals.keys = KeyCensus(entityType: plan.entityType)
         do {
-            var stream = try RecordSource.open(path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
+            var stream = try RecordSource.open(
+                path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
             reading: while let item = try stream.next() {
                 switch item {
                 case .record(let record):
@@ -49,7 +50,10 @@ struct RecordFileReading {
                     reading.totals.bytes += record.json.count + 1
                     reading.totals.keys.note(record.json)
                     if record.json.count + plan.overhead > plan.pageBytes {
-                        reading.add(RecordProblem(line: record.line, message: "the record is \(record.json.count) bytes: larger than a page may be (\(plan.pageBytes) bytes)"))
+                        reading.add(
+                            RecordProblem(
+                                line: record.line,
+                                message: "the record is \(record.json.count) bytes: larger than a page may be (\(plan.pageBytes) bytes)"))
                     }
                 case .problem(let problem):
                     reading.add(problem)
@@ -75,7 +79,8 @@ struct RecordFileReading {
 
     /// `users.jsonl:12:5: expected ',' between records`.
     static func place(_ problem: RecordProblem, in shown: String) -> String {
-        problem.line == 0 ? "\(shown): \(problem.message)" : "\(shown):\(problem.line)\(problem.column.map { ":\($0)" } ?? ""): \(problem.message)"
+        problem.line == 0
+            ? "\(shown): \(problem.message)" : "\(shown):\(problem.line)\(problem.column.map { ":\($0)" } ?? ""): \(problem.message)"
     }
 
     /// Why the push cannot go ahead, in the words both the check before a
@@ -103,9 +108,11 @@ struct RecordFileReading {
             if count > listed { details.append("… and \(count - listed) more problems") }
             let records = rules.badRecords == 1 ? "1 record breaks" : "\(rules.badRecords) records break"
             return Verdict(
-                message: "\(shown) cannot be pushed: \(count) problem\(count == 1 ? "" : "s") (\(records) the documented \(entityType) rules)",
+                message:
+                    "\(shown) cannot be pushed: \(count) problem\(count == 1 ? "" : "s") (\(records) the documented \(entityType) rules)",
                 details: details,
-                hint: "fix the records and push again; if this integration's service takes such records, 'set validation off' leaves the checking to it",
+                hint:
+                    "fix the records and push again; if this integration's service takes such records, 'set validation off' leaves the checking to it",
                 onlyRules: problems.isEmpty)
         }
         if problems.count == 1 && problems[0].line == 0 {
@@ -135,7 +142,10 @@ struct CheckedFile: Hashable {
     var pageBytes: Int
 
     /// Nil when the file cannot be looked at.
-    init?(path: String, entityType: String, format: PushFormat, renames: [String: String], skip: Int, validation: Bool, csv: CSVOptions, pageBytes: Int) {
+    init?(
+        path: String, entityType: String, format: PushFormat, renames: [String: String], skip: Int, validation: Bool, csv: CSVOptions,
+        pageBytes: Int
+    ) {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = (attributes[.size] as? NSNumber)?.intValue, let modified = attributes[.modificationDate] as? Date
         else { return nil }
@@ -168,7 +178,8 @@ extension ScriptFiles {
         var renames: [String: String] = [:]
         if let mappingFile = request.mappingFile {
             // A mapping file that is not an object of names is the push's error too.
-            guard let data = FileManager.default.contents(atPath: mappingFile), case .object(let entries)? = try? JSONValue(parsing: [UInt8](data))
+            guard let data = FileManager.default.contents(atPath: mappingFile),
+                case .object(let entries)? = try? JSONValue(parsing: [UInt8](data))
             else { return ([], nil) }
             for entry in entries {
                 guard case .string(let to) = entry.value else { return ([], nil) }

@@ -38,7 +38,8 @@ struct RecordRulesCheck {
         guard enabled, let record = try? JSONValue(parsing: json) else { return }
         let findings = RecordValidation.findings(entityType: entityType, record: record)
         guard !findings.isEmpty else { return }
-        let place = (origin.map { line > 0 ? "\($0):\(line)" : $0 } ?? "record \(index)")
+        let place =
+            (origin.map { line > 0 ? "\($0):\(line)" : $0 } ?? "record \(index)")
             + (RecordKey.naturalKey(json, type: entityType).map { " (\($0))" } ?? "")
         var bad = false
         for finding in findings {
@@ -69,7 +70,8 @@ struct RecordRulesCheck {
     /// The warning to print once the pass is done; nil when there is none.
     var warningText: String? {
         guard warningCount > 0 else { return nil }
-        var text = "\(warningCount) value\(warningCount == 1 ? "" : "s") the built-in sandbox refuses but Sprinto's documentation does not rule out (the real service may accept \(warningCount == 1 ? "it" : "them")):"
+        var text =
+            "\(warningCount) value\(warningCount == 1 ? "" : "s") the built-in sandbox refuses but Sprinto's documentation does not rule out (the real service may accept \(warningCount == 1 ? "it" : "them")):"
         for line in warnings { text += "\n  " + line }
         if warningCount > warnings.count { text += "\n  … and \(warningCount - warnings.count) more" }
         return text

@@ -32,7 +32,8 @@ struct PushProgress {
             if let last = lastDraw, now - last < .milliseconds(200), records < totalRecords { return }
             lastDraw = now
             drawn = true
-            output.writeError("\r\u{1B}[K  " + bar(records) + " " + status(records: records, pages: pages, bytes: bytes, inFlight: inFlight))
+            output.writeError(
+                "\r\u{1B}[K  " + bar(records) + " " + status(records: records, pages: pages, bytes: bytes, inFlight: inFlight))
         }
     }
 

@@ -40,7 +40,11 @@ enum Rendering {
         rows.append(("state", paint.state(s.state.rawValue) + (s.state.isKnown ? "" : "  (a state pushsh does not know; shown as sent)")))
         let pages = s.acceptedBatches.map { " in \($0) page\($0 == 1 ? "" : "s")" } ?? ""
         let byEntity = s.acceptedRecordsByEntity.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-        rows.append(("accepted", "\(s.acceptedRecordsTotal) record\(s.acceptedRecordsTotal == 1 ? "" : "s")\(pages)\(byEntity.isEmpty ? "" : " (\(byEntity))")"))
+        rows.append(
+            (
+                "accepted",
+                "\(s.acceptedRecordsTotal) record\(s.acceptedRecordsTotal == 1 ? "" : "s")\(pages)\(byEntity.isEmpty ? "" : " (\(byEntity))")"
+            ))
         // A field that did not read as a time is shown as the service sent it.
         func time(_ value: Timestamp?, _ key: String) -> String? {
             if let value { return value.iso8601 }
@@ -92,10 +96,13 @@ enum Rendering {
         }
         let totalSeconds = ms / 1000
         if totalSeconds >= 172_800 {
-            let days = totalSeconds / 86_400, hours = (totalSeconds / 3600) % 24
+            let days = totalSeconds / 86_400
+            let hours = (totalSeconds / 3600) % 24
             return hours == 0 ? "\(days)d" : "\(days)d \(hours)h"
         }
-        let h = totalSeconds / 3600, m = (totalSeconds / 60) % 60, s = totalSeconds % 60
+        let h = totalSeconds / 3600
+        let m = (totalSeconds / 60) % 60
+        let s = totalSeconds % 60
         if h > 0 { return m == 0 ? "\(h)h" : "\(h)h \(m)m" }
         return s == 0 ? "\(m)m" : "\(m)m \(s)s"
     }
@@ -140,7 +147,10 @@ enum Trace {
 
     /// `pushsh: rate limited (429); retrying in 5s, as the service asked (Retry-After)`.
     static func waitLine(_ exchange: Exchange, _ wait: Duration) -> String {
-        let why = exchange.response.map { "\($0.status) \(HTTPStatus.reason($0.status))" } ?? exchange.failure.map { "\($0.cause.words(server: $0.server))" } ?? "no answer"
+        let why =
+            exchange.response.map { "\($0.status) \(HTTPStatus.reason($0.status))" } ?? exchange.failure.map {
+                "\($0.cause.words(server: $0.server))"
+            } ?? "no answer"
         let asked = exchange.waitAskedByService ? ", as the service asked (Retry-After)" : ""
         return "pushsh: \(why); retrying in \(Rendering.human(wait))\(asked) (attempt \(exchange.attempt + 1))"
     }

@@ -40,13 +40,16 @@ public struct StandardOutput: ScriptOutput {
 
     /// Colour on each stream that is a terminal, unless `NO_COLOR` or `TERM=dumb` says none.
     public init(environment: [String: String]) {
-        self.init(color: Self.detectColor(environment: environment),
-                  errorColor: Self.detectColor(environment: environment, descriptor: STDERR_FILENO))
+        self.init(
+            color: Self.detectColor(environment: environment),
+            errorColor: Self.detectColor(environment: environment, descriptor: STDERR_FILENO))
     }
 
     /// Colour when the stream (stdout by default) is a terminal, `NO_COLOR` is
     /// unset or empty, and `TERM` is not `dumb`.
-    public static func detectColor(environment: [String: String] = ProcessInfo.processInfo.environment, descriptor: Int32 = STDOUT_FILENO) -> Bool {
+    public static func detectColor(environment: [String: String] = ProcessInfo.processInfo.environment, descriptor: Int32 = STDOUT_FILENO)
+        -> Bool
+    {
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
         if environment["TERM"] == "dumb" { return false }
         return isatty(descriptor) == 1
@@ -65,8 +68,18 @@ public final class CapturedOutput: ScriptOutput {
 
     public init(color: Bool = false) { self.color = color }
 
-    public func write(_ text: String) { buffers.withLock { $0.out += text; $0.both += text } }
-    public func writeError(_ text: String) { buffers.withLock { $0.err += text; $0.both += text } }
+    public func write(_ text: String) {
+        buffers.withLock {
+            $0.out += text
+            $0.both += text
+        }
+    }
+    public func writeError(_ text: String) {
+        buffers.withLock {
+            $0.err += text
+            $0.both += text
+        }
+    }
 
     /// What went to standard output.
     public var standard: String { buffers.withLock { $0.out } }

@@ -33,7 +33,8 @@ final class ByteChunks {
             if atStart {
                 atStart = false
                 if let encoding = Self.foreignEncoding(bytes) {
-                    throw RecordProblem(line: 0, message: "is \(encoding) text (its byte order mark says so); save it as UTF-8 and push again")
+                    throw RecordProblem(
+                        line: 0, message: "is \(encoding) text (its byte order mark says so); save it as UTF-8 and push again")
                 }
             }
             return bytes

@@ -60,7 +60,9 @@ struct CSVStream: RecordStream {
     /// The most fields a row's `ends` keeps: the header's count and one more.
     private var fieldCap = Int.max
 
-    init(chunks: ByteChunks, renames: FieldRenames, limits: RecordLimits = RecordLimits(), options: CSVOptions = CSVOptions()) throws(RecordProblem) {
+    init(chunks: ByteChunks, renames: FieldRenames, limits: RecordLimits = RecordLimits(), options: CSVOptions = CSVOptions())
+        throws(RecordProblem)
+    {
         self.chunks = chunks
         self.limits = limits
         self.options = options
@@ -77,13 +79,19 @@ struct CSVStream: RecordStream {
             names = try headerNames()
         }
         // The header is read as leniently as any row, and said so: its names are what every record gets.
-        let headerLeniency = leniency.map { RecordProblem(line: rowLine, message: "the header row: \($0) (csv_quotes lenient); check the column names") }
+        let headerLeniency = leniency.map {
+            RecordProblem(line: rowLine, message: "the header row: \($0) (csv_quotes lenient); check the column names")
+        }
         var seen: [String: Int] = [:]
         for (index, written) in names.enumerated() {
             var name = renames.name(written)
             if let earlier = seen[name] {
                 guard options.renameDuplicates else {
-                    throw RecordProblem(line: rowLine, message: "the header names the column \"\(name.prefix(80))\" twice (columns \(earlier + 1) and \(index + 1)); rename one, or set csv_duplicates rename")
+                    throw RecordProblem(
+                        line: rowLine,
+                        message:
+                            "the header names the column \"\(name.prefix(80))\" twice (columns \(earlier + 1) and \(index + 1)); rename one, or set csv_duplicates rename"
+                    )
                 }
                 var n = 2
                 while seen["\(name)_\(n)"] != nil { n += 1 }
@@ -112,7 +120,8 @@ struct CSVStream: RecordStream {
                 while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
             }
             guard let name = String(validating: bytes, as: UTF8.self) else {
-                throw RecordProblem(line: rowLine, message: "the header's column \(index + 1) holds bytes that are not UTF-8 text (save the file as UTF-8)")
+                throw RecordProblem(
+                    line: rowLine, message: "the header's column \(index + 1) holds bytes that are not UTF-8 text (save the file as UTF-8)")
             }
             guard !name.isEmpty else {
                 throw RecordProblem(line: rowLine, message: "the header's column \(index + 1) has no name; every column needs one")
@@ -142,7 +151,8 @@ struct CSVStream: RecordStream {
     private func makeRecord() -> StreamItem {
         if cells.count > limits.recordBytes { return .problem(RecordProblem(line: rowLine, message: limits.tooLarge("the row"))) }
         guard fieldCount == columns else {
-            return .problem(RecordProblem(line: rowLine, message: "has \(fieldCount) field\(fieldCount == 1 ? "" : "s") but the header has \(columns)"))
+            return .problem(
+                RecordProblem(line: rowLine, message: "has \(fieldCount) field\(fieldCount == 1 ? "" : "s") but the header has \(columns)"))
         }
         var json: [UInt8] = [UInt8(ascii: "{")]
         json.reserveCapacity(cells.count + keys.count * 16 + 2)
@@ -153,7 +163,9 @@ struct CSVStream: RecordStream {
             if start == end {
                 json += [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")]
             } else if !CSVText.appendJSONString(cells, start..<end, to: &json) {
-                return .problem(RecordProblem(line: rowLine, message: "field \(index + 1) holds bytes that are not UTF-8 text (save the file as UTF-8)"))
+                return .problem(
+                    RecordProblem(line: rowLine, message: "field \(index + 1) holds bytes that are not UTF-8 text (save the file as UTF-8)")
+                )
             }
             start = end
         }
@@ -221,8 +233,8 @@ struct CSVStream: RecordStream {
                         note("a quote (\") inside an unquoted field, read as data")
                         append(byte)
                     } else if let problem = malformed(
-                        "a quote (\") inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\") (or set csv_quotes lenient)")
-                    {
+                        "a quote (\") inside an unquoted field; quote the whole field and double the quote (\"a \"\"b\"\" c\") (or set csv_quotes lenient)"
+                    ) {
                         return problem
                     }
                 default:
@@ -276,8 +288,8 @@ struct CSVStream: RecordStream {
                     position -= 1  // this byte starts the next row
                     if let row = endRow() { return row }
                 } else if let problem = malformed(
-                    "a carriage return (CR) not followed by a line feed (LF), in a file whose rows end in LF or CRLF (as its first line does); save the file with one kind of line end, or quote the field if the CR is data")
-                {
+                    "a carriage return (CR) not followed by a line feed (LF), in a file whose rows end in LF or CRLF (as its first line does); save the file with one kind of line end, or quote the field if the CR is data"
+                ) {
                     return problem
                 }
             }
@@ -291,7 +303,8 @@ struct CSVStream: RecordStream {
     private mutating func lineFeed() -> StreamItem? {
         if lineEnd == .carriageReturn {
             return malformed(
-                "a line feed (LF) in a file whose rows end in a carriage return (CR) alone (as its first line does); save the file with one kind of line end, or quote the field if the LF is data")
+                "a line feed (LF) in a file whose rows end in a carriage return (CR) alone (as its first line does); save the file with one kind of line end, or quote the field if the LF is data"
+            )
         }
         lineEnd = .lineFeed
         line += 1
@@ -315,10 +328,12 @@ struct CSVStream: RecordStream {
     private mutating func textAfterQuote(_ byte: UInt8) -> StreamItem? {
         if quoteLine != line {
             return malformed(
-                "text after the closing quote of a field that opened on line \(quoteLine), so a quote is stray and where the row ends cannot be told; quote the field whole, doubling each quote inside it")
+                "text after the closing quote of a field that opened on line \(quoteLine), so a quote is stray and where the row ends cannot be told; quote the field whole, doubling each quote inside it"
+            )
         }
         guard options.lenientQuotes else {
-            return malformed("text after the closing quote of a field; a field is either quoted whole or not at all (or set csv_quotes lenient)")
+            return malformed(
+                "text after the closing quote of a field; a field is either quoted whole or not at all (or set csv_quotes lenient)")
         }
         note("text after the closing quote of a field, read as data")
         append(UInt8(ascii: "\""))
@@ -440,7 +455,10 @@ enum CSVText {
                 case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
                 case 0..<0x20:
                     let hex = Array("0123456789abcdef".utf8)
-                    out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                    out += [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
+                        hex[Int(byte & 0xF)],
+                    ]
                 default: out.append(byte)
                 }
                 i += 1

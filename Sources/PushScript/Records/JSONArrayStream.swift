@@ -112,7 +112,9 @@ struct JSONArrayStream: RecordStream {
                 return close()
             case .first, .key:
                 guard byte == UInt8(ascii: "\"") else {
-                    return fail(top.expect == .first ? "expected a quoted key or '}', found \(describe(byte))" : "expected a quoted key, found \(describe(byte))")
+                    return fail(
+                        top.expect == .first
+                            ? "expected a quoted key or '}', found \(describe(byte))" : "expected a quoted key, found \(describe(byte))")
                 }
                 let (keyLine, keyColumn) = (line, column)
                 let (value, item) = try readScalar()
@@ -147,10 +149,16 @@ struct JSONArrayStream: RecordStream {
             case .first where byte == UInt8(ascii: "]"):
                 return close()
             case .value where byte == UInt8(ascii: "]"):
-                return fail(records ? "a ',' before ']' leaves an empty record (a trailing comma)" : "a ',' before ']' leaves an empty value (a trailing comma)")
+                return fail(
+                    records
+                        ? "a ',' before ']' leaves an empty record (a trailing comma)"
+                        : "a ',' before ']' leaves an empty value (a trailing comma)")
             case .first, .value:
                 if byte == UInt8(ascii: ",") {
-                    return fail(records ? (top.expect == .first ? "a ',' before the first record" : "two ',' in a row between records") : "unexpected ','; expected a value")
+                    return fail(
+                        records
+                            ? (top.expect == .first ? "a ',' before the first record" : "two ',' in a row between records")
+                            : "unexpected ','; expected a value")
                 }
                 stack[last].expect = .commaOrClose
                 return try value(byte, in: top)
@@ -162,7 +170,10 @@ struct JSONArrayStream: RecordStream {
                 case UInt8(ascii: "]"):
                     return close()
                 default:
-                    return fail(records ? "expected ',' between records, found \(describe(byte))" : "expected ',' or ']' in an array, found \(describe(byte))")
+                    return fail(
+                        records
+                            ? "expected ',' between records, found \(describe(byte))"
+                            : "expected ',' or ']' in an array, found \(describe(byte))")
                 }
             case .key, .colon:
                 return fail("unexpected \(describe(byte))")
@@ -212,7 +223,12 @@ struct JSONArrayStream: RecordStream {
     private mutating func readScalar() throws(RecordProblem) -> (JSONValue?, StreamItem?) {
         let (startLine, startColumn) = (line, column)
         guard let (start, end) = try cutScalar() else {
-            return (nil, fail(buffer[keepOrPosition] == UInt8(ascii: "\"") ? "a string is not closed at the end of the file" : "unexpected end of the file"))
+            return (
+                nil,
+                fail(
+                    buffer[keepOrPosition] == UInt8(ascii: "\"")
+                        ? "a string is not closed at the end of the file" : "unexpected end of the file")
+            )
         }
         defer { keep = nil }
         if end - start > limits.recordBytes {
@@ -253,7 +269,8 @@ struct JSONArrayStream: RecordStream {
                 }
                 if position - keep! > limits.recordBytes { break }
             }
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
             while try more() {
                 switch buffer[position] {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
@@ -301,7 +318,9 @@ struct JSONArrayStream: RecordStream {
                 guard try refill() else {
                     scan = nil
                     keep = nil
-                    return fail(state.inString ? "a string is not closed at the end of the file" : "the JSON document is not closed at the end of the file")
+                    return fail(
+                        state.inString
+                            ? "a string is not closed at the end of the file" : "the JSON document is not closed at the end of the file")
                 }
                 continue
             }
@@ -348,7 +367,8 @@ struct JSONArrayStream: RecordStream {
         let (renames, depth, around) = (self.renames, limits.depth, stack.count)
         return buffer.withUnsafeBufferPointer { all in
             RecordSource.record(
-                UnsafeBufferPointer(rebasing: all[start..<end]), line: line, column: column, renames: renames, verify: verify, depth: depth, around: around)
+                UnsafeBufferPointer(rebasing: all[start..<end]), line: line, column: column, renames: renames, verify: verify, depth: depth,
+                around: around)
         }
     }
 

@@ -39,16 +39,24 @@ struct JSONLinesStream: RecordStream {
                     lineStart += 3
                 }
             }
-            while lineEnd > lineStart, buffer[lineEnd - 1] == 0x0D || buffer[lineEnd - 1] == 0x20 || buffer[lineEnd - 1] == 0x09 { lineEnd -= 1 }
-            while lineStart < lineEnd, buffer[lineStart] == 0x20 || buffer[lineStart] == 0x09 || buffer[lineStart] == 0x0D { lineStart += 1 }
+            while lineEnd > lineStart, buffer[lineEnd - 1] == 0x0D || buffer[lineEnd - 1] == 0x20 || buffer[lineEnd - 1] == 0x09 {
+                lineEnd -= 1
+            }
+            while lineStart < lineEnd, buffer[lineStart] == 0x20 || buffer[lineStart] == 0x09 || buffer[lineStart] == 0x0D {
+                lineStart += 1
+            }
             if lineStart == lineEnd { continue }
-            if lineEnd - lineStart > limits.recordBytes { return .problem(RecordProblem(line: line, message: limits.tooLarge("the record"))) }
+            if lineEnd - lineStart > limits.recordBytes {
+                return .problem(RecordProblem(line: line, message: limits.tooLarge("the record")))
+            }
             let currentLine = line
             let verify = self.verify
             let renames = self.renames
             let column = lineStart - start + 1
             return buffer.withUnsafeBufferPointer { all in
-                RecordSource.record(UnsafeBufferPointer(rebasing: all[lineStart..<lineEnd]), line: currentLine, column: column, renames: renames, verify: verify)
+                RecordSource.record(
+                    UnsafeBufferPointer(rebasing: all[lineStart..<lineEnd]), line: currentLine, column: column, renames: renames,
+                    verify: verify)
             }
         }
     }

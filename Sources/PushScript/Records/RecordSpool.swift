@@ -46,7 +46,8 @@ struct SpoolStream: RecordStream {
 
     init(path: String) throws(RecordProblem) {
         // The check pass has sized every record; a spool line is one of them and its line number.
-        var stream = JSONLinesStream(chunks: try ByteChunks(path: path), renames: FieldRenames(renames: [:]), limits: RecordLimits(recordBytes: 60_000_000))
+        var stream = JSONLinesStream(
+            chunks: try ByteChunks(path: path), renames: FieldRenames(renames: [:]), limits: RecordLimits(recordBytes: 60_000_000))
         stream.verify = false
         lines = stream
     }

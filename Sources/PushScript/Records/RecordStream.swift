@@ -105,7 +105,8 @@ enum RecordSource {
     /// A record never starts with a byte order mark (only a file may), and its
     /// nesting counts the `around` containers it sits in: the whole document may nest `depth` deep.
     static func record(
-        _ bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int = 1, renames: FieldRenames, verify: Bool, depth: Int = 512, around: Int = 0
+        _ bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int = 1, renames: FieldRenames, verify: Bool, depth: Int = 512,
+        around: Int = 0
     ) -> StreamItem {
         if !verify && renames.isEmpty { return .record(FileRecord(json: Array(bytes), line: line)) }
         do {
@@ -118,7 +119,9 @@ enum RecordSource {
         } catch {
             // The limit is the document's, not what was left of it inside the record.
             let message = error.message.hasPrefix("nesting deeper than") ? "nesting deeper than \(depth) levels" : error.message
-            return .problem(RecordProblem(line: line + error.line - 1, column: error.line == 1 ? error.column + column - 1 : error.column, message: message))
+            return .problem(
+                RecordProblem(
+                    line: line + error.line - 1, column: error.line == 1 ? error.column + column - 1 : error.column, message: message))
         }
     }
 }

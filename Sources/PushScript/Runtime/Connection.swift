@@ -24,10 +24,12 @@ public struct Connection: Sendable {
     public static func builtInSandbox(environment: [String: String] = [:], settings: SandboxSettings? = nil) -> Connection {
         var effective = settings ?? SandboxSettings()
         if let seed = environment["PUSHSH_SANDBOX_SEED"].flatMap(UInt64.init) { effective.seed = seed }
-        let clock = environment["PUSHSH_SANDBOX_EPOCH"].flatMap(Timestamp.init(iso8601:)).map(SandboxClock.init(frozenAt:)) ?? SandboxClock()
+        let clock =
+            environment["PUSHSH_SANDBOX_EPOCH"].flatMap(Timestamp.init(iso8601:)).map(SandboxClock.init(frozenAt:)) ?? SandboxClock()
         let service = SandboxService(settings: effective, integrations: [.demo], clock: clock)
         let client = PushClient(
-            configuration: PushConfiguration(baseURL: "sandbox:", integrationID: SandboxIntegration.demo.id, apiKey: APIKey(SandboxIntegration.demo.apiKey)),
+            configuration: PushConfiguration(
+                baseURL: "sandbox:", integrationID: SandboxIntegration.demo.id, apiKey: APIKey(SandboxIntegration.demo.apiKey)),
             transport: InProcessTransport(service: service))
         return Connection(client: client, sandbox: service, label: "sandbox")
     }
@@ -35,15 +37,18 @@ public struct Connection: Sendable {
     /// A real service (or `pushsh serve`) over HTTP, through the network `network` describes.
     ///
     /// - Throws: when a proxy variable or a CA file cannot be used.
-    public static func remote(_ configuration: PushConfiguration, label: String, network: NetworkSettings = .direct) throws(ConfigurationError) -> Connection {
+    public static func remote(_ configuration: PushConfiguration, label: String, network: NetworkSettings = .direct)
+        throws(ConfigurationError) -> Connection
+    {
         let transport = try HTTPTransport(baseURL: configuration.baseURL, network: network)
         return Connection(client: PushClient(configuration: configuration, transport: transport), sandbox: nil, label: label)
     }
 
     /// A profile of the config file, its key read from where the profile says.
     public static func profile(_ profile: Profile, environment: [String: String]) throws(ConfigurationError) -> Connection {
-        var connection = try remote(try profile.configuration(environment: environment), label: profile.name,
-                                    network: profile.network(environment: environment))
+        var connection = try remote(
+            try profile.configuration(environment: environment), label: profile.name,
+            network: profile.network(environment: environment))
         connection.profile = profile
         return connection
     }
@@ -58,7 +63,9 @@ public struct Connection: Sendable {
     /// 4. `SPRINTO_API_KEY` and `SPRINTO_INTEGRATION_ID` (the environment wins over the file);
     /// 5. the config file's `default` profile;
     /// 6. the built-in sandbox.
-    public static func starting(explicitProfile: String?, scriptConnects: Bool = false, environment: [String: String]) throws(ConfigurationError) -> Connection {
+    public static func starting(explicitProfile: String?, scriptConnects: Bool = false, environment: [String: String])
+        throws(ConfigurationError) -> Connection
+    {
         if let name = explicitProfile {
             return try profile(try ProfileBook.load(environment: environment).profile(named: name), environment: environment)
         }
@@ -92,7 +99,9 @@ public struct Connection: Sendable {
     public var notice: String? {
         guard sandbox == nil else { return nil }
         let configuration = client.configuration
-        let host = Origin(url: configuration.baseURL).map { $0.port == ($0.scheme == "https" ? 443 : 80) ? $0.host : $0.hostAndPort } ?? configuration.baseURL
+        let host =
+            Origin(url: configuration.baseURL).map { $0.port == ($0.scheme == "https" ? 443 : 80) ? $0.host : $0.hostAndPort }
+            ?? configuration.baseURL
         return "sending to \(host) (integration \(configuration.integrationID))"
     }
 

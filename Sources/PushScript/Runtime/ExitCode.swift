@@ -29,8 +29,12 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         switch self {
         case .ok: return "success"
         case .usage: return "usage error: bad command line, or the script file cannot be read"
-        case .parse: return "the script does not parse, or `pushsh check` found errors (in the script, or in the data files it pushes: missing, malformed, or records that break the documented rules), found before anything is sent"
-        case .runtime: return "runtime or transport error (a wrong value, a data file named by a computed path that is missing or malformed, a lost connection)"
+        case .parse:
+            return
+                "the script does not parse, or `pushsh check` found errors (in the script, or in the data files it pushes: missing, malformed, or records that break the documented rules), found before anything is sent"
+        case .runtime:
+            return
+                "runtime or transport error (a wrong value, a data file named by a computed path that is missing or malformed, a lost connection)"
         case .expectFailed: return "an `expect` did not hold"
         case .waitFailed: return "a `wait` timed out, or its target state became unreachable"
         case .refused: return "the API refused a request (HTTP 4xx), or a page accepted only in part"

@@ -48,7 +48,8 @@ extension Interpreter {
                         + "so the integration is not blocked; to keep such a session for a resume: set on_error keep (or --keep-sessions)")
             } catch {
                 output.errorLine(
-                    errorPaint.yellow("warning:") + " \(reason); session \(handle.id) is still active (\(landed)) and could not be discarded: "
+                    errorPaint.yellow("warning:")
+                        + " \(reason); session \(handle.id) is still active (\(landed)) and could not be discarded: "
                         + "\(error.message); it expires after an hour without requests")
             }
         }

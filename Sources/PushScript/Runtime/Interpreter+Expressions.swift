@@ -38,7 +38,9 @@ extension Interpreter {
             case (.array(let items), .int(let i)):
                 let position = i < 0 ? Int64(items.count) + i : i
                 guard position >= 0, position < items.count else {
-                    throw .runtime("index \(i) is out of range: the array has \(items.count) element\(items.count == 1 ? "" : "s")", at: indexExpr.range)
+                    throw .runtime(
+                        "index \(i) is out of range: the array has \(items.count) element\(items.count == 1 ? "" : "s")",
+                        at: indexExpr.range)
                 }
                 return items[Int(position)]
             case (.object, .string(let key)), (.session, .string(let key)):
@@ -52,8 +54,9 @@ extension Interpreter {
                 }
                 return .string(String(chars[Int(position)]))
             default:
-                throw .runtime("cannot index \(value.typeName) with \(index.typeName)", at: range,
-                               hint: "arrays take a number (xs[0]), objects a string (o[\"key\"])")
+                throw .runtime(
+                    "cannot index \(value.typeName) with \(index.typeName)", at: range,
+                    hint: "arrays take a number (xs[0]), objects a string (o[\"key\"])")
             }
         case .call(let function, let arguments, let range):
             var values: [Value] = []
@@ -75,8 +78,9 @@ extension Interpreter {
                 let left = try evaluate(lhs)
                 let right = try evaluate(rhs)
                 guard let order = left.compare(to: right) else {
-                    throw .runtime("cannot compare \(left.typeName) with \(right.typeName) using \(op.rawValue)", at: range,
-                                   hint: "order works on two numbers, two strings or two durations")
+                    throw .runtime(
+                        "cannot compare \(left.typeName) with \(right.typeName) using \(op.rawValue)", at: range,
+                        hint: "order works on two numbers, two strings or two durations")
                 }
                 switch op {
                 case .less: return .bool(order < 0)
@@ -117,18 +121,23 @@ extension Interpreter {
         }
         let suggestion = Spelling.closest(to: name, among: keys).map { "did you mean '\($0)'?" }
         let listing = keys.prefix(12).joined(separator: ", ")
-        return .runtime("no field '\(name)' in \(value.typeName)", at: range, hint: suggestion ?? (keys.isEmpty ? nil : "fields: \(listing)"))
+        return .runtime(
+            "no field '\(name)' in \(value.typeName)", at: range, hint: suggestion ?? (keys.isEmpty ? nil : "fields: \(listing)"))
     }
 
     /// The built-in functions (`env`, `len`, `now`, `today`, `keys`, `json`, `string`, `number`).
     func call(_ function: Word, _ values: [Value], arguments: [Expr], at range: SourceRange) throws(ScriptError) -> Value {
         guard let builtin = BuiltinFunction.named(function.value) else {
             let known = BuiltinFunction.all.map(\.name)
-            throw .runtime("there is no function '\(function.value)'", at: function.range,
-                           hint: Spelling.closest(to: function.value, among: known).map { "did you mean \($0)()?" } ?? "functions: \(known.joined(separator: ", "))")
+            throw .runtime(
+                "there is no function '\(function.value)'", at: function.range,
+                hint: Spelling.closest(to: function.value, among: known).map { "did you mean \($0)()?" }
+                    ?? "functions: \(known.joined(separator: ", "))")
         }
         guard builtin.arity.contains(values.count) else {
-            throw .runtime("\(builtin.name) takes \(builtin.arity.lowerBound == builtin.arity.upperBound ? "\(builtin.arity.lowerBound)" : "\(builtin.arity.lowerBound) to \(builtin.arity.upperBound)") argument(s), got \(values.count)", at: range, hint: builtin.signature)
+            throw .runtime(
+                "\(builtin.name) takes \(builtin.arity.lowerBound == builtin.arity.upperBound ? "\(builtin.arity.lowerBound)" : "\(builtin.arity.lowerBound) to \(builtin.arity.upperBound)") argument(s), got \(values.count)",
+                at: range, hint: builtin.signature)
         }
         func argumentRange(_ i: Int) -> SourceRange { i < arguments.count ? arguments[i].range : range }
         switch builtin.name {
@@ -152,7 +161,9 @@ extension Interpreter {
             default: throw .runtime("keys takes an object, got \(values[0].typeName)", at: argumentRange(0))
             }
         case "json":
-            guard case .string(let text) = values[0] else { throw .runtime("json takes JSON text (a string), got \(values[0].typeName)", at: argumentRange(0)) }
+            guard case .string(let text) = values[0] else {
+                throw .runtime("json takes JSON text (a string), got \(values[0].typeName)", at: argumentRange(0))
+            }
             do { return Value(try JSONValue(parsing: text)) } catch {
                 throw .runtime("json: the text is not valid JSON: \(error.message) at \(error.line):\(error.column)", at: argumentRange(0))
             }
@@ -236,10 +247,11 @@ extension Interpreter {
         case .session(let handle): return handle
         case .string(let id):
             if let known = knownSessions[id] { return known }
-            let handle = SessionHandle(Session(
-                id: id, integrationID: nil, state: SessionState("unknown"), createdAt: nil, updatedAt: nil, expiresAt: nil,
-                inactivityTimeoutSeconds: nil, acceptedRecordsTotal: 0, acceptedRecordsByEntity: [:], lastError: nil,
-                acceptedBatches: nil, retryCount: nil))
+            let handle = SessionHandle(
+                Session(
+                    id: id, integrationID: nil, state: SessionState("unknown"), createdAt: nil, updatedAt: nil, expiresAt: nil,
+                    inactivityTimeoutSeconds: nil, acceptedRecordsTotal: 0, acceptedRecordsByEntity: [:], lastError: nil,
+                    acceptedBatches: nil, retryCount: nil))
             return handle
         case let other:
             throw .runtime("expected a session, got \(other.typeName)", at: expr.range, hint: "start one with: let s = start")

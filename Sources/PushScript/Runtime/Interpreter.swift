@@ -284,7 +284,9 @@ public final class Interpreter: @unchecked Sendable {
     func execute(_ statement: Statement, firstFailure: inout ScriptError?) async throws -> Value? {
         let range = statement.range
         switch statement.kind {
-        case .connect(let target): try await connect(target, at: range); return nil
+        case .connect(let target):
+            try await connect(target, at: range)
+            return nil
         case .start(let reference): return try await start(reference: reference, at: range)
         case .status(let session): return try await status(session, at: range)
         case .push(let command): return try await push(command, at: range)
@@ -321,8 +323,9 @@ public final class Interpreter: @unchecked Sendable {
             let value = try evaluate(condition)
             guard value.isTruthy else {
                 let text = try message.map { expr throws(ScriptError) in Rendering.plain(try evaluate(expr)) }
-                throw ScriptError(.expectFailed, text ?? "expectation failed", at: condition.range,
-                                  details: expectationDetails(condition))
+                throw ScriptError(
+                    .expectFailed, text ?? "expectation failed", at: condition.range,
+                    details: expectationDetails(condition))
             }
             return nil
         case .sleep(let expr):
@@ -343,7 +346,8 @@ public final class Interpreter: @unchecked Sendable {
             case .array(let a): items = a
             case .object(let o): items = o.map { .string($0.key) }
             default:
-                throw ScriptError.runtime("for needs an array (or an object, for its keys), got \(sequence.typeName)", at: loop.sequence.range)
+                throw ScriptError.runtime(
+                    "for needs an array (or an object, for its keys), got \(sequence.typeName)", at: loop.sequence.range)
             }
             if let problem = NameRules.problem(defining: loop.variable.value) {
                 throw ScriptError(.parse, problem.message, at: loop.variable.range, hint: problem.hint)
@@ -357,7 +361,9 @@ public final class Interpreter: @unchecked Sendable {
         case .include(let pathExpr):
             try await include(pathExpr, at: range, firstFailure: &firstFailure)
             return nil
-        case .set(let setting): try apply(setting); return nil
+        case .set(let setting):
+            try apply(setting)
+            return nil
         case .help(let topic):
             showHelp(topic)
             return nil
@@ -369,7 +375,8 @@ public final class Interpreter: @unchecked Sendable {
             return nil
         case .save, .learn:
             guard let shellCommand else {
-                throw ScriptError.runtime("\(statement.commandWord) works only in the interactive shell", at: range, hint: "open the shell with: pushsh")
+                throw ScriptError.runtime(
+                    "\(statement.commandWord) works only in the interactive shell", at: range, hint: "open the shell with: pushsh")
             }
             try await shellCommand(statement)
             return nil
@@ -406,7 +413,8 @@ public final class Interpreter: @unchecked Sendable {
         guard includeStack.count < 16 else { throw ScriptError.runtime("includes nest deeper than 16 files", at: pathExpr.range) }
         includesRun += 1
         guard includesRun <= 10_000 else {
-            throw ScriptError.runtime("more than 10,000 includes ran; is a file included over and over (in a loop, or a tree of includes)?", at: pathExpr.range)
+            throw ScriptError.runtime(
+                "more than 10,000 includes ran; is a file included over and over (in a loop, or a tree of includes)?", at: pathExpr.range)
         }
         // The same verdict and words as the check before the run (exit 2):
         // only a path computed at run time gets this far unread.

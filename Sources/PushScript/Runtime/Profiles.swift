@@ -20,8 +20,10 @@ public struct Profile: Sendable, Equatable {
     /// `timeout = "30s"`: how long one request may take.
     public var timeout: Duration?
 
-    public init(name: String, region: Region?, baseURL: String?, integrationID: String, key: ProfileKey,
-                caFile: String? = nil, proxy: String? = nil, timeout: Duration? = nil) {
+    public init(
+        name: String, region: Region?, baseURL: String?, integrationID: String, key: ProfileKey,
+        caFile: String? = nil, proxy: String? = nil, timeout: Duration? = nil
+    ) {
         self.name = name
         self.region = region
         self.baseURL = baseURL
@@ -149,7 +151,8 @@ public struct ProfileBook: Sendable {
             }
         }
         if let defaultName, !profiles.contains(where: { $0.name == defaultName }) {
-            throw ConfigurationError("\(path): the default profile '\(defaultName)' is not defined; profiles: \(profiles.map(\.name).joined(separator: ", "))")
+            throw ConfigurationError(
+                "\(path): the default profile '\(defaultName)' is not defined; profiles: \(profiles.map(\.name).joined(separator: ", "))")
         }
         return ProfileBook(path: path, profiles: profiles, defaultName: defaultName, exists: true)
     }
@@ -166,7 +169,9 @@ public struct ProfileBook: Sendable {
         }
         func text(_ key: String) throws(ConfigurationError) -> String? {
             guard let value = entries[key] else { return nil }
-            guard let string = value.string, !string.isEmpty else { throw ConfigurationError("\(place): \(key) must be a non-empty string in quotes") }
+            guard let string = value.string, !string.isEmpty else {
+                throw ConfigurationError("\(place): \(key) must be a non-empty string in quotes")
+            }
             return string
         }
         // `~/` is the home folder; a relative path is taken from the config file's folder.
@@ -178,7 +183,9 @@ public struct ProfileBook: Sendable {
 
         var region: Region?
         if let written = try text("region") {
-            guard let r = Region(rawValue: written.lowercased()) else { throw ConfigurationError("\(place): region must be us, in or eu (got \"\(written)\")") }
+            guard let r = Region(rawValue: written.lowercased()) else {
+                throw ConfigurationError("\(place): region must be us, in or eu (got \"\(written)\")")
+            }
             region = r
         }
         let baseURL = try text("base_url")
@@ -191,9 +198,12 @@ public struct ProfileBook: Sendable {
         guard let integration = try text("integration") else {
             throw ConfigurationError("\(place): integration is missing (the integration id from Sprinto)")
         }
-        let sources = try [("key_env", text("key_env")), ("key_file", text("key_file")), ("key_command", text("key_command"))].filter { $0.1 != nil }
+        let sources = try [("key_env", text("key_env")), ("key_file", text("key_file")), ("key_command", text("key_command"))].filter {
+            $0.1 != nil
+        }
         guard sources.count <= 1 else {
-            throw ConfigurationError("\(place): give one of key_env, key_file, key_command (got \(sources.map(\.0).joined(separator: " and ")))")
+            throw ConfigurationError(
+                "\(place): give one of key_env, key_file, key_command (got \(sources.map(\.0).joined(separator: " and ")))")
         }
         let key: ProfileKey
         switch sources.first {
@@ -223,8 +233,9 @@ public struct ProfileBook: Sendable {
                 throw ConfigurationError("\(place): timeout must be a duration such as \"30s\" or \"2m\"")
             }
         }
-        return Profile(name: name, region: region, baseURL: baseURL, integrationID: integration, key: key,
-                       caFile: caFile, proxy: proxy, timeout: timeout)
+        return Profile(
+            name: name, region: region, baseURL: baseURL, integrationID: integration, key: key,
+            caFile: caFile, proxy: proxy, timeout: timeout)
     }
 
     /// The profile of that name, or an error listing the ones there are.
@@ -234,7 +245,8 @@ public struct ProfileBook: Sendable {
             throw ConfigurationError("there is no profile '\(name)': \(path) does not exist (see docs/profiles.md)")
         }
         let guess = Spelling.closest(to: name, among: profiles.map(\.name)).map { "did you mean '\($0)'? " } ?? ""
-        throw ConfigurationError("there is no profile '\(name)' in \(path); \(guess)profiles: \(profiles.map(\.name).joined(separator: ", "))")
+        throw ConfigurationError(
+            "there is no profile '\(name)' in \(path); \(guess)profiles: \(profiles.map(\.name).joined(separator: ", "))")
     }
 }
 
@@ -253,7 +265,8 @@ extension Profile {
         switch key {
         case .environment(let variable):
             guard let value = environment[variable], !value.isEmpty else {
-                throw ConfigurationError("\(place) reads its key from \(variable), which is not set; export \(variable)=... (the integration's API key)")
+                throw ConfigurationError(
+                    "\(place) reads its key from \(variable), which is not set; export \(variable)=... (the integration's API key)")
             }
             return value
         case .file(let path):
@@ -261,7 +274,9 @@ extension Profile {
                 throw ConfigurationError("\(place): the key file \(path) does not exist")
             }
             if let mode = attributes[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
-                throw ConfigurationError("\(place): the key file \(path) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)")
+                throw ConfigurationError(
+                    "\(place): the key file \(path) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)"
+                )
             }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigurationError("\(place): the key file \(path) cannot be read")

@@ -22,7 +22,8 @@ public struct ScriptError: Error, Sendable {
     /// The hint as shown: the hint, then how to go on.
     var shownHint: String? {
         guard let resume else { return hint }
-        let next = sessionsDiscarded
+        let next =
+            sessionsDiscarded
             ? "this run's session is discarded below and its records with it, so push the file again from the start (to resume instead, keep the session: set on_error keep, or --keep-sessions)"
             : "to go on from there: \(resume)"
         return hint.map { $0 + "; " + next } ?? next
@@ -59,7 +60,8 @@ public struct ScriptError: Error, Sendable {
         if error.attempts > 1 { details.append("gave up after \(error.attempts) attempts") }
         let message: String
         switch error.kind {
-        case .http(let status): message = "\(what) failed: \(status == 400 && !error.validationErrors.isEmpty ? "the page was rejected" : error.message)"
+        case .http(let status):
+            message = "\(what) failed: \(status == 400 && !error.validationErrors.isEmpty ? "the page was rejected" : error.message)"
         case .transport: message = "\(what) failed: \(error.message)"
         case .unexpectedResponse, .redirected: message = "\(what) failed: \(error.message)"
         }
@@ -79,4 +81,3 @@ public struct ScriptError: Error, Sendable {
 struct ExitRequest: Error {
     var code: Int32
 }
-

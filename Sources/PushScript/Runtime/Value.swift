@@ -104,7 +104,8 @@ extension Value {
         case (.session(let a), .string(let b)), (.string(let b), .session(let a)): return a.id == b
         case (.array(let a), .array(let b)): return a.count == b.count && zip(a, b).allSatisfy { $0.isEqual(to: $1) }
         case (.object(let a), .object(let b)):
-            return a.count == b.count && a.allSatisfy { entry in b.first { $0.key == entry.key }.map { $0.value.isEqual(to: entry.value) } ?? false }
+            return a.count == b.count
+                && a.allSatisfy { entry in b.first { $0.key == entry.key }.map { $0.value.isEqual(to: entry.value) } ?? false }
         default: return false
         }
     }
