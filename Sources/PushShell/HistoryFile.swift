@@ -27,7 +27,8 @@ public final class HistoryFile {
         if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let mode = attributes[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0
         {
-            permissionWarning = "\(path) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)"
+            permissionWarning =
+                "\(path) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)"
         }
         guard let data = FileManager.default.contents(atPath: path) else { return }
         let text = String(decoding: data, as: UTF8.self)
@@ -60,7 +61,9 @@ public final class HistoryFile {
     @discardableResult
     public func remove(where predicate: (String) -> Bool) -> Int {
         if let data = FileManager.default.contents(atPath: path) {
-            entries = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map { Self.decode(String($0)) }
+            entries = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map {
+                Self.decode(String($0))
+            }
         }
         let before = entries.count
         entries.removeAll(where: predicate)

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#endif
 import CEditLine
-import PushSyntax
 import Foundation
+import PushSyntax
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 
 /// Lines from the terminal through libedit: emacs keys (vi and key maps
 /// through `~/.editrc`), history with Up/Down and Ctrl-R, and Tab completion.
@@ -149,7 +150,9 @@ public final class LineEditor: LineSource {
     private func completeAtCursor() -> UInt8 {
         guard let complete, let info = el_line(editLine)?.pointee, let buffer = info.buffer else { return UInt8(CC_ERROR) }
         let length = info.cursor - buffer
-        let before = String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
+        let before = String(
+            decoding: UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self
+        )
         let completion = complete(before)
         guard !completion.candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
         let insertion = completion.insertion

@@ -66,7 +66,8 @@ public final class Shell {
     public var banner: String {
         let connection = interpreter.connection
         let profile = connection.profile.map { "profile \($0.name): " } ?? ""
-        let target = connection.sandbox != nil
+        let target =
+            connection.sandbox != nil
             ? "the built-in sandbox (integration \(connection.client.configuration.integrationID)); nothing leaves this machine"
             : "\(profile)\(connection.client.configuration.baseURL) (integration \(connection.client.configuration.integrationID))"
         return "pushsh 0.1.0 on \(target)\nType help for commands, learn for a guided tour. Tab completes; Ctrl-D or exit leaves."
@@ -116,10 +117,11 @@ public final class Shell {
         guard !active.isEmpty else { return false }
         warnedAboutActiveSessions = true
         for handle in active {
-            let name = interpreter.variables.sorted { $0.key < $1.key }.first { entry in
-                if case .session(let h) = entry.value { return h.id == handle.id }
-                return false
-            }?.key ?? "\"\(handle.id)\""
+            let name =
+                interpreter.variables.sorted { $0.key < $1.key }.first { entry in
+                    if case .session(let h) = entry.value { return h.id == handle.id }
+                    return false
+                }?.key ?? "\"\(handle.id)\""
             let staged = handle.snapshot.acceptedRecordsTotal
             output.errorLine(
                 "warning: session \(handle.id) is still active (\(staged) record\(staged == 1 ? "" : "s") staged); while it is, "
@@ -175,7 +177,9 @@ public final class Shell {
     /// Keeps the entry for Up/Down and in the history file, unless it holds a key.
     func record(_ entry: String) {
         if Secrets.containsSecret(entry, knownKeys: interpreter.keysUsed) {
-            output.errorLine("(not kept in history: the line holds an API key; key env(\"SPRINTO_API_KEY\"), key file PATH, key prompt or connect profile NAME keep it out of sight)")
+            output.errorLine(
+                "(not kept in history: the line holds an API key; key env(\"SPRINTO_API_KEY\"), key file PATH, key prompt or connect profile NAME keep it out of sight)"
+            )
             return
         }
         lines.remember(entry)
@@ -214,10 +218,11 @@ public final class Shell {
         let paint = PromptPaint(enabled: output.color)
         var text = lessonPromptPrefix + paint.target(interpreter.connection.label)
         if let session = interpreter.lastSession {
-            let name = interpreter.variables.sorted { $0.key < $1.key }.first { entry in
-                if case .session(let h) = entry.value { return h.id == session.id }
-                return false
-            }?.key ?? session.id
+            let name =
+                interpreter.variables.sorted { $0.key < $1.key }.first { entry in
+                    if case .session(let h) = entry.value { return h.id == session.id }
+                    return false
+                }?.key ?? session.id
             text += " " + name + ":" + paint.state(session.state.rawValue)
         }
         return text + "> "
@@ -261,14 +266,16 @@ extension Shell {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
             if isFolder.boolValue { throw ScriptError(.runtime, "\(typed) is a folder", at: range, hint: "save \"\(typed)/flow.push\"") }
             guard replace else {
-                throw ScriptError(.runtime, "\(typed) exists already; it was kept", at: range, hint: "save \"\(typed)\" replace   (to write over it)")
+                throw ScriptError(
+                    .runtime, "\(typed) exists already; it was kept", at: range, hint: "save \"\(typed)\" replace   (to write over it)")
             }
         }
         do {
             try script.text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw ScriptError(.runtime, "cannot write \(typed): \(error.localizedDescription)", at: range,
-                              hint: "does its folder exist? save writes one file and makes no folders")
+            throw ScriptError(
+                .runtime, "cannot write \(typed): \(error.localizedDescription)", at: range,
+                hint: "does its folder exist? save writes one file and makes no folders")
         }
         let shown = resolveTypedPath(typed)
         var message = "saved \(script.statements) statement\(script.statements == 1 ? "" : "s") to \(shown); run it with: "

@@ -36,7 +36,9 @@ struct SavedScript: Equatable {
 /// Turns what was typed at the prompt into a script that replays the flow.
 enum Transcript {
     /// Statements that talk to the current connection.
-    static let usesConnection: Set<String> = ["start", "status", "push", "close", "wait", "integration", "activity", "sandbox", "include", "if", "for"]
+    static let usesConnection: Set<String> = [
+        "start", "status", "push", "close", "wait", "integration", "activity", "sandbox", "include", "if", "for",
+    ]
     /// What a key typed at the prompt becomes.
     static let keyReference = "env(\"SPRINTO_API_KEY\")"
 
@@ -95,9 +97,10 @@ enum Transcript {
         let run = (keyVariable.map { "\($0)=... " } ?? "") + "pushsh " + (context.target as NSString).lastPathComponent
         var lines = ["# Saved by pushsh from an interactive session.", "# Run it with: \(run)"]
         if leftOut > 0 {
-            lines.append(leftOut == 1
-                ? "# 1 line left out: it held the API key, or used a value that did."
-                : "# \(leftOut) lines left out: they held the API key, or used a value that did.")
+            lines.append(
+                leftOut == 1
+                    ? "# 1 line left out: it held the API key, or used a value that did."
+                    : "# \(leftOut) lines left out: they held the API key, or used a value that did.")
         }
         lines.append("")
         for item in items { lines += item.lines }
@@ -294,7 +297,9 @@ struct StatementWriter {
     }
 
     func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "$", with: "\\$") + "\""
+        "\""
+            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+                of: "$", with: "\\$") + "\""
     }
 
     func text(_ range: SourceRange, replacing replacements: [(SourceRange, String)] = []) -> String {

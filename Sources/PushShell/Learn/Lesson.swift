@@ -85,7 +85,8 @@ extension Lesson {
     /// `summary`, `files` and `setup` to the lesson.
     public static func parse(_ text: String, fileName: String) throws(LessonFormatError) -> Lesson {
         let (name, order) = nameAndOrder(fileName: (fileName as NSString).lastPathComponent)
-        var lesson = Lesson(name: name, order: order, file: fileName, title: "", teaches: "", intro: [], summary: [], files: [], setup: [], steps: [])
+        var lesson = Lesson(
+            name: name, order: order, file: fileName, title: "", teaches: "", intro: [], summary: [], files: [], setup: [], steps: [])
         func fail(_ line: Int, _ message: String) -> LessonFormatError { LessonFormatError(file: fileName, line: line, message: message) }
 
         // First: fields with their continuation lines.
@@ -123,7 +124,9 @@ extension Lesson {
                 continue
             }
             if stepKeys.contains(field.key) {
-                guard !lesson.steps.isEmpty else { throw fail(field.line, "'\(field.key):' belongs to a step; put a 'step:' line above it") }
+                guard !lesson.steps.isEmpty else {
+                    throw fail(field.line, "'\(field.key):' belongs to a step; put a 'step:' line above it")
+                }
                 var step = lesson.steps.removeLast()
                 switch field.key {
                 case "say": step.say.append(value)

@@ -78,7 +78,11 @@ struct SandboxFacts: Sendable {
                 for entry in raw { fields.append((entry.key, Value(entry.value))) }
             }
             func set(_ key: String, _ value: Value) {
-                if let index = fields.firstIndex(where: { $0.key == key }) { fields[index].value = value } else { fields.append((key, value)) }
+                if let index = fields.firstIndex(where: { $0.key == key }) {
+                    fields[index].value = value
+                } else {
+                    fields.append((key, value))
+                }
             }
             set("id", .string(id))
             set("state", .string(state))

@@ -65,7 +65,9 @@ public struct LessonLibrary: Sendable {
     /// The lessons shipped with pushsh, or those of `settings.lessonsDirectory`.
     public static func load(_ settings: LearnSettings) throws -> LessonLibrary {
         guard let directory = settings.lessonsDirectory ?? shippedDirectory() else {
-            throw LessonFormatError(file: "pushsh_PushShell.resources/Lessons", line: 0, message: "not found next to pushsh; install it with the binary, or set PUSHSH_LESSONS to a folder of lessons")
+            throw LessonFormatError(
+                file: "pushsh_PushShell.resources/Lessons", line: 0,
+                message: "not found next to pushsh; install it with the binary, or set PUSHSH_LESSONS to a folder of lessons")
         }
         return try load(from: directory)
     }

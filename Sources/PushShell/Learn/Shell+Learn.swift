@@ -94,7 +94,8 @@ extension Shell {
         guard let lesson = library.lesson(named: wanted) else {
             let names = library.lessons.map(\.name)
             let suggestion = Spelling.closest(to: name, among: names).map { "learn \($0)" } ?? "learn (to list the lessons)"
-            throw ScriptError(.runtime, "there is no lesson '\(name)'; lessons: \(names.joined(separator: ", "))", at: range, hint: suggestion)
+            throw ScriptError(
+                .runtime, "there is no lesson '\(name)'; lessons: \(names.joined(separator: ", "))", at: range, hint: suggestion)
         }
         try await startLesson(lesson, library: library, at: range)
     }
@@ -112,7 +113,9 @@ extension Shell {
             // On a terminal, a long line wraps under the title rather than at the left edge.
             let hanging = head.count + 6
             var lines = [text]
-            if let columns = interpreter.terminalWidth.map(TextFlow.lineWidth(forTerminalColumns:)), hanging + text.count > columns, columns - hanging >= 20 {
+            if let columns = interpreter.terminalWidth.map(TextFlow.lineWidth(forTerminalColumns:)), hanging + text.count > columns,
+                columns - hanging >= 20
+            {
                 lines = TextFlow.wrap(text, width: columns - hanging)
             }
             output.line(head + (mark == "done" ? paint.done(mark) : mark) + "  " + lines[0])
@@ -136,7 +139,8 @@ extension Shell {
             let target = work + "/" + file
             try? FileManager.default.removeItem(atPath: target)
             do { try FileManager.default.copyItem(atPath: source, toPath: target) } catch {
-                throw ScriptError(.runtime, "lesson \(lesson.name) needs \(source), which cannot be copied: \(error.localizedDescription)", at: range)
+                throw ScriptError(
+                    .runtime, "lesson \(lesson.name) needs \(source), which cannot be copied: \(error.localizedDescription)", at: range)
             }
         }
         var sandboxSettings = SandboxSettings()
@@ -150,7 +154,9 @@ extension Shell {
             for statement in lesson.setup {
                 let outcome = await setup.runEntry(SourceFile(name: work + "/<setup>", text: statement))
                 guard outcome == .done else {
-                    throw ScriptError(.runtime, "lesson \(lesson.name) could not be set up: \(statement)", at: range, details: quiet.errors.split(separator: "\n").map(String.init))
+                    throw ScriptError(
+                        .runtime, "lesson \(lesson.name) could not be set up: \(statement)", at: range,
+                        details: quiet.errors.split(separator: "\n").map(String.init))
                 }
             }
         }
@@ -166,7 +172,9 @@ extension Shell {
         lessonInterpreter.terminalWidth = learner.terminalWidth
         lessonInterpreter.warnsAboutTypedKeys = false
         lessonInterpreter.shellCommand = { [unowned self] statement in try await self.shellCommand(statement) }
-        let tour = Tour(lesson: lesson, interpreter: lessonInterpreter, workDirectory: work, learner: learner, learnerTranscript: transcript, output: output)
+        let tour = Tour(
+            lesson: lesson, interpreter: lessonInterpreter, workDirectory: work, learner: learner, learnerTranscript: transcript,
+            output: output)
         learning.tour = tour
         interpreter = lessonInterpreter
         transcript = []
@@ -194,7 +202,10 @@ extension Shell {
                 output.line("You have finished every lesson.")
             }
         } else {
-            output.line(paint.dim("left lesson \(tour.lesson.name) at step \(min(tour.stepIndex + 1, tour.lesson.steps.count)) of \(tour.lesson.steps.count); learn \(tour.lesson.name) starts it again"))
+            output.line(
+                paint.dim(
+                    "left lesson \(tour.lesson.name) at step \(min(tour.stepIndex + 1, tour.lesson.steps.count)) of \(tour.lesson.steps.count); learn \(tour.lesson.name) starts it again"
+                ))
         }
         output.line(paint.dim("back in your own shell: your variables and connection are as you left them"))
     }
@@ -203,12 +214,14 @@ extension Shell {
         if let existing = learning.workDirectory { return existing }
         let path: String
         if let configured = learnSettings.workDirectory {
-            try? FileManager.default.createDirectory(atPath: configured, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try? FileManager.default.createDirectory(
+                atPath: configured, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             path = configured
         } else {
             var template = Array((FileManager.default.temporaryDirectory.path + "/pushsh-learn-XXXXXX").utf8CString)
             guard let made = mkdtemp(&template) else {
-                throw ScriptError(.runtime, "cannot make a folder for the lesson in \(FileManager.default.temporaryDirectory.path)", at: range)
+                throw ScriptError(
+                    .runtime, "cannot make a folder for the lesson in \(FileManager.default.temporaryDirectory.path)", at: range)
             }
             path = String(cString: made)
         }
@@ -228,7 +241,8 @@ extension Shell {
             tour.showHint()
         case "back":
             if tour.stepBack() {
-                output.line(LessonPaint(enabled: output.color).dim("(back one step; the sandbox is not rewound, so what you did stays done)"))
+                output.line(
+                    LessonPaint(enabled: output.color).dim("(back one step; the sandbox is not rewound, so what you did stays done)"))
                 tour.showStep()
             } else {
                 output.line("this is the first step")

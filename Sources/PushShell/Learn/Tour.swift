@@ -55,7 +55,10 @@ final class Tour {
     /// `${...}` in the lesson's text that could not be worked out (tests insist there are none).
     private(set) var textProblems: [String] = []
 
-    init(lesson: Lesson, interpreter: Interpreter, workDirectory: String, learner: Interpreter, learnerTranscript: [String], output: ScriptOutput) {
+    init(
+        lesson: Lesson, interpreter: Interpreter, workDirectory: String, learner: Interpreter, learnerTranscript: [String],
+        output: ScriptOutput
+    ) {
         self.lesson = lesson
         self.interpreter = interpreter
         self.workDirectory = workDirectory
@@ -306,7 +309,9 @@ final class Tour {
         output.line(paint.header("── Lesson complete: \(lesson.title) ──"))
         show(lesson.summary, names)
         if !skipped.isEmpty {
-            output.line(paint.dim("(you skipped step\(skipped.count == 1 ? "" : "s") \(skipped.sorted().map { "\($0 + 1)" }.joined(separator: ", ")))"))
+            output.line(
+                paint.dim(
+                    "(you skipped step\(skipped.count == 1 ? "" : "s") \(skipped.sorted().map { "\($0 + 1)" }.joined(separator: ", ")))"))
         }
     }
 }

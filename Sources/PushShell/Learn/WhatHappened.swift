@@ -57,7 +57,8 @@ enum WhatHappened {
             if let active = error["active_session_id"]?.stringValue { note += ", active_session_id \(active)" }
             if let state = error["state"]?.stringValue { note += ", state \(state)" }
             if let problems = body["validation_errors"]?.arrayValue {
-                note += ", \(problems.count) validation_error\(problems.count == 1 ? "" : "s"), rejected_count_total \(body["rejected_count_total"]?.intValue ?? 0)"
+                note +=
+                    ", \(problems.count) validation_error\(problems.count == 1 ? "" : "s"), rejected_count_total \(body["rejected_count_total"]?.intValue ?? 0)"
             }
             return note
         }
@@ -110,4 +111,3 @@ enum WhatHappened {
         return lines
     }
 }
-
