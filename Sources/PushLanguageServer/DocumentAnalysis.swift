@@ -189,10 +189,14 @@ struct Index {
                 session = ["start", "status", "close", "wait"].contains(command.commandWord)
                 collect(command, in: source)
             }
-            definitions.append(Definition(name: name.value, kind: .let(session: session), nameRange: name.range, statementRange: statement.range))
+            definitions.append(
+                Definition(name: name.value, kind: .let(session: session), nameRange: name.range, statementRange: statement.range))
         case .for(let loop):
             let header = loop.variable.range.through(loop.sequence.range)
-            definitions.append(Definition(name: loop.variable.value, kind: .loopVariable, nameRange: loop.variable.range, statementRange: SourceRange(file: header.file, start: statement.range.start, end: header.end)))
+            definitions.append(
+                Definition(
+                    name: loop.variable.value, kind: .loopVariable, nameRange: loop.variable.range,
+                    statementRange: SourceRange(file: header.file, start: statement.range.start, end: header.end)))
             collect(loop.body, in: source)
         case .if(let conditional):
             for branch in conditional.branches { collect(branch.body, in: source) }

@@ -179,7 +179,14 @@ extension LanguageServer {
         for link in analysis.includes {
             let range = json(analysis.lines.range(of: link.range))
             let name = analysis.source.text(in: link.range)
-            symbols.append((link.range.start.offset, ["name": name.isEmpty ? link.resolvedPath : name, "detail": "include", "kind": SymbolKind.file, "range": range, "selectionRange": range]))
+            symbols.append(
+                (
+                    link.range.start.offset,
+                    [
+                        "name": name.isEmpty ? link.resolvedPath : name, "detail": "include", "kind": SymbolKind.file, "range": range,
+                        "selectionRange": range,
+                    ]
+                ))
         }
         return symbols.sorted { $0.offset < $1.offset }.map(\.json)
     }

@@ -55,10 +55,13 @@ public final class LanguageServer {
     func cachedRecords(_ request: DataFileRecords) -> [Diagnostic] {
         guard let records else { return [] }
         let attributes = try? FileManager.default.attributesOfItem(atPath: request.path)
-        let stamp = "\((attributes?[.size] as? NSNumber)?.intValue ?? -1)@\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
-        let key = [request.path, stamp, request.written, request.entityType, request.format?.rawValue ?? "-",
-                   request.renames.map { "\($0.from)>\($0.to)" }.joined(separator: ","), request.mappingFile ?? "-", "\(request.skip)",
-                   "\(request.settings)"].joined(separator: "|")
+        let stamp =
+            "\((attributes?[.size] as? NSNumber)?.intValue ?? -1)@\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        let key = [
+            request.path, stamp, request.written, request.entityType, request.format?.rawValue ?? "-",
+            request.renames.map { "\($0.from)>\($0.to)" }.joined(separator: ","), request.mappingFile ?? "-", "\(request.skip)",
+            "\(request.settings)",
+        ].joined(separator: "|")
         let found = recordsSeen[key] ?? records(request)
         if recordsSeen.count > 64 { recordsSeen.removeAll() }
         recordsSeen[key] = found
@@ -257,7 +260,8 @@ public final class LanguageServer {
     func document(uri: String, text: String, version: Int?) -> OpenDocument {
         let source = SourceFile(name: DocumentURI.path(of: uri) ?? uri, text: text)
         let records: ((DataFileRecords) -> [Diagnostic])? = self.records == nil ? nil : { [unowned self] in self.cachedRecords($0) }
-        let analysis = DocumentAnalysis(source: source, predefined: predefined, dataFile: dataFile, records: records) { [unowned self] path in
+        let analysis = DocumentAnalysis(source: source, predefined: predefined, dataFile: dataFile, records: records) {
+            [unowned self] path in
             self.openText(ofPath: path) ?? self.readDisk(path)
         }
         return OpenDocument(uri: uri, text: text, version: version, analysis: analysis)
