@@ -5,7 +5,9 @@ import PushShell
 /// `pushsh` on a terminal: the shell on libedit.
 enum Interactive {
     /// - Parameter lesson: start in this lesson (`pushsh learn NAME`; `""` for the next one not done).
-    static func run(environment: [String: String], verbose: Bool, variables: [String], lesson: String? = nil, profile: String? = nil) async -> Int32 {
+    static func run(environment: [String: String], verbose: Bool, variables: [String], lesson: String? = nil, profile: String? = nil) async
+        -> Int32
+    {
         let connection: Connection
         do { connection = try Connection.starting(explicitProfile: profile, environment: environment) } catch {
             Terminal.warn("pushsh: \(error.message)")

@@ -49,7 +49,8 @@ struct Pushsh: AsyncParsableCommand {
     /// documented usage code) rather than sysexits' 64.
     static func main() async {
         if let word = CommandLine.arguments.dropFirst().first, let near = misspelledSubcommand(word) {
-            FileHandle.standardError.write(Data("pushsh: '\(word)' is not a command or a file; did you mean 'pushsh \(near)'? (pushsh --help lists them)\n".utf8))
+            FileHandle.standardError.write(
+                Data("pushsh: '\(word)' is not a command or a file; did you mean 'pushsh \(near)'? (pushsh --help lists them)\n".utf8))
             Foundation.exit(1)
         }
         do {
@@ -74,7 +75,9 @@ extension Pushsh {
     /// A first word that is no file but one or two letters away from a
     /// subcommand (`chek`): the subcommand meant.
     static func misspelledSubcommand(_ word: String) -> String? {
-        guard !word.hasPrefix("-"), !word.contains("/"), !word.contains("."), !FileManager.default.fileExists(atPath: word) else { return nil }
+        guard !word.hasPrefix("-"), !word.contains("/"), !word.contains("."), !FileManager.default.fileExists(atPath: word) else {
+            return nil
+        }
         let names = configuration.subcommands.map { $0._commandName }
         guard !names.contains(word) else { return nil }
         return Spelling.closest(to: word, among: names)

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PushScript
 import Synchronization
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// SIGINT, SIGTERM and SIGHUP during a non-interactive run: noticed, not
 /// fatal, so the run can stop between pages, say what landed and discard

@@ -22,7 +22,8 @@ struct LSP: ParsableCommand {
         // A client that goes away mid-message must not kill us with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         // Data files are looked at as a run's check does, so the editor shows what pushsh check would.
-        let server = LanguageServer(writer: .fileDescriptor(STDOUT_FILENO), version: BuildInfo.version, dataFile: ScriptFiles.dataFile,
+        let server = LanguageServer(
+            writer: .fileDescriptor(STDOUT_FILENO), version: BuildInfo.version, dataFile: ScriptFiles.dataFile,
             records: ScriptFiles.records)
         var reader = MessageReader.fileDescriptor(STDIN_FILENO)
         let code = server.serve(&reader)

@@ -34,12 +34,16 @@ struct Profiles: AsyncParsableCommand {
             var marks: [String] = []
             if profile.name == book.defaultName { marks.append("default") }
             if profile.name == active { marks.append("PUSHSH_PROFILE") }
-            return [profile.name + (marks.isEmpty ? "" : " (\(marks.joined(separator: ", ")))"),
-                    profile.targetDescription, "integration " + profile.integrationID, "key from " + profile.key.description]
+            return [
+                profile.name + (marks.isEmpty ? "" : " (\(marks.joined(separator: ", ")))"),
+                profile.targetDescription, "integration " + profile.integrationID, "key from " + profile.key.description,
+            ]
         }
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
-            let cells = row.enumerated().map { index, cell in index == 3 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
+            let cells = row.enumerated().map { index, cell in
+                index == 3 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }
             Terminal.line("  " + cells.joined(separator: "  "))
         }
     }

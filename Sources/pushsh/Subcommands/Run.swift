@@ -17,7 +17,11 @@ struct Run: AsyncParsableCommand {
     @Option(name: .customShort("c"), help: "Run these statements instead of a file.")
     var command: String?
 
-    @Option(name: .customLong("var"), help: "Define a variable: NAME=VALUE (repeatable). VALUE is read as JSON when it is a number, true, false, null or quoted; otherwise as text.")
+    @Option(
+        name: .customLong("var"),
+        help:
+            "Define a variable: NAME=VALUE (repeatable). VALUE is read as JSON when it is a number, true, false, null or quoted; otherwise as text."
+    )
     var variables: [String] = []
 
     @Option(help: "text (for people) or json (one object per result, for machines).")
@@ -26,23 +30,36 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customShort("v"), help: "Trace every HTTP exchange (> sent, < received), the API key redacted.")
     var verbose = false
 
-    @Flag(name: [.customShort("q"), .long], help: "No progress display while pushing files, and no notice of where requests go (the summary line stays).")
+    @Flag(
+        name: [.customShort("q"), .long],
+        help: "No progress display while pushing files, and no notice of where requests go (the summary line stays).")
     var quiet = false
 
-    @Flag(name: .customLong("keep-sessions"), help: "When the script fails or is interrupted, leave the sessions it started active (for a resume with skip N) instead of discarding them; as 'set on_error keep'.")
+    @Flag(
+        name: .customLong("keep-sessions"),
+        help:
+            "When the script fails or is interrupted, leave the sessions it started active (for a resume with skip N) instead of discarding them; as 'set on_error keep'."
+    )
     var keepSessions = false
-    @Option(name: .customLong("cacert"), help: ArgumentHelp(
-        "Trust the CAs in this PEM file too, besides the system's (a TLS-inspecting proxy's CA). Same as PUSHSH_CACERT. SSL_CERT_FILE and SSL_CERT_DIR replace the system's CAs. See docs/network.md.",
-        valueName: "FILE"))
+    @Option(
+        name: .customLong("cacert"),
+        help: ArgumentHelp(
+            "Trust the CAs in this PEM file too, besides the system's (a TLS-inspecting proxy's CA). Same as PUSHSH_CACERT. SSL_CERT_FILE and SSL_CERT_DIR replace the system's CAs. See docs/network.md.",
+            valueName: "FILE"))
     var cacert: String?
 
-    @Option(name: .customLong("timeout"), help: ArgumentHelp(
-        "How long one request may take (30s by default), e.g. 60s or 2m. Same as PUSHSH_TIMEOUT and 'set timeout'.",
-        valueName: "DURATION"))
+    @Option(
+        name: .customLong("timeout"),
+        help: ArgumentHelp(
+            "How long one request may take (30s by default), e.g. 60s or 2m. Same as PUSHSH_TIMEOUT and 'set timeout'.",
+            valueName: "DURATION"))
     var timeout: String?
 
-    @Option(help: ArgumentHelp("Start connected to this profile of the config file (also PUSHSH_PROFILE).", valueName: "name"),
-            completion: .custom { _, _, _ in (try? ProfileBook.load(environment: ProcessInfo.processInfo.environment).profiles.map(\.name)) ?? [] })
+    @Option(
+        help: ArgumentHelp("Start connected to this profile of the config file (also PUSHSH_PROFILE).", valueName: "name"),
+        completion: .custom { _, _, _ in
+            (try? ProfileBook.load(environment: ProcessInfo.processInfo.environment).profiles.map(\.name)) ?? []
+        })
     var profile: String?
 
     func validate() throws {
@@ -164,7 +181,9 @@ enum ScriptVariables {
         guard let equals = definition.firstIndex(of: "=") else { return nil }
         let name = String(definition[..<equals])
         let text = String(definition[definition.index(after: equals)...])
-        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        guard let first = name.first, first.isLetter || first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            return nil
+        }
         if let json = try? JSONValue(parsing: text) {
             switch json {
             case .int, .double, .bool, .null, .string: return (name, Value(json))

@@ -29,7 +29,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("processing-time"), help: "How long one processing attempt takes (e.g. 2s, 500ms).", transform: parseDuration)
     var processingTime: Duration = .seconds(2)
 
-    @Option(name: .customLong("inactivity-timeout"), help: "Inactivity after which an active session expires (e.g. 60m).", transform: parseDuration)
+    @Option(
+        name: .customLong("inactivity-timeout"), help: "Inactivity after which an active session expires (e.g. 60m).",
+        transform: parseDuration)
     var inactivityTimeout: Duration = .seconds(3600)
 
     @Option(name: .customLong("rate-limit"), help: "Requests per second allowed per integration (default: no limit).")
@@ -54,7 +56,9 @@ struct Serve: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
-        guard !integration.isEmpty, !integration.contains("/") else { throw ValidationError("--integration must be a non-empty id without '/'") }
+        guard !integration.isEmpty, !integration.contains("/") else {
+            throw ValidationError("--integration must be a non-empty id without '/'")
+        }
         if let faults {
             do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error.message)") }
         }
@@ -81,7 +85,9 @@ struct Serve: AsyncParsableCommand {
         let host = self.host
         var requestLog: (@Sendable (String) -> Void)?
         // The log names paths and statuses only; the key is hidden anyway, should a path ever hold it.
-        if !quiet { requestLog = { line in Terminal.line(Terminal.clock() + " " + line.replacingOccurrences(of: key, with: "[redacted]")) } }
+        if !quiet {
+            requestLog = { line in Terminal.line(Terminal.clock() + " " + line.replacingOccurrences(of: key, with: "[redacted]")) }
+        }
         let delay = latency.flatMap { try? NetworkLatency(parsing: $0) } ?? NetworkLatency(base: .zero)
         let server = SandboxServer(service: service, host: host, port: port, latency: delay, requestLog: requestLog)
         let banner: @Sendable (Int) async -> Void = { port in
@@ -93,7 +99,9 @@ struct Serve: AsyncParsableCommand {
             Terminal.line("  records:        http://\(shownHost):\(port)/_sandbox/integrations/\(integration)/records/User")
             Terminal.line("  connect with:   SPRINTO_BASE_URL=\(base) SPRINTO_INTEGRATION_ID=\(integration) SPRINTO_API_KEY=... pushsh")
             if !delay.isZero { Terminal.line("  latency:        \(delay) added to every answer") }
-            if !service.faultPlan.isEmpty { Terminal.line("  faults:         \(service.faultPlan) (seed \(seed.map(String.init) ?? "random"))") }
+            if !service.faultPlan.isEmpty {
+                Terminal.line("  faults:         \(service.faultPlan) (seed \(seed.map(String.init) ?? "random"))")
+            }
             Terminal.line("Press Ctrl-C to stop.")
         }
         do {
@@ -101,9 +109,13 @@ struct Serve: AsyncParsableCommand {
         } catch {
             let text = String(describing: error)
             if text.contains("Address already in use") || text.contains("errno: 98") {
-                Terminal.warn("pushsh: port \(port) on \(host) is in use by another program; pick another with --port N, or --port 0 for any free one")
+                Terminal.warn(
+                    "pushsh: port \(port) on \(host) is in use by another program; pick another with --port N, or --port 0 for any free one"
+                )
             } else if text.contains("Permission denied") || text.contains("errno: 13") {
-                Terminal.warn("pushsh: binding port \(port) on \(host) is not allowed (ports below 1024 need root); try --port 8080, or --port 0 for any free one")
+                Terminal.warn(
+                    "pushsh: binding port \(port) on \(host) is not allowed (ports below 1024 need root); try --port 8080, or --port 0 for any free one"
+                )
             } else if text.contains("Cannot assign requested address") || text.contains("errno: 99") {
                 Terminal.warn("pushsh: \(host) is not an address of this machine; try --host 127.0.0.1")
             } else {

@@ -66,7 +66,9 @@ struct TestScripts: AsyncParsableCommand {
         }
         let elapsed = Date().timeIntervalSince(started)
         let failed = results.filter { !$0.passed }.count
-        Terminal.line("\(results.count) script\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed (\(TestReport.seconds(elapsed))s)")
+        Terminal.line(
+            "\(results.count) script\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed (\(TestReport.seconds(elapsed))s)"
+        )
         let report = TestReport(results: results, started: started, elapsed: elapsed)
         var reportFailed = false
         for (path, text) in [(junit, report.junit), (tap, report.tap)] {
@@ -114,11 +116,15 @@ struct ScriptResult {
         }
         guard let data = FileManager.default.contents(atPath: file) else {
             let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
-            return ScriptResult(file: file, exitCode: ScriptExit.usage.rawValue, seconds: seconds(), output: "", errors: "pushsh: \(file) \(reason)\n", failure: "\(file) \(reason)")
+            return ScriptResult(
+                file: file, exitCode: ScriptExit.usage.rawValue, seconds: seconds(), output: "", errors: "pushsh: \(file) \(reason)\n",
+                failure: "\(file) \(reason)")
         }
         let connection: Connection
         do { connection = try Connection.fromEnvironment(environment) } catch {
-            return ScriptResult(file: file, exitCode: ScriptExit.usage.rawValue, seconds: seconds(), output: "", errors: "pushsh: \(error.message)\n", failure: error.message)
+            return ScriptResult(
+                file: file, exitCode: ScriptExit.usage.rawValue, seconds: seconds(), output: "", errors: "pushsh: \(error.message)\n",
+                failure: error.message)
         }
         let captured = CapturedOutput()
         let interpreter = Interpreter(connection: connection, output: captured, environment: environment)
@@ -227,7 +233,9 @@ struct TestReport {
                 yaml.append("  message: \(YAML.quote(result.failure ?? "exit \(result.exitCode)"))")
                 yaml.append("  severity: \(result.isAssertion ? "fail" : "error")")
                 if let location = result.location {
-                    yaml += ["  at:", "    file: \(YAML.quote(location.file))", "    line: \(location.line)", "    column: \(location.column)"]
+                    yaml += [
+                        "  at:", "    file: \(YAML.quote(location.file))", "    line: \(location.line)", "    column: \(location.column)",
+                    ]
                 }
                 if !result.errors.isEmpty { yaml.append("  output: \(YAML.quote(result.errors))") }
             }
