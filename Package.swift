@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "PushAPI",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client")
             ]
         ),
         // The simulated service: state machine, clock, validation, faults,
@@ -79,4 +79,3 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushSandbox", "_PushTestSupport"]),
     ]
 )
-

@@ -3,7 +3,8 @@ import Foundation
 /// Runs the built `pushsh` binary the way a user or a cron job would.
 enum Binary {
     /// The repository root (where examples/ lives).
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// `pushsh`, next to the test bundle.
     static var path: String {
@@ -24,7 +25,9 @@ enum Binary {
 
     /// The environment of a deterministic run: fixed sandbox ids and clock, no colour, no credentials.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SPRINTO_") && $0.key != "NO_COLOR" && $0.key != "PUSHSH_PROFILE" }
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("SPRINTO_") && $0.key != "NO_COLOR" && $0.key != "PUSHSH_PROFILE"
+        }
         // Never the config file of whoever runs the tests.
         env["PUSHSH_CONFIG"] = "/nonexistent/pushsh-tests/config.toml"
         env["PUSHSH_SANDBOX_SEED"] = "1"
@@ -38,7 +41,10 @@ enum Binary {
 
     /// Runs with stdout and stderr on one pipe (the order a person sees), and
     /// separately stdout alone when `separate` is set.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = Binary.environment(), directory: URL = Binary.root, withoutTerminal: Bool = false) throws -> Result {
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = Binary.environment(), directory: URL = Binary.root,
+        withoutTerminal: Bool = false
+    ) throws -> Result {
         let process = Process()
         // `setsid` starts a session with no controlling terminal: /dev/tty cannot be opened.
         process.executableURL = URL(fileURLWithPath: withoutTerminal ? "/usr/bin/setsid" : path)
@@ -60,13 +66,17 @@ enum Binary {
     }
 
     /// Runs with stdout and stderr apart.
-    static func runSeparately(_ arguments: [String], stdin: String? = nil, environment: [String: String] = Binary.environment()) throws -> (out: String, err: String, code: Int32) {
+    static func runSeparately(_ arguments: [String], stdin: String? = nil, environment: [String: String] = Binary.environment()) throws -> (
+        out: String, err: String, code: Int32
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input

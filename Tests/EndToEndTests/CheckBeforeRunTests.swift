@@ -32,7 +32,8 @@ import Testing
     /// check finds it, and the run stops before `start` (issue 11's first
     /// example found it on page 300, after 29,900 records were staged).
     @Test func aBadRecordInADataFileStopsTheRunBeforeItsFirstRequest() throws {
-        let good = #"{"employeeId": "E1", "firstName": "A", "lastName": "B", "workEmail": "a@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+        let good =
+            #"{"employeeId": "E1", "firstName": "A", "lastName": "B", "workEmail": "a@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
         let bad = good.replacingOccurrences(of: "E1", with: "E3").replacingOccurrences(of: "a@example.com", with: "nobody")
         let dir = try folder([
             "data/users.jsonl": [good, good.replacingOccurrences(of: "E1", with: "E2"), bad].joined(separator: "\n") + "\n",
@@ -42,7 +43,10 @@ import Testing
         ])
         let check = try Binary.runSeparately(["check", dir.appendingPathComponent("load.push").path])
         #expect(check.code == 2, "\(check.err)")
-        #expect(check.err.contains("load.push:2:18: error: data/users.jsonl cannot be pushed: 1 problem (1 record breaks the documented User rules)"), "\(check.err)")
+        #expect(
+            check.err.contains(
+                "load.push:2:18: error: data/users.jsonl cannot be pushed: 1 problem (1 record breaks the documented User rules)"),
+            "\(check.err)")
         #expect(check.err.contains("data/users.jsonl:3 (E3): workEmail must be an email address"), "\(check.err)")
         let run = try Binary.runSeparately(["-v", dir.appendingPathComponent("load.push").path])
         #expect(run.code == 2, "\(run.err)")
@@ -50,7 +54,8 @@ import Testing
         // Going on past failures is the script's choice: then it is a warning, and the push fails at run time.
         let lenient = try Binary.runSeparately(["check", dir.appendingPathComponent("lenient.push").path])
         #expect(lenient.code == 0, "\(lenient.err)")
-        #expect(lenient.err.contains("warning: this push will fail, and the script goes on past it (set on_error continue)"), "\(lenient.err)")
+        #expect(
+            lenient.err.contains("warning: this push will fail, and the script goes on past it (set on_error continue)"), "\(lenient.err)")
         #expect(try Binary.runSeparately(["check", "--strict", dir.appendingPathComponent("lenient.push").path]).code == 2)
         // With the checking left to the service, the file is only read for its syntax.
         #expect(try Binary.runSeparately(["check", dir.appendingPathComponent("off.push").path]).code == 0)
@@ -60,12 +65,12 @@ import Testing
         let dir = try folder([
             "data/export.csv": "Employee ID,First Name,Email\nE1,Ada,ada@example.com\n",
             "nightly.push": """
-                let s = start
-                push s User from "data/missing.jsonl"
-                push s User from "data/export.csv" map "Employe ID" to employeeId map "First Name" to firstName
-                push s user from "data/export.csv"
-                close s apply
-                """,
+            let s = start
+            push s User from "data/missing.jsonl"
+            push s User from "data/export.csv" map "Employe ID" to employeeId map "First Name" to firstName
+            push s user from "data/export.csv"
+            close s apply
+            """,
         ])
         let path = dir.appendingPathComponent("nightly.push").path
         let check = try Binary.runSeparately(["check", path])
@@ -97,13 +102,16 @@ import Testing
     }
 
     @Test func emptyExportsPushNothingAndExit0() throws {
-        let dir = try folder(["data/empty.csv": "employeeId,firstName\n", "data/empty.jsonl": "", "e.push": """
+        let dir = try folder([
+            "data/empty.csv": "employeeId,firstName\n", "data/empty.jsonl": "",
+            "e.push": """
             let s = start
             push s User from "data/empty.csv"
             expect last_push.accepted == 0
             push s User from "data/empty.jsonl"
             close s discard
-            """])
+            """,
+        ])
         let run = try Binary.runSeparately(["-v", dir.appendingPathComponent("e.push").path])
         #expect(run.code == 0, "\(run.err)")
         #expect(run.out.contains("pushed 0 User records to ses_910a2dec89025cc1 (data/empty.csv holds none)"))

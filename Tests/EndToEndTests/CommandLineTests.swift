@@ -24,7 +24,10 @@ import Testing
     }
 
     @Test func varsAreTypedLikeJSON() throws {
-        let result = try Binary.runSeparately(["-c", "expect n == 3\nexpect name == \"ada\"\nexpect flag == true\nprint n name", "--var", "n=3", "--var", "name=ada", "--var", "flag=true"])
+        let result = try Binary.runSeparately([
+            "-c", "expect n == 3\nexpect name == \"ada\"\nexpect flag == true\nprint n name", "--var", "n=3", "--var", "name=ada", "--var",
+            "flag=true",
+        ])
         #expect(result.code == 0, "\(result.err)")
         #expect(result.out.hasSuffix("3 ada\n"))
     }

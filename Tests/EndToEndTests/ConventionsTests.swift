@@ -2,14 +2,17 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Command-line conventions: colour per stream, help, versions, typos, busy ports, the pager.
 @Suite struct ConventionsTests {
     /// Runs pushsh with stdout and stderr each either a terminal (a pty) or a pipe.
-    func run(_ arguments: [String], stdoutTerminal: Bool, stderrTerminal: Bool, environment: [String: String]) throws -> (out: String, err: String) {
-        var master: Int32 = 0, slave: Int32 = 0
+    func run(_ arguments: [String], stdoutTerminal: Bool, stderrTerminal: Bool, environment: [String: String]) throws -> (
+        out: String, err: String
+    ) {
+        var master: Int32 = 0
+        var slave: Int32 = 0
         guard openpty(&master, &slave, nil, nil, nil) == 0 else { throw POSIXError(.EIO) }
         defer { close(master) }
         let process = Process()
@@ -17,7 +20,8 @@ import Glibc
         process.arguments = arguments
         process.environment = environment
         let tty = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = stdoutTerminal ? tty : out
         process.standardError = stderrTerminal ? tty : err
         process.standardInput = FileHandle.nullDevice
@@ -64,7 +68,9 @@ import Glibc
         env["COLUMNS"] = "80"
         let help = try Binary.run(["--help"], environment: env)
         #expect(help.code == 0)
-        for option in ["-c STATEMENTS", "--var NAME=VALUE", "--output text|json", "-v, --verbose", "-q, --quiet", "--profile NAME", "pushsh profiles"] {
+        for option in [
+            "-c STATEMENTS", "--var NAME=VALUE", "--output text|json", "-v, --verbose", "-q, --quiet", "--profile NAME", "pushsh profiles",
+        ] {
             #expect(help.output.contains(option), "\(option) missing:\n\(help.output)")
         }
         let long = help.output.split(separator: "\n").filter { $0.count > 80 }
@@ -119,7 +125,10 @@ import Glibc
     }
 
     @Test func theLessonListFitsTheTerminal() throws {
-        let env = Binary.environment(["PUSHSH_LEARN_PROGRESS": FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-progress-\(UUID().uuidString)").path])
+        let env = Binary.environment([
+            "PUSHSH_LEARN_PROGRESS": FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-progress-\(UUID().uuidString)")
+                .path
+        ])
         let pty = try PseudoTerminal(arguments: ["learn", "--list"], environment: env)
         #expect(pty.waitForExit() == 0, "\(pty.state)")
         let lines = pty.screen.split(separator: "\n")

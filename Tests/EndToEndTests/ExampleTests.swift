@@ -16,7 +16,9 @@ import Testing
         #expect(Self.names.count >= 6, "\(Self.names)")
         for name in Self.names {
             let expected = Binary.root.appendingPathComponent("examples/expected/\(name).out").path
-            #expect(FileManager.default.fileExists(atPath: expected) || ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil, "examples/\(name).push has no examples/expected/\(name).out")
+            #expect(
+                FileManager.default.fileExists(atPath: expected) || ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil,
+                "examples/\(name).push has no examples/expected/\(name).out")
         }
     }
 

@@ -142,7 +142,10 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             switch key {
             case "exit":
-                guard let code = Int32(trimmed) else { problems.append("line \(index + 1): exit needs a number"); continue }
+                guard let code = Int32(trimmed) else {
+                    problems.append("line \(index + 1): exit needs a number")
+                    continue
+                }
                 exit = code
                 sawExit = true
             case "stderr": stderr.append(Corpus.unescape(value))
@@ -151,13 +154,22 @@ struct CorpusCase: Sendable, CustomTestStringConvertible {
             case "args": arguments = trimmed.split(separator: " ").map(String.init)
             case "stdin": stdinPath = Corpus.directory.appendingPathComponent(trimmed).path
             case "sent":
-                guard trimmed == "nothing" else { problems.append("line \(index + 1): the only sent: is 'sent: nothing'"); continue }
+                guard trimmed == "nothing" else {
+                    problems.append("line \(index + 1): the only sent: is 'sent: nothing'")
+                    continue
+                }
                 nothingSent = true
             case "max-output":
-                guard let n = Int(trimmed) else { problems.append("line \(index + 1): max-output needs a number of bytes"); continue }
+                guard let n = Int(trimmed) else {
+                    problems.append("line \(index + 1): max-output needs a number of bytes")
+                    continue
+                }
                 maxOutput = n
             case "timeout":
-                guard let n = TimeInterval(trimmed) else { problems.append("line \(index + 1): timeout needs seconds"); continue }
+                guard let n = TimeInterval(trimmed) else {
+                    problems.append("line \(index + 1): timeout needs seconds")
+                    continue
+                }
                 timeout = n
             case "expand":
                 let parts = value.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
@@ -244,7 +256,8 @@ enum Corpus {
     static func expand(_ bytes: [UInt8], _ expansion: CorpusCase.Expansion) -> [UInt8] {
         let token = expansion.token
         guard !token.isEmpty, bytes.count >= token.count else { return bytes }
-        let filler: [UInt8] = expansion.text.count == 1
+        let filler: [UInt8] =
+            expansion.text.count == 1
             ? [UInt8](repeating: expansion.text[0], count: expansion.count)
             : [[UInt8]](repeating: expansion.text, count: expansion.count).flatMap { $0 }
         var result: [UInt8] = []
@@ -269,7 +282,8 @@ enum Corpus {
         process.arguments = arguments
         process.environment = Binary.environment()
         process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         // A file, not a pipe: a child that exits without reading cannot give us SIGPIPE.
@@ -278,8 +292,10 @@ enum Corpus {
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         try process.run()
-        let outData = UnsafeSendableBox(Data()), errData = UnsafeSendableBox(Data())
-        let outHandle = out.fileHandleForReading, errHandle = err.fileHandleForReading
+        let outData = UnsafeSendableBox(Data())
+        let errData = UnsafeSendableBox(Data())
+        let outHandle = out.fileHandleForReading
+        let errHandle = err.fileHandleForReading
         let readers = DispatchGroup()
         readers.enter()
         DispatchQueue.global().async {

@@ -85,7 +85,9 @@ import Testing
         // Every line is a lesson's (a number, a name in 12 columns) or a continuation under the description.
         let lead = /^\d+\. \S+ +(done|    )  \S/
         for line in lines where !line.isEmpty {
-            #expect(line.firstMatch(of: lead) != nil || (line.hasPrefix(String(repeating: " ", count: 22)) && line.dropFirst(22).first != " "), "misaligned: '\(line)'")
+            #expect(
+                line.firstMatch(of: lead) != nil || (line.hasPrefix(String(repeating: " ", count: 22)) && line.dropFirst(22).first != " "),
+                "misaligned: '\(line)'")
         }
         #expect(lines.contains { $0.hasPrefix(String(repeating: " ", count: 22)) }, "nothing wrapped at 60 columns: \(lines)")
     }

@@ -6,7 +6,9 @@ import XCTest
 /// the documentation allows, through a real proxy (tinyproxy) and with
 /// certificates made by openssl. Everything on 127.0.0.1.
 final class NetworkClientTests: XCTestCase {
-    func client(_ base: String, network: NetworkSettings = .direct, retry: RetryPolicy = RetryPolicy(), timeout: Duration = .seconds(10)) throws -> PushClient {
+    func client(_ base: String, network: NetworkSettings = .direct, retry: RetryPolicy = RetryPolicy(), timeout: Duration = .seconds(10))
+        throws -> PushClient
+    {
         let transport = try HTTPTransport(baseURL: base, network: network)
         return PushClient(
             configuration: PushConfiguration(baseURL: base, integrationID: "demo", apiKey: APIKey("doc-key"), requestTimeout: timeout),
@@ -15,8 +17,10 @@ final class NetworkClientTests: XCTestCase {
 
     func records(_ emails: [String]) -> [JSONValue] {
         emails.enumerated().map { i, email in
-            ["employeeId": .string("E\(i)"), "firstName": "A", "lastName": "B", "workEmail": .string(email),
-             "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"]
+            [
+                "employeeId": .string("E\(i)"), "firstName": "A", "lastName": "B", "workEmail": .string(email),
+                "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z",
+            ]
         }
     }
 
@@ -33,7 +37,8 @@ final class NetworkClientTests: XCTestCase {
         XCTAssertTrue(session.warnings.contains { $0.hasPrefix("created_at") && $0.contains("time zone") }, "\(session.warnings)")
         XCTAssertNotNil(session.expiresAt, "a past expiry with a zone reads")
         // 202 with a rejection: the answer is returned, with the rejection in it.
-        let answer = try await client.push(EntityPage(type: "User", records: records(["a@x.example", "not-an-email", "c@x.example"])), to: session.id)
+        let answer = try await client.push(
+            EntityPage(type: "User", records: records(["a@x.example", "not-an-email", "c@x.example"])), to: session.id)
         XCTAssertEqual(answer.acceptedCountTotal, 2)
         XCTAssertEqual(answer.rejectedCountTotal, 1)
         XCTAssertTrue(answer.hasRejections)
@@ -72,7 +77,8 @@ final class NetworkClientTests: XCTestCase {
         let client = try client(fake.base("page200"))
         defer { Task { await client.transport.shutdown() } }
         let session = try await client.startSession()
-        let answer = try await client.push(EntityPage(type: "User", records: records(["a@x.example", "b@x.example", "c@x.example"])), to: session.id)
+        let answer = try await client.push(
+            EntityPage(type: "User", records: records(["a@x.example", "b@x.example", "c@x.example"])), to: session.id)
         XCTAssertEqual(answer.acceptedCountTotal, 3)
         XCTAssertEqual(answer.rejectedCountTotal, 0)
         XCTAssertFalse(answer.hasRejections)
@@ -176,7 +182,9 @@ final class NetworkClientTests: XCTestCase {
         let session = try await client.startSession()
         XCTAssertEqual(session.state, .active)
         let methods = fake.requests().map { "\($0["method"] ?? "") \($0["path"] ?? "")" }
-        XCTAssertEqual(methods, ["POST /same/api/external/push/v1/integrations/demo/sessions", "POST /doc/api/external/push/v1/integrations/demo/sessions"])
+        XCTAssertEqual(
+            methods,
+            ["POST /same/api/external/push/v1/integrations/demo/sessions", "POST /doc/api/external/push/v1/integrations/demo/sessions"])
     }
 
     func testA301OnAPostIsRefusedNamingTheBaseURLToUse() async throws {
@@ -208,13 +216,19 @@ final class NetworkClientTests: XCTestCase {
     func testTransportFailuresAreNamedByTheirCause() async throws {
         let refused = try client("http://127.0.0.1:1/api/external/push", retry: .none)
         defer { Task { await refused.transport.shutdown() } }
-        do { _ = try await refused.startSession(); XCTFail() } catch {
+        do {
+            _ = try await refused.startSession()
+            XCTFail()
+        } catch {
             XCTAssertEqual(error.transportCause, .connectionRefused)
             XCTAssertTrue(error.hint?.contains("pushsh serve") == true, "a loopback target may be the sandbox")
         }
         let unknown = try client("https://no-such-host.invalid/api/external/push", retry: RetryPolicy(maxAttempts: 3))
         defer { Task { await unknown.transport.shutdown() } }
-        do { _ = try await unknown.startSession(); XCTFail() } catch {
+        do {
+            _ = try await unknown.startSession()
+            XCTFail()
+        } catch {
             XCTAssertEqual(error.transportCause, .hostNotFound(host: "no-such-host.invalid"), error.description)
             XCTAssertEqual(error.attempts, 1, "a name that does not resolve is not retried")
             XCTAssertFalse(error.hint?.contains("pushsh serve") == true, "no sandbox hint for a remote host")
@@ -226,7 +240,10 @@ final class NetworkClientTests: XCTestCase {
         let fake = try FakeService()
         let client = try client(fake.base("slow"), retry: .none, timeout: .seconds(1))
         defer { Task { await client.transport.shutdown() } }
-        do { _ = try await client.startSession(); XCTFail() } catch {
+        do {
+            _ = try await client.startSession()
+            XCTFail()
+        } catch {
             XCTAssertEqual(error.transportCause, .timedOutAfterSending, error.description)
             XCTAssertTrue(error.isUnclear)
             XCTAssertTrue(error.hint?.contains("set timeout") == true, error.hint ?? "")
@@ -250,11 +267,16 @@ final class NetworkClientTests: XCTestCase {
 
         let untrusted = try client(fake.base("doc"), retry: RetryPolicy(maxAttempts: 5))
         defer { Task { await untrusted.transport.shutdown() } }
-        do { _ = try await untrusted.integrationStatus(); XCTFail("an unknown CA was trusted") } catch {
+        do {
+            _ = try await untrusted.integrationStatus()
+            XCTFail("an unknown CA was trusted")
+        } catch {
             XCTAssertEqual(error.transportCause, .tls(.untrustedIssuer), error.description)
             XCTAssertEqual(error.attempts, 1, "a certificate problem is not retried")
             XCTAssertTrue(error.hint?.contains("SSL_CERT_FILE") == true && error.hint?.contains("--cacert") == true, error.hint ?? "")
-            XCTAssertFalse(error.description.contains("NIOSSL") || error.description.contains("BoringSSL") || error.description.contains(".swift"), error.description)
+            XCTAssertFalse(
+                error.description.contains("NIOSSL") || error.description.contains("BoringSSL") || error.description.contains(".swift"),
+                error.description)
         }
     }
 
@@ -264,20 +286,28 @@ final class NetworkClientTests: XCTestCase {
         let wrong = try FakeService(tls: ca.issued("wronghost"))
         let wrongClient = try client(wrong.base("doc"), network: trust)
         defer { Task { await wrongClient.transport.shutdown() } }
-        do { _ = try await wrongClient.integrationStatus(); XCTFail() } catch {
+        do {
+            _ = try await wrongClient.integrationStatus()
+            XCTFail()
+        } catch {
             XCTAssertEqual(error.transportCause, .tls(.wrongHost("127.0.0.1")), error.description)
         }
         let expired = try FakeService(tls: ca.issued("expired"))
         let expiredClient = try client(expired.base("doc"), network: trust)
         defer { Task { await expiredClient.transport.shutdown() } }
-        do { _ = try await expiredClient.integrationStatus(); XCTFail() } catch {
+        do {
+            _ = try await expiredClient.integrationStatus()
+            XCTFail()
+        } catch {
             XCTAssertEqual(error.transportCause, .tls(.expired), error.description)
             XCTAssertEqual(error.attempts, 1)
         }
     }
 
     func testAMissingCAFileIsAConfigurationError() {
-        XCTAssertThrowsError(try HTTPTransport(baseURL: "https://x.example", network: .fromEnvironment(["SSL_CERT_FILE": "/no/such/ca.pem"]))) { error in
+        XCTAssertThrowsError(
+            try HTTPTransport(baseURL: "https://x.example", network: .fromEnvironment(["SSL_CERT_FILE": "/no/such/ca.pem"]))
+        ) { error in
             XCTAssertEqual("\(error)", "SSL_CERT_FILE: /no/such/ca.pem does not exist")
         }
     }
@@ -319,9 +349,13 @@ final class NetworkClientTests: XCTestCase {
 
     func testAnUnreachableProxyIsNamed() async throws {
         let port = NetworkTools.freePort()
-        let client = try client("http://127.0.0.1:9/api/external/push", network: .fromEnvironment(["HTTP_PROXY": "http://127.0.0.1:\(port)"]), retry: .none)
+        let client = try client(
+            "http://127.0.0.1:9/api/external/push", network: .fromEnvironment(["HTTP_PROXY": "http://127.0.0.1:\(port)"]), retry: .none)
         defer { Task { await client.transport.shutdown() } }
-        do { _ = try await client.startSession(); XCTFail() } catch {
+        do {
+            _ = try await client.startSession()
+            XCTFail()
+        } catch {
             XCTAssertEqual(error.transportCause, .proxy(.unreachable(proxy: "127.0.0.1:\(port)")), error.description)
             XCTAssertTrue(error.hint?.contains("HTTPS_PROXY") == true)
         }
@@ -332,6 +366,14 @@ final class NetworkClientTests: XCTestCase {
 final class WaitLog: @unchecked Sendable {
     private let lock = NSLock()
     private var waits: [(wait: Duration, asked: Bool)] = []
-    func add(_ wait: Duration, asked: Bool) { lock.lock(); waits.append((wait, asked)); lock.unlock() }
-    var all: [(wait: Duration, asked: Bool)] { lock.lock(); defer { lock.unlock() }; return waits }
+    func add(_ wait: Duration, asked: Bool) {
+        lock.lock()
+        waits.append((wait, asked))
+        lock.unlock()
+    }
+    var all: [(wait: Duration, asked: Bool)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return waits
+    }
 }

@@ -35,7 +35,8 @@ final class NetworkEndToEndTests: XCTestCase {
         let dir = try NetworkTools.temporaryDirectory("e2e")
         let users = (1...5).map { i in
             let email = i == 3 ? "nobody" : "e\(i)@example.com"
-            return #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "\#(email)", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+            return
+                #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "\#(email)", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
         }
         try (users.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("users.jsonl"), atomically: true, encoding: .utf8)
         let scriptFile = dir.appendingPathComponent("load.push")
@@ -52,7 +53,10 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testAScriptRunsToTheEndThroughAProxyAndAPrivateCAWithEveryRecordAccountedFor() throws {
         let setup = try makeSetup(script: "set partial_pages accept\n" + Self.scriptText)
-        defer { setup.fake.stop(); setup.proxy.stop() }
+        defer {
+            setup.fake.stop()
+            setup.proxy.stop()
+        }
         let result = try Binary.run(["run", "--cacert", setup.ca.caFile, setup.script.path], environment: environment(setup))
         let out = result.output
         XCTAssertEqual(result.code, 0, out)
@@ -74,7 +78,10 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testAPartlyAcceptedPageStopsTheRunByDefault() throws {
         let setup = try makeSetup()
-        defer { setup.fake.stop(); setup.proxy.stop() }
+        defer {
+            setup.fake.stop()
+            setup.proxy.stop()
+        }
         let result = try Binary.run(["run", "--cacert", setup.ca.caFile, setup.script.path], environment: environment(setup))
         XCTAssertEqual(result.code, 6, result.output)
         XCTAssertTrue(result.output.contains("push stopped: page 1 was accepted only in part: 4 accepted, 1 rejected"), result.output)
@@ -85,7 +92,10 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testWithoutTheCAItIsNamedAsAnUntrustedIssuerAndNotRetried() throws {
         let setup = try makeSetup()
-        defer { setup.fake.stop(); setup.proxy.stop() }
+        defer {
+            setup.fake.stop()
+            setup.proxy.stop()
+        }
         let result = try Binary.run(["run", setup.script.path], environment: environment(setup))
         XCTAssertEqual(result.code, 3, result.output)
         XCTAssertTrue(result.output.contains("untrusted issuer"), result.output)
@@ -98,12 +108,19 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testVerboseShowsFullURLsAndTheProxyWithCredentialsRedacted() throws {
         let setup = try makeSetup(proxyAuth: ("pushsh", "pw-SECRET-42"))
-        defer { setup.fake.stop(); setup.proxy.stop() }
+        defer {
+            setup.fake.stop()
+            setup.proxy.stop()
+        }
         let proxyURL = "http://pushsh:pw-SECRET-42@127.0.0.1:\(setup.proxy.port)"
-        let result = try Binary.run(["run", "-v", "--cacert", setup.ca.caFile, "-c", "integration"], environment: environment(setup, proxyURL: proxyURL))
+        let result = try Binary.run(
+            ["run", "-v", "--cacert", setup.ca.caFile, "-c", "integration"], environment: environment(setup, proxyURL: proxyURL))
         XCTAssertEqual(result.code, 0, result.output)
-        XCTAssertTrue(result.output.contains("> GET https://127.0.0.1:\(setup.fake.port)/doc/api/external/push/v1/integrations/demo/status"), result.output)
-        XCTAssertTrue(result.output.contains("via proxy http://pushsh:[redacted]@127.0.0.1:\(setup.proxy.port) (HTTPS_PROXY)"), result.output)
+        XCTAssertTrue(
+            result.output.contains("> GET https://127.0.0.1:\(setup.fake.port)/doc/api/external/push/v1/integrations/demo/status"),
+            result.output)
+        XCTAssertTrue(
+            result.output.contains("via proxy http://pushsh:[redacted]@127.0.0.1:\(setup.proxy.port) (HTTPS_PROXY)"), result.output)
         XCTAssertTrue(result.output.contains("> api-key: [redacted]"), result.output)
         XCTAssertTrue(result.output.contains("plus \(setup.ca.caFile) (--cacert)"), "the flag is named as the flag: \(result.output)")
         XCTAssertFalse(result.output.contains("pw-SECRET-42"), result.output)
@@ -113,7 +130,10 @@ final class NetworkEndToEndTests: XCTestCase {
 
     func testQuietDropsTheNoticeAndTimeoutIsASetting() throws {
         let setup = try makeSetup()
-        defer { setup.fake.stop(); setup.proxy.stop() }
+        defer {
+            setup.fake.stop()
+            setup.proxy.stop()
+        }
         let quiet = try Binary.run(["run", "--quiet", "--cacert", setup.ca.caFile, "-c", "integration"], environment: environment(setup))
         XCTAssertEqual(quiet.code, 0, quiet.output)
         XCTAssertFalse(quiet.output.contains("sending to"), quiet.output)
@@ -129,19 +149,24 @@ final class NetworkEndToEndTests: XCTestCase {
     /// variable or flag needed. Proven against tinyproxy and an openssl CA.
     func testAProfileBringsItsProxyCAAndTimeout() throws {
         let setup = try makeSetup()
-        defer { setup.fake.stop(); setup.proxy.stop() }
+        defer {
+            setup.fake.stop()
+            setup.proxy.stop()
+        }
         let config = setup.dir.appendingPathComponent("config.toml")
         try """
-            [profiles.corp]
-            base_url = "\(setup.fake.base("doc"))"
-            integration = "demo"
-            key_env = "CORP_KEY"
-            ca_file = "\(setup.ca.caFile)"
-            proxy = "\(setup.proxy.url)"
-            timeout = "20s"
+        [profiles.corp]
+        base_url = "\(setup.fake.base("doc"))"
+        integration = "demo"
+        key_env = "CORP_KEY"
+        ca_file = "\(setup.ca.caFile)"
+        proxy = "\(setup.proxy.url)"
+        timeout = "20s"
 
-            """.write(to: config, atomically: true, encoding: .utf8)
-        var env = environment(setup).filter { !["HTTPS_PROXY", "SPRINTO_API_KEY", "SPRINTO_INTEGRATION_ID", "SPRINTO_BASE_URL"].contains($0.key) }
+        """.write(to: config, atomically: true, encoding: .utf8)
+        var env = environment(setup).filter {
+            !["HTTPS_PROXY", "SPRINTO_API_KEY", "SPRINTO_INTEGRATION_ID", "SPRINTO_BASE_URL"].contains($0.key)
+        }
         env["PUSHSH_CONFIG"] = config.path
         env["CORP_KEY"] = "doc-key"
         let result = try Binary.run(["run", "-v", "--profile", "corp", "-c", "integration"], environment: env)
@@ -168,23 +193,31 @@ final class NetworkEndToEndTests: XCTestCase {
         let dir = try NetworkTools.temporaryDirectory("pipe")
         let users = (1...200).map { i in
             let email = i == 57 ? "nobody" : "e\(i)@example.com"
-            return #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "\#(email)", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+            return
+                #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "\#(email)", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
         }
         try (users.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("users.jsonl"), atomically: true, encoding: .utf8)
         let env = Binary.environment(["SPRINTO_API_KEY": "doc-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": fake.base("doc")])
-        let script = "set validation off\nset page_size 10\nset push_concurrency 8\n%@let s = start\npush s User from \"users.jsonl\"\nprint \"accepted\", last_push.accepted, \"rejected\", last_push.rejected\n"
+        let script =
+            "set validation off\nset page_size 10\nset push_concurrency 8\n%@let s = start\npush s User from \"users.jsonl\"\nprint \"accepted\", last_push.accepted, \"rejected\", last_push.rejected\n"
         let stop = try Binary.run(["run", "-c", script.replacingOccurrences(of: "%@", with: "")], environment: env, directory: dir)
         XCTAssertEqual(stop.code, 6, stop.output)
         // Pages in flight hold different numbers of records, so which page holds line 57 varies.
-        XCTAssertNotNil(stop.output.range(of: #"push stopped: page \d+ was accepted only in part: \d+ accepted, 1 rejected"#, options: .regularExpression), stop.output)
+        XCTAssertNotNil(
+            stop.output.range(
+                of: #"push stopped: page \d+ was accepted only in part: \d+ accepted, 1 rejected"#, options: .regularExpression),
+            stop.output)
         XCTAssertTrue(stop.output.contains("users.jsonl:57 (E57): workEmail"), stop.output)
         // Under load the window may be small: then nothing was beside it.
-        XCTAssertNotNil(stop.output.range(of: #"(\d+ pages? sent beside it landed too|nothing after it landed)"#, options: .regularExpression), stop.output)
+        XCTAssertNotNil(
+            stop.output.range(of: #"(\d+ pages? sent beside it landed too|nothing after it landed)"#, options: .regularExpression),
+            stop.output)
         // What the message counts is what the session holds (the cleanup note reads it back).
         let counted = stop.output.firstMatch(of: /(\d+) records in \d+ pages were accepted so far/).map { String($0.1) }
         XCTAssertNotNil(counted)
         XCTAssertTrue(stop.output.contains("left active (\(counted ?? "?") records in"), stop.output)
-        let accept = try Binary.run(["run", "-c", script.replacingOccurrences(of: "%@", with: "set partial_pages accept\n")], environment: env, directory: dir)
+        let accept = try Binary.run(
+            ["run", "-c", script.replacingOccurrences(of: "%@", with: "set partial_pages accept\n")], environment: env, directory: dir)
         XCTAssertEqual(accept.code, 0, accept.output)
         XCTAssertTrue(accept.output.contains("accepted 199 rejected 1"), accept.output)
         XCTAssertTrue(accept.output.contains("was accepted only in part"), accept.output)
@@ -197,21 +230,26 @@ final class NetworkEndToEndTests: XCTestCase {
     func testASessionValueKeepsItsIdWhenAnAnswerNamesAnother() throws {
         let fake = try FakeService()
         defer { fake.stop() }
-        let env = Binary.environment(["SPRINTO_API_KEY": "doc-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": fake.base("otherid")])
+        let env = Binary.environment([
+            "SPRINTO_API_KEY": "doc-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": fake.base("otherid"),
+        ])
         let script = "let s = start\nlet first = s.id\nstatus s\nprint s.id\nexpect s.id == first\n"
         let text = try Binary.run(["run", "--quiet", "-c", script], environment: env)
         XCTAssertEqual(text.code, 0, text.output)
         // The session the script started is the one `status` read (the last part of its GET path).
         let read = fake.requests().last { ($0["method"] as? String) == "GET" }
         let started = try XCTUnwrap((read?["path"] as? String)?.split(separator: "/").last.map(String.init), "\(fake.requests())")
-        XCTAssertTrue(text.output.split(separator: "\n").contains(Substring(started)), "print s.id did not print \(started): \(text.output)")
+        XCTAssertTrue(
+            text.output.split(separator: "\n").contains(Substring(started)), "print s.id did not print \(started): \(text.output)")
         XCTAssertFalse(text.output.split(separator: "\n").contains("ses_someone_else"), text.output)
         let json = try Binary.run(["run", "--quiet", "--output", "json", "-c", "let s = start\nstatus s\n"], environment: env)
         XCTAssertEqual(json.code, 0, json.output)
         let lines = json.standardOutput.split(separator: "\n").filter { $0.hasPrefix("{") }
         XCTAssertFalse(lines.isEmpty, json.output)
         for line in lines {
-            XCTAssertFalse(line.contains(#""id":"ses_someone_else""#) || line.contains(#""id": "ses_someone_else""#), "the other id was emitted: \(line)")
+            XCTAssertFalse(
+                line.contains(#""id":"ses_someone_else""#) || line.contains(#""id": "ses_someone_else""#),
+                "the other id was emitted: \(line)")
         }
     }
 
@@ -219,7 +257,10 @@ final class NetworkEndToEndTests: XCTestCase {
     /// variable as `PUSHSH_CACERT` (the flag wins when both are given).
     func testVerboseNamesTheCASourceTheUserGave() throws {
         let setup = try makeSetup()
-        defer { setup.fake.stop(); setup.proxy.stop() }
+        defer {
+            setup.fake.stop()
+            setup.proxy.stop()
+        }
         var env = environment(setup)
         env["PUSHSH_CACERT"] = setup.ca.caFile
         let fromVariable = try Binary.run(["run", "-v", "-c", "integration"], environment: env)
@@ -236,7 +277,10 @@ final class NetworkEndToEndTests: XCTestCase {
     /// the script's folder, is what makes the private CA trusted.
     func testConnectWithCACertTrustsThatFileForTheConnection() throws {
         let setup = try makeSetup()
-        defer { setup.fake.stop(); setup.proxy.stop() }
+        defer {
+            setup.fake.stop()
+            setup.proxy.stop()
+        }
         try FileManager.default.copyItem(atPath: setup.ca.caFile, toPath: setup.dir.appendingPathComponent("corp-ca.pem").path)
         let env = environment(setup).filter { !["SPRINTO_BASE_URL", "SPRINTO_INTEGRATION_ID", "HTTPS_PROXY"].contains($0.key) }
         let connect = #"connect url "\#(setup.fake.base("doc"))" integration "demo" key env("SPRINTO_API_KEY")"#
@@ -266,8 +310,11 @@ final class NetworkEndToEndTests: XCTestCase {
             #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "e\#(i)@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
         }
         try (users.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("users.jsonl"), atomically: true, encoding: .utf8)
-        let env = Binary.environment(["SPRINTO_API_KEY": "doc-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": fake.base("page200")])
-        let script = "set page_size 10\nlet s = start\npush s User from \"users.jsonl\"\nprint \"accepted\", last_push.accepted, \"rejected\", last_push.rejected\nprint \"done\"\n"
+        let env = Binary.environment([
+            "SPRINTO_API_KEY": "doc-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": fake.base("page200"),
+        ])
+        let script =
+            "set page_size 10\nlet s = start\npush s User from \"users.jsonl\"\nprint \"accepted\", last_push.accepted, \"rejected\", last_push.rejected\nprint \"done\"\n"
         let result = try Binary.run(["run", "--quiet", "-c", script], environment: env, directory: dir)
         XCTAssertEqual(result.code, 0, result.output)
         XCTAssertTrue(result.output.contains("accepted 25 rejected 0"), result.output)

@@ -202,43 +202,57 @@ struct TestCA {
             let message = err.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
-                throw NSError(domain: "openssl", code: Int(process.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.joined(separator: " ")): \(String(decoding: message, as: UTF8.self))"])
+                throw NSError(
+                    domain: "openssl", code: Int(process.terminationStatus),
+                    userInfo: [
+                        NSLocalizedDescriptionKey:
+                            "openssl \(arguments.joined(separator: " ")): \(String(decoding: message, as: UTF8.self))"
+                    ])
             }
         }
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try run(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "30", "-subj", "/CN=pushsh test CA",
-                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        try run(
+            ["req", "-x509"] + ec + [
+                "-keyout", "ca.key", "-out", "ca.pem", "-days", "30", "-subj", "/CN=pushsh test CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ])
         func server(_ name: String, san: String) throws {
             try "subjectAltName=\(san)\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
                 .write(to: dir.appendingPathComponent("\(name).ext"), atomically: true, encoding: .utf8)
             try run(["req", "-new"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"])
         }
         try server("good", san: "IP:127.0.0.1,DNS:localhost")
-        try run(["x509", "-req", "-in", "good.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30",
-                 "-extfile", "good.ext", "-out", "good.pem"])
+        try run([
+            "x509", "-req", "-in", "good.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30",
+            "-extfile", "good.ext", "-out", "good.pem",
+        ])
         try server("wronghost", san: "DNS:wrong.example")
-        try run(["x509", "-req", "-in", "wronghost.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30",
-                 "-extfile", "wronghost.ext", "-out", "wronghost.pem"])
+        try run([
+            "x509", "-req", "-in", "wronghost.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "30",
+            "-extfile", "wronghost.ext", "-out", "wronghost.pem",
+        ])
         // An expired certificate needs explicit dates: `openssl ca` takes them.
         try server("expired", san: "IP:127.0.0.1,DNS:localhost")
         try "".write(to: dir.appendingPathComponent("index.txt"), atomically: true, encoding: .utf8)
         try "1000\n".write(to: dir.appendingPathComponent("serial"), atomically: true, encoding: .utf8)
         try """
-            [ca]
-            default_ca = test
-            [test]
-            database = \(dir.path)/index.txt
-            new_certs_dir = \(dir.path)
-            serial = \(dir.path)/serial
-            default_md = sha256
-            policy = anything
-            unique_subject = no
-            [anything]
-            commonName = supplied
+        [ca]
+        default_ca = test
+        [test]
+        database = \(dir.path)/index.txt
+        new_certs_dir = \(dir.path)
+        serial = \(dir.path)/serial
+        default_md = sha256
+        policy = anything
+        unique_subject = no
+        [anything]
+        commonName = supplied
 
-            """.write(to: dir.appendingPathComponent("ca.cnf"), atomically: true, encoding: .utf8)
-        try run(["ca", "-batch", "-notext", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in", "expired.csr",
-                 "-out", "expired.pem", "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-extfile", "expired.ext"])
+        """.write(to: dir.appendingPathComponent("ca.cnf"), atomically: true, encoding: .utf8)
+        try run([
+            "ca", "-batch", "-notext", "-config", "ca.cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in", "expired.csr",
+            "-out", "expired.pem", "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-extfile", "expired.ext",
+        ])
         return TestCA(dir: dir)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The issue's "done means": three integrations in a config file, switched
@@ -28,30 +28,31 @@ import Glibc
         for dir in [work, jobs, work.appendingPathComponent("data")] {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         }
-        try #"{"employeeId": "E1", "firstName": "Ada", "lastName": "Lovelace", "workEmail": "ada@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+        try
+            #"{"employeeId": "E1", "firstName": "Ada", "lastName": "Lovelace", "workEmail": "ada@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
             .appending("\n").write(to: work.appendingPathComponent("data/users.jsonl"), atomically: true, encoding: .utf8)
         let keyFile = home.appendingPathComponent("production.key").path
         try (Self.productionKey + "\n").write(toFile: keyFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
         let config = home.appendingPathComponent("config.toml").path
         try """
-            default = "staging"
+        default = "staging"
 
-            [profiles.staging]
-            base_url = "\(staging.base)"
-            integration = "acme-staging"
-            key_env = "STAGING_KEY"
+        [profiles.staging]
+        base_url = "\(staging.base)"
+        integration = "acme-staging"
+        key_env = "STAGING_KEY"
 
-            [profiles.production]
-            base_url = "\(production.base)"
-            integration = "acme-production"
-            key_file = "\(keyFile)"
+        [profiles.production]
+        base_url = "\(production.base)"
+        integration = "acme-production"
+        key_file = "\(keyFile)"
 
-            [profiles.vault]
-            base_url = "\(staging.base)"
-            integration = "acme-staging"
-            key_command = "printf '%s\\\\n' \\"$STAGING_KEY\\""
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        [profiles.vault]
+        base_url = "\(staging.base)"
+        integration = "acme-staging"
+        key_command = "printf '%s\\\\n' \\"$STAGING_KEY\\""
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         var env = Binary.environment(["PUSHSH_CONFIG": config, "STAGING_KEY": Self.stagingKey])
         env["PUSHSH_HISTORY"] = home.appendingPathComponent("history").path
         var everything: [(String, String)] = []
@@ -64,12 +65,12 @@ import Glibc
         everything.append(("profiles", listed.output))
 
         let pty = try PseudoTerminal(environment: env, directory: work)
-        #expect(pty.expect("staging> "), "\(pty.state)")   // the default profile, in the prompt
+        #expect(pty.expect("staging> "), "\(pty.state)")  // the default profile, in the prompt
         #expect(pty.screen.contains("on profile staging: \(staging.base)"))
         pty.typeAndWaitForPrompt("let s = start\r")
         pty.typeAndWaitForPrompt("push s User from \"data/users.jsonl\"\r")
         pty.typeAndWaitForPrompt("close s discard\r")
-        pty.type("connect profile prod\t")          // Tab completes the profile's name
+        pty.type("connect profile prod\t")  // Tab completes the profile's name
         #expect(pty.expect("connect profile production"), "\(pty.state)")
         pty.typeAndWaitForPrompt("\r")
         #expect(pty.expect("production> "), "\(pty.state)")
@@ -129,9 +130,12 @@ import Glibc
         defer { _ = server.stop() }
         let home = try folder("order")
         let config = home.appendingPathComponent("config.toml").path
-        try "default = \"nowhere\"\n[profiles.nowhere]\nbase_url = \"http://127.0.0.1:1/api/external/push\"\nintegration = \"x\"\nkey_env = \"NOPE\"\n"
+        try
+            "default = \"nowhere\"\n[profiles.nowhere]\nbase_url = \"http://127.0.0.1:1/api/external/push\"\nintegration = \"x\"\nkey_env = \"NOPE\"\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let credentials = ["PUSHSH_CONFIG": config, "SPRINTO_BASE_URL": server.base, "SPRINTO_INTEGRATION_ID": "acme", "SPRINTO_API_KEY": SecretsTests.key]
+        let credentials = [
+            "PUSHSH_CONFIG": config, "SPRINTO_BASE_URL": server.base, "SPRINTO_INTEGRATION_ID": "acme", "SPRINTO_API_KEY": SecretsTests.key,
+        ]
         // SPRINTO_* win over the file's default profile.
         let viaEnvironment = try Binary.run(["-c", "let s = start\nclose s discard"], environment: Binary.environment(credentials))
         #expect(viaEnvironment.code == 0, "\(viaEnvironment.output)")
@@ -160,7 +164,8 @@ import Glibc
         let unknown = try Binary.run(["--profile", "nowher", "-c", "print 1"], environment: Binary.environment(["PUSHSH_CONFIG": config]))
         #expect(unknown.code == 1)
         #expect(unknown.output.contains("did you mean 'nowhere'?"), "\(unknown.output)")
-        let viaVariable = try Binary.run(["-c", "print 1"], environment: Binary.environment(["PUSHSH_CONFIG": config, "PUSHSH_PROFILE": "other"]))
+        let viaVariable = try Binary.run(
+            ["-c", "print 1"], environment: Binary.environment(["PUSHSH_CONFIG": config, "PUSHSH_PROFILE": "other"]))
         #expect(viaVariable.output.contains("PUSHSH_PROFILE: there is no profile 'other'"), "\(viaVariable.output)")
     }
 
@@ -180,6 +185,7 @@ import Glibc
         // With no terminal at all (a new session has none, as under cron), the error says what to use instead.
         let cron = try Binary.run([script.path], environment: Binary.environment(), withoutTerminal: true)
         #expect(cron.code == 3)
-        #expect(cron.output.contains("key prompt needs a terminal") && cron.output.contains("key env(\"SPRINTO_API_KEY\")"), "\(cron.output)")
+        #expect(
+            cron.output.contains("key prompt needs a terminal") && cron.output.contains("key env(\"SPRINTO_API_KEY\")"), "\(cron.output)")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `pushsh` on a real pseudo-terminal, for what only a terminal shows:
@@ -79,7 +79,9 @@ final class PseudoTerminal {
     }
 
     /// For failure messages: the screen and whether the process still runs.
-    var state: String { "running: \(process.isRunning)\(process.isRunning ? "" : " status \(process.terminationStatus)")\nscreen:\n\(screen)" }
+    var state: String {
+        "running: \(process.isRunning)\(process.isRunning ? "" : " status \(process.terminationStatus)")\nscreen:\n\(screen)"
+    }
 
     /// The output so far, with line ends normalised and terminal escapes removed.
     var screen: String {

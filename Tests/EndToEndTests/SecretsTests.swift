@@ -64,7 +64,8 @@ import Testing
         #expect(traced.output.contains("> api-key: [redacted]"))
         #expect(traced.output.contains("the key is [redacted]"))
         everything.append(traced.output)
-        let json = try Binary.run(["--output", "json", "-v", "-c", "let s = start\nprint env(\"SPRINTO_API_KEY\")\nclose s discard"], environment: env)
+        let json = try Binary.run(
+            ["--output", "json", "-v", "-c", "let s = start\nprint env(\"SPRINTO_API_KEY\")\nclose s discard"], environment: env)
         #expect(json.code == 0, "\(json.output)")
         everything.append(json.output)
         // A wrong key: the error names the problem, not the key.
@@ -107,7 +108,8 @@ import Testing
         #expect(pty.count(of: "(not kept in history: the line holds an API key") == 2, "\(pty.screen)")
         #expect(!pty.screen.contains("warning: a key typed into a script"))
         // (libedit may redraw a long line with extra spaces, so drop the echoed line whole.)
-        everything.append(pty.screen.split(separator: "\n").filter { !$0.contains("connect url") && !$0.contains("let half") }.joined(separator: "\n"))
+        everything.append(
+            pty.screen.split(separator: "\n").filter { !$0.contains("connect url") && !$0.contains("let half") }.joined(separator: "\n"))
         let history = try String(contentsOfFile: env["PUSHSH_HISTORY"]!, encoding: .utf8)
         #expect(!history.contains("sk_live_4f9a2b7c"), "the piece of the key stayed in history: \(history)")
         let saved = try String(contentsOf: dir.appendingPathComponent("flow.push"), encoding: .utf8)
@@ -148,15 +150,16 @@ import Testing
         ]
         var everything: [(String, String)] = []
         for (name, connect) in routes {
-            let script = connect + """
+            let script =
+                connect + """
 
-                let s = start
-                print "the key: \(Self.key)"
-                set on_error continue
-                expect "\(Self.key)" == "x" else "it was \(Self.key)"
-                close s discard
-                exit 0
-                """
+                    let s = start
+                    print "the key: \(Self.key)"
+                    set on_error continue
+                    expect "\(Self.key)" == "x" else "it was \(Self.key)"
+                    close s discard
+                    exit 0
+                    """
             for mode in [["-v"], ["-v", "--output", "json"]] {
                 let run = try Binary.run(mode + ["-c", script], environment: env)
                 #expect(run.code == 0, "\(name) \(mode): \(run.output)")

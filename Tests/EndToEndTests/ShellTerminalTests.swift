@@ -89,7 +89,9 @@ import _PushTestSupport
 
     @Test func ctrlCStopsARunningWaitAndKeepsVariables() async throws {
         // Real waiting needs a real service: pushsh serve, with processing that takes long.
-        let sandbox = SandboxService(settings: SandboxSettings(processingTime: .seconds(600), seed: 5), integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme")])
+        let sandbox = SandboxService(
+            settings: SandboxSettings(processingTime: .seconds(600), seed: 5),
+            integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme")])
         try await withLiveServer(sandbox) { base in
             var env = environment(history: historyPath())
             env["SPRINTO_BASE_URL"] = base

@@ -25,7 +25,8 @@ final class LockedBuffer: @unchecked Sendable {
             process.arguments = arguments
             process.environment = environment
             process.currentDirectoryURL = directory
-            let out = Pipe(), err = Pipe()
+            let out = Pipe()
+            let err = Pipe()
             process.standardOutput = out
             process.standardError = err
             process.standardInput = FileHandle.nullDevice
@@ -79,7 +80,8 @@ final class LockedBuffer: @unchecked Sendable {
             ["serve", "--port", "0", "--api-key", "signal-test-key", "--faults", "slow=1:300ms", "--seed", "3"],
             environment: Binary.environment(), directory: folder)
         #expect(server.waitFor("Press Ctrl-C to stop."), "serve did not start: \(server.output) \(server.errors)")
-        let base = server.output.split(separator: "\n").first { $0.contains("listening on ") }
+        let base =
+            server.output.split(separator: "\n").first { $0.contains("listening on ") }
             .map { String($0.split(separator: " ").last ?? "") } ?? ""
         return (server, base, folder)
     }
@@ -89,7 +91,9 @@ final class LockedBuffer: @unchecked Sendable {
     }
 
     /// Runs the script, waits until its second page is on its way, sends `signal`.
-    func interruptedRun(_ signal: Int32, extra: [String] = []) throws -> (code: Int32, out: String, err: String, state: String, active: String) {
+    func interruptedRun(_ signal: Int32, extra: [String] = []) throws -> (
+        code: Int32, out: String, err: String, state: String, active: String
+    ) {
         let (server, base, folder) = try slowServiceAndScript()
         defer {
             server.stop(SIGTERM)
@@ -117,7 +121,9 @@ final class LockedBuffer: @unchecked Sendable {
         #expect(run.err.contains("push interrupted by SIGTERM: "), "\(run.err)")
         #expect(run.err.contains(" were accepted; the rest was not sent"), "\(run.err)")
         // The session is discarded, so a skip would lose records: the hint says to start over.
-        #expect(run.err.contains("this run's session is discarded below and its records with it, so push the file again from the start"), "\(run.err)")
+        #expect(
+            run.err.contains("this run's session is discarded below and its records with it, so push the file again from the start"),
+            "\(run.err)")
         #expect(!run.err.contains("skip "), "a skip after a discard would lose records: \(run.err)")
         #expect(run.err.contains("note: stopped by SIGTERM; discarded session ses_"), "\(run.err)")
         #expect(run.state.contains("state       cancelled"), "\(run.state)")

@@ -11,7 +11,10 @@ import Testing
         var examples: [JSONValue] = []
         var current: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line == "{" { current = ["{"]; continue }
+            if line == "{" {
+                current = ["{"]
+                continue
+            }
             guard !current.isEmpty else { continue }
             current.append(String(line))
             if line == "}" {
@@ -44,7 +47,8 @@ import Testing
     }
 
     @Test func sessionRoundTripsExactly() throws {
-        let text = #"{"id":"ses_1","integration_id":"acme","state":"processing","created_at":"2025-10-31T16:38:14.401Z","updated_at":"2025-10-31T16:38:15.002Z","expires_at":"2025-10-31T17:38:15.002Z","inactivity_timeout_seconds":3600,"accepted_records_total":3,"accepted_records_by_entity":{"Asset":1,"User":2},"last_error":null,"accepted_batches":2,"retry_count":0}"#
+        let text =
+            #"{"id":"ses_1","integration_id":"acme","state":"processing","created_at":"2025-10-31T16:38:14.401Z","updated_at":"2025-10-31T16:38:15.002Z","expires_at":"2025-10-31T17:38:15.002Z","inactivity_timeout_seconds":3600,"accepted_records_total":3,"accepted_records_by_entity":{"Asset":1,"User":2},"last_error":null,"accepted_batches":2,"retry_count":0}"#
         let session = try Session(json: JSONValue(parsing: text))
         #expect(session.json.jsonText == text)
     }
@@ -76,12 +80,26 @@ import Testing
     }
 
     @Test func contractObjectsDecode() throws {
-        let batch = try BatchIngestResponse(json: JSONValue(parsing: #"{"session_id":"s","accepted_count_total":0,"accepted_count_by_entity":{},"rejected_count_total":1,"validation_errors":[{"entity_type":"User","index":0,"field":"workEmail","issue":"must be an email address"}],"echoes":{"page_hint":7}}"#))
-        #expect(batch.validationErrors == [ValidationError(entityType: "User", index: 0, field: "workEmail", issue: "must be an email address")])
+        let batch = try BatchIngestResponse(
+            json: JSONValue(
+                parsing:
+                    #"{"session_id":"s","accepted_count_total":0,"accepted_count_by_entity":{},"rejected_count_total":1,"validation_errors":[{"entity_type":"User","index":0,"field":"workEmail","issue":"must be an email address"}],"echoes":{"page_hint":7}}"#
+            ))
+        #expect(
+            batch.validationErrors == [ValidationError(entityType: "User", index: 0, field: "workEmail", issue: "must be an email address")]
+        )
         #expect(batch.echoedPageHint == 7)
-        let counts = try IntegrationStatusCounts(json: JSONValue(parsing: #"{"integration_id":"acme","sessions":{"active":1,"processing":0,"processed":4,"failed":1,"expired":2},"last_activity_at":"2025-10-31T16:38:14.401Z"}"#))
+        let counts = try IntegrationStatusCounts(
+            json: JSONValue(
+                parsing:
+                    #"{"integration_id":"acme","sessions":{"active":1,"processing":0,"processed":4,"failed":1,"expired":2},"last_activity_at":"2025-10-31T16:38:14.401Z"}"#
+            ))
         #expect(counts.processed == 4 && counts.expired == 2)
-        let log = try ActivityLogPage(json: JSONValue(parsing: #"{"items":[{"id":"e1","at":"2025-10-31T16:38:14.401Z","level":"warning","type":"batch_rejected","message":"m","session_id":null,"details":{"problems":2}}],"page":1,"page_size":50,"next_page":null}"#))
+        let log = try ActivityLogPage(
+            json: JSONValue(
+                parsing:
+                    #"{"items":[{"id":"e1","at":"2025-10-31T16:38:14.401Z","level":"warning","type":"batch_rejected","message":"m","session_id":null,"details":{"problems":2}}],"page":1,"page_size":50,"next_page":null}"#
+            ))
         #expect(log.items.first?.details["problems"] == 2)
         #expect(log.nextPage == nil)
         #expect(log.json == log.raw)
@@ -106,13 +124,19 @@ import Testing
 
     @Test func configurationFromEnvironment() throws {
         #expect(try PushConfiguration.fromEnvironment([:]) == nil)
-        let eu = try #require(try PushConfiguration.fromEnvironment(["SPRINTO_API_KEY": "k", "SPRINTO_INTEGRATION_ID": "acme", "SPRINTO_REGION": "eu"]))
+        let eu = try #require(
+            try PushConfiguration.fromEnvironment(["SPRINTO_API_KEY": "k", "SPRINTO_INTEGRATION_ID": "acme", "SPRINTO_REGION": "eu"]))
         #expect(eu.baseURL == "https://eu.sprinto.com/api/external/push")
         #expect(eu.integrationPath == "/v1/integrations/acme")
-        let custom = try #require(try PushConfiguration.fromEnvironment(["SPRINTO_API_KEY": "k", "SPRINTO_INTEGRATION_ID": "a b", "SPRINTO_BASE_URL": "http://127.0.0.1:9/api/external/push/"]))
+        let custom = try #require(
+            try PushConfiguration.fromEnvironment([
+                "SPRINTO_API_KEY": "k", "SPRINTO_INTEGRATION_ID": "a b", "SPRINTO_BASE_URL": "http://127.0.0.1:9/api/external/push/",
+            ]))
         #expect(custom.baseURL == "http://127.0.0.1:9/api/external/push")
         #expect(custom.integrationPath == "/v1/integrations/a%20b")
         #expect(throws: ConfigurationError.self) { try PushConfiguration.fromEnvironment(["SPRINTO_API_KEY": "k"]) }
-        #expect(throws: ConfigurationError.self) { try PushConfiguration.fromEnvironment(["SPRINTO_API_KEY": "k", "SPRINTO_INTEGRATION_ID": "a", "SPRINTO_REGION": "mars"]) }
+        #expect(throws: ConfigurationError.self) {
+            try PushConfiguration.fromEnvironment(["SPRINTO_API_KEY": "k", "SPRINTO_INTEGRATION_ID": "a", "SPRINTO_REGION": "mars"])
+        }
     }
 }

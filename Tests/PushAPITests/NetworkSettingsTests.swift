@@ -30,13 +30,18 @@ final class NetworkSettingsTests: XCTestCase {
 
     func testNoProxyMatchesHostsSuffixesIPsPortsBlocksAndStar() throws {
         let settings = ProxySettings.fromEnvironment([
-            "HTTPS_PROXY": "http://p:3128", "no_proxy": "localhost, .internal.example,sprinto.com 10.0.0.0/8,192.168.1.5,other.example:8443",
+            "HTTPS_PROXY": "http://p:3128",
+            "no_proxy": "localhost, .internal.example,sprinto.com 10.0.0.0/8,192.168.1.5,other.example:8443",
         ])
-        for direct in ["https://localhost", "https://a.internal.example", "https://internal.example", "https://api.sprinto.com",
-                       "https://sprinto.com", "https://10.2.3.4", "https://192.168.1.5", "https://other.example:8443"] {
+        for direct in [
+            "https://localhost", "https://a.internal.example", "https://internal.example", "https://api.sprinto.com",
+            "https://sprinto.com", "https://10.2.3.4", "https://192.168.1.5", "https://other.example:8443",
+        ] {
             XCTAssertNil(try settings.proxy(for: origin(direct)), direct)
         }
-        for proxied in ["https://notsprinto.com", "https://11.0.0.1", "https://192.168.1.6", "https://other.example", "https://example.org"] {
+        for proxied in [
+            "https://notsprinto.com", "https://11.0.0.1", "https://192.168.1.6", "https://other.example", "https://example.org",
+        ] {
             XCTAssertNotNil(try settings.proxy(for: origin(proxied)), proxied)
         }
         let all = ProxySettings.fromEnvironment(["HTTPS_PROXY": "http://p:3128", "NO_PROXY": "*"])

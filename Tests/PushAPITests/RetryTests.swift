@@ -33,7 +33,9 @@ final class Recorder<Element: Sendable>: Sendable {
 
 let sessionBody = Array(#"{"id":"ses_1","state":"active"}"#.utf8)
 
-func response(_ status: Int, _ body: String = "{}", headers: [(name: String, value: String)] = []) -> Result<TransportResponse, TransportFailure> {
+func response(_ status: Int, _ body: String = "{}", headers: [(name: String, value: String)] = []) -> Result<
+    TransportResponse, TransportFailure
+> {
     .success(TransportResponse(status: status, headers: headers, body: Array(body.utf8)))
 }
 
@@ -60,7 +62,9 @@ func response(_ status: Int, _ body: String = "{}", headers: [(name: String, val
     }
 
     @Test func backsOffExponentiallyOnReads() async throws {
-        let transport = ScriptedTransport([response(503), response(502), response(504), .success(TransportResponse(status: 200, body: sessionBody))])
+        let transport = ScriptedTransport([
+            response(503), response(502), response(504), .success(TransportResponse(status: 200, body: sessionBody)),
+        ])
         let waits = Recorder<Duration>()
         _ = try await client(transport, waits: waits).session("ses_1")
         #expect(waits.all == [.milliseconds(200), .milliseconds(400), .milliseconds(800)])
@@ -91,7 +95,8 @@ func response(_ status: Int, _ body: String = "{}", headers: [(name: String, val
     }
 
     @Test func retriesARefusedConnectionEvenForAPage() async throws {
-        let ok = #"{"session_id":"ses_1","accepted_count_total":1,"accepted_count_by_entity":{"User":1},"rejected_count_total":0,"validation_errors":[],"echoes":{}}"#
+        let ok =
+            #"{"session_id":"ses_1","accepted_count_total":1,"accepted_count_by_entity":{"User":1},"rejected_count_total":0,"validation_errors":[],"echoes":{}}"#
         let transport = ScriptedTransport([.failure(TransportFailure(.notConnected, "refused")), response(202, ok)])
         let waits = Recorder<Duration>()
         let answer = try await client(transport, waits: waits).push(EntityPage(type: "User", records: [[:]]), to: "ses_1")

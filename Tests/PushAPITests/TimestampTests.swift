@@ -20,7 +20,9 @@ import Testing
         #expect(Timestamp(iso8601: "2022-01-15T09:00Z")?.iso8601 == "2022-01-15T09:00:00.000Z")
     }
 
-    @Test(arguments: ["2022-01-15", "2022-13-01T00:00:00Z", "2022-02-30T00:00:00Z", "2022-01-15T09:00:00", "yesterday", "2022-01-15T25:00:00Z", ""])
+    @Test(arguments: [
+        "2022-01-15", "2022-13-01T00:00:00Z", "2022-02-30T00:00:00Z", "2022-01-15T09:00:00", "yesterday", "2022-01-15T25:00:00Z", "",
+    ])
     func invalidDateTimesAreRefused(text: String) {
         #expect(Timestamp(iso8601: text) == nil)
     }

@@ -13,7 +13,9 @@ import Testing
         let repository = try #require(grammar["repository"] as? [String: [String: Any]])
         let commands = try #require(repository["command"]?["match"] as? String) + (repository["control"]?["match"] as? String ?? "")
         for word in CommandCatalog.commandWords {
-            #expect(commands.contains("|\(word)|") || commands.contains("(\(word)|") || commands.contains("|\(word))"), "'\(word)' is not coloured")
+            #expect(
+                commands.contains("|\(word)|") || commands.contains("(\(word)|") || commands.contains("|\(word))"),
+                "'\(word)' is not coloured")
         }
         let functions = try #require(repository["function"]?["match"] as? String)
         for function in BuiltinFunction.all { #expect(functions.contains(function.name), "\(function.name)()") }
@@ -33,7 +35,8 @@ import Testing
         let grammars = try #require(contributes["grammars"] as? [[String: Any]])
         #expect(grammars.first?["scopeName"] as? String == "source.push")
         let path = try #require(grammars.first?["path"] as? String)
-        #expect(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent("editors/vscode").appendingPathComponent(path).path))
+        #expect(
+            FileManager.default.fileExists(atPath: Self.root.appendingPathComponent("editors/vscode").appendingPathComponent(path).path))
         let script = try String(contentsOf: Self.root.appendingPathComponent("editors/vscode/extension.js"), encoding: .utf8)
         #expect(script.contains(#"args: ["lsp"]"#))
     }

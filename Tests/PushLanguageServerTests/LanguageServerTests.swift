@@ -20,7 +20,9 @@ import Testing
     @Test func splitsMessagesAndSkipsWhatIsNotOne() {
         let body = Array(#"{"a":1}"#.utf8)
         let good = Array("Content-Length: 7\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n".utf8) + body
-        let result = frames(good + Array("X-Nothing: 1\r\n\r\n".utf8) + Array("content-length: 7\n\n".utf8) + body + Array("Content-Length: abc\r\n\r\n".utf8) + good)
+        let result = frames(
+            good + Array("X-Nothing: 1\r\n\r\n".utf8) + Array("content-length: 7\n\n".utf8) + body
+                + Array("Content-Length: abc\r\n\r\n".utf8) + good)
         #expect(result.count == 6, "\(result)")
         #expect(result[0] == .message(body))
         if case .malformed = result[1] {} else { Issue.record("no Content-Length must be malformed") }
@@ -98,12 +100,17 @@ final class ServerHarness {
     }
 
     func open(_ uri: String, _ text: String) {
-        send(["jsonrpc": "2.0", "method": "textDocument/didOpen", "params": ["textDocument": ["uri": uri, "languageId": "push", "version": 1, "text": text]]])
+        send([
+            "jsonrpc": "2.0", "method": "textDocument/didOpen",
+            "params": ["textDocument": ["uri": uri, "languageId": "push", "version": 1, "text": text]],
+        ])
     }
 
     func diagnostics(for uri: String) -> [[String: Any]]? {
-        sent.last { ($0["method"] as? String) == "textDocument/publishDiagnostics" && (($0["params"] as? [String: Any])?["uri"] as? String) == uri }
-            .flatMap { ($0["params"] as? [String: Any])?["diagnostics"] as? [[String: Any]] }
+        sent.last {
+            ($0["method"] as? String) == "textDocument/publishDiagnostics" && (($0["params"] as? [String: Any])?["uri"] as? String) == uri
+        }
+        .flatMap { ($0["params"] as? [String: Any])?["diagnostics"] as? [[String: Any]] }
     }
 }
 
@@ -113,7 +120,9 @@ final class ServerHarness {
     @Test func dataFilesAreCheckedAsPushshCheckDoes() throws {
         let harness = ServerHarness(files: ["/work/people.csv": "Employee ID,First\n1,A\n"])
         _ = harness.request(1, "initialize", ["capabilities": [:]])
-        harness.open("file:///work/load.push", "let s = start\npush s User from \"gone.jsonl\"\npush s User from \"people.csv\" map \"Employe ID\" to employeeId\n")
+        harness.open(
+            "file:///work/load.push",
+            "let s = start\npush s User from \"gone.jsonl\"\npush s User from \"people.csv\" map \"Employe ID\" to employeeId\n")
         let found = try #require(harness.diagnostics(for: "file:///work/load.push"))
         let messages = found.compactMap { $0["message"] as? String }
         #expect(messages.contains { $0.contains("gone.jsonl") }, "\(messages)")
@@ -127,7 +136,9 @@ final class ServerHarness {
         let main = try #require(harness.diagnostics(for: "file:///work/main.push"))
         #expect(main.count == 2)
         // The included file's error is named at the include too, as pushsh check's note is.
-        #expect((main.first?["message"] as? String)?.hasPrefix("in the file included here: lib.push:1:7: 'sleep' needs a duration") == true, "\(main)")
+        #expect(
+            (main.first?["message"] as? String)?.hasPrefix("in the file included here: lib.push:1:7: 'sleep' needs a duration") == true,
+            "\(main)")
         #expect(main.first?["severity"] as? Int == 3)
         #expect((main.first?["range"] as? [String: [String: Int]])?["start"] == ["line": 0, "character": 8])
         #expect((main.last?["message"] as? String)?.hasPrefix("undefined variable 'nope'") == true)

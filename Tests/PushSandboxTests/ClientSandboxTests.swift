@@ -1,7 +1,7 @@
 import PushAPI
-import _PushTestSupport
 import PushSandbox
 import Testing
+import _PushTestSupport
 
 /// The client against the sandbox, in-process and over live HTTP: every
 /// endpoint and every documented status code, the same way both times.
@@ -12,7 +12,8 @@ import Testing
         try await route.withClient(sandbox) { client in
             let s = try await client.startSession(clientReferenceID: "nightly-1")  // 201
             #expect(s.state == .active && s.integrationID == "acme")
-            let answer = try await client.push(EntityPage(type: "User", records: [user("E1"), user("José", first: "José Núñez")], pageHint: 1), to: s.id)  // 202
+            let answer = try await client.push(
+                EntityPage(type: "User", records: [user("E1"), user("José", first: "José Núñez")], pageHint: 1), to: s.id)  // 202
             #expect(answer.acceptedCountByEntity == ["User": 2] && answer.echoedPageHint == 1)
             let read = try await client.session(s.id)  // 200
             #expect(read.acceptedBatches == 1 && read.acceptedRecordsTotal == 2)
@@ -45,7 +46,9 @@ import Testing
                 #expect(error.batch?.rejectedCountTotal == 2)
             }
             // 404 for an unknown session.
-            await expectAPIError(status: 404, code: "session_not_found", hintContains: "session id") { _ = try await client.session("ses_nope") }
+            await expectAPIError(status: 404, code: "session_not_found", hintContains: "session id") {
+                _ = try await client.session("ses_nope")
+            }
             // 400 for bad query parameters.
             await expectAPIError(status: 400, code: "invalid_parameter") { _ = try await client.activity(pageSize: 500) }
             await expectAPIError(status: 400, code: "invalid_parameter") { _ = try await client.activity(page: 0) }
@@ -92,7 +95,9 @@ import Testing
         let sandbox = makeSandbox(rateLimit: 1)
         try await route.withClient(sandbox) { plain in
             _ = try await plain.integrationStatus()
-            await expectAPIError(status: 429, code: "rate_limited", hintContains: "rate limiting") { _ = try await plain.integrationStatus() }
+            await expectAPIError(status: 429, code: "rate_limited", hintContains: "rate limiting") {
+                _ = try await plain.integrationStatus()
+            }
             // With retries, the client waits as told (the test's sleep moves the sandbox clock instead).
             var client = plain
             client.retryPolicy = RetryPolicy(maxAttempts: 3)
@@ -110,17 +115,36 @@ import Testing
             let cases: [(String, String, [UInt8]?, [(name: String, value: String)], Int, String)] = [
                 ("DELETE", base + "/sessions/\(s.id)", nil, [], 405, "method_not_allowed"),
                 ("GET", base + "/sessions", nil, [], 405, "method_not_allowed"),
-                ("POST", base + "/sessions/\(s.id)/entities", Array("{not json".utf8), [("content-type", "application/json")], 400, "invalid_json"),
+                (
+                    "POST", base + "/sessions/\(s.id)/entities", Array("{not json".utf8), [("content-type", "application/json")], 400,
+                    "invalid_json"
+                ),
                 ("POST", base + "/sessions/\(s.id)/entities", [], [("content-type", "application/json")], 400, "invalid_envelope"),
-                ("POST", base + "/sessions/\(s.id)/entities", Array("{}".utf8), [("content-type", "text/csv")], 415, "unsupported_media_type"),
-                ("POST", base + "/sessions/\(s.id)/close", Array(#"{"status":"maybe"}"#.utf8), [("content-type", "application/json")], 400, "invalid_body"),
+                (
+                    "POST", base + "/sessions/\(s.id)/entities", Array("{}".utf8), [("content-type", "text/csv")], 415,
+                    "unsupported_media_type"
+                ),
+                (
+                    "POST", base + "/sessions/\(s.id)/close", Array(#"{"status":"maybe"}"#.utf8), [("content-type", "application/json")],
+                    400, "invalid_body"
+                ),
                 ("GET", base + "/nowhere", nil, [], 404, "not_found"),
                 ("GET", "/v2/integrations/acme/status", nil, [], 404, "not_found"),
-                ("POST", base + "/sessions/\(s.id)/entities", [0xFF, 0xFE, 0x00], [("content-type", "application/json")], 400, "invalid_json"),
+                (
+                    "POST", base + "/sessions/\(s.id)/entities", [0xFF, 0xFE, 0x00], [("content-type", "application/json")], 400,
+                    "invalid_json"
+                ),
                 // Whitespace is not a document: invalid_json, like any other non-document (only an empty body is "no body").
-                ("POST", base + "/sessions/\(s.id)/entities", Array(" \r\n\t".utf8), [("content-type", "application/json")], 400, "invalid_json"),
+                (
+                    "POST", base + "/sessions/\(s.id)/entities", Array(" \r\n\t".utf8), [("content-type", "application/json")], 400,
+                    "invalid_json"
+                ),
                 // A byte order mark only where the body starts: the same rule as the check pass's.
-                ("POST", base + "/sessions/\(s.id)/entities", Array(#"{"entities":{"User":["#.utf8) + [0xEF, 0xBB, 0xBF] + Array(#"{}]}}"#.utf8), [("content-type", "application/json")], 400, "invalid_json"),
+                (
+                    "POST", base + "/sessions/\(s.id)/entities",
+                    Array(#"{"entities":{"User":["#.utf8) + [0xEF, 0xBB, 0xBF] + Array(#"{}]}}"#.utf8),
+                    [("content-type", "application/json")], 400, "invalid_json"
+                ),
             ]
             for (method, path, body, headers, status, code) in cases {
                 let request = TransportRequest(method: method, path: path, headers: [("api-key", "key-acme")] + headers, body: body)
@@ -159,7 +183,8 @@ import Testing
         let sandbox = makeSandbox()
         try await Route.http.withClient(sandbox) { client in
             let s = try await client.startSession()
-            let request = TransportRequest(method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/close", headers: [("api-key", "key-acme")])
+            let request = TransportRequest(
+                method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/close", headers: [("api-key", "key-acme")])
             let (response, _) = try await client.send(request)
             #expect(response.status == 202)
             #expect(try Session(json: JSONValue(parsing: response.body)).state == .processing)
@@ -191,7 +216,9 @@ func expectAPIError(
     } catch let error as PushAPIError {
         #expect(error.status == status, "\(error)", sourceLocation: sourceLocation)
         if let code { #expect(error.code == code, "\(error)", sourceLocation: sourceLocation) }
-        if let hintContains { #expect(error.hint?.contains(hintContains) == true, "\(error.hint ?? "no hint")", sourceLocation: sourceLocation) }
+        if let hintContains {
+            #expect(error.hint?.contains(hintContains) == true, "\(error.hint ?? "no hint")", sourceLocation: sourceLocation)
+        }
         check(error)
     } catch {
         Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)

@@ -1,6 +1,6 @@
 import PushAPI
-import _PushTestSupport
 import Testing
+import _PushTestSupport
 
 @testable import PushSandbox
 
@@ -162,7 +162,9 @@ import Testing
     @Test func malformedEnvelopesAreRefused() throws {
         let sandbox = makeSandbox()
         let s = try sandbox.startSession(integrationID: "acme", clientReferenceID: nil)
-        for body: JSONValue in [[], ["records": []], ["entities": []], ["entities": ["User": ["a": 1]]], ["entities": [:], "page_hint": "x"]] {
+        for body: JSONValue in [
+            [], ["records": []], ["entities": []], ["entities": ["User": ["a": 1]]], ["entities": [:], "page_hint": "x"],
+        ] {
             #expect { try sandbox.push(integrationID: "acme", sessionID: s.id, body: body) } throws: { error in
                 (error as? SandboxError)?.code == "invalid_envelope"
             }
@@ -210,7 +212,10 @@ import Testing
         _ = try sandbox.close(integrationID: "acme", sessionID: s.id, action: .apply)
         sandbox.advanceClock(by: .seconds(5))
         let all = try sandbox.activity(integrationID: "acme", since: nil, page: 1, pageSize: 50)
-        #expect(all.items.map(\.type) == ["session_processed", "processing_started", "session_closed", "batch_rejected", "batch_accepted", "session_created"])
+        #expect(
+            all.items.map(\.type) == [
+                "session_processed", "processing_started", "session_closed", "batch_rejected", "batch_accepted", "session_created",
+            ])
         #expect(all.items.last?.details["client_reference_id"] == "ref-9")
         #expect(all.items[3].level == "warning")
         let first = try sandbox.activity(integrationID: "acme", since: nil, page: 1, pageSize: 4)

@@ -34,7 +34,9 @@ import _PushTestSupport
     func batches(_ connection: Connection) throws -> Int {
         let status = try connection.sandbox!.status(integrationID: "demo")
         _ = status
-        return try connection.sandbox!.activity(integrationID: "demo", since: nil, page: 1, pageSize: 200).items.filter { $0.type == "batch_accepted" }.count
+        return try connection.sandbox!.activity(integrationID: "demo", since: nil, page: 1, pageSize: 200).items.filter {
+            $0.type == "batch_accepted"
+        }.count
     }
 
     func flow(_ pushLine: String) -> String {
@@ -70,7 +72,8 @@ import _PushTestSupport
     }
 
     @Test func csvWithQuotesCommasLineBreaksBOMAndCRLF() async throws {
-        let csv = "\u{FEFF}employeeId,firstName,lastName,workEmail,employmentType,employmentStartDate,role\r\n"
+        let csv =
+            "\u{FEFF}employeeId,firstName,lastName,workEmail,employmentType,employmentStartDate,role\r\n"
             + "E1,Ada,Lovelace,ada@example.com,EMPLOYEE,2022-01-15T09:00:00Z,\r\n"
             + "E2,\"Núñez, José\",\"O\"\"Brien\",jose@example.com,CONTRACTOR,2022-01-15T09:00:00Z,\"Line one\r\nline two\"\r\n"
             + "E3,Grace,Hopper,grace@example.com,EMPLOYEE,2022-01-15T09:00:00Z,Admiral\r\n"
@@ -90,18 +93,33 @@ import _PushTestSupport
     @Test func columnsAreRenamedOnTheWayIn() async throws {
         let csv = "Employee ID,First,Last,Email,Type,Start\nE1,Ada,Lovelace,e1@example.com,EMPLOYEE,2022-01-15T09:00:00Z\n"
         let path = try write("export.csv", csv)
-        let mappingPath = try write("mapping.json", #"{"First": "firstName", "Last": "lastName", "Email": "workEmail", "Type": "employmentType", "Start": "employmentStartDate"}"#)
+        let mappingPath = try write(
+            "mapping.json",
+            #"{"First": "firstName", "Last": "lastName", "Email": "workEmail", "Type": "employmentType", "Start": "employmentStartDate"}"#)
         let connection = frozenSandbox()
-        let run = await runScript(flow("push s User from \"\(path)\" map \"Employee ID\" to employeeId mapping \"\(mappingPath)\""), connection: connection)
+        let run = await runScript(
+            flow("push s User from \"\(path)\" map \"Employee ID\" to employeeId mapping \"\(mappingPath)\""), connection: connection)
         #expect(run.code == 0, "\(run.stderr)")
         #expect(try records(connection) == [user("E1")])
     }
 
     @Test(arguments: [
-        ("bad.jsonl", "{\"employeeId\": \"E1\"}\n{\"employeeId\": \"E2\",}\n[1, 2]\n\n{\"a\": 1, \"a\": 2}\n", ["bad.jsonl:2:21: expected a quoted key, found '}'", "bad.jsonl:3: expected a JSON object (a record), got an array", "bad.jsonl:5:10: duplicate key \"a\""]),
-        ("ragged.csv", "employeeId,firstName\nE1,Ada\nE2\nE3,Grace,extra\n", ["ragged.csv:3: has 1 field but the header has 2", "ragged.csv:4: has 3 fields but the header has 2"]),
+        (
+            "bad.jsonl", "{\"employeeId\": \"E1\"}\n{\"employeeId\": \"E2\",}\n[1, 2]\n\n{\"a\": 1, \"a\": 2}\n",
+            [
+                "bad.jsonl:2:21: expected a quoted key, found '}'", "bad.jsonl:3: expected a JSON object (a record), got an array",
+                "bad.jsonl:5:10: duplicate key \"a\"",
+            ]
+        ),
+        (
+            "ragged.csv", "employeeId,firstName\nE1,Ada\nE2\nE3,Grace,extra\n",
+            ["ragged.csv:3: has 1 field but the header has 2", "ragged.csv:4: has 3 fields but the header has 2"]
+        ),
         ("open-quote.csv", "employeeId,firstName\nE1,\"Ada\nE2,Grace\n", ["open-quote.csv:2: a quoted field is not closed"]),
-        ("missing-comma.json", "[\n  {\"employeeId\": \"E1\"}\n  {\"employeeId\": \"E2\"}\n]\n", ["missing-comma.json:3:3: expected ',' between records"]),
+        (
+            "missing-comma.json", "[\n  {\"employeeId\": \"E1\"}\n  {\"employeeId\": \"E2\"}\n]\n",
+            ["missing-comma.json:3:3: expected ',' between records"]
+        ),
         ("not-closed.json", "[{\"employeeId\": \"E1\"},\n", ["not closed at the end of the file"]),
     ])
     func badFilesAreRefusedBeforeAnythingIsSent(name: String, text: String, messages: [String]) async throws {
@@ -147,20 +165,24 @@ import _PushTestSupport
 
     @Test func validationErrorsPointAtTheFileLine() async throws {
         var lines = users(150).map(\.jsonText)
-        lines[120] = #"{"employeeId": "E00121", "firstName": "Bad", "lastName": "Email", "workEmail": "nope", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+        lines[120] =
+            #"{"employeeId": "E00121", "firstName": "Bad", "lastName": "Email", "workEmail": "nope", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
         let path = try write("users.jsonl", lines.joined(separator: "\n"))
         // The check pass finds the bad record before the first page: nothing is staged.
         let checked = frozenSandbox()
         let early = await runScript("let s = start\npush s User from \"\(path)\"\n", connection: checked)
         #expect(early.code == 2)  // the check before the run reads the file: no session is started
         #expect(early.interpreter.startedSessions.isEmpty)
-        #expect(early.stderr.contains("users.jsonl cannot be pushed: 1 problem (1 record breaks the documented User rules); nothing was sent"), "\(early.stderr)")
+        #expect(
+            early.stderr.contains("users.jsonl cannot be pushed: 1 problem (1 record breaks the documented User rules); nothing was sent"),
+            "\(early.stderr)")
         #expect(early.stderr.contains("users.jsonl:121 (E00121): workEmail must be an email address"), "\(early.stderr)")
         #expect(try batches(checked) == 0)
         // Left to the service, the page holding it is rejected; the pages before it stay.
         let connection = frozenSandbox()
         // The session is kept (on_error keep), so the hint may say where to go on from.
-        let run = await runScript("set validation off\nset on_error keep\nlet s = start\npush s User from \"\(path)\"\n", connection: connection)
+        let run = await runScript(
+            "set validation off\nset on_error keep\nlet s = start\npush s User from \"\(path)\"\n", connection: connection)
         #expect(run.code == 6)
         #expect(run.stderr.contains("users.jsonl:121 (E00121): workEmail must be an email address"), "\(run.stderr)")
         #expect(run.stderr.contains("100 records in 1 page were accepted before this page"))
@@ -203,9 +225,12 @@ import _PushTestSupport
     /// The hard case: the page is staged, then the answer is lost. The push
     /// reads the session, sees the page landed, and does not send it again.
     @Test func aPageWhoseAnswerIsLostIsNotSentTwice() async throws {
-        let sandbox = SandboxService(settings: SandboxSettings(processingTime: .seconds(1), seed: 9), integrations: [.demo], clock: SandboxClock(frozenAt: t0))
+        let sandbox = SandboxService(
+            settings: SandboxSettings(processingTime: .seconds(1), seed: 9), integrations: [.demo], clock: SandboxClock(frozenAt: t0))
         let transport = LossyTransport(InProcessTransport(service: sandbox), loseAnswerOfPages: [2, 5], failBeforeSendingPages: [3])
-        var client = PushClient(configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")), transport: transport)
+        var client = PushClient(
+            configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")),
+            transport: transport)
         client.sleep = { _ in }
         let connection = Connection(client: client, sandbox: sandbox, label: "sandbox")
         let input = users(700)
@@ -237,7 +262,9 @@ final class LossyTransport: Transport {
     var destination: String { inner.destination }
 
     func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
-        guard request.path.hasSuffix("/entities"), let body = request.body, let hint = (try? JSONValue(parsing: body))?["page_hint"]?.intValue else {
+        guard request.path.hasSuffix("/entities"), let body = request.body,
+            let hint = (try? JSONValue(parsing: body))?["page_hint"]?.intValue
+        else {
             return try await inner.send(request, timeout: timeout)
         }
         let page = Int(hint)

@@ -21,8 +21,10 @@ import _PushTestSupport
             integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme")])
         sandbox.setFaults(try FaultPlan(parsing: "reset=0.05,error=0.04,throttle=0.03:20ms,slow=0.03:50ms"), seed: 42)
         try await withLiveServer(sandbox) { base in
-            let connection = try Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "faulty")
-            let run = await runScript("""
+            let connection = try Connection.remote(
+                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "faulty")
+            let run = await runScript(
+                """
                 set retries 10
                 let s = start ref "faults"
                 push s User from "\(path)"
@@ -55,9 +57,12 @@ import _PushTestSupport
 
     @Test func theSameSeedGivesTheSameFaults() async throws {
         func faultsSeen() async -> String {
-            let connection = Connection.builtInSandbox(environment: ["PUSHSH_SANDBOX_SEED": "7", "PUSHSH_SANDBOX_EPOCH": "2026-01-05T09:00:00Z"])
+            let connection = Connection.builtInSandbox(environment: [
+                "PUSHSH_SANDBOX_SEED": "7", "PUSHSH_SANDBOX_EPOCH": "2026-01-05T09:00:00Z",
+            ])
             connection.sandbox!.setFaults(try! FaultPlan(parsing: "reset=0.2,error=0.2"), seed: 7)
-            let run = await runScript("set retries 10\nlet s = start\nfor i in [1,2,3,4,5,6,7,8]\n  status s\nend\n", connection: connection)
+            let run = await runScript(
+                "set retries 10\nlet s = start\nfor i in [1,2,3,4,5,6,7,8]\n  status s\nend\n", connection: connection)
             #expect(run.code == 0, "\(run.stderr)")
             return "\(connection.sandbox!.faultCounts.sorted { $0.key < $1.key })"
         }
@@ -92,7 +97,9 @@ import _PushTestSupport
     @Test func aSessionClosedBySomeoneElseMidPushEndsClearly() async throws {
         let sandbox = SandboxService(settings: SandboxSettings(seed: 3), integrations: [.demo], clock: SandboxClock(frozenAt: t0))
         let connection = Connection(
-            client: PushClient(configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")), transport: CloseMidPush(sandbox)),
+            client: PushClient(
+                configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")),
+                transport: CloseMidPush(sandbox)),
             sandbox: sandbox, label: "sandbox")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-mid-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -107,7 +114,8 @@ import _PushTestSupport
     }
 
     @Test func aSessionThatExpiresWhileTheScriptSleepsEndsClearly() async throws {
-        let run = await runScript("""
+        let run = await runScript(
+            """
             let s = start
             push s User [\(adaRecord)]
             sleep 2h

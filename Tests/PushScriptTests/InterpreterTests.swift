@@ -8,7 +8,8 @@ import _PushTestSupport
 
 @Suite struct InterpreterTests {
     @Test func theWholeFlowRunsAndRefreshesTheSession() async {
-        let run = await runScript("""
+        let run = await runScript(
+            """
             let s = start ref "nightly-${today()}"
             expect s.state == "active"
             let r = push s User [\(adaRecord)]
@@ -26,7 +27,8 @@ import _PushTestSupport
     }
 
     @Test func valuesAndExpressions() async {
-        let run = await runScript("""
+        let run = await runScript(
+            """
             let xs = [1, 2.5, "three", true, null, {"a": {"b": [10, 20]}}]
             expect len(xs) == 6
             expect xs[5].a.b[1] == 20 and xs[-1].a.b[0] == 10
@@ -94,7 +96,8 @@ import _PushTestSupport
     }
 
     @Test func onErrorContinueReportsAndGoesOnThenExitsWithTheFirstFailure() async {
-        let run = await runScript("""
+        let run = await runScript(
+            """
             set on_error continue
             expect 1 == 2
             status "ses_nope"
@@ -131,7 +134,9 @@ import _PushTestSupport
     }
 
     @Test func sandboxCommandsNeedTheSandbox() async throws {
-        let connection = try Connection.remote(PushConfiguration(baseURL: "http://127.0.0.1:1/api/external/push", integrationID: "x", apiKey: APIKey("k")), label: "127.0.0.1:1")
+        let connection = try Connection.remote(
+            PushConfiguration(baseURL: "http://127.0.0.1:1/api/external/push", integrationID: "x", apiKey: APIKey("k")),
+            label: "127.0.0.1:1")
         let run = await runScript("sandbox advance 1h\n", connection: connection)
         #expect(run.code == 3)
         #expect(run.stderr.contains("sandbox commands work only on the built-in sandbox"))
@@ -141,7 +146,8 @@ import _PushTestSupport
     @Test func includeRunsRelativeToTheIncludingFile() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-include-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("lib"), withIntermediateDirectories: true)
-        try "let greeting = \"hello from lib\"\ninclude \"inner.push\"\n".write(to: dir.appendingPathComponent("lib/setup.push"), atomically: true, encoding: .utf8)
+        try "let greeting = \"hello from lib\"\ninclude \"inner.push\"\n".write(
+            to: dir.appendingPathComponent("lib/setup.push"), atomically: true, encoding: .utf8)
         try "let inner = 42\n".write(to: dir.appendingPathComponent("lib/inner.push"), atomically: true, encoding: .utf8)
         try "include \"setup.push\"\n".write(to: dir.appendingPathComponent("lib/loop.push"), atomically: true, encoding: .utf8)
         let main = dir.appendingPathComponent("main.push").path
@@ -159,7 +165,8 @@ import _PushTestSupport
     }
 
     @Test func jsonOutputIsOneObjectPerResult() async throws {
-        let run = await runScript("let s = start\npush s User [\(adaRecord)]\nclose s apply\nwait s until processed\nprint \"ok\"\n", output: .json)
+        let run = await runScript(
+            "let s = start\npush s User [\(adaRecord)]\nclose s apply\nwait s until processed\nprint \"ok\"\n", output: .json)
         #expect(run.code == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n")
         let commands = try lines.map { try JSONValue(parsing: String($0))["command"]?.stringValue ?? "" }
@@ -168,9 +175,12 @@ import _PushTestSupport
     }
 
     @Test func verboseTracesRedactTheKey() async throws {
-        let sandbox = SandboxService(settings: SandboxSettings(processingTime: .milliseconds(50), seed: 3), integrations: [SandboxIntegration(id: "acme", apiKey: "sk_live_TOPSECRET")])
+        let sandbox = SandboxService(
+            settings: SandboxSettings(processingTime: .milliseconds(50), seed: 3),
+            integrations: [SandboxIntegration(id: "acme", apiKey: "sk_live_TOPSECRET")])
         try await withLiveServer(sandbox) { base in
-            let connection = try Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_TOPSECRET")), label: "local")
+            let connection = try Connection.remote(
+                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_TOPSECRET")), label: "local")
             let run = await runScript("let s = start\nstatus s\nprint s\n", connection: connection, verbose: true)
             #expect(run.code == 0, "\(run.stderr)")
             #expect(run.stderr.contains("> POST \(base)/v1/integrations/acme/sessions"), "-v shows the full URL")
@@ -183,10 +193,14 @@ import _PushTestSupport
 
     /// The same flow against `pushsh serve` over HTTP (real waits, short processing).
     @Test func everyCommandWorksOverHTTP() async throws {
-        let sandbox = SandboxService(settings: SandboxSettings(processingTime: .milliseconds(100), seed: 3), integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme")])
+        let sandbox = SandboxService(
+            settings: SandboxSettings(processingTime: .milliseconds(100), seed: 3),
+            integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme")])
         try await withLiveServer(sandbox) { base in
-            let connection = try Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "local")
-            let run = await runScript("""
+            let connection = try Connection.remote(
+                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "local")
+            let run = await runScript(
+                """
                 let s = start ref "http"
                 let r = push s User [\(adaRecord)]
                 status s

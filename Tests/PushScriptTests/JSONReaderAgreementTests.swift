@@ -50,7 +50,8 @@ import Testing
         "[{\"a\":1}@,{\"b\":2}]", "@",
         "{\"entities\":{\"User\":[{\"a\":1}]},\"x\":@}", "{\"x\":@,\"entities\":{\"User\":[{\"a\":1}]}}",
         "{\"entities\":{\"Group\":@,\"User\":[{\"a\":1}]}}", "{\"entities\":{\"User\":[{\"a\":1}],\"Group\":[@]}}",
-        "{\"entities\":{\"User\":[{\"a\":@}]}}", "{\"entities\":{\"User\":@}}", "{\"entities\":@}", "{\"entities\":{\"User\":[{\"a\":1}]}}@",
+        "{\"entities\":{\"User\":[{\"a\":@}]}}", "{\"entities\":{\"User\":@}}", "{\"entities\":@}",
+        "{\"entities\":{\"User\":[{\"a\":1}]}}@",
         "{\"entities\":{\"User\":[{\"a\":1}]}@}", "{@\"entities\":{\"User\":[{\"a\":1}]}}", "{\"entities\"@{\"User\":[{\"a\":1}]}}",
         "{\"entities\":{\"User\":[{\"a\":1}]},@}", "{\"entities\":{@\"User\":[{\"a\":1}]}}",
         String(repeating: "[", count: 200) + "@" + String(repeating: "]", count: 200),
@@ -96,7 +97,8 @@ import Testing
             for i in 0..<Int.random(in: 0...3, using: &rng) { object["f\(i)"] = randomValue(1, &rng) }
             return .object(object)
         }
-        let document: JSONValue = Bool.random(using: &rng)
+        let document: JSONValue =
+            Bool.random(using: &rng)
             ? .array(records) : ["entities": ["Other": randomValue(0, &rng), "User": .array(records)], "x": randomValue(0, &rng)]
         let text = Bool.random(using: &rng) ? document.prettyText() : document.jsonText
         return Array(text.utf8)
@@ -105,7 +107,8 @@ import Testing
     /// Byte edits that JSON cares about: structure, quotes, escapes, whitespace, a BOM, bad UTF-8.
     static func mutate(_ bytes: [UInt8], _ rng: inout Seeded) -> [UInt8] {
         var bytes = bytes
-        let alphabet: [[UInt8]] = ["{", "}", "[", "]", ",", ":", "\"", "\\", " ", "\n", "0", "1", "-", ".", "e", "t", "n", "x"].map { Array($0.utf8) }
+        let alphabet: [[UInt8]] =
+            ["{", "}", "[", "]", ",", ":", "\"", "\\", " ", "\n", "0", "1", "-", ".", "e", "t", "n", "x"].map { Array($0.utf8) }
             + [[0xEF, 0xBB, 0xBF], [0xFF], [0x00], [0xC3], [0x09]]
         for _ in 0..<Int.random(in: 1...3, using: &rng) {
             let at = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &rng)
@@ -148,7 +151,10 @@ import Testing
             let outcome = ReaderOutcome.read(path, format: .json, chunkSize: chunkSize)
             let reader: [JSONValue]? = outcome.problems.isEmpty ? outcome.values : nil
             let core = Self.expected(document)
-            #expect(reader == core, "\(String(decoding: document.prefix(300), as: UTF8.self)) (chunks of \(chunkSize)): reader \(outcome.problems.first.map { "refused: \($0.message)" } ?? "accepted"), core \(core == nil ? "refused" : "accepted")")
+            #expect(
+                reader == core,
+                "\(String(decoding: document.prefix(300), as: UTF8.self)) (chunks of \(chunkSize)): reader \(outcome.problems.first.map { "refused: \($0.message)" } ?? "accepted"), core \(core == nil ? "refused" : "accepted")"
+            )
             if core == nil { refused += 1 } else { accepted += 1 }
         }
         // The corpus must exercise both verdicts, or agreement proves little.

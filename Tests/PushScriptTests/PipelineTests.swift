@@ -1,11 +1,12 @@
 import Foundation
 import PushAPI
 import PushSandbox
-@testable import PushScript
 import PushSyntax
 import Synchronization
 import Testing
 import _PushTestSupport
+
+@testable import PushScript
 
 /// Pipelined pushes: several pages in flight, the same result as one page at
 /// a time, and every page exactly once.
@@ -26,13 +27,16 @@ import _PushTestSupport
     func users(_ n: Int) -> [JSONValue] { (1...n).map { user(String(format: "E%05d", $0), first: "Name\($0)") } }
 
     func connection(_ transport: any Transport, _ sandbox: SandboxService) -> Connection {
-        var client = PushClient(configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")), transport: transport)
+        var client = PushClient(
+            configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")),
+            transport: transport)
         client.sleep = { _ in }
         return Connection(client: client, sandbox: sandbox, label: "sandbox")
     }
 
     func sandbox() -> SandboxService {
-        SandboxService(settings: SandboxSettings(processingTime: .seconds(1), seed: 9), integrations: [.demo], clock: SandboxClock(frozenAt: t0))
+        SandboxService(
+            settings: SandboxSettings(processingTime: .seconds(1), seed: 9), integrations: [.demo], clock: SandboxClock(frozenAt: t0))
     }
 
     func byKey(_ records: [JSONValue]) -> [String: JSONValue] {
@@ -85,7 +89,8 @@ import _PushTestSupport
             #expect(census.repeated.isEmpty, "the exact hashes are dropped once coarse")
             #expect(census.hasRepeats)
             for i in 0..<10 {
-                let early = census.repeatedKeys(in: [first[i]]), late = census.repeatedKeys(in: [again[i]])
+                let early = census.repeatedKeys(in: [first[i]])
+                let late = census.repeatedKeys(in: [again[i]])
                 #expect(!early.isEmpty && !early.isDisjoint(with: late), "R\(i) is in both pages")
             }
             // Keys seen once fall in slots nobody repeated (2^24 slots, 210 keys).
@@ -133,10 +138,13 @@ import _PushTestSupport
         let path = try write("users.jsonl", input)
         let sandbox = sandbox()
         let transport = WatchingTransport(InProcessTransport(service: sandbox))
-        let run = await runScript("let s = start\npush s User from \"\(path)\"\nclose s apply\nwait s until processed\n", connection: connection(transport, sandbox))
+        let run = await runScript(
+            "let s = start\npush s User from \"\(path)\"\nclose s apply\nwait s until processed\n",
+            connection: connection(transport, sandbox))
         #expect(run.code == 0, "\(run.stderr)")
         #expect(transport.mostAtOnce.withLock { $0 } > 2, "pages were not pipelined")
-        #expect(transport.clashes.withLock { $0 }.isEmpty, "pages sharing a key were in flight together: \(transport.clashes.withLock { $0 })")
+        #expect(
+            transport.clashes.withLock { $0 }.isEmpty, "pages sharing a key were in flight together: \(transport.clashes.withLock { $0 })")
         let applied = try sandbox.records(integrationID: "demo", entityType: "User")
         #expect(applied.count == 3000)
         #expect(byKey(applied) == byKey(input))
@@ -155,11 +163,14 @@ import _PushTestSupport
         let sandbox = sandbox()
         let transport = WatchingTransport(InProcessTransport(service: sandbox))
         let run = await KeyCensus.$exactBudget.withValue(8) {
-            await runScript("let s = start\npush s User from \"\(path)\"\nclose s apply\nwait s until processed\n", connection: connection(transport, sandbox))
+            await runScript(
+                "let s = start\npush s User from \"\(path)\"\nclose s apply\nwait s until processed\n",
+                connection: connection(transport, sandbox))
         }
         #expect(run.code == 0, "\(run.stderr)")
         #expect(transport.mostAtOnce.withLock { $0 } > 1, "pages were not pipelined")
-        #expect(transport.clashes.withLock { $0 }.isEmpty, "pages sharing a key were in flight together: \(transport.clashes.withLock { $0 })")
+        #expect(
+            transport.clashes.withLock { $0 }.isEmpty, "pages sharing a key were in flight together: \(transport.clashes.withLock { $0 })")
         let applied = try sandbox.records(integrationID: "demo", entityType: "User")
         #expect(applied.count == 2000)
         #expect(byKey(applied) == byKey(input))
@@ -169,7 +180,8 @@ import _PushTestSupport
         let path = try write("users.jsonl", users(1000))
         let sandbox = sandbox()
         let transport = WatchingTransport(InProcessTransport(service: sandbox))
-        let run = await runScript("set push_concurrency 1\nlet s = start\npush s User from \"\(path)\"\n", connection: connection(transport, sandbox))
+        let run = await runScript(
+            "set push_concurrency 1\nlet s = start\npush s User from \"\(path)\"\n", connection: connection(transport, sandbox))
         #expect(run.code == 0, "\(run.stderr)")
         #expect(transport.mostAtOnce.withLock { $0 } == 1)
         #expect(try sandbox.records(integrationID: "demo", entityType: "User").isEmpty)
@@ -182,8 +194,11 @@ import _PushTestSupport
         let input = users(3000)
         let path = try write("users.jsonl", input)
         let sandbox = sandbox()
-        let lossy = LossyTransport(WatchingTransport(InProcessTransport(service: sandbox)), loseAnswerOfPages: [3, 4, 9, 12, 13], failBeforeSendingPages: [5, 10, 14])
-        let run = await runScript("""
+        let lossy = LossyTransport(
+            WatchingTransport(InProcessTransport(service: sandbox)), loseAnswerOfPages: [3, 4, 9, 12, 13],
+            failBeforeSendingPages: [5, 10, 14])
+        let run = await runScript(
+            """
             let s = start
             push s User from "\(path)"
             expect s.accepted_records_total == 3000
@@ -208,8 +223,11 @@ import _PushTestSupport
         // flight never hold as many records as each other: in pages of 7,
         // the four in flight hold 7, 6, 5 and 4 records. Those of 7 and 4
         // land: as many records as the other two hold.
-        let transport = GatedLoss(WatchingTransport(InProcessTransport(service: sandbox), delay: .milliseconds(50)), pages: [40, 41, 42, 43], landedSizes: [7, 4])
-        let run = await runScript("set push_concurrency 4\nset page_size 7\nlet s = start\npush s User from \"\(path)\"\n", connection: connection(transport, sandbox))
+        let transport = GatedLoss(
+            WatchingTransport(InProcessTransport(service: sandbox), delay: .milliseconds(50)), pages: [40, 41, 42, 43], landedSizes: [7, 4])
+        let run = await runScript(
+            "set push_concurrency 4\nset page_size 7\nlet s = start\npush s User from \"\(path)\"\n",
+            connection: connection(transport, sandbox))
         #expect(run.code != 0)
         #expect(run.stderr.contains("which cannot be told; nothing was sent twice"), "\(run.stderr)")
         for page in 40...43 { #expect(run.stderr.contains("in doubt: page \(page), "), "\(run.stderr)") }
@@ -239,7 +257,7 @@ final class WatchingTransport: Transport {
 
     func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
         guard request.path.hasSuffix("/entities"), let body = request.body, let page = try? JSONValue(parsing: body),
-              let hint = page["page_hint"]?.intValue, case .array(let records)? = page["entities"]?["User"]
+            let hint = page["page_hint"]?.intValue, case .array(let records)? = page["entities"]?["User"]
         else { return try await inner.send(request, timeout: timeout) }
         let keys = Set(records.compactMap { $0["employeeId"]?.stringValue })
         flying.withLock { flying in
@@ -278,7 +296,7 @@ final class GatedLoss: Transport {
 
     func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
         guard request.path.hasSuffix("/entities"), let body = request.body, let page = try? JSONValue(parsing: body),
-              let hint = page["page_hint"]?.intValue, case .array(let records)? = page["entities"]?["User"]
+            let hint = page["page_hint"]?.intValue, case .array(let records)? = page["entities"]?["User"]
         else { return try await inner.send(request, timeout: timeout) }
         guard pages.contains(Int(hint)), arrived.withLock({ $0.insert(Int(hint)).inserted }) else {
             let response = try await inner.send(request, timeout: timeout)

@@ -33,7 +33,8 @@ import _PushTestSupport
     }
 
     @Test func theDocumentedFileReads() throws {
-        let book = try book("""
+        let book = try book(
+            """
             default = "staging"
 
             [profiles.staging]
@@ -80,11 +81,15 @@ import _PushTestSupport
         #expect(failure("[profiles.a]\nintegation = \"x\"").contains("unknown setting 'integation' (did you mean 'integration'?)"))
         #expect(failure("[profiles.a]\nregion = \"mars\"\nintegration = \"x\"").contains("region must be us, in or eu"))
         #expect(failure("[profiles.a]\nregion = \"eu\"\nbase_url = \"https://x\"\nintegration = \"x\"").contains("not both"))
-        #expect(failure("[profiles.a]\nintegration = \"x\"\nkey_env = \"A\"\nkey_file = \"f\"").contains("give one of key_env, key_file, key_command"))
+        #expect(
+            failure("[profiles.a]\nintegration = \"x\"\nkey_env = \"A\"\nkey_file = \"f\"").contains(
+                "give one of key_env, key_file, key_command"))
         #expect(failure("[profiles.a]\nregion = \"eu\"").contains("integration is missing"))
         #expect(failure("[profiles.a]\nintegration = \"x\"\nproxy = \"proxy.corp\"").contains("proxy must be http://HOST:PORT"))
         #expect(failure("[profiles.a]\nintegration = \"x\"\ntimeout = \"soon\"").contains("timeout must be a duration"))
-        #expect(failure("[profiles.a]\nintegration = \"x\"\nca_file = \"/nonexistent/ca.pem\"").contains("ca_file /nonexistent/ca.pem cannot be read"))
+        #expect(
+            failure("[profiles.a]\nintegration = \"x\"\nca_file = \"/nonexistent/ca.pem\"").contains(
+                "ca_file /nonexistent/ca.pem cannot be read"))
         #expect(failure("default = \"prod\"\n[profiles.a]\nintegration = \"x\"").contains("the default profile 'prod' is not defined"))
         #expect(failure("[profiles.sandbox]\nintegration = \"x\"").contains("not 'sandbox'"))
     }
@@ -134,13 +139,14 @@ import _PushTestSupport
             let dir = try folder()
             let config = dir.appendingPathComponent("config.toml").path
             try """
-                [profiles.acme]
-                base_url = "\(base)"
-                integration = "acme"
-                key_command = "printf '\(key)\\\\n'"
-                timeout = "10s"
-                """.write(toFile: config, atomically: true, encoding: .utf8)
-            let run = await runScript("""
+            [profiles.acme]
+            base_url = "\(base)"
+            integration = "acme"
+            key_command = "printf '\(key)\\\\n'"
+            timeout = "10s"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+            let run = await runScript(
+                """
                 connect profile acme
                 let s = start
                 print "key: ${s.id} \(key)"
@@ -183,7 +189,8 @@ import _PushTestSupport
 
     @Test func aKeyStaysASecretAfterTheNextConnect() async {
         let key = "sk_live_EARLIER_KEY_77"
-        let run = await runScript("""
+        let run = await runScript(
+            """
             let k = "\(key)"
             connect url "http://127.0.0.1:1/api/external/push" integration "acme" key k
             connect sandbox
@@ -219,6 +226,8 @@ import _PushTestSupport
 
     @Test func helpIsReflowedToTheWidth() {
         let text = "one two three four five six seven eight nine ten eleven twelve\nthirteen fourteen\n\n  kept   as   written\nShort."
-        #expect(TextFlow.reflow(text, width: 30) == "one two three four five six\nseven eight nine ten eleven\ntwelve thirteen fourteen\n\n  kept   as   written\nShort.")
+        #expect(
+            TextFlow.reflow(text, width: 30)
+                == "one two three four five six\nseven eight nine ten eleven\ntwelve thirteen fourteen\n\n  kept   as   written\nShort.")
     }
 }

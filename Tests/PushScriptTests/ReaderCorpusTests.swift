@@ -130,7 +130,10 @@ struct ReaderOutcome {
     /// The corpus says how many records; these say what is in them.
     @Test func recordsHoldWhatTheFileSays() {
         #expect(values("csv/quoted.csv").first == ["a": "x, y", "b": "he said \"hi\"", "c": "line one\nline two"])
-        #expect(values("csv/header-values-as-names.csv") == [["2023": "1", "NaN": "2", "inf": "3", "owner@team": "4", "2026-01-05T09:00:00Z": "5"]])
+        #expect(
+            values("csv/header-values-as-names.csv") == [
+                ["2023": "1", "NaN": "2", "inf": "3", "owner@team": "4", "2026-01-05T09:00:00Z": "5"]
+            ])
         #expect(values("csv/header-spaces-kept.csv") == [[" a ": "1", " b ": "2"]])
         #expect(values("csv/header-a-space-a.csv") == [["a": "1", " a": "2"]])
         #expect(values("csv/one-column-empty-quoted.csv") == [["a": .null], ["a": "x"], ["a": .null]])
@@ -142,7 +145,10 @@ struct ReaderOutcome {
         lenient.lenientQuotes = true
         // The stray quotes are data, no byte is lost (PapaParse reads these two the same).
         #expect(values("csv/lenient-text-after-quote.csv", csv: lenient) == [["a": "1", "b": "abc\"def"]])
-        #expect(values("csv/lenient-quote-in-unquoted.csv", csv: lenient) == [["a": "1", "b": "b\"c", "c": "3"], ["a": "4", "b": "5", "c": "6"]])
+        #expect(
+            values("csv/lenient-quote-in-unquoted.csv", csv: lenient) == [
+                ["a": "1", "b": "b\"c", "c": "3"], ["a": "4", "b": "5", "c": "6"],
+            ])
         var trim = CSVOptions()
         trim.trimHeader = true
         #expect(values("csv/trim-header.csv", csv: trim) == [["a": "1", "b": "2"]])
@@ -227,7 +233,10 @@ struct ReaderOutcome {
 
     /// Files with nothing in them are read as no records (a push says so and sends nothing), not refused.
     @Test func emptyFilesHoldNoRecords() {
-        for file in ["csv/empty.csv", "csv/only-blank-lines.csv", "csv/only-bom.csv", "json/empty.json", "json/only-whitespace.json", "json/only-bom.json"] {
+        for file in [
+            "csv/empty.csv", "csv/only-blank-lines.csv", "csv/only-bom.csv", "json/empty.json", "json/only-whitespace.json",
+            "json/only-bom.json",
+        ] {
             for lenient in [false, true] {
                 let outcome = read(file, lenient: lenient)
                 #expect(outcome.records.isEmpty && outcome.problems.isEmpty && outcome.warnings.isEmpty, "\(file): \(outcome.problems)")

@@ -118,7 +118,9 @@ import _PushTestSupport
     /// Every rule the checker applies is one the table lists, and each has a working example.
     @Test func everyRuleHasAnExampleThatPasses() {
         for rule in ArgumentRule.all {
-            let example = rule.example.hasPrefix("timeout") ? "let s = start\nclose s apply\nwait s until processed \(rule.example)"
+            let example =
+                rule.example.hasPrefix("timeout")
+                ? "let s = start\nclose s apply\nwait s until processed \(rule.example)"
                 : rule.example.hasPrefix("skip") ? nil : rule.example
             guard let example else { continue }
             #expect(Self.checkerAccepts(example), "the example of \(rule.what) does not pass: \(example)")

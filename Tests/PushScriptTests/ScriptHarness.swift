@@ -19,7 +19,10 @@ func frozenSandbox() -> Connection {
     .builtInSandbox(environment: ["PUSHSH_SANDBOX_SEED": "1", "PUSHSH_SANDBOX_EPOCH": "2026-01-05T09:00:00Z"])
 }
 
-func runScript(_ text: String, name: String = "test.push", connection: Connection = frozenSandbox(), environment: [String: String] = [:], verbose: Bool = false, output: OutputMode = .text) async -> ScriptRun {
+func runScript(
+    _ text: String, name: String = "test.push", connection: Connection = frozenSandbox(), environment: [String: String] = [:],
+    verbose: Bool = false, output: OutputMode = .text
+) async -> ScriptRun {
     let captured = CapturedOutput()
     let interpreter = Interpreter(connection: connection, output: captured, environment: environment)
     interpreter.setVerbose(verbose)
@@ -28,4 +31,5 @@ func runScript(_ text: String, name: String = "test.push", connection: Connectio
     return ScriptRun(output: captured, code: code, interpreter: interpreter)
 }
 
-let adaRecord = #"{"employeeId": "E1", "firstName": "Ada", "lastName": "Lovelace", "workEmail": "ada@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+let adaRecord =
+    #"{"employeeId": "E1", "firstName": "Ada", "lastName": "Lovelace", "workEmail": "ada@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#

@@ -8,11 +8,15 @@ import _PushTestSupport
 /// `why`: the last error again, in full, with the HTTP exchange that failed.
 @Suite struct WhyTests {
     @Test func showsTheRejectedPageInFull() async throws {
-        let sandbox = SandboxService(settings: SandboxSettings(processingTime: .milliseconds(50), seed: 3), integrations: [SandboxIntegration(id: "acme", apiKey: "sk_live_WHYSECRET")])
+        let sandbox = SandboxService(
+            settings: SandboxSettings(processingTime: .milliseconds(50), seed: 3),
+            integrations: [SandboxIntegration(id: "acme", apiKey: "sk_live_WHYSECRET")])
         try await withLiveServer(sandbox) { base in
-            let connection = try Connection.remote(PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_WHYSECRET")), label: "local")
+            let connection = try Connection.remote(
+                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_WHYSECRET")), label: "local")
             // The service's own refusal, not pushsh's check before sending.
-            let run = await runScript("""
+            let run = await runScript(
+                """
                 set on_error continue
                 set validation off
                 let s = start
@@ -47,7 +51,8 @@ import _PushTestSupport
 
     @Test func anExchangeOfAnEarlierStatementIsNotBlamed() async {
         // The first statement's 409 must not be shown for the second's runtime error.
-        let run = await runScript("""
+        let run = await runScript(
+            """
             set on_error continue
             let s = start
             let t = start

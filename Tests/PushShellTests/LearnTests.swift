@@ -7,7 +7,9 @@ import Testing
 
 /// The shipped lessons, read once.
 let shippedLessons: LessonLibrary = {
-    guard let directory = LessonLibrary.shippedDirectory() else { fatalError("the lessons are not next to the tests or in the source tree") }
+    guard let directory = LessonLibrary.shippedDirectory() else {
+        fatalError("the lessons are not next to the tests or in the source tree")
+    }
     do { return try LessonLibrary.load(from: directory) } catch { fatalError("the lessons do not load: \(error)") }
 }()
 
@@ -37,14 +39,18 @@ final class SuggestionTyper: LineSource {
         }
         guard status.lesson == lesson, let suggestion = status.suggestion else { return .end }
         if lastFedStep == status.stepIndex {
-            let checks = shell.lessonCheckResults().map { "  \($0.met ? "holds" : "FAILS"): \($0.check)\($0.note.map { " (\($0))" } ?? "")" }
-            failure = "lesson \(lesson), step \(status.stepIndex + 1) '\(status.stepTitle ?? "")': its check is not met after typing\n  \(fed.last ?? "")\n"
+            let checks = shell.lessonCheckResults().map {
+                "  \($0.met ? "holds" : "FAILS"): \($0.check)\($0.note.map { " (\($0))" } ?? "")"
+            }
+            failure =
+                "lesson \(lesson), step \(status.stepIndex + 1) '\(status.stepTitle ?? "")': its check is not met after typing\n  \(fed.last ?? "")\n"
                 + checks.joined(separator: "\n") + "\noutput (end):\n" + String(output.combined.suffix(2500))
             return .end
         }
         let before = shell.lessonCheckResults()
         if !before.isEmpty, before.allSatisfy(\.met) {
-            failure = "lesson \(lesson), step \(status.stepIndex + 1) '\(status.stepTitle ?? "")': its check already holds before its command runs: \(status.checks)"
+            failure =
+                "lesson \(lesson), step \(status.stepIndex + 1) '\(status.stepTitle ?? "")': its check already holds before its command runs: \(status.checks)"
             return .end
         }
         lastFedStep = status.stepIndex
@@ -141,7 +147,9 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         // What just happened: method, path, status, the fields that changed.
         #expect(text.contains("POST /v1/integrations/demo/sessions {} → 201 Created: id ses_"))
         #expect(text.contains("new session ses_"))
-        #expect(text.contains("POST /v1/integrations/demo/sessions/ses_910a2dec89025cc1/entities {entities User: 3, page_hint 1} → 202 Accepted"))
+        #expect(
+            text.contains(
+                "POST /v1/integrations/demo/sessions/ses_910a2dec89025cc1/entities {entities User: 3, page_hint 1} → 202 Accepted"))
         #expect(text.contains("ses_910a2dec89025cc1: accepted_batches 0 → 1, accepted_records_total 0 → 3"))
         #expect(text.contains("/close {\"status\":\"apply\"} → 202 Accepted: state processing"))
         #expect(text.contains("ses_910a2dec89025cc1: state active → processing"))
@@ -161,8 +169,8 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         let lines = ScriptedLines([
             "learn lifecycle",
             "let s = start",
-            "status",                     // does not parse
-            "status t",                   // not defined
+            "status",  // does not parse
+            "status t",  // not defined
             "push s User from \"nope.json\"",  // no such file
             "push s User [{\"employeeId\": 1}]",  // rejected by the service
             "push s User from \"new-hires.json\"",
@@ -180,7 +188,9 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
 
     @Test func skipBackHintAndQuit() async throws {
         let output = CapturedOutput()
-        let lines = ScriptedLines(["let mine = 1", "learn lifecycle", "hint", "skip", "back", "status s", "print s.state", "quit", "print mine", "s"])
+        let lines = ScriptedLines([
+            "let mine = 1", "learn lifecycle", "hint", "skip", "back", "status s", "print s.state", "quit", "print mine", "s",
+        ])
         let (shell, learner) = try shell(lines, output: output)
         _ = await shell.run(showBanner: false)
         let text = output.standard
@@ -248,7 +258,9 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
     /// would restart its hour, and the expiry lesson would no longer be true.
     @Test func checksDoNotKeepASessionAlive() async throws {
         let output = CapturedOutput()
-        let lines = ScriptedLines(["learn expiry", "let s = start; push s User from \"new-hires.json\"", "sandbox advance 30m", "print 1", "sandbox advance 31m"])
+        let lines = ScriptedLines([
+            "learn expiry", "let s = start; push s User from \"new-hires.json\"", "sandbox advance 30m", "print 1", "sandbox advance 31m",
+        ])
         let (shell, _) = try shell(lines, output: output)
         _ = await shell.run(showBanner: false)
         #expect(output.standard.contains("✓ step 2 done: Let an hour pass"), "\(output.combined.suffix(1500))")
@@ -278,8 +290,12 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         #expect(problem(good) == "no error")
         #expect(try Lesson.parse(good, fileName: "dir/12-my-topic.lesson").name == "my-topic")
         #expect(problem(good + "colour: red\n").contains("x.lesson:7: unknown key 'colour'"))
-        #expect(problem(good.replacingOccurrences(of: "== \"active\"", with: "== ")).contains("x.lesson:6: check: session.state ==: expected an expression"))
-        #expect(problem(good.replacingOccurrences(of: "let s = start", with: "close s finish")).contains("x.lesson:3: step 'S': try: does not parse"))
+        #expect(
+            problem(good.replacingOccurrences(of: "== \"active\"", with: "== ")).contains(
+                "x.lesson:6: check: session.state ==: expected an expression"))
+        #expect(
+            problem(good.replacingOccurrences(of: "let s = start", with: "close s finish")).contains(
+                "x.lesson:3: step 'S': try: does not parse"))
         #expect(problem(good.replacingOccurrences(of: "say: why\n", with: "")).contains("x.lesson:3: step 'S' has no 'say:'"))
         #expect(problem("say: before any step\n" + good).contains("x.lesson:1: 'say:' belongs to a step"))
         let parsed = try Lesson.parse(good + "done: one\n  | kept as is\n  and more\n", fileName: "x.lesson")

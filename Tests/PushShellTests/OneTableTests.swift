@@ -34,9 +34,16 @@ import Testing
         // Every word a command's table entry lists is offered somewhere after that command.
         let contexts: [String: [String]] = [
             "push": ["push s User ", "push s User from \"x\" "], "wait": ["wait s ", "wait s until ", "wait s until processed "],
-            "sandbox": ["sandbox ", "sandbox fail ", "sandbox rate-limit "], "set": ["set ", "set on_error ", "set output ", "set progress ", "set partial_pages ", "set csv_quotes ", "set csv_duplicates "],
-            "close": ["close s "], "activity": ["activity "], "start": ["start "], "if": ["", "if x "], "for": ["for x ", ""], "expect": ["expect x "],
-            "connect": ["connect ", "connect region ", "connect region us integration \"i\" key ", "connect region us ", "connect region us integration \"i\" key \"k\" "], "let": ["let x = "],
+            "sandbox": ["sandbox ", "sandbox fail ", "sandbox rate-limit "],
+            "set": [
+                "set ", "set on_error ", "set output ", "set progress ", "set partial_pages ", "set csv_quotes ", "set csv_duplicates ",
+            ],
+            "close": ["close s "], "activity": ["activity "], "start": ["start "], "if": ["", "if x "], "for": ["for x ", ""],
+            "expect": ["expect x "],
+            "connect": [
+                "connect ", "connect region ", "connect region us integration \"i\" key ", "connect region us ",
+                "connect region us integration \"i\" key \"k\" ",
+            ], "let": ["let x = "],
         ]
         for command in CommandCatalog.commands where !command.followingWords.isEmpty {
             guard let places = contexts[command.name], !places.isEmpty else { continue }

@@ -61,7 +61,8 @@ import Testing
         ])
         try expectNowhere(key, in: run, files: ["flow.push"])
         // The `let` was kept until it turned out to hold a key, then removed, once, saying so.
-        #expect(run.output.errors.components(separatedBy: "earlier history entry holding the key removed").count == 2, "\(run.output.errors)")
+        #expect(
+            run.output.errors.components(separatedBy: "earlier history entry holding the key removed").count == 2, "\(run.output.errors)")
         #expect(run.historyText.contains("print \"one\""))
         let saved = try run.saved("flow.push")
         #expect(saved.contains("connect url \"\(Self.url)\" integration \"acme\" key env(\"SPRINTO_API_KEY\")"), "\(saved)")
@@ -75,7 +76,9 @@ import Testing
 
     /// The saved script replays: it must never read a variable whose `let`
     /// was left out for holding the key.
-    func replays(_ run: Run, _ file: String, environment: [String: String], sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> String {
+    func replays(_ run: Run, _ file: String, environment: [String: String], sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        async throws -> String
+    {
         let saved = try run.saved(file)
         let replay = CapturedOutput()
         let source = SourceFile(name: run.dir.appendingPathComponent(file).path, text: saved)
@@ -106,19 +109,20 @@ import Testing
     /// it, and everything reading it, in blocks too, goes with it.
     @Test func aVariableHoldingAKeysTextTakesItsReadersAlong() async throws {
         let key = "sk_live_SAME_AS_TEAM_KEY"
-        let run = try await run([
-            "let c = \"\(key)\"",
-            "let d = \"${c}-suffix\"",
-            "connect url \"\(Self.url)\" integration \"acme\" key env(\"TEAM_KEY\")",
-            "print d",
-            "for n in [1, 2]",
-            "print c",
-            "print n",
-            "end",
-            "let d = \"fresh\"",
-            "print d",
-            "save \"DIR/flow.push\"",
-        ], environment: ["TEAM_KEY": key])
+        let run = try await run(
+            [
+                "let c = \"\(key)\"",
+                "let d = \"${c}-suffix\"",
+                "connect url \"\(Self.url)\" integration \"acme\" key env(\"TEAM_KEY\")",
+                "print d",
+                "for n in [1, 2]",
+                "print c",
+                "print n",
+                "end",
+                "let d = \"fresh\"",
+                "print d",
+                "save \"DIR/flow.push\"",
+            ], environment: ["TEAM_KEY": key])
         try expectNowhere(key, in: run, files: ["flow.push"])
         let saved = try run.saved("flow.push")
         #expect(!saved.contains("print c") && !saved.contains("${c}"), "\(saved)")
@@ -167,11 +171,12 @@ import Testing
 
     @Test func aVariableHoldingOnlyAReferenceIsKept() async throws {
         let key = "sk_live_TEAM_REFERENCE_3"
-        let run = try await run([
-            "let k = env(\"TEAM_KEY\")",
-            "connect url \"\(Self.url)\" integration \"acme\" key k",
-            "save \"DIR/flow.push\"",
-        ], environment: ["TEAM_KEY": key])
+        let run = try await run(
+            [
+                "let k = env(\"TEAM_KEY\")",
+                "connect url \"\(Self.url)\" integration \"acme\" key k",
+                "save \"DIR/flow.push\"",
+            ], environment: ["TEAM_KEY": key])
         try expectNowhere(key, in: run, files: ["flow.push"])
         #expect(run.historyText.contains("let k = env(\"TEAM_KEY\")"))
         #expect(!run.output.errors.contains("removed"), "\(run.output.errors)")
@@ -202,7 +207,10 @@ import Testing
         #expect(!saved.contains("connect url") && !saved.contains("sk_live_UNUSED_KEY") && !saved.contains("SPRINTO_API_KEY"), "\(saved)")
         // The replaced connect took its key with it: the instructions do not ask for one.
         #expect(!run.output.standard.contains("SPRINTO_API_KEY=..."), "\(run.output.standard)")
-        #expect(saved.contains("connect sandbox\nlet s = start\nfor n in [1, 2]\n    if n == 1\n        print \"one\"\n    else\n        print \"two\"\n    end\nend\nprint \"more\"\n"), "\(saved)")
+        #expect(
+            saved.contains(
+                "connect sandbox\nlet s = start\nfor n in [1, 2]\n    if n == 1\n        print \"one\"\n    else\n        print \"two\"\n    end\nend\nprint \"more\"\n"
+            ), "\(saved)")
         // It replays.
         let source = SourceFile(name: run.dir.appendingPathComponent("flow.push").path, text: saved)
         let replay = CapturedOutput()
@@ -232,7 +240,9 @@ import Testing
             "include \"lib/x.push\"",
         ].map { TranscriptEntry(text: $0, folder: "/work/shell") }
         let script = Transcript.script(from: entries, context: context)
-        #expect(script.text.contains("push s User from \"../../shell/data/employees.jsonl\" mapping \"../../shell/maps/m.json\""), "\(script.text)")
+        #expect(
+            script.text.contains("push s User from \"../../shell/data/employees.jsonl\" mapping \"../../shell/maps/m.json\""),
+            "\(script.text)")
         #expect(script.text.contains("include \"/abs/common.push\""))
         #expect(script.text.contains("key file \"../../shell/keys/k.txt\""))
         #expect(script.text.contains("include \"../../shell/lib/x.push\""))
@@ -241,11 +251,14 @@ import Testing
     }
 
     @Test func theStartingConnectionComesFirstWhenUsed() {
-        let context = SaveContext(target: "/t/f.push", secretVariables: [], keys: [],
-                                  startingConnect: "connect profile staging")
+        let context = SaveContext(
+            target: "/t/f.push", secretVariables: [], keys: [],
+            startingConnect: "connect profile staging")
         let used = Transcript.script(from: [TranscriptEntry(text: "let s = start", folder: "/t")], context: context)
         #expect(used.text.contains("connect profile staging\nlet s = start\n"))
-        let unused = Transcript.script(from: [TranscriptEntry(text: "connect sandbox", folder: "/t"), TranscriptEntry(text: "let s = start", folder: "/t")], context: context)
+        let unused = Transcript.script(
+            from: [TranscriptEntry(text: "connect sandbox", folder: "/t"), TranscriptEntry(text: "let s = start", folder: "/t")],
+            context: context)
         #expect(!unused.text.contains("connect profile"))
         #expect(unused.statements == 2)
     }

@@ -17,7 +17,9 @@ func temporaryDirectory() throws -> URL {
 
 /// The shell's loop without a terminal: lines from a list, output captured.
 @Suite struct ShellTests {
-    func shell(_ lines: [String], history: HistoryFile? = nil, environment: [String: String] = [:]) -> (Shell, ScriptedLines, CapturedOutput, Interpreter) {
+    func shell(_ lines: [String], history: HistoryFile? = nil, environment: [String: String] = [:]) -> (
+        Shell, ScriptedLines, CapturedOutput, Interpreter
+    ) {
         let output = CapturedOutput()
         let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: environment)
         let source = ScriptedLines(lines)
@@ -45,7 +47,11 @@ func temporaryDirectory() throws -> URL {
         #expect(lines.prompts.last == "sandbox s:processed> ")
         // The three-line push is one history entry.
         #expect(lines.remembered.contains { $0.hasPrefix("push s User [") && $0.hasSuffix("}]") && $0.split(separator: "\n").count == 3 })
-        if case .session(let handle)? = interpreter.variables["s"] { #expect(handle.state == .processed) } else { Issue.record("s is not a session") }
+        if case .session(let handle)? = interpreter.variables["s"] {
+            #expect(handle.state == .processed)
+        } else {
+            Issue.record("s is not a session")
+        }
     }
 
     @Test func anErrorNeverEndsTheShellAndPointsIntoTheLine() async {
@@ -82,12 +88,13 @@ func temporaryDirectory() throws -> URL {
         let path = dir.appendingPathComponent("history").path
         let history = HistoryFile(path: path, limit: 5)
         history.load()
-        let (shell, lines, output, _) = shell([
-            "print 1", "print 1", "print 2",
-            "connect url \"http://127.0.0.1:1/api/external/push\" integration \"acme\" key \"sk_live_LITERAL_SECRET\"",
-            "connect sandbox",
-            "print 3",
-        ], history: history)
+        let (shell, lines, output, _) = shell(
+            [
+                "print 1", "print 1", "print 2",
+                "connect url \"http://127.0.0.1:1/api/external/push\" integration \"acme\" key \"sk_live_LITERAL_SECRET\"",
+                "connect sandbox",
+                "print 3",
+            ], history: history)
         _ = await shell.run()
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text == "print 1\nprint 2\nconnect sandbox\nprint 3\n")
@@ -135,7 +142,10 @@ func temporaryDirectory() throws -> URL {
         let source = SourceFile(name: path, text: script)
         let parsed = Parser.parse(source)
         #expect(!parsed.hasErrors)
-        #expect(Checker.check(parsed.program, source: source, predefined: [], loadInclude: { _ in throw CocoaError(.fileNoSuchFile) }).filter { $0.severity == .error }.isEmpty)
+        #expect(
+            Checker.check(parsed.program, source: source, predefined: [], loadInclude: { _ in throw CocoaError(.fileNoSuchFile) }).filter {
+                $0.severity == .error
+            }.isEmpty)
         let replay = CapturedOutput()
         let interpreter = Interpreter(connection: frozenSandbox(), output: replay, environment: [:])
         #expect(await interpreter.run(source) == 0)
@@ -159,12 +169,15 @@ func temporaryDirectory() throws -> URL {
 }
 
 @Suite struct CompleterTests {
-    let completer = Completer(variables: ["s", "session2", "records"], sessionVariables: ["s", "session2"], directory: FileManager.default.currentDirectoryPath)
+    let completer = Completer(
+        variables: ["s", "session2", "records"], sessionVariables: ["s", "session2"], directory: FileManager.default.currentDirectoryPath)
 
     @Test func commandsAtTheStart() {
         #expect(completer.complete("clo").candidates == ["close"])
         #expect(completer.complete("clo").insertion == "se ")
-        #expect(completer.complete("s").candidates == ["sandbox", "save", "session2", "set", "sleep", "start", "status"] || completer.complete("s").candidates.contains("start"))
+        #expect(
+            completer.complete("s").candidates == ["sandbox", "save", "session2", "set", "sleep", "start", "status"]
+                || completer.complete("s").candidates.contains("start"))
     }
 
     @Test func keywordsThatMayComeNext() {

@@ -215,7 +215,8 @@ import Testing
 /// the same, made the checker's work grow exponentially with the depth.
 @Suite struct CheckerIncludeFanTests {
     @Test func aFanOfIncludesIsCheckedOnceAFile() {
-        let library = SourceFile(name: "dir/lib/b.push", text: "include \"lib/b.push\"\ninclude \"lib/b.push\"\ninclude \"lib/b.push\"\nlet b = 1\n")
+        let library = SourceFile(
+            name: "dir/lib/b.push", text: "include \"lib/b.push\"\ninclude \"lib/b.push\"\ninclude \"lib/b.push\"\nlet b = 1\n")
         let main = SourceFile(name: "dir/main.push", text: "include \"lib/b.push\"\ninclude \"lib/b.push\"\nprint b\n")
         let parsed = Parser.parse(main)
         let started = ContinuousClock.now
@@ -224,7 +225,9 @@ import Testing
             return library
         }
         #expect(ContinuousClock.now - started < .seconds(5))
-        #expect(diagnostics.contains { $0.message.contains("include cycle") || $0.message.contains("nested too deeply") }, "\(diagnostics.map(\.message))")
+        #expect(
+            diagnostics.contains { $0.message.contains("include cycle") || $0.message.contains("nested too deeply") },
+            "\(diagnostics.map(\.message))")
         #expect(diagnostics.count < 50)
         #expect(!diagnostics.contains { $0.message.contains("'b'") })  // b is defined by the include
     }
@@ -241,7 +244,9 @@ extension CheckerIncludeFanTests {
             let marker = Array("\n#---\n".utf8)
             var mainBytes = bytes
             var libraryBytes = Array("print \"b\"\n".utf8)
-            if let at = (0...(max(0, bytes.count - marker.count))).first(where: { bytes.count >= marker.count && Array(bytes[$0..<$0 + marker.count]) == marker }) {
+            if let at = (0...(max(0, bytes.count - marker.count))).first(where: {
+                bytes.count >= marker.count && Array(bytes[$0..<$0 + marker.count]) == marker
+            }) {
                 mainBytes = Array(bytes[..<at])
                 libraryBytes = Array(bytes[(at + marker.count)...])
             }

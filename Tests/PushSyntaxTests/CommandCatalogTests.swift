@@ -45,7 +45,9 @@ import Testing
         let exitCodes = try #require(CommandCatalog.helpText(for: "exit-codes"))
         // Each code starts a line of the table (the old `|| hasPrefix` made this always true).
         for code in [0, 1, 2, 3, 4, 5, 6, 7, 129, 130, 143] {
-            #expect(exitCodes.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(code) ") }, "help exit-codes lacks \(code)")
+            #expect(
+                exitCodes.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(code) ") },
+                "help exit-codes lacks \(code)")
         }
         #expect(
             try #require(CommandCatalog.helpText(for: "values")).contains(

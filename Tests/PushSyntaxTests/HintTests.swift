@@ -22,7 +22,9 @@ import Testing
         let (diagnostic, rendered) = first(text)
         #expect(diagnostic?.message == message, "\(rendered)", sourceLocation: sourceLocation)
         #expect(diagnostic?.hint == hint, "\(rendered)", sourceLocation: sourceLocation)
-        #expect((rendered + "\n").contains(caret), "expected the caret line \(caret.debugDescription) in:\n\(rendered)", sourceLocation: sourceLocation)
+        #expect(
+            (rendered + "\n").contains(caret), "expected the caret line \(caret.debugDescription) in:\n\(rendered)",
+            sourceLocation: sourceLocation)
     }
 
     @Test func formMeansFrom() {

@@ -3,9 +3,9 @@ import Testing
 @testable import PushSyntax
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// docs/language.md is held to the command catalog: every command, setting,
