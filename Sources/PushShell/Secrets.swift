@@ -15,7 +15,7 @@ enum Secrets {
                 if case .value(let expr) = key, !isReference(expr) { ranges.append(expr.range) }
             case .let(_, .command(let inner)): visit(inner)
             case .if(let block):
-                block.branches.forEach { $0.body.forEach(visit) }
+                for branch in block.branches { branch.body.forEach(visit) }
                 block.elseBody?.forEach(visit)
             case .for(let loop): loop.body.forEach(visit)
             default: break
@@ -75,7 +75,7 @@ enum Secrets {
                 found.append((name.value, Interpreter.variables(in: expr), isEnvironmentReference(expr)))
             case .let(let name, .command): found.append((name.value, [], false))
             case .if(let block):
-                block.branches.forEach { $0.body.forEach(visit) }
+                for branch in block.branches { branch.body.forEach(visit) }
                 block.elseBody?.forEach(visit)
             case .for(let loop):
                 found.append((loop.variable.value, Interpreter.variables(in: loop.sequence), false))
