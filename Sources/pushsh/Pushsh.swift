@@ -16,7 +16,7 @@ struct Pushsh: AsyncParsableCommand {
             pushsh serve               serve the sandbox over HTTP
             pushsh learn [LESSON]      a guided tour of the push API, in the shell
             pushsh profiles            list the profiles of the config file
-            pushsh test FILE.push...   run scripts as tests (--report-junit, --report-tap for CI)
+            pushsh test FILE.push...   run scripts as tests, for CI (JUnit and TAP reports)
             pushsh lsp                 the language server, for editors (docs/editors.md)
 
             Options for running (before FILE.push; also for the shell):
@@ -38,7 +38,7 @@ struct Pushsh: AsyncParsableCommand {
 
             Networks: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY choose a proxy;
             --cacert FILE (or PUSHSH_CACERT, SSL_CERT_FILE, SSL_CERT_DIR) trusts a CA;
-            --timeout DURATION (or PUSHSH_TIMEOUT) bounds each request. See docs/network.md.
+            --timeout DURATION (or PUSHSH_TIMEOUT) bounds each request; docs/network.md.
             """,
         version: BuildInfo.description,
         subcommands: [Run.self, Check.self, Serve.self, Learn.self, Profiles.self, LSP.self, TestScripts.self],
