@@ -130,12 +130,25 @@ extension Interpreter {
         return pairs
     }
 
-    /// Inline records get the same documented rules as a file's, before anything is sent.
+    /// Inline records get the same documented rules as a file's, before
+    /// anything is sent, and the same words (``RecordFileReading/verdict(shown:entityType:skip:)``).
     func checkInline(_ records: [FileRecord], plan: PushPlan, handle: SessionHandle, at range: SourceRange) throws(ScriptError) {
-        var rules = RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: nil)
-        for (index, record) in records.enumerated() { rules.check(record.json, index: index, line: 0) }
-        try finishRules(
-            rules, shown: "the records", problemCount: rules.errorCount, otherProblems: [], handle: handle, plan: plan, at: range)
+        var reading = RecordFileReading(rules: RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: nil))
+        for (index, record) in records.enumerated() { reading.rules.check(record.json, index: index, line: 0) }
+        reading.totals.records = records.count
+        if let warning = reading.rules.warningText { output.errorLine(errorPaint.yellow("warning:") + " " + warning) }
+        guard let verdict = reading.verdict(shown: "the records", entityType: plan.entityType, skip: 0) else { return }
+        keepRejected(reading.rules, sessionID: handle.id, entityType: plan.entityType)
+        // The service would refuse these (400): the same exit code as a rejected page.
+        throw ScriptError(.refused, verdict.message + "; nothing was sent", at: range, details: verdict.details, hint: verdict.hint)
+    }
+
+    /// `last_push` tells which records break the rules, as a refused page's would.
+    func keepRejected(_ rules: RecordRulesCheck, sessionID: String, entityType: String) {
+        var tally = PushTally(sessionID: sessionID, entityType: entityType)
+        tally.rejected = rules.badRecords
+        tally.validationErrors = rules.validationErrors
+        variables["last_push"] = tally.value(elapsed: .zero)
     }
 
     /// A push with nothing in it: allowed (a nightly delta may be empty), said
@@ -153,32 +166,6 @@ extension Interpreter {
             output.line("pushed 0 \(plan.entityType) records to \(handle.id) (\(holder))")
         }
         return value
-    }
-
-    /// Ends the check pass: the rules' warnings are printed; any error stops
-    /// the push before its first page, every problem listed (capped, with a count).
-    func finishRules(
-        _ rules: RecordRulesCheck, shown: String, problemCount: Int, otherProblems: [String], handle: SessionHandle, plan: PushPlan,
-        at range: SourceRange
-    ) throws(ScriptError) {
-        if let warning = rules.warningText { output.errorLine(errorPaint.yellow("warning:") + " " + warning) }
-        guard rules.errorCount > 0 else { return }
-        var tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
-        tally.rejected = rules.badRecords
-        tally.validationErrors = rules.validationErrors
-        variables["last_push"] = tally.value(elapsed: .zero)
-        var details = otherProblems + rules.errors
-        let shownCount = otherProblems.count + rules.errors.count
-        if problemCount > shownCount { details.append("… and \(problemCount - shownCount) more problems") }
-        let records = rules.badRecords == 1 ? "1 record breaks" : "\(rules.badRecords) records break"
-        // The service would refuse these (400): the same exit code as a rejected page.
-        throw ScriptError(
-            otherProblems.isEmpty ? .refused : .runtime,
-            "\(shown) cannot be pushed: \(problemCount) problem\(problemCount == 1 ? "" : "s") (\(records) the documented \(plan.entityType) rules); nothing was sent",
-            at: range, details: details,
-            hint:
-                "fix the records and push again; if this integration's service takes such records, 'set validation off' leaves the checking to it"
-        )
     }
 
     /// The check pass: every record parsed, sized and checked against the
@@ -224,13 +211,7 @@ extension Interpreter {
             output.errorLine(errorPaint.yellow("warning:") + " " + warning)
         }
         guard let verdict = reading.verdict(shown: shown, entityType: plan.entityType, skip: skip) else { return reading.totals }
-        if reading.rules.errorCount > 0 {
-            // last_push tells which records break the rules, as a refused page's would.
-            var tally = PushTally(sessionID: session?.id ?? "", entityType: plan.entityType)
-            tally.rejected = reading.rules.badRecords
-            tally.validationErrors = reading.rules.validationErrors
-            variables["last_push"] = tally.value(elapsed: .zero)
-        }
+        if reading.rules.errorCount > 0 { keepRejected(reading.rules, sessionID: session?.id ?? "", entityType: plan.entityType) }
         // Broken rules alone are what the service would refuse (400): the same exit code as a rejected page.
         throw ScriptError(
             verdict.onlyRules ? .refused : .runtime, verdict.message + "; nothing was sent", at: range, details: verdict.details,
