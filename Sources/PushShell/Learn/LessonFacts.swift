@@ -1,3 +1,4 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushSandbox
@@ -111,7 +112,7 @@ struct SandboxFacts: Sendable {
     /// Reads the sandbox; an empty picture when the connection is not a built-in sandbox.
     static func read(_ connection: Connection) -> SandboxFacts {
         var facts = SandboxFacts()
-        guard let sandbox = connection.sandbox else { return facts }
+        guard let sandbox = connection.sandboxService else { return facts }
         let integration = connection.client.configuration.integrationID
         facts.now = sandbox.clock.now().iso8601
         facts.failuresPlanned = sandbox.failuresPlanned
