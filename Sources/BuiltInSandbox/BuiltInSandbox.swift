@@ -28,6 +28,15 @@ public struct SandboxServiceControls: SandboxControls {
         service.setFaults(parsed, seed: seed)
         return parsed.isEmpty ? nil : parsed.description
     }
+
+    public func inspect() throws(SandboxControlError) -> SandboxInspection {
+        do {
+            let held = try service.inspect(integrationID: integrationID)
+            return SandboxInspection(
+                now: held.now, sessions: held.sessions, events: held.events, records: held.records,
+                failuresPlanned: held.failuresPlanned)
+        } catch { throw SandboxControlError(error.message) }
+    }
 }
 
 extension SandboxFactory {

@@ -27,6 +27,33 @@ public protocol SandboxControls: Sendable {
     /// - Returns: the plan in force, as the sandbox writes it, or `nil` for no faults.
     /// - Throws: when the plan cannot be read; the message says why.
     func setFaults(_ plan: String, seed: UInt64?) throws(SandboxControlError) -> String?
+    /// What the sandbox holds, read without touching it: no session's
+    /// inactivity clock is reset (`GET /sessions/{id}` would reset it).
+    func inspect() throws(SandboxControlError) -> SandboxInspection
+}
+
+/// What the sandbox holds at one instant, as ``SandboxControls/inspect()`` reads it.
+public struct SandboxInspection: Sendable {
+    /// The sandbox's time when it was read.
+    public var now: Timestamp
+    /// Every session, in the order started, as `GET /sessions/{id}` would show it.
+    public var sessions: [Session]
+    /// The activity log, oldest first.
+    public var events: [ActivityEvent]
+    /// Applied records, by entity type.
+    public var records: [String: [JSONValue]]
+    /// Processing attempts still planned to fail (`sandbox fail next N`).
+    public var failuresPlanned: Int
+
+    public init(
+        now: Timestamp, sessions: [Session], events: [ActivityEvent], records: [String: [JSONValue]], failuresPlanned: Int
+    ) {
+        self.now = now
+        self.sessions = sessions
+        self.events = events
+        self.records = records
+        self.failuresPlanned = failuresPlanned
+    }
 }
 
 /// A sandbox control that could not be done, in words for the user.
