@@ -3,7 +3,11 @@ import PackageDescription
 
 // Data flows one way: text → PushSyntax → PushScript (interpreter) → PushAPI
 // (client) → a Transport (HTTP, or the in-process PushSandbox) → typed results.
-// Nothing below reaches back up.
+// Nothing below reaches back up. The language does not link the simulator:
+// PushScript declares the SandboxControls it needs, BuiltInSandbox fills them
+// with PushSandbox, and the composition roots (pushsh, PushShell, tests) link
+// BuiltInSandbox. README.md's "Architecture" draws these arrows, and
+// Tests/EndToEndTests/PackageGraphTests.swift keeps the two equal.
 let package = Package(
     name: "pushsh",
     // pushsh is built and tested on Linux (Debian: libedit-dev for the shell).
@@ -50,32 +54,40 @@ let package = Package(
         // The language's run time: values, interpreter, commands, rendering.
         .target(
             name: "PushScript",
-            dependencies: ["PushSyntax", "PushAPI", "PushSandbox", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["PushSyntax", "PushAPI", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        // The built-in sandbox for the language: PushSandbox's simulator behind
+        // PushScript's SandboxControls, in-process. The composition roots
+        // (pushsh, PushShell, tests) link it; the language does not.
+        .target(name: "BuiltInSandbox", dependencies: ["PushScript", "PushSandbox", "PushAPI"]),
         // libedit, for the shell's line editing (Debian: libedit-dev).
         .systemLibrary(
             name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // The interactive shell: line editing, history, completion, save.
         .target(
-            name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI", "PushSandbox"],
+            name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI", "PushSandbox", "BuiltInSandbox"],
             // The lessons of `learn` (data, not code) and their data files.
             resources: [.copy("Lessons")]),
         .executableTarget(
             name: "pushsh",
             dependencies: [
-                "PushAPI", "PushSandbox", "PushSyntax", "PushScript", "PushShell", "PushLanguageServer",
+                "PushAPI", "PushSandbox", "PushSyntax", "PushScript", "BuiltInSandbox", "PushShell", "PushLanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Helpers shared by the test targets (a live server on port 0, sample records).
-        .target(name: "_PushTestSupport", dependencies: ["PushAPI", "PushSandbox"]),
+        .target(name: "_PushTestSupport", dependencies: ["PushAPI", "PushSandbox", "PushScript", "BuiltInSandbox"]),
         .testTarget(name: "PushAPITests", dependencies: ["PushAPI"], exclude: ["Fixtures"]),
         .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI", "_PushTestSupport"]),
         .testTarget(name: "PushSyntaxTests", dependencies: ["PushSyntax"]),
         .testTarget(name: "PushLanguageServerTests", dependencies: ["PushLanguageServer", "PushSyntax"]),
-        .testTarget(name: "PushScriptTests", dependencies: ["PushScript", "PushSyntax", "PushSandbox", "PushAPI", "_PushTestSupport"]),
-        .testTarget(name: "PushShellTests", dependencies: ["PushShell", "PushScript", "PushSyntax", "_PushTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushSandbox", "_PushTestSupport"]),
+        .testTarget(
+            name: "PushScriptTests",
+            dependencies: ["PushScript", "PushSyntax", "PushSandbox", "PushAPI", "BuiltInSandbox", "_PushTestSupport"]),
+        .testTarget(
+            name: "PushShellTests",
+            dependencies: ["PushShell", "PushScript", "PushSyntax", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import BuiltInSandbox
 import Foundation
 import PushScript
 import PushShell
@@ -9,12 +10,12 @@ enum Interactive {
         -> Int32
     {
         let connection: Connection
-        do { connection = try Connection.starting(explicitProfile: profile, environment: environment) } catch {
+        do { connection = try Connection.starting(explicitProfile: profile, environment: environment, sandboxes: .builtIn) } catch {
             Terminal.warn("pushsh: \(error.message)")
             return 1
         }
         let output = StandardOutput(environment: environment)
-        let interpreter = Interpreter(connection: connection, output: output, environment: environment)
+        let interpreter = Interpreter(connection: connection, output: output, environment: environment, sandboxes: .builtIn)
         interpreter.setVerbose(verbose)
         interpreter.keyPrompt = { prompt in SecretPrompt.read(prompt) }
         Terminal.preparePager(for: interpreter, environment: environment)

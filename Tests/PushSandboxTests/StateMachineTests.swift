@@ -36,6 +36,26 @@ import _PushTestSupport
         #expect(try sandbox.records(integrationID: "acme", entityType: "User").isEmpty)
     }
 
+    /// `inspect` shows everything yet resets nothing: a session looked at
+    /// that way still expires when its hour is up, unlike one read by GET.
+    @Test func inspectingLeavesTheInactivityClockAlone() throws {
+        let sandbox = makeSandbox(timeout: .seconds(60))
+        let s = try sandbox.startSession(integrationID: "acme", clientReferenceID: nil)
+        _ = try sandbox.push(integrationID: "acme", sessionID: s.id, body: page([user("E1"), user("E2")]))
+        _ = try? sandbox.push(integrationID: "acme", sessionID: s.id, body: page([["employeeId": "E3"]]))
+        sandbox.advanceClock(by: .seconds(59))
+        let held = try sandbox.inspect(integrationID: "acme")
+        #expect(held.now == t0.adding(.seconds(59)))
+        #expect(held.sessions.map(\.id) == [s.id])
+        #expect(held.sessions.first?.state == .active && held.sessions.first?.acceptedRecordsTotal == 2)
+        #expect(held.sessions.first?.expiresAt == t0.adding(.seconds(60)))
+        #expect(held.events.map(\.type) == ["session_created", "batch_accepted", "batch_rejected"])
+        #expect(held.records.isEmpty)
+        sandbox.advanceClock(by: .seconds(1))
+        #expect(try sandbox.inspect(integrationID: "acme").sessions.first?.state == .expired)
+        #expect(throws: SandboxError.self) { try sandbox.inspect(integrationID: "nobody") }
+    }
+
     @Test func expiresAfterInactivityAndAnyRequestResetsTheClock() throws {
         let sandbox = makeSandbox(timeout: .seconds(60))
         let s = try sandbox.startSession(integrationID: "acme", clientReferenceID: nil)

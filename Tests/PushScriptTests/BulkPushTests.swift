@@ -1,3 +1,4 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushSandbox
@@ -27,14 +28,14 @@ import _PushTestSupport
     /// What the sandbox holds, by employee id: with several pages in flight,
     /// pages may land in another order than the file's (the data is the same).
     func records(_ connection: Connection) throws -> [JSONValue] {
-        try connection.sandbox!.records(integrationID: "demo", entityType: "User")
+        try connection.sandboxService!.records(integrationID: "demo", entityType: "User")
             .sorted { ($0["employeeId"]?.stringValue ?? "") < ($1["employeeId"]?.stringValue ?? "") }
     }
 
     func batches(_ connection: Connection) throws -> Int {
-        let status = try connection.sandbox!.status(integrationID: "demo")
+        let status = try connection.sandboxService!.status(integrationID: "demo")
         _ = status
-        return try connection.sandbox!.activity(integrationID: "demo", since: nil, page: 1, pageSize: 200).items.filter {
+        return try connection.sandboxService!.activity(integrationID: "demo", since: nil, page: 1, pageSize: 200).items.filter {
             $0.type == "batch_accepted"
         }.count
     }
@@ -232,7 +233,8 @@ import _PushTestSupport
             configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")),
             transport: transport)
         client.sleep = { _ in }
-        let connection = Connection(client: client, sandbox: sandbox, label: "sandbox")
+        let connection = Connection(
+            client: client, sandbox: SandboxServiceControls(service: sandbox, integrationID: "demo"), label: "sandbox")
         let input = users(700)
         let path = try write("users.jsonl", input.map(\.jsonText).joined(separator: "\n"))
         let run = await runScript(flow("push s User from \"\(path)\"\nexpect s.accepted_records_total == 700"), connection: connection)

@@ -1,6 +1,7 @@
 import PushAPI
 import PushScript
 import Testing
+import _PushTestSupport
 
 /// A run that fails, however it fails, leaves the integration as it found
 /// it: the sessions it started and left active are discarded (issue 11's

@@ -1,3 +1,4 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushSandbox
@@ -60,11 +61,11 @@ import _PushTestSupport
             let connection = Connection.builtInSandbox(environment: [
                 "PUSHSH_SANDBOX_SEED": "7", "PUSHSH_SANDBOX_EPOCH": "2026-01-05T09:00:00Z",
             ])
-            connection.sandbox!.setFaults(try! FaultPlan(parsing: "reset=0.2,error=0.2"), seed: 7)
+            connection.sandboxService!.setFaults(try! FaultPlan(parsing: "reset=0.2,error=0.2"), seed: 7)
             let run = await runScript(
                 "set retries 10\nlet s = start\nfor i in [1,2,3,4,5,6,7,8]\n  status s\nend\n", connection: connection)
             #expect(run.code == 0, "\(run.stderr)")
-            return "\(connection.sandbox!.faultCounts.sorted { $0.key < $1.key })"
+            return "\(connection.sandboxService!.faultCounts.sorted { $0.key < $1.key })"
         }
         let first = await faultsSeen()
         // Faults were injected at all (equal empty counts would prove nothing), and the same ones again.
@@ -100,7 +101,7 @@ import _PushTestSupport
             client: PushClient(
                 configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")),
                 transport: CloseMidPush(sandbox)),
-            sandbox: sandbox, label: "sandbox")
+            sandbox: SandboxServiceControls(service: sandbox, integrationID: "demo"), label: "sandbox")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-mid-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("users.jsonl").path

@@ -1,3 +1,4 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushSandbox
@@ -31,7 +32,7 @@ import _PushTestSupport
             configuration: PushConfiguration(baseURL: "sandbox:", integrationID: "demo", apiKey: APIKey("sandbox-key")),
             transport: transport)
         client.sleep = { _ in }
-        return Connection(client: client, sandbox: sandbox, label: "sandbox")
+        return Connection(client: client, sandbox: SandboxServiceControls(service: sandbox, integrationID: "demo"), label: "sandbox")
     }
 
     func sandbox() -> SandboxService {

@@ -1,3 +1,4 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushSandbox
@@ -207,7 +208,7 @@ import _PushTestSupport
     /// the last column is left free (a line that fills it reads as one over).
     @Test func helpOnATerminalLeavesTheLastColumnFree() async {
         let captured = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: captured, environment: [:])
+        let interpreter = Interpreter(connection: frozenSandbox(), output: captured, environment: [:], sandboxes: .builtIn)
         interpreter.terminalWidth = 50
         #expect(await interpreter.run(SourceFile(name: "-c", text: "help connect")) == 0)
         let lines = captured.standard.split(separator: "\n", omittingEmptySubsequences: false)

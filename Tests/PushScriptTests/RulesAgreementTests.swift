@@ -1,3 +1,4 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushSyntax
@@ -67,7 +68,7 @@ import _PushTestSupport
     /// What the interpreter alone says, with the check before the run turned off.
     static func interpreterAccepts(_ text: String) async -> (ok: Bool, stderr: String) {
         let captured = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: captured)
+        let interpreter = Interpreter(connection: frozenSandbox(), output: captured, sandboxes: .builtIn)
         interpreter.checksBeforeRunning = false
         let code = await interpreter.run(SourceFile(name: "agree.push", text: text))
         // `exit N` within bounds ends the script with N and is not an error.

@@ -1,3 +1,4 @@
+import BuiltInSandbox
 import PushAPI
 import PushSandbox
 import PushScript
@@ -14,17 +15,12 @@ struct ScriptRun {
     var stderr: String { output.errors }
 }
 
-/// The built-in sandbox, seeded and frozen, as `pushsh` gives it to golden tests.
-func frozenSandbox() -> Connection {
-    .builtInSandbox(environment: ["PUSHSH_SANDBOX_SEED": "1", "PUSHSH_SANDBOX_EPOCH": "2026-01-05T09:00:00Z"])
-}
-
 func runScript(
     _ text: String, name: String = "test.push", connection: Connection = frozenSandbox(), environment: [String: String] = [:],
     verbose: Bool = false, output: OutputMode = .text
 ) async -> ScriptRun {
     let captured = CapturedOutput()
-    let interpreter = Interpreter(connection: connection, output: captured, environment: environment)
+    let interpreter = Interpreter(connection: connection, output: captured, environment: environment, sandboxes: .builtIn)
     interpreter.setVerbose(verbose)
     interpreter.setOutput(output)
     let code = await interpreter.run(SourceFile(name: name, text: text))

@@ -1,9 +1,11 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushScript
 import PushShell
 import PushSyntax
 import Testing
+import _PushTestSupport
 
 /// The shipped lessons, read once.
 let shippedLessons: LessonLibrary = {
@@ -78,7 +80,7 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
     static let lessonNames = shippedLessons.lessons.map(\.name)
 
     func shell(_ lines: LineSource, output: CapturedOutput, progress: String? = nil) throws -> (Shell, Interpreter) {
-        let learner = Interpreter(connection: frozenSandbox(), output: output, environment: [:])
+        let learner = Interpreter(connection: frozenSandbox(), output: output, environment: [:], sandboxes: .builtIn)
         let shell = Shell(interpreter: learner, lines: lines, output: output, history: nil)
         shell.learnSettings = learnSettings(progress: progress, work: try temporaryFolder("learn-work"))
         return (shell, learner)
@@ -124,8 +126,9 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         #expect(shell.activeInterpreter === learner)
         #expect(learner.variables["mine"].map { $0.isEqual(to: .int(42)) } == true)
         #expect(learner.variables["s"] == nil)
-        #expect(try learner.connection.sandbox?.status(integrationID: "demo").active == 0)
-        #expect(try learner.connection.sandbox?.activity(integrationID: "demo", since: nil, page: 1, pageSize: 10).items.isEmpty == true)
+        #expect(try learner.connection.sandboxService?.status(integrationID: "demo").active == 0)
+        #expect(
+            try learner.connection.sandboxService?.activity(integrationID: "demo", since: nil, page: 1, pageSize: 10).items.isEmpty == true)
     }
 
     /// The first lesson through the shell's loop with plain scripted lines: what the learner sees.

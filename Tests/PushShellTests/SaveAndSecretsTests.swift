@@ -1,8 +1,10 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushScript
 import PushSyntax
 import Testing
+import _PushTestSupport
 
 @testable import PushShell
 
@@ -32,7 +34,7 @@ import Testing
         let history = HistoryFile(path: path)
         history.load()
         let output = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: environment)
+        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: environment, sandboxes: .builtIn)
         let lines = ScriptedLines(entries.map { $0.replacingOccurrences(of: "DIR", with: dir.path) })
         let shell = Shell(interpreter: interpreter, lines: lines, output: output, history: history)
         _ = await shell.run(showBanner: false)
@@ -82,7 +84,7 @@ import Testing
         let saved = try run.saved(file)
         let replay = CapturedOutput()
         let source = SourceFile(name: run.dir.appendingPathComponent(file).path, text: saved)
-        let code = await Interpreter(connection: frozenSandbox(), output: replay, environment: environment).run(source)
+        let code = await Interpreter(connection: frozenSandbox(), output: replay, environment: environment, sandboxes: .builtIn).run(source)
         #expect(code == 0, "\(saved)\n---\n\(replay.combined)", sourceLocation: sourceLocation)
         return replay.standard
     }
@@ -214,7 +216,9 @@ import Testing
         // It replays.
         let source = SourceFile(name: run.dir.appendingPathComponent("flow.push").path, text: saved)
         let replay = CapturedOutput()
-        #expect(await Interpreter(connection: frozenSandbox(), output: replay, environment: [:]).run(source) == 0, "\(replay.combined)")
+        #expect(
+            await Interpreter(connection: frozenSandbox(), output: replay, environment: [:], sandboxes: .builtIn).run(source) == 0,
+            "\(replay.combined)")
         #expect(replay.standard.contains("one\ntwo\nmore"))
     }
 

@@ -1,13 +1,11 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushScript
 import PushShell
 import PushSyntax
 import Testing
-
-func frozenSandbox() -> Connection {
-    .builtInSandbox(environment: ["PUSHSH_SANDBOX_SEED": "1", "PUSHSH_SANDBOX_EPOCH": "2026-01-05T09:00:00Z"])
-}
+import _PushTestSupport
 
 func temporaryDirectory() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-shell-\(UUID().uuidString)")
@@ -21,7 +19,7 @@ func temporaryDirectory() throws -> URL {
         Shell, ScriptedLines, CapturedOutput, Interpreter
     ) {
         let output = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: environment)
+        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: environment, sandboxes: .builtIn)
         let source = ScriptedLines(lines)
         return (Shell(interpreter: interpreter, lines: source, output: output, history: history), source, output, interpreter)
     }
@@ -75,7 +73,7 @@ func temporaryDirectory() throws -> URL {
 
     @Test func ctrlCAtThePromptDropsTheLine() async {
         let output = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: [:])
+        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: [:], sandboxes: .builtIn)
         let lines = ScriptedLines(reads: [.line("push s User ["), .interrupted, .line("print \"fresh\""), .end])
         let code = await Shell(interpreter: interpreter, lines: lines, output: output, history: nil).run()
         #expect(code == 0)
@@ -147,7 +145,7 @@ func temporaryDirectory() throws -> URL {
                 $0.severity == .error
             }.isEmpty)
         let replay = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: replay, environment: [:])
+        let interpreter = Interpreter(connection: frozenSandbox(), output: replay, environment: [:], sandboxes: .builtIn)
         #expect(await interpreter.run(source) == 0)
         if case .session(let handle)? = interpreter.variables["s"] {
             #expect(handle.state == .processed && handle.snapshot.acceptedRecordsTotal == 1)

@@ -260,6 +260,22 @@ public final class SandboxService: Sendable {
         try update(integrationID) { _, integration, _ in integration.records[entityType]?.records ?? [] }
     }
 
+    /// Everything the integration holds, read at once and without touching
+    /// a session: unlike `GET /sessions/{id}`, it leaves an active session's
+    /// inactivity clock alone. For the shell's lessons, which look between
+    /// steps and must not change what they teach. Sessions come in the order
+    /// started, events oldest first.
+    public func inspect(integrationID: String) throws(SandboxError) -> (
+        now: Timestamp, sessions: [Session], events: [ActivityEvent], records: [String: [JSONValue]], failuresPlanned: Int
+    ) {
+        try update(integrationID) { s, integration, now in
+            (
+                now, integration.sessionOrder.compactMap { integration.sessions[$0]?.status }, integration.events,
+                integration.records.mapValues(\.records), s.failuresPlanned
+            )
+        }
+    }
+
     // MARK: Controls (`sandbox ...` commands and `pushsh serve` options)
 
     /// Moves the sandbox's time forward.

@@ -1,6 +1,5 @@
 import Foundation
 import PushAPI
-import PushSandbox
 import PushSyntax
 
 extension Interpreter {
@@ -9,7 +8,12 @@ extension Interpreter {
         let previous = connection
         switch target {
         case .sandbox:
-            connection = .builtInSandbox(environment: environment)
+            guard let sandboxes else {
+                throw .runtime(
+                    "connect sandbox: this program was built without the built-in sandbox", at: range,
+                    hint: "run the script with pushsh, which has it")
+            }
+            connection = sandboxes.connection(environment: environment)
         case .profile(let name):
             do {
                 let profile = try ProfileBook.load(environment: environment).profile(named: name.value)
@@ -130,7 +134,7 @@ extension Interpreter {
     /// and (through ``keysUsed`` and ``keyVariables``) kept out of history and saved scripts.
     func keySourced(_ key: String, variables: Set<String>) {
         keyVariables.formUnion(variables)
-        guard key != SandboxIntegration.demo.apiKey, !keysUsed.contains(key) else { return }
+        guard key != sandboxes?.publicAPIKey, !keysUsed.contains(key) else { return }
         keysUsed.append(key)
         applyClientSettings()
     }

@@ -1,5 +1,4 @@
 import PushAPI
-import PushSandbox
 import PushSyntax
 
 extension Interpreter {
@@ -15,8 +14,8 @@ extension Interpreter {
             let d = try duration(expr, .sandboxAdvance)
             sandbox.advanceClock(by: d)
             say(
-                "sandbox clock moved forward \(DurationText.format(d)); it is now \(sandbox.clock.now().iso8601)",
-                ["advanced_ms": .int(d.wholeMilliseconds), "now": .string(sandbox.clock.now().iso8601)], "sandbox")
+                "sandbox clock moved forward \(DurationText.format(d)); it is now \(sandbox.now().iso8601)",
+                ["advanced_ms": .int(d.wholeMilliseconds), "now": .string(sandbox.now().iso8601)], "sandbox")
             return nil
         case .failNext(let countExpr):
             let count = try countExpr.map { expr throws(ScriptError) in try integer(expr, .sandboxFailNext) } ?? 1
@@ -45,6 +44,8 @@ extension Interpreter {
             return nil
         case .records(let type):
             let records: [JSONValue]
+            // Through the client, not the controls: the request is what a
+            // lesson and a trace show (the sandbox's GET /_sandbox/… route).
             do { records = try await connection.client.sandboxRecords(entityType: type.value) } catch {
                 throw ScriptError(error, at: range, doing: "sandbox records")
             }
@@ -65,20 +66,21 @@ extension Interpreter {
             say("sandbox reset: no sessions, events or records", [:], "sandbox")
             return nil
         case .faults(let expr):
-            var plan = FaultPlan()
+            var text = ""
             if let expr {
-                let text: String
                 switch try evaluate(expr) {
                 case .string(let s): text = s
                 case .object(let entries): text = entries.map { "\($0.key)=\(Rendering.plain($0.value))" }.joined(separator: ",")
                 case let other:
                     throw .runtime("sandbox faults takes a plan such as \"reset=0.05,error=0.05\", got \(other.typeName)", at: expr.range)
                 }
-                do { plan = try FaultPlan(parsing: text) } catch { throw .runtime("sandbox faults: \(error.message)", at: expr.range) }
             }
-            sandbox.setFaults(plan, seed: environment["PUSHSH_SANDBOX_SEED"].flatMap(UInt64.init))
+            let plan: String?
+            do { plan = try sandbox.setFaults(text, seed: environment["PUSHSH_SANDBOX_SEED"].flatMap(UInt64.init)) } catch {
+                throw .runtime("sandbox faults: \(error.message)", at: expr?.range ?? range)
+            }
             say(
-                plan.isEmpty ? "sandbox: no faults" : "sandbox: requests now misbehave: \(plan)", ["faults": .string(plan.description)],
+                plan.map { "sandbox: requests now misbehave: \($0)" } ?? "sandbox: no faults", ["faults": .string(plan ?? "none")],
                 "sandbox")
             return nil
         }

@@ -1,37 +1,21 @@
 import Foundation
 import PushAPI
-import PushSandbox
 
 /// Where commands go: the built-in sandbox, or a service at a URL.
 public struct Connection: Sendable {
     public var client: PushClient
-    /// The in-process sandbox, when that is the target: `sandbox ...` commands need it.
-    public var sandbox: SandboxService?
+    /// The in-process sandbox's controls, when that is the target: `sandbox ...` commands need them.
+    public var sandbox: (any SandboxControls)?
     /// Short name for prompts and banners: `sandbox`, `us`, `eu`, a host, a profile's name.
     public var label: String
     /// The config file's profile this connection came from, if any.
     public var profile: Profile?
 
     /// A connection through any client; for tests and embedders.
-    public init(client: PushClient, sandbox: SandboxService?, label: String) {
+    public init(client: PushClient, sandbox: (any SandboxControls)?, label: String) {
         self.client = client
         self.sandbox = sandbox
         self.label = label
-    }
-
-    /// The built-in sandbox, in-process. `PUSHSH_SANDBOX_SEED` fixes its ids and
-    /// `PUSHSH_SANDBOX_EPOCH` freezes its clock at an instant: for golden tests.
-    public static func builtInSandbox(environment: [String: String] = [:], settings: SandboxSettings? = nil) -> Connection {
-        var effective = settings ?? SandboxSettings()
-        if let seed = environment["PUSHSH_SANDBOX_SEED"].flatMap(UInt64.init) { effective.seed = seed }
-        let clock =
-            environment["PUSHSH_SANDBOX_EPOCH"].flatMap(Timestamp.init(iso8601:)).map(SandboxClock.init(frozenAt:)) ?? SandboxClock()
-        let service = SandboxService(settings: effective, integrations: [.demo], clock: clock)
-        let client = PushClient(
-            configuration: PushConfiguration(
-                baseURL: "sandbox:", integrationID: SandboxIntegration.demo.id, apiKey: APIKey(SandboxIntegration.demo.apiKey)),
-            transport: InProcessTransport(service: service))
-        return Connection(client: client, sandbox: service, label: "sandbox")
     }
 
     /// A real service (or `pushsh serve`) over HTTP, through the network `network` describes.
@@ -62,14 +46,14 @@ public struct Connection: Sendable {
     /// 3. `PUSHSH_PROFILE`;
     /// 4. `SPRINTO_API_KEY` and `SPRINTO_INTEGRATION_ID` (the environment wins over the file);
     /// 5. the config file's `default` profile;
-    /// 6. the built-in sandbox.
-    public static func starting(explicitProfile: String?, scriptConnects: Bool = false, environment: [String: String])
-        throws(ConfigurationError) -> Connection
-    {
+    /// 6. the built-in sandbox, which `sandboxes` builds.
+    public static func starting(
+        explicitProfile: String?, scriptConnects: Bool = false, environment: [String: String], sandboxes: SandboxFactory
+    ) throws(ConfigurationError) -> Connection {
         if let name = explicitProfile {
             return try profile(try ProfileBook.load(environment: environment).profile(named: name), environment: environment)
         }
-        if scriptConnects { return builtInSandbox(environment: environment) }
+        if scriptConnects { return sandboxes.connection(environment: environment) }
         if let name = environment["PUSHSH_PROFILE"], !name.isEmpty {
             do {
                 return try profile(try ProfileBook.load(environment: environment).profile(named: name), environment: environment)
@@ -82,14 +66,16 @@ public struct Connection: Sendable {
         if let name = book.defaultName {
             return try profile(try book.profile(named: name), environment: environment)
         }
-        return builtInSandbox(environment: environment)
+        return sandboxes.connection(environment: environment)
     }
 
-    /// The connection the environment asks for, or the built-in sandbox.
+    /// The connection the environment asks for, or the built-in sandbox `sandboxes` builds.
     /// Proxies (`HTTPS_PROXY`, …) and CAs (`SSL_CERT_FILE`, `PUSHSH_CACERT`, …) come from it too.
-    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> Connection {
+    public static func fromEnvironment(_ environment: [String: String], sandboxes: SandboxFactory) throws(ConfigurationError)
+        -> Connection
+    {
         guard let configuration = try PushConfiguration.fromEnvironment(environment) else {
-            return builtInSandbox(environment: environment)
+            return sandboxes.connection(environment: environment)
         }
         return try remote(configuration, label: label(for: configuration), network: .fromEnvironment(environment))
     }
@@ -113,7 +99,7 @@ public struct Connection: Sendable {
     }
 
     /// The time as the target sees it: the sandbox's clock, or this machine's.
-    public func now() -> Timestamp { sandbox?.clock.now() ?? .now }
+    public func now() -> Timestamp { sandbox?.now() ?? .now }
 
     /// Waits for `duration`: on the built-in sandbox by moving its clock (no
     /// real waiting), elsewhere by sleeping.

@@ -1,6 +1,5 @@
 import Foundation
 import PushAPI
-import PushSandbox
 import PushSyntax
 import Synchronization
 
@@ -77,9 +76,16 @@ public final class Interpreter: @unchecked Sendable {
     public var warnsAboutTypedKeys = true
     /// The variables this interpreter reads `env(...)` and profiles from.
     public var environmentVariables: [String: String] { environment }
+    /// Builds the sandbox `connect sandbox` connects to; `nil` where no
+    /// built-in sandbox is linked in (then `connect sandbox` says so).
+    public let sandboxes: SandboxFactory?
 
-    public init(connection: Connection, output: ScriptOutput, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        connection: Connection, output: ScriptOutput, environment: [String: String] = ProcessInfo.processInfo.environment,
+        sandboxes: SandboxFactory? = nil
+    ) {
         self.connection = connection
+        self.sandboxes = sandboxes
         self.output = RedactingOutput(output)
         self.environment = environment
         // --timeout (as PUSHSH_TIMEOUT) wins over the profile's timeout.

@@ -1,6 +1,5 @@
 import Foundation
 import PushAPI
-import PushSandbox
 import PushScript
 
 /// One HTTP exchange as a lesson sees it: `method`, `path`, `route`, `status`, the bodies.
@@ -53,12 +52,9 @@ struct SeenExchange: Sendable {
     }
 }
 
-/// What the lesson sandbox holds right now, read without disturbing it.
-///
-/// Sessions are worked out from the activity log, because reading an active
-/// session (`GET /sessions/{id}`) would reset its inactivity clock and so change
-/// what the lesson is teaching; a session that is no longer active is read in
-/// full, which changes nothing.
+/// What the lesson sandbox holds right now, read without disturbing it: the
+/// sandbox's `inspect()` leaves every session's inactivity clock alone, so
+/// looking between steps never changes what the lesson is teaching.
 struct SandboxFacts: Sendable {
     struct SessionFacts: Sendable, Equatable {
         var id: String
@@ -69,7 +65,7 @@ struct SandboxFacts: Sendable {
         var rejectedPages = 0
         var retryCount = 0
         var lastError: String?
-        /// The full snapshot, for sessions no longer active.
+        /// The session as the sandbox shows it.
         var snapshot: JSONValue?
 
         var value: Value {
@@ -111,65 +107,27 @@ struct SandboxFacts: Sendable {
     /// Reads the sandbox; an empty picture when the connection is not a built-in sandbox.
     static func read(_ connection: Connection) -> SandboxFacts {
         var facts = SandboxFacts()
-        guard let sandbox = connection.sandbox else { return facts }
-        let integration = connection.client.configuration.integrationID
-        facts.now = sandbox.clock.now().iso8601
-        facts.failuresPlanned = sandbox.failuresPlanned
-        var events: [ActivityEvent] = []
-        var page = 1
-        while let log = try? sandbox.activity(integrationID: integration, since: nil, page: page, pageSize: 200) {
-            events += log.items
-            guard let next = log.nextPage else { break }
-            page = next
-        }
-        events.reverse()  // oldest first
-        var byID: [String: Int] = [:]
+        guard let sandbox = connection.sandbox, let held = try? sandbox.inspect() else { return facts }
+        facts.now = held.now.iso8601
+        facts.failuresPlanned = held.failuresPlanned
+        var rejectedPages: [String: Int] = [:]
         for type in eventTypes { facts.events[type] = 0 }
-        for event in events {
+        for event in held.events {
             facts.events[event.type, default: 0] += 1
-            guard let id = event.sessionID else { continue }
-            if event.type == "session_created" {
-                byID[id] = facts.sessions.count
-                facts.sessions.append(SessionFacts(id: id, createdAt: event.at?.iso8601))
-                continue
-            }
-            guard let index = byID[id] else { continue }
-            var session = facts.sessions[index]
-            switch event.type {
-            case "batch_accepted":
-                session.acceptedBatches += 1
-                session.acceptedRecordsTotal += Int(event.details["records"]?.intValue ?? 0)
-            case "batch_rejected": session.rejectedPages += 1
-            case "session_closed", "processing_started": session.state = "processing"
-            case "session_cancelled": session.state = "cancelled"
-            case "processing_retried":
-                session.state = "processing"
-                session.retryCount += 1
-                session.lastError = event.details["error"]?.stringValue
-            case "session_processed": session.state = "processed"
-            case "session_failed":
-                session.state = "failed"
-                session.lastError = event.details["error"]?.stringValue ?? session.lastError
-            case "session_expired": session.state = "expired"
-            default: break
-            }
-            facts.sessions[index] = session
+            // The one count a session does not keep itself.
+            if event.type == "batch_rejected", let id = event.sessionID { rejectedPages[id, default: 0] += 1 }
         }
-        for index in facts.sessions.indices where facts.sessions[index].state != "active" {
-            // Not active: reading it resets nothing.
-            if let full = try? sandbox.session(integrationID: integration, sessionID: facts.sessions[index].id) {
-                facts.sessions[index].snapshot = full.raw
-                facts.sessions[index].state = full.state.rawValue
-            }
+        facts.sessions = held.sessions.map { session in
+            SessionFacts(
+                id: session.id, state: session.state.rawValue, createdAt: session.createdAt?.iso8601,
+                acceptedBatches: session.acceptedBatches ?? 0, acceptedRecordsTotal: session.acceptedRecordsTotal,
+                rejectedPages: rejectedPages[session.id] ?? 0, retryCount: session.retryCount ?? 0, lastError: session.lastError,
+                snapshot: session.raw)
         }
-        if let status = try? sandbox.status(integrationID: integration) {
-            facts.counts = [
-                ("active", status.active), ("processing", status.processing), ("processed", status.processed),
-                ("failed", status.failed), ("expired", status.expired),
-            ]
+        facts.counts = ["active", "processing", "processed", "failed", "expired", "cancelled"].map { state in
+            (state, facts.sessions.filter { $0.state == state }.count)
         }
-        facts.counts.append(("cancelled", facts.sessions.filter { $0.state == "cancelled" }.count))
-        facts.records = (try? sandbox.records(integrationID: integration, entityType: "User")) ?? []
+        facts.records = held.records["User"] ?? []
         return facts
     }
 

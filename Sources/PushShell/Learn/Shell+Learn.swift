@@ -1,3 +1,4 @@
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushSandbox
@@ -150,7 +151,8 @@ extension Shell {
         // Setup runs quietly, with names of its own, on the same sandbox.
         if !lesson.setup.isEmpty {
             let quiet = CapturedOutput()
-            let setup = Interpreter(connection: connection, output: quiet, environment: learnSettings.environment)
+            let setup = Interpreter(
+                connection: connection, output: quiet, environment: learnSettings.environment, sandboxes: interpreter.sandboxes)
             for statement in lesson.setup {
                 let outcome = await setup.runEntry(SourceFile(name: work + "/<setup>", text: statement))
                 guard outcome == .done else {
@@ -162,7 +164,8 @@ extension Shell {
         }
 
         let learner = interpreter
-        let lessonInterpreter = Interpreter(connection: connection, output: output, environment: learnSettings.environment)
+        let lessonInterpreter = Interpreter(
+            connection: connection, output: output, environment: learnSettings.environment, sandboxes: interpreter.sandboxes)
         // A lesson shows what the service does with a bad record (its 400);
         // the client's own check before sending would hide that.
         lessonInterpreter.setValidation(false)

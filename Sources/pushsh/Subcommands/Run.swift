@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltInSandbox
 import Foundation
 import PushAPI
 import PushScript
@@ -112,7 +113,10 @@ struct Run: AsyncParsableCommand {
         // nothing before its `connect` goes to a real service because of the environment.
         let connects = Self.connects(Parser.parse(source).program.statements)
         let connection: Connection
-        do { connection = try Connection.starting(explicitProfile: profile, scriptConnects: connects, environment: environment) } catch {
+        do {
+            connection = try Connection.starting(
+                explicitProfile: profile, scriptConnects: connects, environment: environment, sandboxes: .builtIn)
+        } catch {
             Terminal.warn("pushsh: \(error.message)")
             throw ExitCode(1)
         }
@@ -122,7 +126,7 @@ struct Run: AsyncParsableCommand {
         } else if let notice = connection.notice, !quiet {
             out.writeError("pushsh: \(notice)\n")
         }
-        let interpreter = Interpreter(connection: connection, output: out, environment: environment)
+        let interpreter = Interpreter(connection: connection, output: out, environment: environment, sandboxes: .builtIn)
         // `key prompt` asks on the terminal (/dev/tty) even when the script comes on stdin.
         interpreter.keyPrompt = { prompt in SecretPrompt.read(prompt) }
         Terminal.preparePager(for: interpreter, environment: environment)

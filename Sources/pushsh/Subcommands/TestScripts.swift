@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltInSandbox
 import Foundation
 import PushScript
 import PushSyntax
@@ -121,13 +122,13 @@ struct ScriptResult {
                 failure: "\(file) \(reason)")
         }
         let connection: Connection
-        do { connection = try Connection.fromEnvironment(environment) } catch {
+        do { connection = try Connection.fromEnvironment(environment, sandboxes: .builtIn) } catch {
             return ScriptResult(
                 file: file, exitCode: ScriptExit.usage.rawValue, seconds: seconds(), output: "", errors: "pushsh: \(error.message)\n",
                 failure: error.message)
         }
         let captured = CapturedOutput()
-        let interpreter = Interpreter(connection: connection, output: captured, environment: environment)
+        let interpreter = Interpreter(connection: connection, output: captured, environment: environment, sandboxes: .builtIn)
         interpreter.setProgress(false)
         for definition in variables {
             if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }

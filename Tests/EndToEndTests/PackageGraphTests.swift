@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+
+/// The arrows between modules, read from `Package.swift` itself: the language
+/// stays off the simulator and its server, the README's picture says what
+/// `Package.swift` says, and no module imports one it does not declare.
+@Suite struct PackageGraphTests {
+    /// Each target of `Package.swift` (test targets aside) and what it depends on.
+    static func declaredGraph() throws -> [String: Set<String>] {
+        let text = try String(contentsOf: Binary.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        return try PackageManifestText(text).targets()
+    }
+
+    /// The README's "Who depends on whom" block, as target → dependencies.
+    static func pictureInReadme() throws -> [String: Set<String>] {
+        let text = try String(contentsOf: Binary.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let lines = text.components(separatedBy: "\n")
+        guard let intro = lines.firstIndex(where: { $0.contains("Who depends on whom") }),
+            let open = lines[intro...].firstIndex(where: { $0.hasPrefix("```") }),
+            let close = lines[(open + 1)...].firstIndex(where: { $0.hasPrefix("```") })
+        else {
+            Issue.record("README.md has no \"Who depends on whom\" block followed by a fenced picture")
+            return [:]
+        }
+        var graph: [String: Set<String>] = [:]
+        for line in lines[(open + 1)..<close] {
+            let sides = line.components(separatedBy: "→")
+            guard sides.count == 2 else { continue }
+            let name = sides[0].trimmingCharacters(in: .whitespaces)
+            let right = sides[1].trimmingCharacters(in: .whitespaces)
+            graph[name] =
+                right.hasPrefix("(")
+                ? [] : Set(right.components(separatedBy: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        return graph
+    }
+
+    /// Everything `target` reaches, following the arrows.
+    static func reach(from target: String, in graph: [String: Set<String>]) -> Set<String> {
+        var seen: Set<String> = []
+        var queue = Array(graph[target] ?? [])
+        while let next = queue.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            queue += graph[next] ?? []
+        }
+        return seen
+    }
+
+    @Test func theManifestIsReadAsItIsWritten() throws {
+        let graph = try Self.declaredGraph()
+        // A reading that found nothing would let every check below pass.
+        #expect(graph["PushSyntax"] == [])
+        #expect(graph["PushSandbox"]?.contains("Hummingbird") == true)
+        #expect(graph["pushsh"]?.contains("ArgumentParser") == true)
+        #expect(graph.count >= 10, "\(graph.keys.sorted())")
+    }
+
+    @Test func theLanguageDoesNotReachTheSimulatorOrItsServer() throws {
+        let graph = try Self.declaredGraph()
+        for language in ["PushSyntax", "PushScript"] {
+            #expect(graph[language] != nil, "Package.swift has no target \(language)")
+            let reached = Self.reach(from: language, in: graph)
+            for forbidden in ["PushSandbox", "BuiltInSandbox", "Hummingbird", "HummingbirdCore"] {
+                #expect(!reached.contains(forbidden), "\(language) depends on \(forbidden): \(reached.sorted())")
+            }
+        }
+    }
+
+    @Test func theReadmePictureIsTheManifest() throws {
+        let declared = try Self.declaredGraph()
+        let drawn = try Self.pictureInReadme()
+        for name in Set(declared.keys).union(drawn.keys).sorted() {
+            #expect(
+                drawn[name] == declared[name],
+                "README.md draws \(name) → \(drawn[name].map { $0.sorted() } ?? []) but Package.swift declares \(declared[name].map { $0.sorted() } ?? [])"
+            )
+        }
+    }
+
+    /// SwiftPM lets a module import a sibling it does not declare when that
+    /// sibling happens to be built first, so an arrow could come back through
+    /// an `import` alone: every import of one of our modules must be declared.
+    @Test func everyImportOfOurModulesIsDeclared() throws {
+        let graph = try Self.declaredGraph()
+        let sources = Binary.root.appendingPathComponent("Sources")
+        for target in graph.keys.sorted() {
+            let folder = sources.appendingPathComponent(target)
+            guard let files = FileManager.default.enumerator(atPath: folder.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                for line in text.components(separatedBy: "\n") {
+                    let words = line.split(separator: " ")
+                    guard words.first == "import", words.count >= 2 else { continue }
+                    let module = String(words[1])
+                    guard graph[module] != nil, module != target else { continue }
+                    #expect(
+                        graph[target]?.contains(module) == true,
+                        "Sources/\(target)/\(file) imports \(module), which Package.swift does not give it")
+                }
+            }
+        }
+    }
+}
+
+/// Just enough of `Package.swift`'s text to list targets and dependencies:
+/// `.target`, `.executableTarget` and `.systemLibrary` calls, their `name:`,
+/// and the names in `dependencies: [...]` (a `.product(name:)` counts by its name).
+struct PackageManifestText {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    struct Unreadable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func targets() throws -> [String: Set<String>] {
+        var graph: [String: Set<String>] = [:]
+        for kind in [".target(", ".executableTarget(", ".systemLibrary("] {
+            var rest = text[...]
+            while let start = rest.range(of: kind) {
+                let call = try balanced(from: start.upperBound, in: rest, open: "(", close: ")")
+                guard let name = firstString(after: "name:", in: call) else {
+                    throw Unreadable(description: "a \(kind) call in Package.swift has no name: \(call.prefix(60))")
+                }
+                var dependencies: Set<String> = []
+                if let list = call.range(of: "dependencies: [") {
+                    var inside = try balanced(from: list.upperBound, in: call, open: "[", close: "]")
+                    while let product = inside.range(of: ".product(") {
+                        let arguments = try balanced(from: product.upperBound, in: inside, open: "(", close: ")")
+                        if let productName = firstString(after: "name:", in: arguments) { dependencies.insert(productName) }
+                        inside.removeSubrange(product.lowerBound..<inside.index(arguments.endIndex, offsetBy: 1))
+                    }
+                    dependencies.formUnion(strings(in: inside))
+                }
+                graph[name] = dependencies
+                rest = rest[start.upperBound...]
+            }
+        }
+        return graph
+    }
+
+    /// The text from `start` up to (not including) the bracket that closes the one just before it.
+    private func balanced(from start: Substring.Index, in text: Substring, open: Character, close: Character) throws -> Substring {
+        var depth = 1
+        var index = start
+        var inString = false
+        while index < text.endIndex {
+            let c = text[index]
+            if c == "\"" { inString.toggle() }
+            if !inString {
+                if c == open { depth += 1 }
+                if c == close {
+                    depth -= 1
+                    if depth == 0 { return text[start..<index] }
+                }
+            }
+            index = text.index(after: index)
+        }
+        throw Unreadable(description: "an unclosed \(open) in Package.swift")
+    }
+
+    private func firstString(after label: String, in text: Substring) -> String? {
+        guard let at = text.range(of: label) else { return nil }
+        return strings(in: text[at.upperBound...]).first
+    }
+
+    /// The string literals of `text`, in order.
+    private func strings(in text: Substring) -> [String] {
+        text.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+    }
+}
