@@ -289,16 +289,7 @@ extension Shell {
 /// Colour in prompts: bracketed by \u{1} so libedit does not count it as width.
 struct PromptPaint {
     let enabled: Bool
-    func wrap(_ text: String, _ code: String) -> String {
-        enabled ? "\u{1}\u{1B}[\(code)m\u{1}\(text)\u{1}\u{1B}[0m\u{1}" : text
-    }
-    func target(_ label: String) -> String { wrap(label, label == "sandbox" ? "36" : "35;1") }
-    func state(_ state: String) -> String {
-        switch state {
-        case "processed": return wrap(state, "32")
-        case "failed", "expired": return wrap(state, "31")
-        case "processing": return wrap(state, "36")
-        default: return wrap(state, "1")
-        }
-    }
+    var style: TerminalStyle { TerminalStyle(enabled: enabled, inPrompt: true) }
+    func target(_ label: String) -> String { style.apply(label, label == "sandbox" ? "36" : "35;1") }
+    func state(_ state: String) -> String { style.state(state) }
 }

@@ -132,11 +132,7 @@ private struct Style {
 
     var enabled: Bool
 
-    func paint(_ text: String, _ code: String) -> String {
-        enabled ? "\u{1B}[1;\(code)m\(text)\u{1B}[0m" : text
-    }
+    func paint(_ text: String, _ code: String) -> String { TerminalStyle(enabled: enabled).apply(text, "1;\(code)") }
 
-    func bold(_ text: String) -> String {
-        enabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text
-    }
+    func bold(_ text: String) -> String { TerminalStyle(enabled: enabled).apply(text, "1") }
 }

@@ -40,8 +40,8 @@ import Testing
         #expect(pty.expect("back in your own shell"), "\(pty.state)")
         // Back in the learner's shell: its own prompt, and the list shows the lesson done.
         pty.type("learn\r")
-        #expect(pty.expect(" 1. lifecycle   done"), "\(pty.state)")
-        Thread.sleep(forTimeInterval: 0.2)
+        try pty.waitFor(" 1. lifecycle   done")
+        try pty.waitForPrompt("> ")  // the prompt after the list: Ctrl-D now reaches the shell
         pty.type("\u{04}")
         #expect(pty.waitForExit() == 0, "\(pty.state)")
         // Progress sits next to the history, readable by its owner only.
@@ -75,8 +75,7 @@ import Testing
         try "# lessons finished\nlifecycle\n".write(toFile: dir + "/progress", atomically: true, encoding: .utf8)
         let env = Binary.environment(["PUSHSH_LEARN_PROGRESS": dir + "/progress", "HOME": dir])
         let pty = try PseudoTerminal(arguments: ["learn", "--list"], environment: env, columns: 60)
-        #expect(pty.waitForExit() == 0, "\(pty.state)")
-        pty.expect("\u{0}", timeout: 0.3)  // what is still in the pty after the exit
+        #expect(pty.waitForExit() == 0, "\(pty.state)")  // read to the end of the output
         let lines = pty.screen.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("1. lifecycle    done  The session lifecycle") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("2. discard           ") }, "\(lines)")

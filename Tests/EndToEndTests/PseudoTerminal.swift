@@ -9,6 +9,8 @@ import Foundation
 final class PseudoTerminal {
     let master: Int32
     let process: Process
+    /// The terminal's slave side, opened again to read its mode (see `isReadingKeys`).
+    private let slavePath: String
     private(set) var transcript = ""
 
     init(arguments: [String] = [], environment: [String: String], directory: URL = Binary.root, columns: UInt16 = 100) throws {
@@ -17,6 +19,7 @@ final class PseudoTerminal {
         var size = winsize(ws_row: 24, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw POSIXError(.EIO) }
         self.master = master
+        slavePath = ttyname(slave).map { String(cString: $0) } ?? ""
         process = Process()
         // setsid --ctty makes the pty the controlling terminal, so Ctrl-C
         // becomes SIGINT for pushsh alone and never reaches the test runner.
@@ -27,10 +30,14 @@ final class PseudoTerminal {
         env["LANG"] = "C.UTF-8"
         process.environment = env
         process.currentDirectoryURL = directory
-        let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
         process.standardInput = handle
         process.standardOutput = handle
         process.standardError = handle
+        defer { close(slave) }
+        // The child has its own copy of the slave; with ours closed, the
+        // master reads EIO once the child is gone and all it wrote was read,
+        // so the end of the output is known instead of guessed with a sleep.
         try process.run()
     }
 
@@ -50,14 +57,69 @@ final class PseudoTerminal {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if screen.contains(expected) { return true }
-            var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            if poll(&pfd, 1, 100) > 0 {
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                let n = read(master, &buffer, buffer.count)
-                if n > 0 { transcript += String(decoding: buffer[0..<n], as: UTF8.self) } else if n < 0 { break }
-            }
+            if !readAvailable(waitingAtMost: 100) { break }
         }
         return screen.contains(expected)
+    }
+
+    /// How much of `screen` earlier `waitFor` calls have matched, in characters.
+    private var consumed = 0
+
+    /// Reads until `text` shows after what the previous `waitFor` matched, and
+    /// moves past it. So `waitFor("sandbox> ")` waits for the *next* prompt,
+    /// not one already on the screen: after a prompt libedit has the terminal
+    /// in raw mode, and keys such as Ctrl-C, Ctrl-U and Ctrl-D typed before
+    /// it would reach the kernel's line discipline instead of the shell.
+    /// Throws, with the screen, when `timeout` seconds pass first; the caller
+    /// is named in the message so that a failure points at the step.
+    func waitFor(_ text: String, timeout: Double = 10, file: StaticString = #fileID, line: UInt = #line) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let shown = screen
+            if let found = shown.dropFirst(consumed).range(of: text) {
+                consumed = shown.distance(from: shown.startIndex, to: found.upperBound)
+                return
+            }
+            guard Date() < deadline, readAvailable(waitingAtMost: 100) else {
+                throw TerminalTimeout(awaited: text, seconds: timeout, caller: "\(file):\(line)", state: state)
+            }
+        }
+    }
+
+    /// Waits for `prompt` (as `waitFor` does), then until libedit reads keys.
+    /// libedit draws the prompt before it puts the terminal in raw mode, and a
+    /// key typed in between goes to the kernel's line editing instead: Ctrl-D
+    /// becomes a NUL byte the shell ignores, Ctrl-U kills the kernel's line.
+    func waitForPrompt(_ prompt: String, timeout: Double = 10, file: StaticString = #fileID, line: UInt = #line) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        try waitFor(prompt, timeout: timeout, file: file, line: line)
+        while !isReadingKeys {
+            guard Date() < deadline, readAvailable(waitingAtMost: 5) else {
+                throw TerminalTimeout(
+                    awaited: prompt + " (then raw mode)", seconds: timeout, caller: "\(file):\(line)", state: state)
+            }
+        }
+    }
+
+    /// Whether the terminal is out of canonical mode: libedit is reading keys
+    /// one by one. Read on the slave side, whose mode the shell sets.
+    var isReadingKeys: Bool {
+        let slave = open(slavePath, O_RDWR | O_NOCTTY)
+        guard slave >= 0 else { return false }
+        defer { close(slave) }
+        var mode = termios()
+        guard tcgetattr(slave, &mode) == 0 else { return false }
+        return mode.c_lflag & tcflag_t(ICANON) == 0
+    }
+
+    /// Reads what the terminal has, waiting up to `milliseconds` for it; false once the terminal is closed.
+    private func readAvailable(waitingAtMost milliseconds: Int32) -> Bool {
+        var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, milliseconds) > 0 else { return true }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = read(master, &buffer, buffer.count)
+        if n > 0 { transcript += String(decoding: buffer[0..<n], as: UTF8.self) }
+        return n >= 0
     }
 
     /// How many times `text` is on the screen so far.
@@ -97,6 +159,21 @@ final class PseudoTerminal {
         while process.isRunning && Date() < deadline {
             _ = expect("\u{0}", timeout: 0.1)
         }
-        return process.isRunning ? nil : process.terminationStatus
+        if process.isRunning { return nil }
+        // What is still in the pty after the exit, up to the end (EIO).
+        while Date() < deadline, readAvailable(waitingAtMost: 100) {}
+        return process.terminationStatus
+    }
+}
+
+/// A `waitFor` that ran out of time: what it waited for, where, and what the terminal showed.
+struct TerminalTimeout: Error, CustomStringConvertible {
+    let awaited: String
+    let seconds: Double
+    let caller: String
+    let state: String
+
+    var description: String {
+        "\(caller): waited \(seconds)s for \(awaited.debugDescription) after the output already matched, and it did not come; \(state)"
     }
 }

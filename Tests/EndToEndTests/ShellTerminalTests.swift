@@ -16,36 +16,40 @@ import _PushTestSupport
     @Test func typeCompleteRecallInterruptAndLeave() throws {
         let history = historyPath()
         let pty = try PseudoTerminal(environment: environment(history: history))
-        #expect(pty.expect("sandbox> "), "\(pty.state)")
+        try pty.waitForPrompt("sandbox> ")
         pty.type("let s = start\r")
-        #expect(pty.expect("sandbox s:active> "), "\(pty.state)")
+        try pty.waitForPrompt("sandbox s:active> ")
         // Tab completes a command, then a fresh variable, then a keyword.
         pty.type("clo\t")
-        #expect(pty.expect("close "))
+        try pty.waitFor("close ")
         pty.type("s\t")  // the one session variable: completed with a space after it
         pty.type("dis\t\r")
-        #expect(pty.expect("with discard: cancelled"), "\(pty.state)")
-        // Up recalls the previous line; Ctrl-A moves to its start to edit it.
+        try pty.waitFor("with discard: cancelled")
+        try pty.waitForPrompt("sandbox s:cancelled> ")
+        // Up recalls the previous line; Ctrl-U clears it again.
         pty.type("print \"José Núñez 日本\"\r")
-        #expect(pty.expect("\nJosé Núñez 日本\n"), "\(pty.state)")
+        try pty.waitFor("\nJosé Núñez 日本\n")
+        try pty.waitForPrompt("sandbox s:cancelled> ")
         pty.type("\u{1B}[A")
-        #expect(pty.expect("print \"José Núñez 日本\"", times: 2))
-        pty.type("\u{15}")  // Ctrl-U: clear the line
-        Thread.sleep(forTimeInterval: 0.2)
+        try pty.waitFor("print \"José Núñez 日本\"")
+        // Had Ctrl-U left the recalled text, the next line would not parse, nor print 2.
+        pty.type("\u{15}")
         // Multi-line JSON: an open bracket continues with a continuation prompt.
         pty.type("let xs = [1,\r")
-        #expect(pty.expect("...> "), "\(pty.state)")
+        try pty.waitFor("...> ")
         pty.type("2]\rprint len(xs)\r")
-        #expect(pty.expect("\n2\n"), "\(pty.state)")
+        try pty.waitFor("\n2\n")
+        try pty.waitForPrompt("sandbox s:cancelled> ")
         // Ctrl-C at the prompt drops the line and prompts again.
         pty.type("status s and more")
-        Thread.sleep(forTimeInterval: 0.2)
-        pty.typeAndWaitForPrompt("\u{03}")
+        try pty.waitFor("status s and more")  // on libedit's line, not yet run
+        pty.type("\u{03}")
+        try pty.waitForPrompt("sandbox s:cancelled> ")
         pty.type("print \"after ctrl-c\"\r")
-        #expect(pty.expect("\nafter ctrl-c\n"), "\(pty.state)")
+        try pty.waitFor("\nafter ctrl-c\n")
         #expect(!pty.screen.contains("'and' is not"), "\(pty.state)")
         // Ctrl-D on an empty line leaves with 0.
-        Thread.sleep(forTimeInterval: 0.2)
+        try pty.waitForPrompt("sandbox s:cancelled> ")
         pty.type("\u{04}")
         #expect(pty.waitForExit() == 0, "\(pty.state)")
         // History: 0600, the entries, and the multi-line entry as one.
@@ -59,30 +63,27 @@ import _PushTestSupport
     @Test func historyIsKeptAcrossRunsAndHoldsNoKey() throws {
         let history = historyPath()
         let first = try PseudoTerminal(environment: environment(history: history))
-        #expect(first.expect("sandbox> "), "\(first.state)")
+        try first.waitForPrompt("sandbox> ")
         first.type("connect url \"http://127.0.0.1:1/api/external/push\" integration \"acme\" key \"sk_live_SHOULD_NOT_LEAK\"\r")
-        #expect(first.expect("connected to"), "\(first.state)")
+        try first.waitFor("connected to")
         first.type("connect sandbox\r")
-        #expect(first.expect("built-in sandbox"))
+        try first.waitFor("built-in sandbox")
         first.type("print \"first run\"\r")
-        #expect(first.expect("\nfirst run\n"))
+        try first.waitFor("\nfirst run\n")
         first.type("exit\r")
-        Thread.sleep(forTimeInterval: 0.1)
-        #expect(first.waitForExit() == 0)
+        #expect(first.waitForExit() == 0, "\(first.state)")
         let text = try String(contentsOfFile: history, encoding: .utf8)
         #expect(!text.contains("SHOULD_NOT_LEAK"))
         // A new shell recalls earlier entries with Up (the last one was `exit`).
         let second = try PseudoTerminal(environment: environment(history: history))
-        #expect(second.expect("sandbox> "))
-        Thread.sleep(forTimeInterval: 0.2)
+        try second.waitForPrompt("sandbox> ")
         second.type("\u{1B}[A")
-        Thread.sleep(forTimeInterval: 0.2)
+        try second.waitFor("exit")
         second.type("\u{1B}[A")
-        Thread.sleep(forTimeInterval: 0.2)
+        try second.waitFor("print \"first run\"")
         second.type("\r")
-        #expect(second.expect("\nfirst run\n"), "\(second.state)")
-        #expect(second.expect("sandbox> ", times: 2), "\(second.state)")
-        Thread.sleep(forTimeInterval: 0.2)
+        try second.waitFor("\nfirst run\n")
+        try second.waitForPrompt("sandbox> ")
         second.type("\u{04}")
         #expect(second.waitForExit() == 0, "\(second.state)")
     }
@@ -98,16 +99,19 @@ import _PushTestSupport
             env["SPRINTO_INTEGRATION_ID"] = "acme"
             env["SPRINTO_API_KEY"] = "key-acme"
             let pty = try PseudoTerminal(environment: env)
-            #expect(pty.expect("> "), "\(pty.state)")
+            try pty.waitForPrompt("> ")
             pty.type("let s = start\rclose s apply\rwait s until processed timeout 10m\r")
-            #expect(pty.expect(": processing ("), "\(pty.state)")
-            try await Task.sleep(for: .milliseconds(300))
+            // The close says "with apply: processing (...)"; the wait then shows the
+            // state it found and pauses before it reads again: Ctrl-C lands in that pause.
+            try pty.waitFor("with apply: processing (")
+            try pty.waitFor(": processing (")
             pty.type("\u{03}")
-            #expect(pty.expect("wait interrupted after"), "\(pty.state)")
+            try pty.waitFor("wait interrupted after")
+            try pty.waitForPrompt("> ")
             pty.type("print s.state\r")
-            #expect(pty.expect("\nprocessing\n"), "\(pty.state)")
+            try pty.waitFor("\nprocessing\n")
             pty.type("exit\r")
-            #expect(pty.waitForExit() == 0)
+            #expect(pty.waitForExit() == 0, "\(pty.state)")
         }
     }
 }

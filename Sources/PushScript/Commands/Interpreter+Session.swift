@@ -157,7 +157,7 @@ extension Interpreter {
                 history.append(["state": .string(state.rawValue), "after_ms": .int(elapsed.wholeMilliseconds)])
                 if settings.output == .text {
                     let from = shown.map { paint.state($0.rawValue) + " → " } ?? ""
-                    output.line("  \(handle.id): \(from)\(paint.state(state.rawValue)) (\(Rendering.human(elapsed)))")
+                    output.line("  \(handle.id): \(from)\(paint.state(state.rawValue)) (\(DurationText.human(elapsed)))")
                 }
                 shown = state
             }
@@ -172,7 +172,7 @@ extension Interpreter {
             if elapsed >= timeout {
                 throw ScriptError(
                     .waitFailed,
-                    "timed out after \(Rendering.human(elapsed)) waiting for \(handle.id) to become \(targetList); it is \(state)",
+                    "timed out after \(DurationText.human(elapsed)) waiting for \(handle.id) to become \(targetList); it is \(state)",
                     at: range,
                     hint: state == .active && !targets.contains(.active)
                         ? "the session is still active: processing starts only after close ... apply"
@@ -181,7 +181,7 @@ extension Interpreter {
             let remaining = timeout - elapsed
             do { try await pause(min(interval, remaining)) } catch {
                 throw ScriptError(
-                    .runtime, "wait interrupted after \(Rendering.human(elapsed)); \(handle.id) is \(state)", at: range,
+                    .runtime, "wait interrupted after \(DurationText.human(elapsed)); \(handle.id) is \(state)", at: range,
                     hint: "to keep waiting: wait ... until \(targetList)")
             }
             interval = min(interval * 3 / 2, .seconds(5))

@@ -323,7 +323,7 @@ struct PagePusher {
             "pushed \(t.accepted) \(plan.entityType) record\(t.accepted == 1 ? "" : "s") to \(handle.id) in \(t.pages) page\(t.pages == 1 ? "" : "s")"
         if origin != nil && t.accepted >= 1000 {
             let seconds = max(elapsed.seconds, 0.001)
-            text += " in \(Rendering.human(elapsed)) (\(Int(Double(t.accepted) / seconds)) records/s)"
+            text += " in \(DurationText.human(elapsed)) (\(Int(Double(t.accepted) / seconds)) records/s)"
         }
         text += ": \(paint.green("\(t.accepted) accepted")), \(t.rejected) rejected"
         if t.recoveries > 0 {

@@ -1,4 +1,5 @@
 import Foundation
+import PushAPI
 
 /// How a long push shows its progress.
 ///
@@ -59,7 +60,7 @@ struct PushProgress {
         if inFlight > 0 { text += " (\(inFlight) in flight)" }
         text += ", \(megabytes(bytes)), \(grouped(Int(rate)))/s"
         if rate > 0 && totalRecords > records {
-            text += ", ETA \(Rendering.human(.milliseconds(Int64(Double(totalRecords - records) / rate * 1000))))"
+            text += ", ETA \(DurationText.human(.milliseconds(Int64(Double(totalRecords - records) / rate * 1000))))"
         }
         return text
     }

@@ -64,7 +64,7 @@ enum Rendering {
     /// `in 59m 12s`, or `expired 3h ago` for a time already past.
     static func relative(_ expiry: Timestamp, now: Timestamp) -> String {
         let d = expiry.duration(since: now)
-        return d >= .zero ? "in \(human(d))" : "expired \(human(.zero - d)) ago"
+        return d >= .zero ? "in \(DurationText.human(d))" : "expired \(DurationText.human(.zero - d)) ago"
     }
 
     /// Two aligned columns.
@@ -83,28 +83,6 @@ enum Rendering {
             cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(to: widths[i]) }.joined(separator: "  ")
         }
         return ([paint.bold(line(header))] + rows.map(line)).joined(separator: "\n")
-    }
-
-    /// `1h 2m`, `45s`, `1.5s`, `120ms`: durations for people.
-    static func human(_ d: Duration) -> String {
-        let ms = d.wholeMilliseconds
-        if ms == 0 { return "0s" }
-        if ms < 1000 { return "\(ms)ms" }
-        if ms < 60_000 {
-            let tenths = (ms + 50) / 100
-            return tenths % 10 == 0 ? "\(tenths / 10)s" : "\(tenths / 10).\(tenths % 10)s"
-        }
-        let totalSeconds = ms / 1000
-        if totalSeconds >= 172_800 {
-            let days = totalSeconds / 86_400
-            let hours = (totalSeconds / 3600) % 24
-            return hours == 0 ? "\(days)d" : "\(days)d \(hours)h"
-        }
-        let h = totalSeconds / 3600
-        let m = (totalSeconds / 60) % 60
-        let s = totalSeconds % 60
-        if h > 0 { return m == 0 ? "\(h)h" : "\(h)h \(m)m" }
-        return s == 0 ? "\(m)m" : "\(m)m \(s)s"
     }
 }
 
@@ -130,7 +108,7 @@ enum Trace {
                 lines.append("< \(hop.status) \(HTTPStatus.reason(hop.status)) → \(hop.location)")
                 lines.append("* followed: same origin, \(request.method) kept, the key stays with the configured service")
             }
-            lines.append("< \(response.status) \(HTTPStatus.reason(response.status)) (\(Rendering.human(exchange.elapsed)))")
+            lines.append("< \(response.status) \(HTTPStatus.reason(response.status)) (\(DurationText.human(exchange.elapsed)))")
             if let retryAfter = response.header("retry-after") { lines.append("< retry-after: \(retryAfter)") }
             if (300..<400).contains(response.status), let location = response.header("location") {
                 lines.append("< location: \(location)")
@@ -141,7 +119,7 @@ enum Trace {
         } else if let failure = exchange.failure {
             lines.append("* no response: \(failure)")
         }
-        if let wait = exchange.retryingAfter { lines.append("* retrying in \(Rendering.human(wait)) (attempt \(exchange.attempt + 1))") }
+        if let wait = exchange.retryingAfter { lines.append("* retrying in \(DurationText.human(wait)) (attempt \(exchange.attempt + 1))") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -152,7 +130,7 @@ enum Trace {
                 "\($0.cause.words(server: $0.server))"
             } ?? "no answer"
         let asked = exchange.waitAskedByService ? ", as the service asked (Retry-After)" : ""
-        return "pushsh: \(why); retrying in \(Rendering.human(wait))\(asked) (attempt \(exchange.attempt + 1))"
+        return "pushsh: \(why); retrying in \(DurationText.human(wait))\(asked) (attempt \(exchange.attempt + 1))"
     }
 
     /// A body for a trace: text abbreviated, anything else described, never dumped.

@@ -1,4 +1,5 @@
 import Foundation
+import PushSyntax
 import Synchronization
 
 /// Where a script's output goes: results to `standard`, errors and traces to `errors`.
@@ -92,7 +93,7 @@ public final class CapturedOutput: ScriptOutput {
 /// ANSI colours, only when enabled.
 struct Paint {
     let enabled: Bool
-    func apply(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func apply(_ text: String, _ code: String) -> String { TerminalStyle(enabled: enabled).apply(text, code) }
     func bold(_ t: String) -> String { apply(t, "1") }
     func dim(_ t: String) -> String { apply(t, "2") }
     func red(_ t: String) -> String { apply(t, "31") }
@@ -100,14 +101,6 @@ struct Paint {
     func yellow(_ t: String) -> String { apply(t, "33") }
     func cyan(_ t: String) -> String { apply(t, "36") }
 
-    /// A state name coloured by what it means.
-    func state(_ state: String) -> String {
-        switch state {
-        case "processed": return green(state)
-        case "failed", "expired": return red(state)
-        case "cancelled": return yellow(state)
-        case "processing": return cyan(state)
-        default: return bold(state)
-        }
-    }
+    /// A state name coloured by what it means (the one colour per state: `TerminalStyle`).
+    func state(_ state: String) -> String { TerminalStyle(enabled: enabled).state(state) }
 }

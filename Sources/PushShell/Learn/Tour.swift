@@ -358,7 +358,7 @@ enum LessonText {
 /// Colours for lesson text, only on a terminal.
 struct LessonPaint {
     let enabled: Bool
-    func apply(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func apply(_ text: String, _ code: String) -> String { TerminalStyle(enabled: enabled).apply(text, code) }
     func header(_ t: String) -> String { apply(t, "1;36") }
     func label(_ t: String) -> String { apply(t, "36") }
     func command(_ t: String) -> String { apply(t, "1") }
