@@ -36,10 +36,11 @@ extension Interpreter {
             if let file = CheckedFile(
                 path: path, entityType: type, format: format, renames: renames, skip: skip, validation: settings.validation,
                 csv: settings.csv,
-                pageBytes: settings.pageBytes), let totals = checkedFiles[file]
+                pageBytes: settings.pageBytes), let totals = checkedFiles.removeValue(forKey: file)
             {
                 // Read and found clean before the run, unchanged since and read
-                // the same way: the pages are cut straight from the file.
+                // the same way: the pages are cut straight from the file. (Taken
+                // out, so a script of many files holds one census at a time.)
                 plan.total = totals
                 if totals.records == 0 { return emptyPush(shown: written, handle: handle, plan: plan) }
                 return try await send(input, to: handle, plan: plan, at: range)

@@ -51,7 +51,7 @@ struct KeyCensus {
     var hasRepeats: Bool { coarse || !repeated.isEmpty }
 
     mutating func note(_ record: [UInt8]) {
-        guard let field, let hash = KeyCensus.keyHash(record, field: field) else { return }
+        guard let field, !seen.isEmpty, let hash = KeyCensus.keyHash(record, field: field) else { return }
         let slot = KeyCensus.slot(hash)
         let mask = UInt64(1) << UInt64(slot & 63)
         guard seen[slot >> 6] & mask != 0 else {
@@ -64,6 +64,11 @@ struct KeyCensus {
             turnCoarse()
         }
     }
+
+    /// Drops what only the counting needs (the 2 MB of keys seen once): a
+    /// census kept for a push, while other files are read, holds only what
+    /// the sending asks (`repeatedKeys(in:)`). Nothing may be noted after.
+    mutating func finishCounting() { seen = [] }
 
     /// Trades the exact hashes for the slots they fall in: the same pages
     /// still meet, and memory stops growing.

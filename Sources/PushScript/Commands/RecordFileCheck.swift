@@ -69,6 +69,7 @@ struct RecordFileReading {
         } catch {
             reading.add(RecordProblem(line: 0, message: "\(error)"))
         }
+        reading.totals.keys.finishCounting()
         return reading
     }
 
