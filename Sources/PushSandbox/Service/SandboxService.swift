@@ -405,7 +405,7 @@ public final class SandboxService: Sendable {
     static func apply(_ session: SandboxSession, to integration: inout Integration) {
         for page in session.stagedPages {
             for (type, records) in page {
-                let key = RecordValidation.naturalKey(for: type)
+                let key = NaturalKey.field(for: type)
                 var store = integration.records[type] ?? RecordStore()
                 for record in records { store.upsert(record, key: key) }
                 integration.records[type] = store
