@@ -111,7 +111,7 @@ public final class SandboxService: Sendable {
                     "session \(active.id) is already active for this integration; close it (apply or discard) or let it expire before starting another",
                     details: ["active_session_id": .string(active.id)])
             }
-            let id = "ses_" + String(s.random.next(), radix: 16).leftPad(16)
+            let id = "ses_" + String(s.random.next(), radix: 16).zeroPadded(to: 16)
             let session = SandboxSession(
                 id: id, integrationID: integrationID, clientReferenceID: clientReferenceID, state: .active,
                 createdAt: now, updatedAt: now, lastTouchedAt: now, inactivityTimeout: s.settings.inactivityTimeout)
@@ -463,7 +463,7 @@ public final class SandboxService: Sendable {
     ) {
         integration.eventCounter += 1
         let event = ActivityEvent(
-            id: "evt_" + String(integration.eventCounter).leftPad(6), at: at, level: level, type: type.rawValue, message: message,
+            id: "evt_" + String(integration.eventCounter).zeroPadded(to: 6), at: at, level: level, type: type.rawValue, message: message,
             sessionID: session, details: details)
         var index = integration.events.endIndex
         while index > 0, let previous = integration.events[index - 1].at, previous > at { index -= 1 }
