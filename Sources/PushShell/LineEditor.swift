@@ -175,7 +175,7 @@ public final class LineEditor: LineSource {
         var lines: [String] = []
         var row = ""
         for (i, item) in items.enumerated() {
-            row += item.padding(toLength: width, withPad: " ", startingAt: 0)
+            row += item.padded(to: width)
             if (i + 1) % perRow == 0 {
                 lines.append(row.trimmingCharacters(in: .whitespaces))
                 row = ""

@@ -117,13 +117,13 @@ public enum CommandCatalog: Sendable {
             guard !inArea.isEmpty else { continue }
             lines.append(area.title + ":")
             for command in inArea {
-                lines.append("  " + command.name.padding(width) + "  " + command.summary)
+                lines.append("  " + command.name.padded(to: width) + "  " + command.summary)
             }
             lines.append("")
         }
         lines.append("Topics:")
         for topic in topics {
-            lines.append("  " + topic.name.padding(width) + "  " + topic.summary)
+            lines.append("  " + topic.name.padded(to: width) + "  " + topic.summary)
         }
         lines.append("")
         lines.append("Type 'help WORD' for one command or topic, e.g. 'help push' or 'help values'.")
@@ -156,11 +156,5 @@ public enum CommandCatalog: Sendable {
 
     private static func indent(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
-    }
-}
-
-extension String {
-    fileprivate func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -93,8 +93,8 @@ extension Diagnostic {
 
         let number = String(range.start.line)
         let width = max(3, number.count)
-        let gutter = String(repeating: " ", count: width - number.count) + number
-        let blank = String(repeating: " ", count: width)
+        let gutter = number.rightAligned(to: width)
+        let blank = "".padded(to: width)
         let caretLine =
             (cutBefore ? " " : "") + caretPad.joined()
             + style.paint(String(repeating: "^", count: caretCount), severity.colorCode)

@@ -166,7 +166,7 @@ extension CommandCatalog {
 extension CommandCatalog {
     /// One line per built-in function: its signature and what it returns.
     fileprivate static var functionTable: String {
-        BuiltinFunction.all.map { "  " + $0.signature.padding(toLength: 24) + $0.summary }.joined(separator: "\n")
+        BuiltinFunction.all.map { "  " + $0.signature.padded(to: 24) + $0.summary }.joined(separator: "\n")
     }
 }
 

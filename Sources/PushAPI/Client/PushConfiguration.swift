@@ -110,7 +110,7 @@ public enum PathEncoding {
             if unreserved.contains(byte) {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                out += "%" + String(byte, radix: 16, uppercase: true).zeroPadded(to: 2)
             }
         }
         return out
@@ -133,11 +133,5 @@ public enum PathEncoding {
             }
         }
         return String(validating: bytes, as: UTF8.self)
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -58,6 +58,24 @@ public struct IntegrationStatusCounts: Sendable, Equatable {
     }
 }
 
+/// The kinds of activity event the sandbox writes and pushsh knows by name
+/// (docs/sandbox.md lists them). The real service may send others: an
+/// event's `type` stays a string, and ``ActivityEvent/knownType`` is nil for
+/// those.
+public enum ActivityEventType: String, CaseIterable, Sendable, Hashable {
+    case sessionCreated = "session_created"
+    case batchAccepted = "batch_accepted"
+    case batchRejected = "batch_rejected"
+    case sessionClosed = "session_closed"
+    case sessionCancelled = "session_cancelled"
+    case processingStarted = "processing_started"
+    case processingRetried = "processing_retried"
+    case sessionProcessed = "session_processed"
+    case sessionFailed = "session_failed"
+    case sessionExpired = "session_expired"
+    case rateLimited = "rate_limited"
+}
+
 /// One entry of the activity log.
 public struct ActivityEvent: Sendable, Equatable {
     public var id: String
@@ -83,6 +101,9 @@ public struct ActivityEvent: Sendable, Equatable {
         self.sessionID = sessionID
         self.details = details
     }
+
+    /// `type` as one of the kinds pushsh knows, or nil.
+    public var knownType: ActivityEventType? { ActivityEventType(rawValue: type) }
 
     public init(json: JSONValue) throws(ModelDecodingError) {
         let r = try FieldReader("ActivityEvent", json)

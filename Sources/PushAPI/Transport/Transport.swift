@@ -1,5 +1,5 @@
 /// One HTTP request, relative to the configured base URL.
-public struct TransportRequest: Sendable {
+public struct TransportRequest: Sendable, HeaderLookup {
     public var method: String
     /// The path after the base URL, e.g. `/v1/integrations/acme/sessions`.
     public var path: String
@@ -28,17 +28,12 @@ public struct TransportRequest: Sendable {
         return path + "?" + query.map { "\(PathEncoding.segment($0.name))=\(PathEncoding.segment($0.value))" }.joined(separator: "&")
     }
 
-    /// The first value of a header, matched without regard to case.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
-
     /// Whether sending this request twice does no more than sending it once.
     public var isIdempotent: Bool { method == "GET" || method == "HEAD" }
 }
 
 /// One HTTP response.
-public struct TransportResponse: Sendable {
+public struct TransportResponse: Sendable, HeaderLookup {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
@@ -55,11 +50,6 @@ public struct TransportResponse: Sendable {
         self.status = status
         self.headers = headers
         self.body = body
-    }
-
-    /// The first value of a header, matched without regard to case.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 }
 

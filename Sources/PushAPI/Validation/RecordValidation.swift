@@ -18,11 +18,6 @@ public enum RecordValidation {
     /// The employment types the documentation shows.
     public static let employmentTypes = ["EMPLOYEE", "CONTRACTOR"]
 
-    /// The natural key of an entity type: records with the same key replace each other.
-    public static func naturalKey(for entityType: String) -> String? {
-        entityType == "User" ? "employeeId" : "id"
-    }
-
     /// Whether a rule comes from Sprinto's documentation or is the sandbox's own choice.
     public enum Authority: Sendable, Hashable {
         /// Documented: the real service refuses such a record too.

@@ -1,7 +1,7 @@
 import PushAPI
 
 /// A request as the sandbox sees it, whichever way it arrived.
-public struct SandboxRequest: Sendable {
+public struct SandboxRequest: Sendable, HeaderLookup {
     public var method: String
     /// Path and query, as on the request line: `/api/external/push/v1/...?...`.
     public var target: String
@@ -13,10 +13,6 @@ public struct SandboxRequest: Sendable {
         self.target = target
         self.headers = headers
         self.body = body
-    }
-
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 }
 

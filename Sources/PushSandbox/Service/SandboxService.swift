@@ -84,7 +84,7 @@ public final class SandboxService: Sendable {
                 if integration.lastRateLimitEvent.map({ now.duration(since: $0) >= .seconds(1) }) ?? true {
                     integration.lastRateLimitEvent = now
                     Self.log(
-                        &integration, at: now, level: "warning", type: "rate_limited",
+                        &integration, at: now, level: "warning", type: .rateLimited,
                         message: "request refused: more than \(rate) requests per second", session: nil,
                         details: ["limit_per_second": .int(Int64(rate))])
                 }
@@ -111,7 +111,7 @@ public final class SandboxService: Sendable {
                     "session \(active.id) is already active for this integration; close it (apply or discard) or let it expire before starting another",
                     details: ["active_session_id": .string(active.id)])
             }
-            let id = "ses_" + String(s.random.next(), radix: 16).leftPad(16)
+            let id = "ses_" + String(s.random.next(), radix: 16).zeroPadded(to: 16)
             let session = SandboxSession(
                 id: id, integrationID: integrationID, clientReferenceID: clientReferenceID, state: .active,
                 createdAt: now, updatedAt: now, lastTouchedAt: now, inactivityTimeout: s.settings.inactivityTimeout)
@@ -120,7 +120,7 @@ public final class SandboxService: Sendable {
             var details = JSONObject()
             if let clientReferenceID { details["client_reference_id"] = .string(clientReferenceID) }
             Self.log(
-                &integration, at: now, level: "info", type: "session_created", message: "session \(id) started", session: id,
+                &integration, at: now, level: "info", type: .sessionCreated, message: "session \(id) started", session: id,
                 details: .object(details))
             return session.created
         }
@@ -167,7 +167,7 @@ public final class SandboxService: Sendable {
                     validationErrors: problems, echoedPageHint: page.hint)
                 let summary = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
                 Self.log(
-                    &integration, at: now, level: "warning", type: "batch_rejected",
+                    &integration, at: now, level: "warning", type: .batchRejected,
                     message: "page rejected: \(summary) in \(total) records; nothing staged", session: sessionID,
                     details: [
                         "problems": .int(Int64(problems.count)), "records": .int(Int64(total)),
@@ -187,7 +187,7 @@ public final class SandboxService: Sendable {
             var details: JSONObject = ["records": .int(Int64(total)), "batch": .int(Int64(updated.acceptedBatches))]
             if let hint = page.hint { details["page_hint"] = .int(Int64(hint)) }
             Self.log(
-                &integration, at: now, level: "info", type: "batch_accepted",
+                &integration, at: now, level: "info", type: .batchAccepted,
                 message: "page \(updated.acceptedBatches) accepted: \(total) record\(total == 1 ? "" : "s") staged", session: sessionID,
                 details: .object(details))
             return BatchIngestResponse(
@@ -212,19 +212,19 @@ public final class SandboxService: Sendable {
                 session.state = .cancelled
                 session.stagedPages = []
                 Self.log(
-                    &integration, at: now, level: "info", type: "session_cancelled",
+                    &integration, at: now, level: "info", type: .sessionCancelled,
                     message: "session \(sessionID) discarded; staged data thrown away", session: sessionID, details: .object(JSONObject()))
             case .apply:
                 session.state = .processing
                 session.processingStartedAt = now
                 session.processingTime = s.settings.processingTime
                 Self.log(
-                    &integration, at: now, level: "info", type: "session_closed",
+                    &integration, at: now, level: "info", type: .sessionClosed,
                     message:
                         "session \(sessionID) closed with apply: \(session.acceptedRecordsTotal) record\(session.acceptedRecordsTotal == 1 ? "" : "s") in \(session.acceptedBatches) page\(session.acceptedBatches == 1 ? "" : "s")",
                     session: sessionID, details: ["action": "apply"])
                 Self.log(
-                    &integration, at: now, level: "info", type: "processing_started",
+                    &integration, at: now, level: "info", type: .processingStarted,
                     message: "processing of session \(sessionID) started", session: sessionID, details: .object(JSONObject()))
             }
             integration.sessions[sessionID] = session
@@ -351,7 +351,7 @@ public final class SandboxService: Sendable {
                     session.state = .expired
                     session.updatedAt = deadline
                     log(
-                        &integration, at: deadline, level: "warning", type: "session_expired",
+                        &integration, at: deadline, level: "warning", type: .sessionExpired,
                         message:
                             "session \(id) expired after \(session.inactivityTimeout.wholeMilliseconds / 1000)s without a request; close it with apply to keep its data",
                         session: id, details: .object(JSONObject()))
@@ -369,14 +369,14 @@ public final class SandboxService: Sendable {
                             session.retryCount = 1
                             session.processingStartedAt = end
                             log(
-                                &integration, at: end, level: "warning", type: "processing_retried",
+                                &integration, at: end, level: "warning", type: .processingRetried,
                                 message: "processing of session \(id) failed; retrying once", session: id,
                                 details: ["error": .string(session.lastError!)])
                         } else {
                             session.state = .failed
                             session.processingStartedAt = nil
                             log(
-                                &integration, at: end, level: "error", type: "session_failed",
+                                &integration, at: end, level: "error", type: .sessionFailed,
                                 message: "processing of session \(id) failed twice; the session failed and nothing was applied",
                                 session: id,
                                 details: ["error": .string(session.lastError!)])
@@ -387,7 +387,7 @@ public final class SandboxService: Sendable {
                         session.processingStartedAt = nil
                         session.stagedPages = []
                         log(
-                            &integration, at: end, level: "info", type: "session_processed",
+                            &integration, at: end, level: "info", type: .sessionProcessed,
                             message:
                                 "session \(id) processed: \(session.acceptedRecordsTotal) record\(session.acceptedRecordsTotal == 1 ? "" : "s") applied",
                             session: id,
@@ -405,7 +405,7 @@ public final class SandboxService: Sendable {
     static func apply(_ session: SandboxSession, to integration: inout Integration) {
         for page in session.stagedPages {
             for (type, records) in page {
-                let key = RecordValidation.naturalKey(for: type)
+                let key = NaturalKey.field(for: type)
                 var store = integration.records[type] ?? RecordStore()
                 for record in records { store.upsert(record, key: key) }
                 integration.records[type] = store
@@ -458,11 +458,12 @@ public final class SandboxService: Sendable {
 
     /// Appends an event, keeping the log in time order.
     static func log(
-        _ integration: inout Integration, at: Timestamp, level: String, type: String, message: String, session: String?, details: JSONValue
+        _ integration: inout Integration, at: Timestamp, level: String, type: ActivityEventType, message: String, session: String?,
+        details: JSONValue
     ) {
         integration.eventCounter += 1
         let event = ActivityEvent(
-            id: "evt_" + String(integration.eventCounter).leftPad(6), at: at, level: level, type: type, message: message,
+            id: "evt_" + String(integration.eventCounter).zeroPadded(to: 6), at: at, level: level, type: type.rawValue, message: message,
             sessionID: session, details: details)
         var index = integration.events.endIndex
         while index > 0, let previous = integration.events[index - 1].at, previous > at { index -= 1 }

@@ -40,13 +40,7 @@ public struct SandboxIntegration: Sendable {
     /// A fresh random key, for `pushsh serve` without `--api-key`.
     public static func generateKey() -> String {
         var rng = SystemRandomNumberGenerator()
-        return "sk_sandbox_" + (0..<4).map { _ in String(rng.next() as UInt64, radix: 16).leftPad(16) }.joined().prefix(32)
-    }
-}
-
-extension String {
-    func leftPad(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        return "sk_sandbox_" + (0..<4).map { _ in String(rng.next() as UInt64, radix: 16).zeroPadded(to: 16) }.joined().prefix(32)
     }
 }
 

@@ -34,15 +34,10 @@ struct KeyCensus {
     @TaskLocal static var exactBudget = 65_536
 
     init(entityType: String) {
-        field = KeyCensus.keyField(entityType).map { Array($0.utf8) }
+        field = NaturalKey.documentedField(for: entityType).map { Array($0.utf8) }
         seen = field == nil ? [] : [UInt64](repeating: 0, count: KeyCensus.bits / 64)
         budget = KeyCensus.exactBudget
     }
-
-    /// The natural key of an entity type, where the contract documents one.
-    /// Other types are configured per integration on the real service, so
-    /// their key is not known (`id` is only the sandbox's guess).
-    static func keyField(_ entityType: String) -> String? { entityType == "User" ? "employeeId" : nil }
 
     /// Whether pages of this type may be in flight together at all.
     var knowsKeys: Bool { field != nil }

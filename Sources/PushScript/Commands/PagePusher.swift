@@ -368,12 +368,7 @@ struct PushTally {
 enum RecordKey {
     static func naturalKey(_ json: [UInt8], type: String) -> String? {
         guard let value = try? JSONValue(parsing: json) else { return nil }
-        let key = type == "User" ? "employeeId" : "id"
-        switch value[key] {
-        case .string(let s)?: return s
-        case .int(let i)?: return String(i)
-        default: return nil
-        }
+        return NaturalKey.value(of: value, entityType: type)
     }
 }
 

@@ -1,4 +1,5 @@
 import PushAPI
+import PushSyntax
 
 /// How values and results look to people.
 enum Rendering {
@@ -70,7 +71,7 @@ enum Rendering {
     /// Two aligned columns.
     static func table(_ rows: [(String, String)], indent: String = "") -> String {
         let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { indent + $0.0.padding(to: width) + "  " + $0.1 }.joined(separator: "\n")
+        return rows.map { indent + $0.0.padded(to: width) + "  " + $0.1 }.joined(separator: "\n")
     }
 
     /// Columns with a header row, each as wide as its widest cell.
@@ -80,15 +81,9 @@ enum Rendering {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
         }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(to: widths[i]) }.joined(separator: "  ")
+            cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padded(to: widths[i]) }.joined(separator: "  ")
         }
         return ([paint.bold(line(header))] + rows.map(line)).joined(separator: "\n")
-    }
-}
-
-extension String {
-    func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }
 

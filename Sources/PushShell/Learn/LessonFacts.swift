@@ -99,10 +99,8 @@ struct SandboxFacts: Sendable {
     var failuresPlanned = 0
     var now: String = ""
 
-    static let eventTypes = [
-        "session_created", "batch_accepted", "batch_rejected", "session_closed", "session_cancelled", "processing_started",
-        "processing_retried", "session_processed", "session_failed", "session_expired", "rate_limited",
-    ]
+    /// Every kind the sandbox writes, so that a lesson can count one that has not happened yet.
+    static let eventTypes = ActivityEventType.allCases.map(\.rawValue)
 
     /// Reads the sandbox; an empty picture when the connection is not a built-in sandbox.
     static func read(_ connection: Connection) -> SandboxFacts {

@@ -108,8 +108,8 @@ extension Shell {
         output.line(paint.header("Lessons: a guided tour of the push API on a sandbox of their own"))
         for (index, lesson) in library.lessons.enumerated() {
             let mark = learning.tour?.lesson.name == lesson.name ? "here" : progress.isDone(lesson.name) ? "done" : "    "
-            let number = String(index + 1).leftPadded(to: 2)
-            let head = "  \(number). \(lesson.name.padding(toLength: width, withPad: " ", startingAt: 0))"
+            let number = String(index + 1).rightAligned(to: 2)
+            let head = "  \(number). \(lesson.name.padded(to: width))"
             let text = "\(lesson.title): \(lesson.teaches)"
             // On a terminal, a long line wraps under the title rather than at the left edge.
             let hanging = head.count + 6
@@ -286,11 +286,5 @@ extension Shell {
         } else {
             tour.showStep()
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PushScript
 import PushShell
+import PushSyntax
 
 /// `pushsh learn [LESSON]`: the shell, started in a lesson of the guided tour.
 struct Learn: AsyncParsableCommand {
@@ -34,7 +35,7 @@ struct Learn: AsyncParsableCommand {
             let width = Terminal.size().map { TextFlow.lineWidth(forTerminalColumns: $0.columns) }
             for (index, lesson) in library.lessons.enumerated() {
                 let mark = progress.isDone(lesson.name) ? "done" : "    "
-                let lead = "\(index + 1). \(lesson.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(mark)  "
+                let lead = "\(index + 1). \(lesson.name.padded(to: 12)) \(mark)  "
                 let description = "\(lesson.title): \(lesson.teaches)"
                 guard let width, lead.count + description.count > width else {
                     Terminal.line(lead + description)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PushScript
+import PushSyntax
 
 /// `pushsh profiles`: the config file's profiles, never their keys.
 struct Profiles: AsyncParsableCommand {
@@ -42,7 +43,7 @@ struct Profiles: AsyncParsableCommand {
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
             let cells = row.enumerated().map { index, cell in
-                index == 3 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                index == 3 ? cell : cell.padded(to: widths[index])
             }
             Terminal.line("  " + cells.joined(separator: "  "))
         }
