@@ -93,7 +93,7 @@ enum ErrorReading {
         default:
             if failure.mayHaveBeenSent && !request.isIdempotent {
                 hint =
-                    request.endpoint == .pushPage || request.path.hasSuffix("/entities")
+                    request.endpoint == .pushPage
                     ? "the page may or may not have been staged: read the session (status) and compare accepted_batches before sending it again"
                     : "the request may have reached the service: read the session (status) before repeating it"
                 if failure.cause == .timedOutAfterSending { hint! += "; a slow service may need a longer timeout: set timeout 60s" }
