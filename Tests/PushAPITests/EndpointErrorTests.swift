@@ -71,4 +71,34 @@ import Testing
             return e.endpoint == nil && e.hint?.contains("accepted_batches") != true
         }
     }
+
+    /// A refusal carries a typed reason, chosen by the endpoint; no pushsh
+    /// command is written into it here (that is the language layer's).
+    @Test func refusalsCarryATypedReasonAndNoShellWords() async {
+        let cases: [(Int, Result<TransportResponse, TransportFailure>, PushAPIError.Reason)] = [
+            (
+                0, response(409, #"{"error":{"code":"session_already_active","message":"no","active_session_id":"ses_9"}}"#),
+                .sessionAlreadyActive(id: "ses_9")
+            ),
+            (2, response(409, #"{"error":{"code":"session_not_active","message":"no","state":"expired"}}"#), .sessionExpired),
+            (
+                2, response(409, #"{"error":{"code":"session_not_active","message":"no","state":"processed"}}"#),
+                .sessionClosed(state: "processed")
+            ),
+            (2, response(409, #"{"error":{"code":"session_not_active","message":"no"}}"#), .sessionNotActive),
+            (4, response(409, #"{"error":{"code":"session_not_active","message":"no"}}"#), .sessionNotClosable),
+            (1, response(404, #"{"error":{"code":"session_not_found","message":"no"}}"#), .noSuchSession),
+            (5, response(404, #"{"error":{"code":"not_found","message":"no"}}"#), .notFound),
+            (
+                5, response(429, #"{"error":{"code":"rate_limited","message":"no"}}"#, headers: [("Retry-After", "7200")]),
+                .retryAfterTooLong(asked: .seconds(7200), retryingFor: .seconds(60))
+            ),
+            (5, response(503, "{}"), .serviceFailing),
+        ]
+        for (call, outcome, reason) in cases {
+            let error = await failure(outcome, Self.calls[call].1)
+            #expect(error?.reason == reason)
+            #expect(error?.hint == nil, "\(error?.hint ?? "")")
+        }
+    }
 }
