@@ -1,5 +1,6 @@
 import Foundation
 import PushAPI
+import PushScript
 import XCTest
 
 /// The client core against an independent fake service that answers the way
@@ -122,11 +123,11 @@ final class NetworkClientTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.status, 429)
             XCTAssertEqual(error.attempts, 1)
-            XCTAssertTrue(error.hint?.contains("retry_for") == true, error.description)
+            XCTAssertTrue(error.advice?.contains("retry_for") == true, error.description)
             // An HTTP date an hour ahead is a little under 3600000ms away: shown as people write it, rounded up.
-            XCTAssertTrue(error.hint?.contains("asked to wait 1h (Retry-After)") == true, error.hint ?? "")
-            XCTAssertTrue(error.hint?.contains("set retry_for 61m to wait that long") == true, error.hint ?? "")
-            XCTAssertNil(error.hint?.range(of: #"\d{4,}ms"#, options: .regularExpression), error.hint ?? "")
+            XCTAssertTrue(error.advice?.contains("asked to wait 1h (Retry-After)") == true, error.advice ?? "")
+            XCTAssertTrue(error.advice?.contains("set retry_for 61m to wait that long") == true, error.advice ?? "")
+            XCTAssertNil(error.advice?.range(of: #"\d{4,}ms"#, options: .regularExpression), error.advice ?? "")
             XCTAssertGreaterThan(error.retryAfter ?? .zero, .seconds(3000))
         }
     }

@@ -132,7 +132,7 @@ func response(_ status: Int, _ body: String = "{}", headers: [(name: String, val
             _ = try await client(transport, waits: waits).session("x")
         } throws: { error in
             let e = error as! PushAPIError
-            return e.code == "session_not_found" && e.message == "no session x" && e.isRefusal && e.hint != nil
+            return e.code == "session_not_found" && e.message == "no session x" && e.isRefusal && e.reason == .noSuchSession
         }
         #expect(transport.requestCount == 1)
     }

@@ -1,5 +1,6 @@
 import PushAPI
 import PushSandbox
+import PushScript
 import Testing
 import _PushTestSupport
 
@@ -217,7 +218,7 @@ func expectAPIError(
         #expect(error.status == status, "\(error)", sourceLocation: sourceLocation)
         if let code { #expect(error.code == code, "\(error)", sourceLocation: sourceLocation) }
         if let hintContains {
-            #expect(error.hint?.contains(hintContains) == true, "\(error.hint ?? "no hint")", sourceLocation: sourceLocation)
+            #expect(error.advice?.contains(hintContains) == true, "\(error.advice ?? "no hint")", sourceLocation: sourceLocation)
         }
         check(error)
     } catch {

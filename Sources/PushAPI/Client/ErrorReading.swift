@@ -19,7 +19,7 @@ enum ErrorReading {
             error.validationErrors = batch.validationErrors
         }
         error.activeSessionID = activeSessionID(json)
-        error.hint = hint(for: error, request: request, json: json, retryPolicy: retryPolicy)
+        error.reason = reason(for: error, request: request, json: json, retryPolicy: retryPolicy)
         return error
     }
 
@@ -93,7 +93,7 @@ enum ErrorReading {
         default:
             if failure.mayHaveBeenSent && !request.isIdempotent {
                 hint =
-                    request.endpoint == .pushPage || request.path.hasSuffix("/entities")
+                    request.endpoint == .pushPage
                     ? "the page may or may not have been staged: read the session (status) and compare accepted_batches before sending it again"
                     : "the request may have reached the service: read the session (status) before repeating it"
                 if failure.cause == .timedOutAfterSending { hint! += "; a slow service may need a longer timeout: set timeout 60s" }
@@ -116,54 +116,37 @@ enum ErrorReading {
         return reason.isEmpty ? "HTTP \(status)" : reason.lowercased()
     }
 
-    static func hint(for error: PushAPIError, request: TransportRequest, json: JSONValue?, retryPolicy: RetryPolicy) -> String? {
+    /// Why the service refused, in terms the client core knows: the words a
+    /// person reads (which pushsh command to run) are the language layer's.
+    static func reason(for error: PushAPIError, request: TransportRequest, json: JSONValue?, retryPolicy: RetryPolicy)
+        -> PushAPIError.Reason?
+    {
         guard let status = error.status else { return nil }
         let endpoint = request.endpoint
         switch status {
-        case 400 where !error.validationErrors.isEmpty:
-            return "the whole page was rejected and nothing was staged; fix the records listed and push the page again"
-        case 400:
-            return "the request is malformed; see the message above"
-        case 401:
-            return "check the API key and the integration id (SPRINTO_API_KEY, SPRINTO_INTEGRATION_ID): each key belongs to one integration"
-        case 404 where endpoint == .readSession || endpoint == .pushPage || endpoint == .closeSession:
-            return "no such session for this integration: check the session id, and that the key and integration id match the session's"
-        case 404:
-            return "check the base URL and the integration id"
-        case 407:
-            return "the proxy wants credentials: HTTPS_PROXY=http://user:password@proxy:3128"
-        case 409 where endpoint == .startSession:
-            let active = activeSessionID(json) ?? "the active session"
-            return
-                "only one session may be active per integration: close \(active) (close ... apply|discard) or let it expire, then start again"
+        case 400 where !error.validationErrors.isEmpty: return .pageRejected
+        case 400: return .malformedRequest
+        case 401: return .unauthorized
+        case 404 where endpoint == .readSession || endpoint == .pushPage || endpoint == .closeSession: return .noSuchSession
+        case 404: return .notFound
+        case 407: return .proxyAuthenticationRequired
+        case 409 where endpoint == .startSession: return .sessionAlreadyActive(id: activeSessionID(json))
         case 409 where endpoint == .pushPage:
             switch json?["error"]?["state"]?.stringValue {
-            case "expired"?:
-                return
-                    "the session expired (no request for its inactivity timeout): close it with apply to keep what was staged, then start a new session for the rest"
-            case "processing"?, "processed"?, "failed"?, "cancelled"?:
-                return "the session was closed (by this script or someone else); start a new session and push the remaining pages there"
-            default:
-                return "only an active session accepts pages: start a new session and push the pages there"
+            case "expired"?: return .sessionExpired
+            case let state? where ["processing", "processed", "failed", "cancelled"].contains(state): return .sessionClosed(state: state)
+            default: return .sessionNotActive
             }
-        case 409 where endpoint == .closeSession:
-            return "only an active or expired session can be closed; read its state with status"
-        case 413:
-            return "the request body is too large (5 MB at most): push fewer records per page"
-        case 415:
-            return "send the body as JSON with content-type: application/json"
+        case 409 where endpoint == .closeSession: return .sessionNotClosable
+        case 413: return .bodyTooLarge
+        case 415: return .unsupportedMediaType
         case 429:
             if let wait = error.retryAfter, wait > retryPolicy.maxTotal {
-                // An HTTP-date Retry-After leaves odd milliseconds: show whole seconds or minutes, rounded up.
-                return
-                    "the service asked to wait \(DurationText.formatRoughly(wait)) (Retry-After), longer than pushsh keeps retrying (retry_for \(DurationText.format(retryPolicy.maxTotal))): set retry_for \(DurationText.formatRoughly(wait + .seconds(10))) to wait that long, or try later"
+                return .retryAfterTooLong(asked: wait, retryingFor: retryPolicy.maxTotal)
             }
-            let wait = error.retryAfter.map { " (the service asked for \(DurationText.formatRoughly($0)))" } ?? ""
-            return "the service is rate limiting this integration\(wait): slow down or try again later"
-        case 500...599:
-            return "the service is failing; try again later. Nothing was retried if it could have been applied twice"
-        default:
-            return nil
+            return .rateLimited(retryAfter: error.retryAfter)
+        case 500...599: return .serviceFailing
+        default: return nil
         }
     }
 

@@ -13,7 +13,45 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
         case redirected(status: Int, location: String)
     }
 
+    /// Why the service refused, typed: what to do about it is for the caller to say.
+    public enum Reason: Sendable, Equatable {
+        /// A 400 listing the records that failed validation: nothing was staged.
+        case pageRejected
+        /// Any other 400.
+        case malformedRequest
+        /// A 401: the key or the integration id is wrong.
+        case unauthorized
+        /// A 404 on a session's endpoint.
+        case noSuchSession
+        /// A 404 elsewhere.
+        case notFound
+        /// A 407 from a proxy.
+        case proxyAuthenticationRequired
+        /// A 409 on start: another session (this one, when the body names it) is active.
+        case sessionAlreadyActive(id: String?)
+        /// A 409 on a push: the session expired.
+        case sessionExpired
+        /// A 409 on a push: the session was closed and is now in `state`.
+        case sessionClosed(state: String)
+        /// A 409 on a push for another reason.
+        case sessionNotActive
+        /// A 409 on close: only an active or expired session can be closed.
+        case sessionNotClosable
+        /// A 413.
+        case bodyTooLarge
+        /// A 415.
+        case unsupportedMediaType
+        /// A 429, with the wait the service asked for.
+        case rateLimited(retryAfter: Duration?)
+        /// A 429 whose `Retry-After` is longer than the retry policy waits.
+        case retryAfterTooLong(asked: Duration, retryingFor: Duration)
+        /// A 5xx.
+        case serviceFailing
+    }
+
     public var kind: Kind
+    /// Why the service refused, when it answered with an error status.
+    public var reason: Reason?
     /// Which call failed, e.g. `POST /v1/integrations/acme/sessions`.
     public var request: String
     /// The service's error code (`session_not_active`), when it sent one.
@@ -28,7 +66,8 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     public var validationErrors: [ValidationError]
     /// The full answer to a rejected page, when there was one.
     public var batch: BatchIngestResponse?
-    /// What to do about it.
+    /// What to do about it, when the client core can say (transport and redirect
+    /// failures); the language layer words the advice for a ``reason``.
     public var hint: String?
     /// On a 409 for a second start: the session that is active.
     public var activeSessionID: String?

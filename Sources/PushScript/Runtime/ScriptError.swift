@@ -65,7 +65,7 @@ public struct ScriptError: Error, Sendable {
         case .transport: message = "\(what) failed: \(error.message)"
         case .unexpectedResponse, .redirected: message = "\(what) failed: \(error.message)"
         }
-        self.init(code, message, at: range, details: details, hint: error.hint)
+        self.init(code, message, at: range, details: details, hint: error.advice)
     }
 
     /// The error as a diagnostic, for rendering with its source line and caret.
