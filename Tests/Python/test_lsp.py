@@ -45,11 +45,22 @@ async def open_document(client: LanguageClient, path: pathlib.Path, text: str) -
 
 
 async def diagnostics_for(client: LanguageClient, document: str):
-    """Waits for the diagnostics of one URI (others, of included files, may come first)."""
-    for _ in range(20):
+    """Waits for the diagnostics of one URI (others, of included files, may come first).
+
+    The dictionary is looked at again after every short wait: a notification
+    that arrives between the look and the wait would otherwise be missed, and
+    the wait would time out although the diagnostics are there."""
+    loop = asyncio.get_running_loop()
+    # Generous: a script may push a 10 MB data file, which the server reads
+    # whole as pushsh check does (a debug build on a loaded machine is slow).
+    deadline = loop.time() + 60
+    while loop.time() < deadline:
         if document in client.diagnostics:
             return client.diagnostics[document]
-        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=10)
+        try:
+            await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), timeout=0.5)
+        except (asyncio.TimeoutError, TimeoutError):
+            pass
     raise AssertionError(f"no diagnostics for {document}")
 
 
