@@ -166,7 +166,8 @@ extension ScriptChecker {
     mutating func checkRecords(
         _ pathExpression: Expr, written: String, resolved: String, options: PushFileOptions, entityType: String, mappingPath: String?
     ) {
-        guard let files, let readRecords = files.records, recordSettings.known, case .readable = files.dataFile(resolved) else { return }
+        // Only called for a readable file (any other is an error already): no second look at the disk.
+        guard let files, let readRecords = files.records, recordSettings.known else { return }
         if options.mapping != nil && mappingPath == nil { return }
         var renames: [(from: String, to: String)] = []
         for map in options.mappings {

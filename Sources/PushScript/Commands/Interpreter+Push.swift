@@ -33,21 +33,21 @@ extension Interpreter {
             }
             let skip = try options.skip.map { expr throws(ScriptError) in try integer(expr, .pushSkip) } ?? 0
             input = .file(path: path, shown: written, format: format, renames: FieldRenames(renames: renames), skip: skip)
-            if let file = CheckedFile(
+            // Read and found clean before the run, unchanged since and read the
+            // same way: the check's counts are taken and the pages cut straight
+            // from the file. (Taken out, so a script of many files holds one
+            // census at a time.)
+            let reused = CheckedFile(
                 path: path, entityType: type, format: format, renames: renames, skip: skip, validation: settings.validation,
-                csv: settings.csv,
-                pageBytes: settings.pageBytes), let totals = checkedFiles.removeValue(forKey: file)
-            {
-                // Read and found clean before the run, unchanged since and read
-                // the same way: the pages are cut straight from the file. (Taken
-                // out, so a script of many files holds one census at a time.)
-                plan.total = totals
-                if totals.records == 0 { return emptyPush(shown: written, handle: handle, plan: plan) }
-                return try await send(input, to: handle, plan: plan, at: range)
-            }
-            let spool = format == .csv ? try? RecordSpool() : nil
+                csv: settings.csv, pageBytes: settings.pageBytes
+            ).flatMap { checkedFiles.removeValue(forKey: $0) }
+            let spool = reused == nil && format == .csv ? try? RecordSpool() : nil
             defer { spool?.remove() }
-            plan.total = try checkFile(input, plan: plan, at: pathExpr.range, spool: spool, session: handle)
+            if let reused {
+                plan.total = reused
+            } else {
+                plan.total = try checkFile(input, plan: plan, at: pathExpr.range, spool: spool, session: handle)
+            }
             if plan.total.records == 0 { return emptyPush(shown: written, handle: handle, plan: plan) }
             if let spool {
                 return try await send(.spooled(path: spool.path, shown: written, skip: skip), to: handle, plan: plan, at: range)
