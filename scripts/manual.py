@@ -3,7 +3,11 @@
 swift-argument-parser's description of every command, option and help text, so
 the page says exactly what --help says. scripts/install runs:
 
-    pushsh --experimental-dump-help | python3 scripts/manual.py > pushsh.1
+    pushsh -c 'help exit-codes' > exit-codes.txt
+    pushsh --experimental-dump-help | python3 scripts/manual.py exit-codes.txt > pushsh.1
+
+EXIT STATUS is the table of `help exit-codes` (the meanings of pushsh's
+ExitCode, its one source); without that file, the one-line summary of --help.
 """
 import datetime
 import json
@@ -60,8 +64,22 @@ def discussion(text):
     return lines
 
 
+def exit_status(discussion_text, table_file):
+    """The exit codes, from `help exit-codes` when given, else from --help's summary."""
+    if table_file:
+        with open(table_file, encoding="utf-8") as f:
+            paragraphs = f.read().strip("\n").split("\n\n")
+        # The topic's title line, then the table: its first paragraph made only of code rows.
+        table = next((p for p in paragraphs if p[:1].isdigit()), None)
+        if table:
+            return [".nf", roff(table), ".fi"]
+    summary = next((p for p in (discussion_text or "").split("\n\n") if p.startswith("Exit codes:")), "")
+    return [".PP", roff(summary.replace("\n", " "))]
+
+
 def main():
     tool = json.load(sys.stdin)["command"]
+    table_file = sys.argv[1] if len(sys.argv) > 1 else None
     version = next((line for line in [tool.get("version", "")] if line), "pushsh")
     date = datetime.date.today().isoformat()
     name = tool["commandName"]
@@ -71,7 +89,9 @@ def main():
     for sub in tool.get("subcommands", []):
         if sub["commandName"] != "help":
             page.append(f".br\n\\fB{name} {sub['commandName']}\\fR [\\fIoptions\\fR]")
-    page += [".SH DESCRIPTION"] + discussion(tool.get("discussion"))
+    # The exit-code summary goes to EXIT STATUS, not twice.
+    described = "\n\n".join(p for p in (tool.get("discussion") or "").split("\n\n") if not p.startswith("Exit codes:"))
+    page += [".SH DESCRIPTION"] + discussion(described)
     page += [".SH OPTIONS"] + options(tool)
     page.append(".SH COMMANDS")
     for sub in tool.get("subcommands", []):
@@ -80,13 +100,8 @@ def main():
         page += [".SS " + f"{name} {sub['commandName']}", roff(sub.get("abstract", ""))]
         page += discussion(sub.get("discussion")) if sub.get("discussion") else []
         page += options(sub)
-    page += [".SH EXIT STATUS", ".nf",
-             "0  success", "1  usage error: bad command line, or the script file cannot be read",
-             "2  the script does not parse, or pushsh check found errors",
-             "3  runtime or transport error", "4  an expect did not hold",
-             "5  a wait timed out, or its target state became unreachable",
-             "6  the API refused a request (HTTP 4xx)", "7  the service kept failing (HTTP 5xx after retries)", ".fi",
-             ".SH ENVIRONMENT", ".TP", "\\fBSPRINTO_API_KEY\\fR, \\fBSPRINTO_INTEGRATION_ID\\fR",
+    page += [".SH EXIT STATUS"] + exit_status(tool.get("discussion"), table_file)
+    page += [".SH ENVIRONMENT", ".TP", "\\fBSPRINTO_API_KEY\\fR, \\fBSPRINTO_INTEGRATION_ID\\fR",
              "The integration to talk to; without them commands go to the built-in sandbox. The key is never printed.",
              ".TP", "\\fBSPRINTO_REGION\\fR, \\fBSPRINTO_BASE_URL\\fR", "Where the service is (us, in, eu; or a URL).",
              ".TP", "\\fBNO_COLOR\\fR", "No colour in any output.",

@@ -81,21 +81,7 @@ extension CommandCatalog {
         HelpTopic(
             name: "exit-codes", summary: "what pushsh's exit status means",
             text: """
-                0  everything ran
-                1  usage: a bad command line, a script file that does not exist or
-                   cannot be read, or incomplete SPRINTO_* settings
-                2  the script did not parse or did not pass the checks ('pushsh check'),
-                   its data files included: found before anything is sent
-                3  a runtime or transport error (a wrong value, a data file only the
-                   run could look at, no connection)
-                4  an 'expect' failed
-                5  a 'wait' timed out, or its target state became unreachable
-                6  the API refused a request (a 4xx answer, such as a rejected page),
-                   or a page was accepted only in part
-                7  the service kept failing (5xx answers after the retries)
-                129 stopped by SIGHUP (the terminal went away)
-                130 interrupted by Ctrl-C (SIGINT)
-                143 stopped by SIGTERM (cron, systemd, a CI timeout)
+                \(ExitCode.table())
 
                 A script that fails (an error, 'exit N' with N > 0, failures it went
                 on past) or is stopped by a signal says what landed and discards the

@@ -12,7 +12,7 @@ enum Interactive {
         let connection: Connection
         do { connection = try Connection.starting(explicitProfile: profile, environment: environment, sandboxes: .builtIn) } catch {
             Terminal.warn("pushsh: \(error.message)")
-            return 1
+            return ScriptExit.usage.rawValue
         }
         let output = StandardOutput(environment: environment)
         let interpreter = Interpreter(connection: connection, output: output, environment: environment, sandboxes: .builtIn)
@@ -24,7 +24,7 @@ enum Interactive {
         }
         guard let editor = LineEditor() else {
             Terminal.warn("pushsh: cannot start line editing on this terminal")
-            return 1
+            return ScriptExit.usage.rawValue
         }
         Interrupts.install()
         let history = HistoryFile(path: HistoryFile.defaultPath(environment: environment))

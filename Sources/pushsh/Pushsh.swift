@@ -32,9 +32,7 @@ struct Pushsh: AsyncParsableCommand {
             file's default profile; else the built-in sandbox. A script with its own
             'connect' starts on the built-in sandbox.
 
-            Exit codes: 0 ok, 1 usage, 2 parse/check, 3 runtime, 4 expect failed,
-            5 wait timed out or unreachable, 6 API refused (4xx), 7 service failing
-            (5xx), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.
+            \(TextFlow.wrap(ExitCode.summaryLine, width: 78).joined(separator: "\n"))
 
             Networks: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY choose a proxy;
             --cacert FILE (or PUSHSH_CACERT, SSL_CERT_FILE, SSL_CERT_DIR) trusts a CA;
@@ -51,7 +49,7 @@ struct Pushsh: AsyncParsableCommand {
         if let word = CommandLine.arguments.dropFirst().first, let near = misspelledSubcommand(word) {
             FileHandle.standardError.write(
                 Data("pushsh: '\(word)' is not a command or a file; did you mean 'pushsh \(near)'? (pushsh --help lists them)\n".utf8))
-            Foundation.exit(1)
+            Foundation.exit(ScriptExit.usage.rawValue)
         }
         do {
             var command = try parseAsRoot(TestScripts.rewriting(Array(CommandLine.arguments.dropFirst())))
@@ -64,7 +62,7 @@ struct Pushsh: AsyncParsableCommand {
             let code = exitCode(for: error)
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(1)
+                Foundation.exit(ScriptExit.usage.rawValue)
             }
             exit(withError: error)
         }

@@ -3,9 +3,10 @@ import PushScript
 import PushSyntax
 import Testing
 
-/// ExitCode is the one source of the exit-code table: README's table is its
-/// lines word for word, and docs/language.md, `help exit-codes` and the
-/// catalog's topic list every code.
+/// ExitCode (in PushSyntax) is the one source of the exit-code meanings:
+/// README's and docs/language.md's tables are its lines word for word,
+/// `help exit-codes` (and the man page made from it) and `pushsh --help`
+/// are made from it.
 @Suite struct ExitCodeTableTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -17,18 +18,26 @@ import Testing
         }
     }
 
-    @Test func readmeTableIsExitCodeWordForWord() throws {
+    @Test(arguments: ["README.md", "docs/language.md"]) func tableIsExitCodeWordForWord(file: String) throws {
         let expected = ExitCode.allCases.map { "| \($0.rawValue) | \($0.meaning) |" }
-        #expect(try Self.rows(in: "README.md") == expected)
+        #expect(try Self.rows(in: file) == expected)
     }
 
-    @Test func languageDocAndHelpListEveryCode() throws {
-        let documented = try Self.rows(in: "docs/language.md").compactMap { Int32($0.dropFirst(2).split(separator: " ")[0]) }
-        #expect(documented == ExitCode.allCases.map(\.rawValue))
+    /// `help exit-codes` (and so the man page, which scripts/install makes
+    /// from it) shows every meaning, re-wrapped, in the quotes help text uses.
+    @Test func helpShowsEveryMeaning() throws {
         let topic = try #require(CommandCatalog.helpText(for: "exit-codes"))
+        let flat = topic.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         for code in ExitCode.allCases {
-            #expect(topic.contains("\n\(code.rawValue) ") || topic.contains(" \(code.rawValue) "), "help exit-codes lacks \(code.rawValue)")
+            let meaning = String(code.meaning.map { $0 == "`" ? "'" : $0 })
+            #expect(flat.contains("\(code.rawValue) \(meaning)"), "help exit-codes lacks \(code.rawValue): \(meaning)")
         }
         for signal in StopSignal.allCases { #expect(signal.exitCode.rawValue == 128 + signal.rawValue) }
+    }
+
+    @Test func summaryNamesEveryCodeOnce() {
+        let line = ExitCode.summaryLine
+        for code in ExitCode.allCases { #expect(line.contains(" \(code.rawValue) \(code.summary)")) }
+        #expect(Set(ExitCode.allCases.map(\.summary)).count == ExitCode.allCases.count)
     }
 }

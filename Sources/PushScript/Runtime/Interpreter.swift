@@ -504,10 +504,6 @@ public final class Interpreter: @unchecked Sendable {
             showLong(CommandCatalog.overview)
             return
         }
-        if topic.value == "exit-codes" {
-            output.line(ExitCode.allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n"))
-            return
-        }
         guard let text = CommandCatalog.helpText(for: topic.value) else {
             output.line("no help on '\(topic.value)'; try: help")
             return

@@ -20,7 +20,7 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else {
             Terminal.warn("pushsh: \(file) \(FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist")")
-            throw ExitCode(1)
+            throw ExitCode(.usage)
         }
         let source = SourceFile(name: file, bytes: [UInt8](data))
         let color = StandardOutput.detectColor(descriptor: STDERR_FILENO)
@@ -46,7 +46,7 @@ struct Check: AsyncParsableCommand {
         let warnings = diagnostics.filter { $0.severity == .warning }.count
         if errors > 0 {
             Terminal.warn("\(file): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
-            throw ExitCode(2)
+            throw ExitCode(.parse)
         }
         Terminal.warn("\(file): ok\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "")")
     }

@@ -26,7 +26,7 @@ struct Learn: AsyncParsableCommand {
         let library: LessonLibrary
         do { library = try LessonLibrary.load(settings) } catch {
             Terminal.warn("pushsh: the lessons cannot be read: \(error)")
-            throw ExitCode(1)
+            throw ExitCode(.usage)
         }
         let progress = LearnProgress(path: settings.progressPath)
         if list {
@@ -47,11 +47,11 @@ struct Learn: AsyncParsableCommand {
         }
         if let lesson, library.lesson(named: lesson) == nil {
             Terminal.warn("pushsh: there is no lesson '\(lesson)'; lessons: \(library.lessons.map(\.name).joined(separator: ", "))")
-            throw ExitCode(1)
+            throw ExitCode(.usage)
         }
         guard isatty(STDIN_FILENO) == 1 else {
             Terminal.warn("pushsh: learn is interactive and needs a terminal; pushsh learn --list shows the lessons")
-            throw ExitCode(1)
+            throw ExitCode(.usage)
         }
         let code = await Interactive.run(environment: environment, verbose: false, variables: [], lesson: lesson ?? "")
         if code != 0 { throw ExitCode(code) }

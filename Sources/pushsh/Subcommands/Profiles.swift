@@ -18,7 +18,7 @@ struct Profiles: AsyncParsableCommand {
         let book: ProfileBook
         do { book = try ProfileBook.load(environment: environment) } catch {
             Terminal.warn("pushsh: \(error.message)")
-            throw ExitCode(1)
+            throw ExitCode(.usage)
         }
         guard book.exists else {
             Terminal.line("no config file at \(book.path); write one to keep your integrations (see docs/profiles.md):")

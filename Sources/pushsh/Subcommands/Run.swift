@@ -102,7 +102,7 @@ struct Run: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
                 Terminal.warn("pushsh: \(file) \(reason)")
-                throw ExitCode(1)
+                throw ExitCode(.usage)
             }
             source = SourceFile(name: file, bytes: [UInt8](data))
         } else {
@@ -118,7 +118,7 @@ struct Run: AsyncParsableCommand {
                 explicitProfile: profile, scriptConnects: connects, environment: environment, sandboxes: .builtIn)
         } catch {
             Terminal.warn("pushsh: \(error.message)")
-            throw ExitCode(1)
+            throw ExitCode(.usage)
         }
         let out = StandardOutput(environment: environment)
         if connection.sandbox != nil && output == "text" && !connects {

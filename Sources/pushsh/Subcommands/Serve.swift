@@ -121,7 +121,7 @@ struct Serve: AsyncParsableCommand {
             } else {
                 Terminal.warn("pushsh: the sandbox server stopped: \(text)")
             }
-            throw ArgumentParser.ExitCode(PushScript.ExitCode.runtime.rawValue)
+            throw ArgumentParser.ExitCode(.runtime)
         }
     }
 }

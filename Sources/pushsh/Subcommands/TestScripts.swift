@@ -5,9 +5,6 @@ import PushScript
 import PushSyntax
 import Synchronization
 
-/// The script exit codes (ArgumentParser has an `ExitCode` too).
-typealias ScriptExit = PushScript.ExitCode
-
 /// `pushsh test a.push b.push ...` (or `pushsh --test ...`): scripts as tests, for CI.
 struct TestScripts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -80,7 +77,7 @@ struct TestScripts: AsyncParsableCommand {
             }
         }
         if let first = results.first(where: { !$0.passed }) { throw ArgumentParser.ExitCode(first.exitCode) }
-        if reportFailed { throw ArgumentParser.ExitCode(1) }
+        if reportFailed { throw ArgumentParser.ExitCode(.usage) }
     }
 }
 

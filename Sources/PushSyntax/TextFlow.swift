@@ -1,3 +1,5 @@
+import Foundation
+
 /// Fits help text to a terminal: prose is re-flowed to the width, while
 /// syntax, examples and aligned lists are kept exactly as written.
 public enum TextFlow {
