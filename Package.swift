@@ -5,7 +5,7 @@ import PackageDescription
 // (client) → a Transport (HTTP, or the in-process PushSandbox) → typed results.
 // Nothing below reaches back up. The language does not link the simulator:
 // PushScript declares the SandboxControls it needs, BuiltInSandbox fills them
-// with PushSandbox, and the composition roots (pushsh, PushShell, tests) link
+// with PushSandbox, and the composition roots (pushsh, tests) link
 // BuiltInSandbox. README.md's "Architecture" draws these arrows, and
 // Tests/EndToEndTests/PackageGraphTests.swift keeps the two equal.
 let package = Package(
@@ -58,14 +58,14 @@ let package = Package(
         ),
         // The built-in sandbox for the language: PushSandbox's simulator behind
         // PushScript's SandboxControls, in-process. The composition roots
-        // (pushsh, PushShell, tests) link it; the language does not.
+        // (pushsh, tests) link it; the language and the shell do not.
         .target(name: "BuiltInSandbox", dependencies: ["PushScript", "PushSandbox", "PushAPI"]),
         // libedit, for the shell's line editing (Debian: libedit-dev).
         .systemLibrary(
             name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // The interactive shell: line editing, history, completion, save.
         .target(
-            name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI", "PushSandbox", "BuiltInSandbox"],
+            name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI"],
             // The lessons of `learn` (data, not code) and their data files.
             resources: [.copy("Lessons")]),
         .executableTarget(

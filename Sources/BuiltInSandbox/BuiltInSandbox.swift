@@ -41,8 +41,10 @@ public struct SandboxServiceControls: SandboxControls {
 
 extension SandboxFactory {
     /// The built-in sandbox: the simulator, in-process, serving the demo integration.
-    public static let builtIn = SandboxFactory(publicAPIKey: SandboxIntegration.demo.apiKey) { environment in
-        Connection.builtInSandbox(environment: environment)
+    public static let builtIn = SandboxFactory(publicAPIKey: SandboxIntegration.demo.apiKey) { environment, options in
+        var settings = SandboxSettings()
+        if let processingTime = options.processingTime { settings.processingTime = processingTime }
+        return Connection.builtInSandbox(environment: environment, settings: settings)
     }
 }
 

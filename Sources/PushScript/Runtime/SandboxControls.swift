@@ -68,14 +68,27 @@ public struct SandboxControlError: Error, Sendable, CustomStringConvertible {
 public struct SandboxFactory: Sendable {
     /// The built-in sandbox's API key: public, so never treated as a secret.
     public var publicAPIKey: String
-    private let make: @Sendable (_ environment: [String: String]) -> Connection
+    private let make: @Sendable (_ environment: [String: String], _ options: SandboxOptions) -> Connection
 
-    public init(publicAPIKey: String, make: @escaping @Sendable (_ environment: [String: String]) -> Connection) {
+    public init(
+        publicAPIKey: String, make: @escaping @Sendable (_ environment: [String: String], _ options: SandboxOptions) -> Connection
+    ) {
         self.publicAPIKey = publicAPIKey
         self.make = make
     }
 
     /// A new sandbox, its seed and clock read from `environment`
     /// (`PUSHSH_SANDBOX_SEED`, `PUSHSH_SANDBOX_EPOCH`).
-    public func connection(environment: [String: String]) -> Connection { make(environment) }
+    public func connection(environment: [String: String], options: SandboxOptions = SandboxOptions()) -> Connection {
+        make(environment, options)
+    }
+}
+
+/// What a caller may choose about a new built-in sandbox (the shell's lessons
+/// want processing slow enough to watch); the rest is the sandbox's defaults.
+public struct SandboxOptions: Sendable {
+    /// How long each processing attempt takes; `nil`: the sandbox's default.
+    public var processingTime: Duration?
+
+    public init(processingTime: Duration? = nil) { self.processingTime = processingTime }
 }

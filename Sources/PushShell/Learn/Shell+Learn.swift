@@ -1,7 +1,5 @@
-import BuiltInSandbox
 import Foundation
 import PushAPI
-import PushSandbox
 import PushScript
 import PushSyntax
 
@@ -144,9 +142,11 @@ extension Shell {
                     .runtime, "lesson \(lesson.name) needs \(source), which cannot be copied: \(error.localizedDescription)", at: range)
             }
         }
-        var sandboxSettings = SandboxSettings()
-        sandboxSettings.processingTime = learnSettings.processingTime
-        let connection = Connection.builtInSandbox(environment: learnSettings.environment, settings: sandboxSettings)
+        guard let sandboxes = interpreter.sandboxes else {
+            throw ScriptError(.runtime, "lessons need the built-in sandbox, and this shell was started without one", at: range)
+        }
+        let connection = sandboxes.connection(
+            environment: learnSettings.environment, options: SandboxOptions(processingTime: learnSettings.processingTime))
 
         // Setup runs quietly, with names of its own, on the same sandbox.
         if !lesson.setup.isEmpty {
