@@ -95,3 +95,10 @@ let package = Package(
             name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushScript", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
     ]
 )
+
+// Each file imports what it uses: a member of a module only reached through
+// another import does not count (SE-0444), so a file's imports are its real
+// dependencies and moving code between targets shows what it needs.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

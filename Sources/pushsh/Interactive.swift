@@ -1,7 +1,9 @@
 import BuiltInSandbox
 import Foundation
+import PushAPI
 import PushScript
 import PushShell
+import PushSyntax
 
 /// `pushsh` on a terminal: the shell on libedit.
 enum Interactive {

@@ -1,6 +1,7 @@
 import BuiltInSandbox
 import Foundation
 import PushAPI
+import PushSandbox
 import PushScript
 import PushShell
 import PushSyntax

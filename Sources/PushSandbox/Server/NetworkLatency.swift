@@ -1,3 +1,4 @@
+import Foundation
 import PushAPI
 
 /// A far service on loopback: `pushsh serve --latency 20ms~5ms` delays every

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Output that never shows the API key: every occurrence of the key in

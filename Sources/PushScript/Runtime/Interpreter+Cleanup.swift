@@ -1,6 +1,7 @@
 import Foundation
 import PushAPI
 import PushSyntax
+import Synchronization
 
 extension Interpreter {
     /// Asks a running script to stop at the next safe point (between pages, in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PushAPI
 import PushScript
 import PushSyntax
 

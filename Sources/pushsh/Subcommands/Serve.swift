@@ -3,6 +3,7 @@ import Foundation
 import PushAPI
 import PushSandbox
 import PushScript
+import PushSyntax
 
 /// `pushsh serve`: the sandbox over HTTP on this machine.
 struct Serve: AsyncParsableCommand {

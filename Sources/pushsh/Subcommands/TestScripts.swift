@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuiltInSandbox
 import Foundation
+import PushAPI
 import PushScript
 import PushSyntax
 import Synchronization
