@@ -7,29 +7,27 @@ extension Parser {
     }
 
     private mutating func parseOr() throws -> Expr {
-        var left = try parseAnd()
+        try parseChain(.or, written: .or) { try $0.parseAnd() }
+    }
+
+    private mutating func parseAnd() throws -> Expr {
+        try parseChain(.and, written: .and) { try $0.parseNot() }
+    }
+
+    /// `a or b or c ...` (or `and`), leaning left, each operand parsed by `operand`.
+    private mutating func parseChain(
+        _ op: BinaryOperator, written keyword: Token.Keyword, operand: (inout Parser) throws -> Expr
+    ) throws -> Expr {
+        var left = try operand(&self)
         var links = 0
         defer { depth -= links }
-        while current.kind == .keyword(.or) {
+        while current.kind == .keyword(keyword) {
             // Each operator adds a level to the tree (it leans left), so a
             // 10,000-term chain is as deep as 10,000 nested brackets.
             try enter(at: advance())
             links += 1
-            let right = try parseAnd()
-            left = .binary(.or, left, right, range: left.range.through(right.range))
-        }
-        return left
-    }
-
-    private mutating func parseAnd() throws -> Expr {
-        var left = try parseNot()
-        var links = 0
-        defer { depth -= links }
-        while current.kind == .keyword(.and) {
-            try enter(at: advance())
-            links += 1
-            let right = try parseNot()
-            left = .binary(.and, left, right, range: left.range.through(right.range))
+            let right = try operand(&self)
+            left = .binary(op, left, right, range: left.range.through(right.range))
         }
         return left
     }
