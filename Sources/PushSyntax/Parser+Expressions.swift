@@ -102,12 +102,7 @@ extension Parser {
                 var arguments: [Expr] = []
                 while !at(.rightParen) {
                     arguments.append(try parseRequiredExpression("an argument or ')'", hint: nil))
-                    if accept(.comma) { continue }
-                    if !at(.rightParen) {
-                        throw fail(
-                            "expected ',' or ')' after an argument, found \(current.kind)",
-                            hint: "arguments are separated by commas: \(name)(a, b)")
-                    }
+                    try commaOrClose(.rightParen, after: "an argument", hint: "arguments are separated by commas: \(name)(a, b)")
                 }
                 let close = advance()
                 expression = .call(
@@ -169,12 +164,9 @@ extension Parser {
         var elements: [Expr] = []
         while !at(.rightBracket) {
             elements.append(try parseRequiredExpression("an array element or ']'", hint: nil))
-            if accept(.comma) { continue }
-            if !at(.rightBracket) {
-                throw fail(
-                    "expected ',' or ']' after an array element, found \(current.kind)",
-                    hint: "the '[' at \(open.range.start) is still open; separate elements with commas")
-            }
+            try commaOrClose(
+                .rightBracket, after: "an array element",
+                hint: "the '[' at \(open.range.start) is still open; separate elements with commas")
         }
         let close = advance()
         return .array(elements, range: open.range.through(close.range))
@@ -210,15 +202,19 @@ extension Parser {
                 firstSeen[key.value] = key.range
             }
             entries.append(ObjectEntry(key: key, value: value))
-            if accept(.comma) { continue }
-            if !at(.rightBrace) {
-                throw fail(
-                    "expected ',' or '}' after an object value, found \(current.kind)",
-                    hint: "the '{' at \(open.range.start) is still open; separate entries with commas")
-            }
+            try commaOrClose(
+                .rightBrace, after: "an object value",
+                hint: "the '{' at \(open.range.start) is still open; separate entries with commas")
         }
         let close = advance()
         return .object(entries, range: open.range.through(close.range))
+    }
+
+    /// After an item of a bracketed list: its `,` (taken), or the list's
+    /// `closer` (left for the loop to see); anything else is an error.
+    private mutating func commaOrClose(_ closer: Token.Punctuation, after item: String, hint: @autoclosure () -> String) throws {
+        if accept(.comma) || at(closer) { return }
+        throw fail("expected ',' or '\(closer.rawValue)' after \(item), found \(current.kind)", hint: hint())
     }
 
     /// `"text ${expr} more ${expr} end"`, from its head token to its tail token.
