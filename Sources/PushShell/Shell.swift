@@ -158,20 +158,13 @@ public final class Shell {
     func runCancellable(_ source: SourceFile) async -> Interpreter.EntryOutcome {
         let interpreter = self.interpreter
         Interrupts.clear()
-        let work = Task { await interpreter.runEntry(source) }
-        let watcher = Task {
-            while !Task.isCancelled {
-                if Interrupts.pending {
-                    Interrupts.clear()
-                    work.cancel()
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(25))
-            }
+        return await StoppableWork.run {
+            await interpreter.runEntry(source)
+        } stoppingWhen: {
+            guard Interrupts.pending else { return false }
+            Interrupts.clear()
+            return true
         }
-        let outcome = await work.value
-        watcher.cancel()
-        return outcome
     }
 
     /// Keeps the entry for Up/Down and in the history file, unless it holds a key.

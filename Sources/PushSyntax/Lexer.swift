@@ -354,22 +354,23 @@ public struct Lexer: Sendable {
 
     /// Reads `[A-Za-z_][A-Za-z0-9_]*` and any `-letter...` segments after it.
     mutating func scanWord() -> String {
-        let start = position
-        while let byte = peek(), Self.isWordByte(byte) { advance() }
-        while peek() == UInt8(ascii: "-"), let next = peek(1), Self.isLetter(next) {
-            advance()
-            while let byte = peek(), Self.isWordByte(byte) { advance() }
-        }
-        return String(decoding: bytes[start..<position], as: UTF8.self)
+        scanHyphenated { Self.isLetter($0) }
     }
 
-    /// Reads a key after `.`: like a word, but it may start with a digit (`x.0`, `x.2fa`).
+    /// Reads a key after `.`: like a word, but it may start with a digit (`x.0`, `x.2fa`),
+    /// and so may a segment after a `-`.
     private mutating func scanKey() -> String {
+        scanHyphenated { Self.isKeyByte($0) }
+    }
+
+    /// Word bytes, then `-` segments of word bytes, each only where `segmentStart`
+    /// takes the byte after its `-` (else the word ends before the `-`).
+    private mutating func scanHyphenated(segmentStart: (UInt8) -> Bool) -> String {
         let start = position
-        while let byte = peek(), Self.isKeyByte(byte) { advance() }
-        while peek() == UInt8(ascii: "-"), let next = peek(1), Self.isKeyByte(next) {
+        while let byte = peek(), Self.isWordByte(byte) { advance() }
+        while peek() == UInt8(ascii: "-"), let next = peek(1), segmentStart(next) {
             advance()
-            while let byte = peek(), Self.isKeyByte(byte) { advance() }
+            while let byte = peek(), Self.isWordByte(byte) { advance() }
         }
         return String(decoding: bytes[start..<position], as: UTF8.self)
     }

@@ -7,29 +7,27 @@ extension Parser {
     }
 
     private mutating func parseOr() throws -> Expr {
-        var left = try parseAnd()
+        try parseChain(.or, written: .or) { try $0.parseAnd() }
+    }
+
+    private mutating func parseAnd() throws -> Expr {
+        try parseChain(.and, written: .and) { try $0.parseNot() }
+    }
+
+    /// `a or b or c ...` (or `and`), leaning left, each operand parsed by `operand`.
+    private mutating func parseChain(
+        _ op: BinaryOperator, written keyword: Token.Keyword, operand: (inout Parser) throws -> Expr
+    ) throws -> Expr {
+        var left = try operand(&self)
         var links = 0
         defer { depth -= links }
-        while current.kind == .keyword(.or) {
+        while current.kind == .keyword(keyword) {
             // Each operator adds a level to the tree (it leans left), so a
             // 10,000-term chain is as deep as 10,000 nested brackets.
             try enter(at: advance())
             links += 1
-            let right = try parseAnd()
-            left = .binary(.or, left, right, range: left.range.through(right.range))
-        }
-        return left
-    }
-
-    private mutating func parseAnd() throws -> Expr {
-        var left = try parseNot()
-        var links = 0
-        defer { depth -= links }
-        while current.kind == .keyword(.and) {
-            try enter(at: advance())
-            links += 1
-            let right = try parseNot()
-            left = .binary(.and, left, right, range: left.range.through(right.range))
+            let right = try operand(&self)
+            left = .binary(op, left, right, range: left.range.through(right.range))
         }
         return left
     }
@@ -104,12 +102,7 @@ extension Parser {
                 var arguments: [Expr] = []
                 while !at(.rightParen) {
                     arguments.append(try parseRequiredExpression("an argument or ')'", hint: nil))
-                    if accept(.comma) { continue }
-                    if !at(.rightParen) {
-                        throw fail(
-                            "expected ',' or ')' after an argument, found \(current.kind)",
-                            hint: "arguments are separated by commas: \(name)(a, b)")
-                    }
+                    try commaOrClose(.rightParen, after: "an argument", hint: "arguments are separated by commas: \(name)(a, b)")
                 }
                 let close = advance()
                 expression = .call(
@@ -171,12 +164,9 @@ extension Parser {
         var elements: [Expr] = []
         while !at(.rightBracket) {
             elements.append(try parseRequiredExpression("an array element or ']'", hint: nil))
-            if accept(.comma) { continue }
-            if !at(.rightBracket) {
-                throw fail(
-                    "expected ',' or ']' after an array element, found \(current.kind)",
-                    hint: "the '[' at \(open.range.start) is still open; separate elements with commas")
-            }
+            try commaOrClose(
+                .rightBracket, after: "an array element",
+                hint: "the '[' at \(open.range.start) is still open; separate elements with commas")
         }
         let close = advance()
         return .array(elements, range: open.range.through(close.range))
@@ -212,15 +202,19 @@ extension Parser {
                 firstSeen[key.value] = key.range
             }
             entries.append(ObjectEntry(key: key, value: value))
-            if accept(.comma) { continue }
-            if !at(.rightBrace) {
-                throw fail(
-                    "expected ',' or '}' after an object value, found \(current.kind)",
-                    hint: "the '{' at \(open.range.start) is still open; separate entries with commas")
-            }
+            try commaOrClose(
+                .rightBrace, after: "an object value",
+                hint: "the '{' at \(open.range.start) is still open; separate entries with commas")
         }
         let close = advance()
         return .object(entries, range: open.range.through(close.range))
+    }
+
+    /// After an item of a bracketed list: its `,` (taken), or the list's
+    /// `closer` (left for the loop to see); anything else is an error.
+    private mutating func commaOrClose(_ closer: Token.Punctuation, after item: String, hint: @autoclosure () -> String) throws {
+        if accept(.comma) || at(closer) { return }
+        throw fail("expected ',' or '\(closer.rawValue)' after \(item), found \(current.kind)", hint: hint())
     }
 
     /// `"text ${expr} more ${expr} end"`, from its head token to its tail token.

@@ -133,15 +133,7 @@ struct JSONArrayStream: RecordStream {
                 stack[last].expect = .commaOrClose
                 return try value(byte, in: top)
             case .commaOrClose:
-                switch byte {
-                case UInt8(ascii: ","):
-                    position += 1
-                    stack[last].expect = .key
-                case UInt8(ascii: "}"):
-                    return close()
-                default:
-                    return fail("expected ',' or '}' in an object, found \(describe(byte))")
-                }
+                return commaOrClose(byte, closer: "}", then: .key) { "expected ',' or '}' in an object, found \($0)" }
             }
         } else {
             let records = top.role == .records
@@ -163,17 +155,8 @@ struct JSONArrayStream: RecordStream {
                 stack[last].expect = .commaOrClose
                 return try value(byte, in: top)
             case .commaOrClose:
-                switch byte {
-                case UInt8(ascii: ","):
-                    position += 1
-                    stack[last].expect = .value
-                case UInt8(ascii: "]"):
-                    return close()
-                default:
-                    return fail(
-                        records
-                            ? "expected ',' between records, found \(describe(byte))"
-                            : "expected ',' or ']' in an array, found \(describe(byte))")
+                return commaOrClose(byte, closer: "]", then: .value) {
+                    records ? "expected ',' between records, found \($0)" : "expected ',' or ']' in an array, found \($0)"
                 }
             case .key, .colon:
                 return fail("unexpected \(describe(byte))")
@@ -216,6 +199,23 @@ struct JSONArrayStream: RecordStream {
         position += 1
         stack.removeLast()
         return nil
+    }
+
+    /// After a value in an object or array: a `,` (then `next` is expected) or
+    /// the `closer`; anything else is refused in the words `message` makes of it.
+    private mutating func commaOrClose(
+        _ byte: UInt8, closer: Unicode.Scalar, then next: Expect, message: (String) -> String
+    ) -> StreamItem? {
+        switch byte {
+        case UInt8(ascii: ","):
+            position += 1
+            stack[stack.count - 1].expect = next
+            return nil
+        case UInt8(ascii: closer):
+            return close()
+        default:
+            return fail(message(describe(byte)))
+        }
     }
 
     /// Reads a string, number, literal (or a stray byte) and checks it with the

@@ -31,10 +31,8 @@ public final class Interpreter: @unchecked Sendable {
     /// Data files the check before the run read and found clean: a push that
     /// reads one the same way, unchanged, is not read a second time.
     var checkedFiles: [CheckedFile: PushPlan.Totals] = [:]
-    /// Files being included, innermost last: cycles are refused.
-    var includeStack: [String] = []
-    /// Includes run so far: a tree of includes must not run for ever.
-    var includesRun = 0
+    /// Finds and reads included files, refusing cycles and endless trees of includes.
+    var includes = IncludeLoader()
     /// The session the last session command touched, for the shell's prompt.
     public internal(set) var lastSession: SessionHandle?
     /// The most recent failure, for the shell.
@@ -132,7 +130,7 @@ public final class Interpreter: @unchecked Sendable {
     public func run(_ source: SourceFile) async -> Int32 {
         sources[source.name] = source
         // The script itself counts as included: a file that includes itself is a cycle at once.
-        if !source.name.hasPrefix("<") && source.name != "-c" { includeStack = [source.name] }
+        if !source.name.hasPrefix("<") && source.name != "-c" { includes.start(script: source.name) }
         guard let program = checkBeforeRunning(source) else { return ExitCode.parse.rawValue }
         var firstFailure: ScriptError?
         let code: Int32
@@ -250,38 +248,15 @@ public final class Interpreter: @unchecked Sendable {
         }
     }
 
-    /// Prints an error with its place, source line, caret, details and hint.
+    /// Prints an error that may have come from a signal stopping the run: the signal is named in front.
     func report(_ error: ScriptError, asInterruption: Bool) {
-        guard asInterruption else { return report(error) }
-        var shown = error
-        if let signal = interruption, !shown.message.contains(signal.name) {
-            shown.message = "stopped by \(signal.name): " + shown.message
-        }
-        report(shown)
+        report(asInterruption ? ErrorReport.stopped(error, by: interruption) : error)
     }
 
     /// Prints an error with its place, source line, caret, details and hint.
     public func report(_ error: ScriptError) {
         lastError = error
-        let p = errorPaint
-        // Messages quote what was written; a 10 MB name must not become a 10 MB message.
-        func clip(_ text: String) -> String { text.count > 300 ? String(text.prefix(300)) + "…" : text }
-        var error = error
-        error.details = error.details.prefix(40).map(clip)
-        error.hint = error.shownHint.map(clip)
-        error.resume = nil
-        if let range = error.range, let source = sources[range.file] {
-            let head = Diagnostic(.error, error.message, at: range).render(source: source, color: output.errorColor)
-            var text = head
-            for line in error.details { text += "\n  " + line }
-            if let hint = error.hint { text += "\n" + p.cyan("hint:") + " " + hint }
-            output.errorLine(text)
-        } else {
-            var text = p.red("error:") + " " + error.message
-            for line in error.details { text += "\n  " + line }
-            if let hint = error.hint { text += "\n" + p.cyan("hint:") + " " + hint }
-            output.errorLine(text)
-        }
+        output.errorLine(ErrorReport(error).text(sources: sources, color: output.errorColor))
     }
 
     // MARK: Statements
@@ -412,32 +387,20 @@ public final class Interpreter: @unchecked Sendable {
     func include(_ pathExpr: Expr, at range: SourceRange, firstFailure: inout ScriptError?) async throws {
         let written = try string(pathExpr, "the include path")
         let current = sources[range.file] ?? SourceFile(name: range.file, text: "")
-        let path = current.resolve(path: written)
-        guard !includeStack.contains(path) else {
-            throw ScriptError.runtime("\(written) includes itself (through \(includeStack.joined(separator: " → ")))", at: pathExpr.range)
+        let included: IncludeLoader.Include
+        do {
+            included = try includes.load(written, from: current, at: pathExpr.range)
+        } catch {
+            if let (source, diagnostics) = error.unparsed {
+                sources[source.name] = source
+                output.writeError(Diagnostic.render(diagnostics, sources: [source], color: output.errorColor))
+            }
+            throw error.error
         }
-        guard includeStack.count < 16 else { throw ScriptError.runtime("includes nest deeper than 16 files", at: pathExpr.range) }
-        includesRun += 1
-        guard includesRun <= 10_000 else {
-            throw ScriptError.runtime(
-                "more than 10,000 includes ran; is a file included over and over (in a loop, or a tree of includes)?", at: pathExpr.range)
-        }
-        // The same verdict and words as the check before the run (exit 2):
-        // only a path computed at run time gets this far unread.
-        guard let bytes = FileManager.default.contents(atPath: path) else {
-            let problem = IncludeRules.unreadable(written, resolved: path)
-            throw ScriptError(.parse, problem.message, at: pathExpr.range, hint: problem.hint)
-        }
-        let source = SourceFile(name: path, bytes: Array(bytes))
-        sources[path] = source
-        let parsed = Parser.parse(source)
-        if parsed.hasErrors {
-            output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.errorColor))
-            throw ScriptError(.parse, "\(written) does not parse", at: pathExpr.range)
-        }
-        includeStack.append(path)
-        defer { includeStack.removeLast() }
-        try await executeBlock(parsed.program.statements, firstFailure: &firstFailure)
+        sources[included.source.name] = included.source
+        includes.enter(included)
+        defer { includes.leave() }
+        try await executeBlock(included.statements, firstFailure: &firstFailure)
     }
 
     func apply(_ setting: Setting) throws(ScriptError) {

@@ -149,21 +149,13 @@ extension Run {
     /// what landed and cleans up; the exit code is then 128 + the signal.
     static func runStoppably(_ interpreter: Interpreter, _ source: SourceFile) async -> Int32 {
         StopSignals.install()
-        let work = Task { await interpreter.run(source) }
-        let watcher = Task {
-            while !Task.isCancelled {
-                if let signal = StopSignals.pending {
-                    interpreter.interrupt(signal)
-                    work.cancel()
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(20))
-            }
+        return await StoppableWork.run {
+            await interpreter.run(source)
+        } stoppingWhen: {
+            guard let signal = StopSignals.pending else { return false }
+            interpreter.interrupt(signal)
+            return true
         }
-        let code = await work.value
-        watcher.cancel()
-        return code
-
     }
 
     /// Whether the script has a `connect` of its own (in a block too; not in an included file).

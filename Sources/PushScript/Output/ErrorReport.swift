@@ -1,0 +1,58 @@
+import PushSyntax
+
+/// A failed statement as a person reads it on the error stream: the place,
+/// the source line and caret when the file is at hand, then the details and
+/// the hint.
+///
+/// ```
+/// run.push:4:6: error: push failed: the page was rejected
+///   4 | push s from "people.json"
+///     |      ^
+///   POST /v1/sessions/s1/batches → 400 Bad Request
+///   record 3 (employee) workEmail: not an email address
+/// hint: fix the records named above and push them again
+/// ```
+struct ErrorReport {
+    /// Messages quote what was written; a 10 MB name must not become a 10 MB message.
+    static let longestLine = 300
+    /// Lines under the message shown at the most (the rest would bury the hint).
+    static let mostDetails = 40
+
+    /// The error as shown: details and hint clipped, the resume advice folded into the hint.
+    let error: ScriptError
+
+    init(_ error: ScriptError) {
+        var shown = error
+        shown.details = shown.details.prefix(Self.mostDetails).map(Self.clip)
+        shown.hint = shown.shownHint.map(Self.clip)
+        shown.resume = nil
+        self.error = shown
+    }
+
+    /// The text to write, without a final newline; `sources` holds the files
+    /// read so far, by name, to show the failing line of any of them.
+    func text(sources: [String: SourceFile], color: Bool) -> String {
+        let paint = Paint(enabled: color)
+        var text: String
+        if let range = error.range, let source = sources[range.file] {
+            text = Diagnostic(.error, error.message, at: range).render(source: source, color: color)
+        } else {
+            text = paint.red("error:") + " " + error.message
+        }
+        for line in error.details { text += "\n  " + line }
+        if let hint = error.hint { text += "\n" + paint.cyan("hint:") + " " + hint }
+        return text
+    }
+
+    /// `error` as the failure that a signal stopped the run in: the signal named in front of the message.
+    static func stopped(_ error: ScriptError, by signal: StopSignal?) -> ScriptError {
+        guard let signal, !error.message.contains(signal.name) else { return error }
+        var stopped = error
+        stopped.message = "stopped by \(signal.name): " + error.message
+        return stopped
+    }
+
+    static func clip(_ text: String) -> String {
+        text.count > longestLine ? String(text.prefix(longestLine)) + "…" : text
+    }
+}

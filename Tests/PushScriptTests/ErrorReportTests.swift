@@ -1,0 +1,79 @@
+import PushSyntax
+import Testing
+
+@testable import PushScript
+
+/// How a failed statement is written out: clipped, then details, then the hint.
+@Suite struct ErrorReportTests {
+    let script = SourceFile(name: "run.push", text: "let s = start \"hr\"\npush s from \"people.json\"\n")
+    var pushPlace: SourceRange {
+        SourceRange(
+            file: "run.push", start: SourceLocation(line: 2, column: 6, offset: 24), end: SourceLocation(line: 2, column: 6, offset: 25))
+    }
+
+    @Test func aPlacedErrorShowsTheLineThenDetailsThenTheHint() {
+        let error = ScriptError(
+            .refused, "push failed: the page was rejected", at: pushPlace,
+            details: ["POST /v1/sessions/s1/batches → 400 Bad Request", "record 3 (employee) workEmail: not an email address"],
+            hint: "fix the records named above")
+        let text = ErrorReport(error).text(sources: ["run.push": script], color: false)
+        #expect(
+            text == """
+                run.push:2:6: error: push failed: the page was rejected
+                  2 | push s from "people.json"
+                    |      ^
+                  POST /v1/sessions/s1/batches → 400 Bad Request
+                  record 3 (employee) workEmail: not an email address
+                hint: fix the records named above
+                """)
+    }
+
+    @Test func withoutItsFileAtHandTheErrorStandsAlone() {
+        let error = ScriptError(.runtime, "no connection", at: pushPlace, details: ["one", "two"], hint: "connect first")
+        #expect(ErrorReport(error).text(sources: [:], color: false) == "error: no connection\n  one\n  two\nhint: connect first")
+        let unplaced = ScriptError(.runtime, "no connection")
+        #expect(ErrorReport(unplaced).text(sources: ["run.push": script], color: false) == "error: no connection")
+    }
+
+    @Test func longLinesAndLongListsAreClipped() {
+        let long = String(repeating: "x", count: 400)
+        let error = ScriptError(.runtime, "bad", details: (1...50).map { "problem \($0) " + long }, hint: long)
+        let report = ErrorReport(error)
+        #expect(report.error.details.count == 40)
+        #expect(report.error.details.last?.hasPrefix("problem 40 ") == true)
+        #expect(report.error.details.allSatisfy { $0.count == 301 && $0.hasSuffix("…") })
+        #expect(report.error.hint == String(repeating: "x", count: 300) + "…")
+        let text = report.text(sources: [:], color: false)
+        #expect(text.split(separator: "\n").count == 1 + 40 + 1)
+        #expect(!text.contains("problem 41 "))
+        // A short hint is left as it is.
+        #expect(ErrorReport(ScriptError(.runtime, "bad", hint: "short")).error.hint == "short")
+    }
+
+    @Test func theResumeAdviceFollowsTheHintUnlessTheSessionIsDiscarded() {
+        var error = ScriptError(.refused, "push failed", hint: "fix the file")
+        error.resume = "push s from \"people.json\" skip 200"
+        #expect(ErrorReport(error).error.hint == "fix the file; to go on from there: push s from \"people.json\" skip 200")
+        #expect(ErrorReport(error).error.resume == nil)
+        error.sessionsDiscarded = true
+        let hint = ErrorReport(error).error.hint ?? ""
+        #expect(hint.hasPrefix("fix the file; this run's session is discarded below"))
+        #expect(!hint.contains("skip 200"))
+    }
+
+    @Test func coloursOnlyWhenAsked() {
+        let error = ScriptError(.runtime, "no connection", hint: "connect first")
+        #expect(
+            ErrorReport(error).text(sources: [:], color: true)
+                == "\u{1B}[31merror:\u{1B}[0m no connection\n\u{1B}[36mhint:\u{1B}[0m connect first")
+        #expect(!ErrorReport(error).text(sources: [:], color: false).contains("\u{1B}"))
+    }
+
+    @Test func aSignalIsNamedOnceInFrontOfTheMessage() {
+        let error = ScriptError(.runtime, "push failed: cancelled")
+        let stopped = ErrorReport.stopped(error, by: .interrupt)
+        #expect(stopped.message == "stopped by SIGINT (Ctrl-C): push failed: cancelled")
+        #expect(ErrorReport.stopped(stopped, by: .interrupt).message == stopped.message)
+        #expect(ErrorReport.stopped(error, by: nil).message == error.message)
+    }
+}

@@ -1,0 +1,30 @@
+import Synchronization
+import Testing
+
+@testable import PushScript
+
+/// Work a signal may stop: cancelled once the check says so, left alone otherwise.
+@Suite struct StoppableWorkTests {
+    @Test func aStopRequestCancelsTheWork() async {
+        let asked = Atomic<Int>(0)
+        let cancelled = await StoppableWork.run {
+            try? await Task.sleep(for: .seconds(30))
+            return Task.isCancelled
+        } stoppingWhen: {
+            // The third look finds the flag set, as a signal arriving mid-run would.
+            asked.add(1, ordering: .relaxed).newValue >= 3
+        }
+        #expect(cancelled)
+        #expect(asked.load(ordering: .relaxed) == 3)
+    }
+
+    @Test func withoutOneTheWorkFinishesWithItsOwnResult() async {
+        let result = await StoppableWork.run {
+            try? await Task.sleep(for: .milliseconds(60))
+            return Task.isCancelled ? "cancelled" : "done"
+        } stoppingWhen: {
+            false
+        }
+        #expect(result == "done")
+    }
+}
