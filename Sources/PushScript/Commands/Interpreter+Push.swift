@@ -78,14 +78,10 @@ extension Interpreter {
         if let snapshot = try? await connection.client.session(handle.id) { handle.refresh(snapshot) }
         track(handle)
         pusher.tally.retries = pusher.retried
-        let value = pusher.tally.value(elapsed: pusher.elapsed)
-        variables["last_push"] = value
-        if settings.output == .json {
-            emit("push", value.json.objectValue ?? JSONObject())
-        } else {
-            output.line(pusher.summary(paint: paint))
-        }
-        return value
+        let summary = PushSummary(tally: pusher.tally, elapsed: pusher.elapsed, origin: input.shownPath)
+        variables["last_push"] = summary.value
+        show(.pushed(summary))
+        return summary.value
     }
 
     func inlineRecords(_ expr: Expr) throws(ScriptError) -> [FileRecord] {
@@ -159,14 +155,10 @@ extension Interpreter {
         output.errorLine(errorPaint.yellow("warning:") + " nothing to push: \(holder); nothing was sent")
         var tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
         tally.retries = 0
-        let value = tally.value(elapsed: .zero)
-        variables["last_push"] = value
-        if settings.output == .json {
-            emit("push", value.json.objectValue ?? JSONObject())
-        } else {
-            output.line("pushed 0 \(plan.entityType) records to \(handle.id) (\(holder))")
-        }
-        return value
+        let summary = PushSummary(tally: tally, elapsed: .zero, origin: shown, emptyBecause: holder)
+        variables["last_push"] = summary.value
+        show(.pushed(summary))
+        return summary.value
     }
 
     /// The check pass: every record parsed, sized and checked against the
@@ -178,7 +170,7 @@ extension Interpreter {
     {
         guard case .file(let path, let shown, let format, let renames, let skip) = input else { return PushPlan.Totals() }
         // A big file takes a while to check: say so on a terminal.
-        let showProgress = settings.progress && settings.output == .text && output.errorIsTerminal
+        let showProgress = showsProgress && output.errorIsTerminal
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         var lastDraw = ContinuousClock.now
         let output = self.output
