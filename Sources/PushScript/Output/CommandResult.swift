@@ -7,6 +7,10 @@ import PushSyntax
 /// ``Interpreter/show(_:)``, which gives it to ``TextRenderer`` or
 /// ``JSONRenderer`` by `set output`. So the words and the JSON fields of a
 /// result live in one place each, and a command never asks which mode is on.
+///
+/// Not results: `help` and `why` (prose, shown as written in either mode),
+/// and what goes to the error stream (warnings, errors, traces, progress),
+/// which machines reading JSON never have to skip.
 enum CommandResult {
     /// `start`: the new session, and the service's clock when it was read (for its expiry).
     case started(Session, now: Timestamp)
