@@ -8,7 +8,7 @@ import PushSyntax
 /// ``JSONRenderer`` by `set output`. So the words and the JSON fields of a
 /// result live in one place each, and a command never asks which mode is on.
 ///
-/// Not results: `help` and `why` (prose, shown as written in either mode),
+/// Not results: `help` and `why` (prose, the same text in either mode),
 /// and what goes to the error stream (warnings, errors, traces, progress),
 /// which machines reading JSON never have to skip.
 enum CommandResult {
