@@ -46,19 +46,14 @@ extension Interpreter {
         await previous.client.transport.shutdown()
         applyClientSettings()
         lastSession = nil
-        if settings.output == .json {
-            var fields: JSONObject = [
-                "target": .string(connection.label), "integration_id": .string(connection.client.configuration.integrationID),
-            ]
-            if let profile = connection.profile { fields["profile"] = .string(profile.name) }
-            emit("connect", fields)
-        } else {
-            let place =
-                connection.label == "sandbox" && connection.sandbox != nil
-                ? "the built-in sandbox" : connection.client.configuration.baseURL
-            let profile = connection.profile.map { "profile \($0.name): " } ?? ""
-            output.line("connected to \(profile)\(place) (integration \(connection.client.configuration.integrationID))")
-        }
+        let place =
+            connection.label == "sandbox" && connection.sandbox != nil
+            ? "the built-in sandbox" : connection.client.configuration.baseURL
+        show(
+            .connected(
+                ConnectionSummary(
+                    target: connection.label, place: place, integrationID: connection.client.configuration.integrationID,
+                    profile: connection.profile?.name)))
     }
 
     /// A connection through this machine's proxies and CAs (the environment),

@@ -78,14 +78,10 @@ extension Interpreter {
         if let snapshot = try? await connection.client.session(handle.id) { handle.refresh(snapshot) }
         track(handle)
         pusher.tally.retries = pusher.retried
-        let value = pusher.tally.value(elapsed: pusher.elapsed)
-        variables["last_push"] = value
-        if settings.output == .json {
-            emit("push", value.json.objectValue ?? JSONObject())
-        } else {
-            output.line(pusher.summary(paint: paint))
-        }
-        return value
+        let summary = PushSummary(tally: pusher.tally, elapsed: pusher.elapsed, origin: input.shownPath)
+        variables["last_push"] = summary.value
+        show(.pushed(summary))
+        return summary.value
     }
 
     func inlineRecords(_ expr: Expr) throws(ScriptError) -> [FileRecord] {
@@ -140,8 +136,8 @@ extension Interpreter {
         if let warning = reading.rules.warningText { output.errorLine(errorPaint.yellow("warning:") + " " + warning) }
         guard let verdict = reading.verdict(shown: "the records", entityType: plan.entityType, skip: 0) else { return }
         keepRejected(reading.rules, sessionID: handle.id, entityType: plan.entityType)
-        // The service would refuse these (400): the same exit code as a rejected page.
-        throw ScriptError(.refused, verdict.message + "; nothing was sent", at: range, details: verdict.details, hint: verdict.hint)
+        // Only rules can be broken here (the records parsed already): refused, as a rejected page is.
+        throw verdict.refusal(at: range)
     }
 
     /// `last_push` tells which records break the rules, as a refused page's would.
@@ -159,14 +155,10 @@ extension Interpreter {
         output.errorLine(errorPaint.yellow("warning:") + " nothing to push: \(holder); nothing was sent")
         var tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
         tally.retries = 0
-        let value = tally.value(elapsed: .zero)
-        variables["last_push"] = value
-        if settings.output == .json {
-            emit("push", value.json.objectValue ?? JSONObject())
-        } else {
-            output.line("pushed 0 \(plan.entityType) records to \(handle.id) (\(holder))")
-        }
-        return value
+        let summary = PushSummary(tally: tally, elapsed: .zero, origin: shown, emptyBecause: holder)
+        variables["last_push"] = summary.value
+        show(.pushed(summary))
+        return summary.value
     }
 
     /// The check pass: every record parsed, sized and checked against the
@@ -178,45 +170,20 @@ extension Interpreter {
     {
         guard case .file(let path, let shown, let format, let renames, let skip) = input else { return PushPlan.Totals() }
         // A big file takes a while to check: say so on a terminal.
-        let showProgress = settings.progress && settings.output == .text && output.errorIsTerminal
-        let fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-        var lastDraw = ContinuousClock.now
-        let output = self.output
+        let progress = showsProgress && output.errorIsTerminal ? CheckProgress(output: output, path: path, shown: shown) : nil
+        let feed = spool.map(SpoolFeed.init)
         var reading = RecordFileReading.read(
             path: path, shown: shown, format: format, renames: renames, skip: skip, plan: plan, validation: settings.validation,
-            eachRecord: spool.map { spool in
-                { record in
-                    do { try spool.append(record) } catch {
-                        return RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")
-                    }
-                    return nil
-                }
-            },
-            progress: showProgress
-                ? { records, bytes in
-                    guard ContinuousClock.now - lastDraw > .milliseconds(200) else { return }
-                    lastDraw = ContinuousClock.now
-                    let share = fileSize > 0 ? " (\(min(99, bytes * 100 / fileSize))%)" : ""
-                    output.writeError(
-                        "\r\u{1B}[K  checking \(shown): \(records) records\(share); nothing is sent until every record is read")
-                } : nil)
-        if showProgress { output.writeError("\r\u{1B}[K") }
-        for warning in reading.warnings { output.writeError("\(shown):\(warning.line): warning: \(warning.message)\n") }
-        if reading.warningCount > reading.warnings.count {
-            output.writeError("\(shown): … and \(reading.warningCount - reading.warnings.count) more warnings\n")
-        }
-        do { try spool?.finish() } catch {
-            reading.add(RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)"))
-        }
+            eachRecord: feed?.append, progress: progress?.update)
+        progress?.finish()
+        for line in reading.warningLines(shown: shown) { output.writeError(line + "\n") }
+        if let problem = feed?.finish() { reading.add(problem) }
         if let warning = reading.rules.warningText, reading.problems.isEmpty {
             output.errorLine(errorPaint.yellow("warning:") + " " + warning)
         }
         guard let verdict = reading.verdict(shown: shown, entityType: plan.entityType, skip: skip) else { return reading.totals }
         if reading.rules.errorCount > 0 { keepRejected(reading.rules, sessionID: session?.id ?? "", entityType: plan.entityType) }
-        // Broken rules alone are what the service would refuse (400): the same exit code as a rejected page.
-        throw ScriptError(
-            verdict.onlyRules ? .refused : .runtime, verdict.message + "; nothing was sent", at: range, details: verdict.details,
-            hint: verdict.hint)
+        throw verdict.refusal(at: range)
     }
 }
 

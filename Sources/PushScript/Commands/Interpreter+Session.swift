@@ -11,16 +11,7 @@ extension Interpreter {
         track(handle)
         trackStarted(handle)
         warn(about: session.warnings, in: "start")
-        if settings.output == .json {
-            emit("start", ["session": session.raw])
-        } else {
-            let now = connection.now()
-            let expires =
-                session.expiresAt.map {
-                    $0 < now ? "; \(Rendering.relative($0, now: now)) by the service's clock" : "; expires \($0.iso8601) unless used"
-                } ?? ""
-            output.line("started session \(paint.bold(session.id)) (\(paint.state(session.state.rawValue))\(expires))")
-        }
+        show(.started(session, now: connection.now()))
         return .session(handle)
     }
 
@@ -79,11 +70,7 @@ extension Interpreter {
         let handle = try session(sessionExpr)
         try await refresh(handle, at: range, doing: "status")
         warn(about: handle.snapshot.warnings, in: "status")
-        if settings.output == .json {
-            emit("status", ["session": handle.snapshot.raw])
-        } else {
-            output.line(Rendering.session(handle.snapshot, paint: paint, now: connection.now()))
-        }
+        show(.status(handle.snapshot, now: connection.now()))
         return .session(handle)
     }
 
@@ -118,13 +105,7 @@ extension Interpreter {
         }
         track(handle)
         warn(about: handle.snapshot.warnings, in: "close")
-        if settings.output == .json {
-            emit("close", ["action": .string(action.rawValue), "session": handle.snapshot.raw])
-        } else {
-            let s = handle.snapshot
-            output.line(
-                "closed session \(paint.bold(s.id)) with \(action.rawValue): \(paint.state(s.state.rawValue)) (\(closeOutcome(s, action)))")
-        }
+        show(.closed(handle.snapshot, action))
         return .session(handle)
     }
 
@@ -138,7 +119,7 @@ extension Interpreter {
         let started = connection.now()
         var interval: Duration = .milliseconds(250)
         var shown: SessionState? = nil
-        var history: [JSONValue] = []
+        var history: [WaitStep] = []
         let watchExpiry = targets.contains(.expired)
 
         while true {
@@ -154,11 +135,9 @@ extension Interpreter {
             let state = handle.state
             let elapsed = connection.now().duration(since: started)
             if state != shown {
-                history.append(["state": .string(state.rawValue), "after_ms": .int(elapsed.wholeMilliseconds)])
-                if settings.output == .text {
-                    let from = shown.map { paint.state($0.rawValue) + " → " } ?? ""
-                    output.line("  \(handle.id): \(from)\(paint.state(state.rawValue)) (\(DurationText.human(elapsed)))")
-                }
+                let step = WaitStep(from: shown, state: state, after: elapsed)
+                history.append(step)
+                show(.waitChanged(sessionID: handle.id, step))
                 shown = state
             }
             if targets.contains(state) { break }
@@ -186,25 +165,8 @@ extension Interpreter {
             }
             interval = min(interval * 3 / 2, .seconds(5))
         }
-        if settings.output == .json {
-            emit("wait", ["session": handle.snapshot.raw, "states": .array(history)])
-        }
+        show(.waited(handle.snapshot, history))
         return .session(handle)
-    }
-
-    /// What a close's answer says happened, read from the state it reports,
-    /// not from what was asked.
-    func closeOutcome(_ s: Session, _ action: CloseAction) -> String {
-        let records = "\(s.acceptedRecordsTotal) staged record\(s.acceptedRecordsTotal == 1 ? "" : "s")"
-        switch s.state {
-        case .processing: return "\(records) being applied"
-        case .processed: return "\(records) applied"
-        case .cancelled: return "staged records thrown away"
-        case .failed: return "processing failed\(s.lastError.map { ": \($0)" } ?? "")"
-        case .active, .expired:
-            return "the service still reports it \(s.state): the \(action.rawValue) may not have taken effect; read it with status"
-        default: return "a state pushsh does not know, shown as sent"
-        }
     }
 
     func hintForUnreachable(_ state: SessionState) -> String {
@@ -234,16 +196,7 @@ extension Interpreter {
             throw ScriptError(error, at: range, doing: "integration")
         }
         warn(about: counts.warnings, in: "integration")
-        if settings.output == .json {
-            emit("integration", ["status": counts.raw])
-        } else {
-            let rows: [(String, String)] = [
-                ("active", String(counts.active)), ("processing", String(counts.processing)),
-                ("processed", String(counts.processed)), ("failed", String(counts.failed)), ("expired", String(counts.expired)),
-                ("last activity", counts.lastActivityAt?.iso8601 ?? "none"),
-            ]
-            output.line("integration \(paint.bold(counts.integrationID))\n" + Rendering.table(rows, indent: "  "))
-        }
+        show(.integration(counts))
         return Value(counts.raw)
     }
 
@@ -283,18 +236,7 @@ extension Interpreter {
             throw ScriptError(error, at: range, doing: "activity")
         }
         warn(about: log.warnings, in: "activity")
-        if settings.output == .json {
-            emit("activity", ["log": log.raw])
-        } else if log.items.isEmpty {
-            output.line("no activity\(since == nil ? "" : " since \(since!.iso8601)")")
-        } else {
-            let rows = log.items.map { e in
-                [e.at?.iso8601 ?? e.atText ?? "", e.level, e.type, e.message]
-            }
-            var text = Rendering.grid(["time", "level", "event", "message"], rows, paint: paint)
-            if let next = log.nextPage { text += "\n" + paint.dim("more: activity page \(next)\(size.map { " size \($0)" } ?? "")") }
-            output.line(text)
-        }
+        show(.activity(log, since: since, pageSize: size))
         return Value(log.raw)
     }
 }

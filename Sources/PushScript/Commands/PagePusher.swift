@@ -32,7 +32,7 @@ struct PagePusher {
         self.origin = origin
         tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
         retriesBefore = interpreter.retries.value
-        let show = interpreter.settings.progress && interpreter.settings.output == .text && origin != nil
+        let show = interpreter.showsProgress && origin != nil
         progress = PushProgress(
             output: interpreter.output, totalRecords: plan.total.records,
             mode: show ? (interpreter.output.errorIsTerminal ? .redraw : .lines) : .off)
@@ -314,24 +314,6 @@ struct PagePusher {
             at: range)
         error.resume = origin.map { "push ... from \"\($0)\" skip \(consumed)" }
         return error
-    }
-
-    /// `pushed 120 User records to ses_… in 2 pages: 120 accepted, 0 rejected`.
-    func summary(paint: Paint) -> String {
-        let t = tally
-        var text =
-            "pushed \(t.accepted) \(plan.entityType) record\(t.accepted == 1 ? "" : "s") to \(handle.id) in \(t.pages) page\(t.pages == 1 ? "" : "s")"
-        if origin != nil && t.accepted >= 1000 {
-            let seconds = max(elapsed.seconds, 0.001)
-            text += " in \(DurationText.human(elapsed)) (\(Int(Double(t.accepted) / seconds)) records/s)"
-        }
-        text += ": \(paint.green("\(t.accepted) accepted")), \(t.rejected) rejected"
-        if t.recoveries > 0 {
-            text += " (\(t.recoveries) unclear page\(t.recoveries == 1 ? "" : "s") checked against the session, none sent twice)"
-        }
-        if retried > 0 { text += " (\(retried) request\(retried == 1 ? "" : "s") retried)" }
-        if t.inFlightMax > 1 { text += " (up to \(t.inFlightMax) pages in flight)" }
-        return text
     }
 }
 

@@ -84,6 +84,14 @@ struct RecordFileReading {
             ? "\(shown): \(problem.message)" : "\(shown):\(problem.line)\(problem.column.map { ":\($0)" } ?? ""): \(problem.message)"
     }
 
+    /// The readers' warnings as the push's check pass prints them (`users.csv:3: warning: ...`), the
+    /// first ``kept`` of them and a count of the rest.
+    func warningLines(shown: String) -> [String] {
+        var lines = warnings.map { "\(shown):\($0.line): warning: \($0.message)" }
+        if warningCount > warnings.count { lines.append("\(shown): … and \(warningCount - warnings.count) more warnings") }
+        return lines
+    }
+
     /// Why the push cannot go ahead, in the words both the check before a
     /// run and the push's own check pass use; nil when it can.
     struct Verdict {
@@ -92,6 +100,12 @@ struct RecordFileReading {
         var hint: String
         /// Only the documented record rules are broken: the service would refuse these (400).
         var onlyRules: Bool
+
+        /// The error that stops a push at its check pass. Broken rules alone
+        /// are what the service would refuse (400): the same exit code as a rejected page.
+        func refusal(at range: SourceRange) -> ScriptError {
+            ScriptError(onlyRules ? .refused : .runtime, message + "; nothing was sent", at: range, details: details, hint: hint)
+        }
     }
 
     func verdict(shown: String, entityType: String, skip: Int) -> Verdict? {
@@ -207,5 +221,28 @@ extension ScriptFiles {
         var diagnostic = Diagnostic.error(verdict.message + "; nothing was sent", at: request.range, hint: verdict.hint)
         diagnostic.details = verdict.details
         return ([diagnostic], nil)
+    }
+}
+
+/// A push's check pass writing the records of a CSV to a spool as it reads
+/// them, so the send converts nothing twice; a failure to write becomes the
+/// problem that stops the push (nothing is sent from half a spool).
+struct SpoolFeed {
+    let spool: RecordSpool
+
+    /// Keeps one record; the problem when it cannot be written.
+    func append(_ record: FileRecord) -> RecordProblem? {
+        do { try spool.append(record) } catch { return Self.problem(error) }
+        return nil
+    }
+
+    /// Writes out what is buffered; the problem when it cannot be.
+    func finish() -> RecordProblem? {
+        do { try spool.finish() } catch { return Self.problem(error) }
+        return nil
+    }
+
+    static func problem(_ error: any Error) -> RecordProblem {
+        RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")
     }
 }

@@ -1,7 +1,8 @@
 import PushAPI
 import PushSyntax
 
-/// How values and results look to people.
+/// How values read in text and messages (`print`, `${...}`, error details);
+/// how whole results look is ``TextRenderer``'s.
 enum Rendering {
     /// Text for `print` and `${...}`: strings as they are, the rest as compact JSON.
     static func plain(_ value: Value) -> String {
@@ -23,67 +24,6 @@ enum Rendering {
             let text = value.json.jsonText
             return text.count > 200 ? String(text.prefix(200)) + "…" : text
         }
-    }
-
-    /// A value shown at the prompt: sessions as a block, the rest as indented JSON.
-    static func show(_ value: Value, paint: Paint) -> String {
-        switch value {
-        case .session(let h): return session(h.snapshot, paint: paint)
-        case .string(let s): return JSONValue.string(s).jsonText
-        case .duration(let d): return DurationText.format(d)
-        default: return value.json.prettyText()
-        }
-    }
-
-    /// A session as `status` shows it.
-    static func session(_ s: Session, paint: Paint, now: Timestamp? = nil) -> String {
-        var rows: [(String, String)] = []
-        rows.append(("state", paint.state(s.state.rawValue) + (s.state.isKnown ? "" : "  (a state pushsh does not know; shown as sent)")))
-        let pages = s.acceptedBatches.map { " in \($0) page\($0 == 1 ? "" : "s")" } ?? ""
-        let byEntity = s.acceptedRecordsByEntity.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-        rows.append(
-            (
-                "accepted",
-                "\(s.acceptedRecordsTotal) record\(s.acceptedRecordsTotal == 1 ? "" : "s")\(pages)\(byEntity.isEmpty ? "" : " (\(byEntity))")"
-            ))
-        // A field that did not read as a time is shown as the service sent it.
-        func time(_ value: Timestamp?, _ key: String) -> String? {
-            if let value { return value.iso8601 }
-            return s.raw[key]?.stringValue.map { "\($0) (as sent: not a time pushsh can read)" }
-        }
-        if let created = time(s.createdAt, "created_at") { rows.append(("created", created)) }
-        if s.state == .active, var text = time(s.expiresAt, "expires_at") {
-            if let now, let expires = s.expiresAt { text += " (\(relative(expires, now: now)))" }
-            rows.append(("expires", text))
-        }
-        if let updated = time(s.updatedAt, "updated_at") { rows.append(("updated", updated)) }
-        if let retries = s.retryCount { rows.append(("retries", String(retries))) }
-        rows.append(("last error", s.lastError ?? "none"))
-        return "session \(paint.bold(s.id))\n" + table(rows, indent: "  ")
-    }
-
-    /// `in 59m 12s`, or `expired 3h ago` for a time already past.
-    static func relative(_ expiry: Timestamp, now: Timestamp) -> String {
-        let d = expiry.duration(since: now)
-        return d >= .zero ? "in \(DurationText.human(d))" : "expired \(DurationText.human(.zero - d)) ago"
-    }
-
-    /// Two aligned columns.
-    static func table(_ rows: [(String, String)], indent: String = "") -> String {
-        let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { indent + $0.0.padded(to: width) + "  " + $0.1 }.joined(separator: "\n")
-    }
-
-    /// Columns with a header row, each as wide as its widest cell.
-    static func grid(_ header: [String], _ rows: [[String]], paint: Paint) -> String {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padded(to: widths[i]) }.joined(separator: "  ")
-        }
-        return ([paint.bold(line(header))] + rows.map(line)).joined(separator: "\n")
     }
 }
 

@@ -294,11 +294,7 @@ public final class Interpreter: @unchecked Sendable {
         case .print(let exprs):
             var parts: [String] = []
             for expr in exprs { parts.append(Rendering.plain(try evaluate(expr))) }
-            if settings.output == .json {
-                emit("print", ["text": .string(parts.joined(separator: " "))])
-            } else {
-                output.line(parts.joined(separator: " "))
-            }
+            show(.printed(parts.joined(separator: " ")))
             return nil
         case .expect(let condition, let message):
             let value = try evaluate(condition)
@@ -362,12 +358,7 @@ public final class Interpreter: @unchecked Sendable {
             try await shellCommand(statement)
             return nil
         case .expression(let expr):
-            let value = try evaluate(expr)
-            if settings.output == .json {
-                emit("value", ["value": value.json])
-            } else {
-                output.line(Rendering.show(value, paint: paint))
-            }
+            show(.value(try evaluate(expr)))
             return nil
         }
     }
@@ -477,15 +468,9 @@ public final class Interpreter: @unchecked Sendable {
     /// Help text fitted to the terminal, through the pager when there is one.
     func showLong(_ text: String) {
         let fitted = terminalWidth.map { TextFlow.reflow(text, width: TextFlow.lineWidth(forTerminalColumns: $0)) } ?? text
+        // Help is text in either mode, and paged only in text: in JSON a pager would hold up the machine reading.
         if settings.output == .text, let pager, pager(fitted) { return }
         output.line(fitted)
-    }
-
-    /// In `--output json`, one JSON object per result.
-    func emit(_ command: String, _ fields: JSONObject) {
-        var object = JSONObject([("command", .string(command))])
-        for entry in fields { object[entry.key] = entry.value }
-        output.line(JSONValue.object(object).jsonText)
     }
 
     /// Remembers a session this interpreter started: a run that stops discards it if it is still active.
