@@ -1,4 +1,5 @@
 import PushAPI
+import PushSyntax
 
 extension Interpreter {
     /// Shows a command's result: the one place where `set output` picks how
