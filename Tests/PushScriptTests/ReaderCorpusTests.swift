@@ -219,6 +219,15 @@ struct ReaderOutcome {
             #expect(cr.problems.isEmpty && cr.warnings.isEmpty, "lenient \(lenient): \(cr.problems) \(cr.warnings)")
             #expect(cr.values == [["a": "1", "b": "2"], ["a": "3", "b": "x\ry"]], "lenient \(lenient)")
             #expect(cr.records.map(\.line) == [2, 3])
+            // A header whose quoted name holds a line break, before the file has said how
+            // its rows end: a CR there is a line of a CR file; an LF there is data.
+            let quotedCR = read("csv/cr-line-ends-quoted-header.csv", lenient: lenient)
+            #expect(quotedCR.problems.isEmpty, "lenient \(lenient): \(quotedCR.problems)")
+            #expect(quotedCR.values == [["a\rb": "1", "c": "2"], ["a\rb": "3\r4", "c": "5"], ["a\rb": "6", "c": "7"]])
+            #expect(quotedCR.records.map(\.line) == [3, 4, 6], "lenient \(lenient)")
+            let quotedLF = read("csv/cr-line-ends-lf-in-quoted-header.csv", lenient: lenient)
+            #expect(quotedLF.problems.isEmpty, "lenient \(lenient): \(quotedLF.problems)")
+            #expect(quotedLF.records.map(\.line) == [2, 3, 4], "lenient \(lenient)")
             let loneCR = read("csv/lone-cr-in-lf-file.csv", lenient: lenient)
             #expect(loneCR.problems.map(\.line) == [2])
             #expect(loneCR.values == [["a": "5", "b": "6"]])

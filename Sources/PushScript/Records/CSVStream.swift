@@ -31,6 +31,11 @@ struct CSVStream: RecordStream {
     /// How the file's rows end, decided by its first line end (outside quotes).
     private enum LineEnd { case undecided, lineFeed, carriageReturn }
     private var lineEnd = LineEnd.undecided
+    /// CRs and LFs read inside quotes before the file's line end is known.
+    /// Until then `line` counts LFs; a file whose rows turn out to end in CR
+    /// counts its CRs instead, so these correct `line` at the decision.
+    private var quotedCRsUndecided = 0
+    private var quotedLFsUndecided = 0
     /// Spaces and tabs read after a closing quote (lenient): dropped before a comma or a line end, data before text.
     private var afterQuote: [UInt8] = []
 
@@ -245,6 +250,9 @@ struct CSVStream: RecordStream {
                     state = .quoteInQuoted
                 } else {
                     if byte == lineBreak { line += 1 }
+                    if lineEnd == .undecided {
+                        if byte == 0x0D { quotedCRsUndecided += 1 } else if byte == 0x0A { quotedLFsUndecided += 1 }
+                    }
                     append(byte)
                 }
             case .quoteInQuoted:
@@ -284,7 +292,7 @@ struct CSVStream: RecordStream {
                 } else if lineEnd == .undecided {
                     // The file's first line end is a CR alone: its rows end in CR (old Mac files).
                     lineEnd = .carriageReturn
-                    line += 1
+                    line += 1 + quotedCRsUndecided - quotedLFsUndecided
                     position -= 1  // this byte starts the next row
                     if let row = endRow() { return row }
                 } else if let problem = malformed(
