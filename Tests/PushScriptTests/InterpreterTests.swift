@@ -220,6 +220,31 @@ import _PushTestSupport
         }
     }
 
+    /// `activity since` takes a time as written, or a duration by the same
+    /// rules as every other duration (a bare number, a negative or an
+    /// overlong one is refused with the duration's own words).
+    @Test func activitySinceTakesATimeOrADuration() async {
+        // Values from env() are known only when the run gets there: the run's rules, not the checker's.
+        let environment = ["TIME": "2000-01-01T00:00:00Z", "AGO": "1h"]
+        let fine = await runScript(
+            """
+            let s = start
+            let a = activity since env("TIME")
+            expect len(a.items) >= 1
+            let b = activity since env("AGO")
+            expect len(b.items) >= 1
+            """, environment: environment)
+        #expect(fine.code == 0, "\(fine.stderr)")
+        for (since, words) in [
+            ("5", "5 has no unit"), ("-5m", "a duration of zero or more"), ("soon", "not \"soon\""),
+            ("40000d", "longer than 100 years"),
+        ] {
+            let run = await runScript("activity since env(\"SINCE\")\n", environment: ["SINCE": since])
+            #expect(run.code == 3, "\(since): \(run.stderr)")
+            #expect(run.stderr.contains(words), "\(since): \(run.stderr)")
+        }
+    }
+
     @Test func exitCodeAndPrintOrder() async {
         let run = await runScript("print \"a\"\nexit 3\nprint \"b\"\n")
         #expect(run.code == 3)

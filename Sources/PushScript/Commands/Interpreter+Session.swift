@@ -204,29 +204,12 @@ extension Interpreter {
     func activity(_ query: ActivityQuery, at range: SourceRange) async throws(ScriptError) -> Value {
         var since: Timestamp?
         if let expr = query.since {
-            let rule = ArgumentRule.activitySince
-            switch try evaluate(expr) {
-            case .duration(let d):
-                guard d >= .zero else { throw .runtime(rule.negativeDuration, at: expr.range) }
-                since = connection.now().adding(.zero - d)
-            case .string(let text):
-                if let d = DurationSyntax.parse(text), d >= .zero {
-                    since = connection.now().adding(.zero - d)
-                } else if let t = Timestamp(iso8601: text) {
-                    since = t
-                } else {
-                    let problem = DurationSyntax.isBareNumber(text) ? rule.bareNumber(text) : rule.badDurationText(text)
-                    throw .runtime(problem.message, at: expr.range, hint: problem.hint)
-                }
-            case .int(let number):
-                let problem = rule.bareNumber("\(number)")
-                throw .runtime(problem.message, at: expr.range, hint: problem.hint)
-            case .double(let number):
-                let problem = rule.bareNumber("\(number)")
-                throw .runtime(problem.message, at: expr.range, hint: problem.hint)
-            case let other:
-                let problem = rule.notADuration(other.typeName)
-                throw .runtime(problem.message, at: expr.range, hint: problem.hint)
+            // A time as written (`"2026-01-31T09:00:00Z"`), else a duration back from now, by the duration rules.
+            let value = try evaluate(expr)
+            if case .string(let text) = value, DurationSyntax.parse(text) == nil, let time = Timestamp(iso8601: text) {
+                since = time
+            } else {
+                since = connection.now().adding(.zero - (try duration(of: value, at: expr.range, .activitySince)))
             }
         }
         let page = try query.page.map { expr throws(ScriptError) in try integer(expr, .activityPage) }

@@ -214,30 +214,36 @@ extension Interpreter {
     /// A duration for a place whose rule the checker applies too: a bare
     /// number is refused here as there ("write 5s").
     func duration(_ expr: Expr, _ rule: ArgumentRule) throws(ScriptError) -> Duration {
-        let d = try anyDuration(expr, rule)
-        guard d >= .zero else { throw .runtime(rule.negativeDuration, at: expr.range) }
+        try duration(of: try evaluate(expr), at: expr.range, rule)
+    }
+
+    /// The same, for a value already evaluated (`activity since` first asks
+    /// whether it is a time).
+    func duration(of value: Value, at range: SourceRange, _ rule: ArgumentRule) throws(ScriptError) -> Duration {
+        let d = try anyDuration(value, at: range, rule)
+        guard d >= .zero else { throw .runtime(rule.negativeDuration, at: range) }
         guard d <= Self.longestDuration else {
-            throw .runtime("\(rule.what) is longer than 100 years", at: expr.range, hint: "durations go up to 100 years")
+            throw .runtime("\(rule.what) is longer than 100 years", at: range, hint: "durations go up to 100 years")
         }
         return d
     }
 
-    private func anyDuration(_ expr: Expr, _ rule: ArgumentRule) throws(ScriptError) -> Duration {
-        switch try evaluate(expr) {
+    private func anyDuration(_ value: Value, at range: SourceRange, _ rule: ArgumentRule) throws(ScriptError) -> Duration {
+        switch value {
         case .duration(let d): return d
         case .int(let number):
             let problem = rule.bareNumber("\(number)")
-            throw .runtime(problem.message, at: expr.range, hint: problem.hint)
+            throw .runtime(problem.message, at: range, hint: problem.hint)
         case .double(let number):
             let problem = rule.bareNumber("\(number)")
-            throw .runtime(problem.message, at: expr.range, hint: problem.hint)
+            throw .runtime(problem.message, at: range, hint: problem.hint)
         case .string(let s):
             if let d = DurationSyntax.parse(s) { return d }
             let problem = DurationSyntax.isBareNumber(s) ? rule.bareNumber(s) : rule.badDurationText(s)
-            throw .runtime(problem.message, at: expr.range, hint: problem.hint)
+            throw .runtime(problem.message, at: range, hint: problem.hint)
         case let other:
             let problem = rule.notADuration(other.typeName)
-            throw .runtime(problem.message, at: expr.range, hint: problem.hint)
+            throw .runtime(problem.message, at: range, hint: problem.hint)
         }
     }
 
