@@ -46,7 +46,7 @@ struct RecordFileReading {
                         break reading
                     }
                     guard reading.totals.records > skip else { continue }
-                    reading.rules.check(record.json, index: reading.totals.records - skip - 1, line: record.line)
+                    reading.rules.check(record.json, parsed: record.parsed, index: reading.totals.records - skip - 1, line: record.line)
                     reading.totals.bytes += record.json.count + 1
                     reading.totals.keys.note(record.json)
                     if record.json.count + plan.overhead > plan.pageBytes {

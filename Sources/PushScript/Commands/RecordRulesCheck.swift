@@ -34,8 +34,9 @@ struct RecordRulesCheck {
     }
 
     /// Checks one record; `index` is its place among the records pushed (0-based), `line` its line in the file (0 inline).
-    mutating func check(_ json: [UInt8], index: Int, line: Int) {
-        guard enabled, let record = try? JSONValue(parsing: json) else { return }
+    /// `parsed` is the record as its reader parsed it, when it did (else the bytes are parsed here).
+    mutating func check(_ json: [UInt8], parsed: JSONValue? = nil, index: Int, line: Int) {
+        guard enabled, let record = parsed ?? (try? JSONValue(parsing: json)) else { return }
         let findings = RecordValidation.findings(entityType: entityType, record: record)
         guard !findings.isEmpty else { return }
         let place =

@@ -7,6 +7,10 @@ struct FileRecord {
     var json: [UInt8]
     /// The line the record starts on (1-based).
     var line: Int
+    /// The record as read, when the reader parsed it to verify it: the check
+    /// pass applies the record rules to it without parsing the bytes again
+    /// (that second parse was a third of the pass).
+    var parsed: JSONValue? = nil
 }
 
 /// What reading the next record gave.
@@ -114,8 +118,9 @@ enum RecordSource {
             guard case .object(let object) = value else {
                 return .problem(RecordProblem(line: line, message: "expected a JSON object (a record), got \(value.typeName)"))
             }
-            if renames.isEmpty { return .record(FileRecord(json: Array(bytes), line: line)) }
-            return .record(FileRecord(json: JSONValue.object(renames.apply(object)).jsonBytes, line: line))
+            if renames.isEmpty { return .record(FileRecord(json: Array(bytes), line: line, parsed: value)) }
+            let renamed = JSONValue.object(renames.apply(object))
+            return .record(FileRecord(json: renamed.jsonBytes, line: line, parsed: renamed))
         } catch {
             // The limit is the document's, not what was left of it inside the record.
             let message = error.message.hasPrefix("nesting deeper than") ? "nesting deeper than \(depth) levels" : error.message
