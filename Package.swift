@@ -2,8 +2,12 @@
 import PackageDescription
 
 // Data flows one way: text → PushSyntax → PushScript (interpreter) → PushAPI
-// (client) → a Transport (HTTP, or the in-process PushSandbox) → typed results.
-// Nothing below reaches back up. The language does not link the simulator:
+// (client) → a Transport (PushHTTP over the network, or the in-process
+// PushSandbox) → typed results. Nothing below reaches back up. The client core
+// declares the Transport protocol and links no HTTP library; PushHTTP holds the
+// AsyncHTTPClient transport, as OpenAPI's runtime keeps ClientTransport apart
+// from its AsyncHTTPClient transport, so the sandbox links no HTTP client.
+// The language does not link the simulator:
 // PushScript declares the SandboxControls it needs, BuiltInSandbox fills them
 // with PushSandbox, and the composition roots (pushsh, PushShell, tests) link
 // BuiltInSandbox. README.md's "Architecture" draws these arrows, and
@@ -29,11 +33,14 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
-        // The client core: models, endpoints, transports, retries, errors.
+        // The client core: models, endpoints, the Transport protocol, retries, errors. No network library.
+        .target(name: "PushAPI"),
+        // The HTTP(S) transport on AsyncHTTPClient: proxies, TLS trust, redirects, its errors sorted into causes.
         .target(
-            name: "PushAPI",
+            name: "PushHTTP",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client")
+                "PushAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // The simulated service: state machine, clock, validation, faults,
@@ -54,7 +61,7 @@ let package = Package(
         // The language's run time: values, interpreter, commands, rendering.
         .target(
             name: "PushScript",
-            dependencies: ["PushSyntax", "PushAPI", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["PushSyntax", "PushAPI", "PushHTTP", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // The built-in sandbox for the language: PushSandbox's simulator behind
         // PushScript's SandboxControls, in-process. The composition roots
@@ -77,12 +84,13 @@ let package = Package(
             ]
         ),
         // Helpers shared by the test targets (a live server on port 0, sample records).
-        .target(name: "_PushTestSupport", dependencies: ["PushAPI", "PushSandbox", "PushScript", "BuiltInSandbox"]),
+        .target(name: "_PushTestSupport", dependencies: ["PushAPI", "PushHTTP", "PushSandbox", "PushScript", "BuiltInSandbox"]),
+        .testTarget(name: "PushAPITests", dependencies: ["PushAPI"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "PushAPITests",
+            name: "PushHTTPTests",
             // AsyncHTTPClient (and the NIO modules under it): the transport's errors, built by hand.
-            dependencies: ["PushAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")], exclude: ["Fixtures"]),
-        .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI", "PushScript", "_PushTestSupport"]),
+            dependencies: ["PushHTTP", "PushAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI", "PushHTTP", "PushScript", "_PushTestSupport"]),
         .testTarget(name: "PushSyntaxTests", dependencies: ["PushSyntax"]),
         .testTarget(name: "PushLanguageServerTests", dependencies: ["PushLanguageServer", "PushSyntax"]),
         .testTarget(
@@ -92,6 +100,7 @@ let package = Package(
             name: "PushShellTests",
             dependencies: ["PushShell", "PushScript", "PushSyntax", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushScript", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
+            name: "EndToEndTests",
+            dependencies: ["pushsh", "PushAPI", "PushHTTP", "PushScript", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
     ]
 )

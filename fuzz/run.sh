@@ -9,8 +9,8 @@
 #   fuzz/run.sh [parser|sandbox] build     only build
 #
 # parser:  Sources/PushSyntax/*.swift + fuzz/parser/FuzzParser.swift, one module
-# sandbox: Sources/PushAPI/**/*.swift (without Transport/HTTPTransport.swift, which
-#          needs AsyncHTTPClient) as the module PushAPI, then
+# sandbox: Sources/PushAPI/**/*.swift (the client core links no network library)
+#          as the module PushAPI, then
 #          Sources/PushSandbox/Service/*.swift + fuzz/sandbox/FuzzSandbox.swift on top
 #
 # Needs a Swift toolchain for Linux (swiftc with -sanitize=fuzzer). Builds go to
@@ -31,7 +31,7 @@ parser)
     max_len=8192
     ;;
 sandbox)
-    mapfile -t api < <(find Sources/PushAPI -name '*.swift' ! -path '*/Transport/HTTPTransport.swift' | sort)
+    mapfile -t api < <(find Sources/PushAPI -name '*.swift' | sort)
     sources=("${api[@]}" Sources/PushSandbox/Service/*.swift fuzz/sandbox/FuzzSandbox.swift)
     max_len=16384
     ;;

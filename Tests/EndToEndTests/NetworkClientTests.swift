@@ -1,5 +1,6 @@
 import Foundation
 import PushAPI
+import PushHTTP
 import PushScript
 import XCTest
 

@@ -44,6 +44,11 @@ public struct TransportResponse: Sendable, HeaderLookup {
     public struct Redirect: Sendable, Equatable {
         public var status: Int
         public var location: String
+
+        public init(status: Int, location: String) {
+            self.status = status
+            self.location = location
+        }
     }
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import PushAPI
 import Synchronization
 
 /// Sends requests over HTTP(S) with AsyncHTTPClient, keeping connections alive
@@ -136,7 +137,7 @@ public final class HTTPTransport: Transport {
             if case .responseTooLarge = cause { cause = .responseTooLarge(limit: maxResponseBytes) }
             // The handshake error does not say what was wrong with the certificate: look at it.
             if cause == .tls(.handshakeFailed) {
-                cause = .tls(proxy == nil ? await TLSDiagnosis.diagnose(host: target.host, port: target.port) : .unverified)
+                cause = .tls(proxy == nil ? await TLSDiagnosis.diagnose(target) : .unverified)
             }
             throw TransportFailure(cause, server: target.hostAndPort, serverIsLocal: target.isLoopback && proxy == nil)
         }
