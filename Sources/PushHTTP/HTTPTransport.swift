@@ -90,11 +90,14 @@ public final class HTTPTransport: Transport {
 
     public var secrets: [String] { proxy?.secrets ?? [] }
 
-    /// The scheme, host and port of the base URL, as written: where `/_sandbox` routes live.
+    /// The scheme, host and port of the base URL, as written: where a request rooted at the origin goes.
     var originPrefix: String { URLResolution.originPrefix(of: baseURL) }
 
     public func url(for request: TransportRequest) -> String {
-        request.path.hasPrefix("/_sandbox/") ? originPrefix + request.target : baseURL + request.target
+        switch request.root {
+        case .baseURL: baseURL + request.target
+        case .origin: originPrefix + request.target
+        }
     }
 
     public func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {

@@ -27,7 +27,10 @@ import _PushTestSupport
             #expect(counts.processed == 1 && counts.integrationID == "acme")
             let log = try await client.activity(since: nil, page: 1, pageSize: 2)
             #expect(log.items.count == 2 && log.nextPage == 2 && log.items[0].type == "session_processed")
-            let records = try await client.sandboxRecords(entityType: "User")
+            // The sandbox's own route, at the server's root (not under the base URL).
+            let records = try await client.get("/_sandbox/integrations/acme/records/User", from: .origin, endpoint: .sandbox) {
+                json throws(ModelDecodingError) in json["records"]?.arrayValue ?? []
+            }
             #expect(records == [user("E1"), user("José", first: "José Núñez")])
         }
     }

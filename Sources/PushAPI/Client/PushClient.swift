@@ -91,6 +91,17 @@ public struct PushClient: Sendable {
         return try await call(request, decode: ActivityLogPage.init(json:))
     }
 
+    /// `GET path` on the same service as `endpoint`, decoded by `decode`: for
+    /// a route the client core does not name (a sandbox's own, at the
+    /// origin), with the key, retries, traces and errors of every call.
+    public func get<Model>(
+        _ path: String, from root: TransportRequest.PathRoot = .baseURL, endpoint: Endpoint,
+        decode: (JSONValue) throws(ModelDecodingError) -> Model
+    ) async throws(PushAPIError) -> Model {
+        let request = TransportRequest(method: "GET", path: path, headers: headers(json: false), endpoint: endpoint, root: root)
+        return try await call(request, decode: decode)
+    }
+
     // MARK: Requests
 
     func sessionPath(_ sessionID: String) -> String {

@@ -9,12 +9,24 @@ public struct TransportRequest: Sendable, HeaderLookup {
     public var body: [UInt8]?
     /// Which API call this is, when the client made it.
     public var endpoint: Endpoint?
+    /// Where ``path`` starts: under the base URL, or at its origin.
+    public var root: PathRoot
+
+    /// Where a request's path starts on an HTTP service.
+    public enum PathRoot: Sendable, Equatable {
+        /// Under the base URL (`…/api/external/push`): the push API's routes.
+        case baseURL
+        /// At the base URL's scheme, host and port: a route beside the API
+        /// that a particular service offers (a sandbox's own).
+        case origin
+    }
 
     public init(
         method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
-        body: [UInt8]? = nil, endpoint: Endpoint? = nil
+        body: [UInt8]? = nil, endpoint: Endpoint? = nil, root: PathRoot = .baseURL
     ) {
         self.endpoint = endpoint
+        self.root = root
         self.method = method
         self.path = path
         self.query = query
