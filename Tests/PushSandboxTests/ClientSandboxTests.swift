@@ -205,7 +205,7 @@ import _PushTestSupport
             _ = try await client.integrationStatus()
         } throws: { error in
             let e = error as! PushAPIError
-            return e.kind == .transport(.notConnected) && e.hint?.contains("pushsh serve") == true
+            return e.kind == .transport(.notConnected) && e.advice?.contains("pushsh serve") == true
         }
         await transport.shutdown()
     }
