@@ -243,6 +243,17 @@ public struct PushClient: Sendable {
         return nil
     }
 
+    /// The wait before attempt `attempt + 1` (counting from 1): the retry
+    /// policy's backoff with jitter from ``random``, at most `cap`.
+    ///
+    /// The one backoff of every retry: the client's own, and those made above
+    /// it when an answer was lost (a start, a close, a page), so that every
+    /// wait follows one scheme and a test that fixes ``random`` fixes them all.
+    public func backoff(afterAttempt attempt: Int, retryAfter: Duration? = nil, atMost cap: Duration? = nil) -> Duration {
+        let wait = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter, random: random())
+        return cap.map { min(wait, $0) } ?? wait
+    }
+
     /// The wait before another attempt, or `nil` when the budget is spent.
     ///
     /// A `Retry-After` is honoured as asked, but never past `maxTotal`
@@ -250,7 +261,7 @@ public struct PushClient: Sendable {
     /// how long the service asked for.
     private func nextWait(_ attempt: Int, retryAfter: Duration?, started: ContinuousClock.Instant, clock: ContinuousClock) -> Duration? {
         guard attempt < retryPolicy.maxAttempts else { return nil }
-        let wait = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter, random: random())
+        let wait = backoff(afterAttempt: attempt, retryAfter: retryAfter)
         guard (clock.now - started) + wait <= retryPolicy.maxTotal else { return nil }
         return wait
     }
