@@ -10,7 +10,8 @@ public struct InProcessTransport: Transport {
     public var destination: String { "the built-in sandbox" }
 
     public func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
-        let prefix = request.path.hasPrefix("/_sandbox/") ? "" : SandboxRouter.apiPrefix
+        // The push API lives under the base URL's path; a request rooted at the origin (a sandbox route) does not.
+        let prefix = request.root == .origin ? "" : SandboxRouter.apiPrefix
         let body = request.body ?? []
         var headers = request.headers
         headers.append(("content-length", String(body.count)))
