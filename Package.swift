@@ -4,7 +4,8 @@ import PackageDescription
 // Data flows one way: text → PushSyntax → PushScript (interpreter) → PushAPI
 // (client) → a Transport (PushHTTP over the network, or the in-process
 // PushSandbox) → typed results. Nothing below reaches back up. The client core
-// declares the Transport protocol and links no HTTP library; PushHTTP holds the
+// declares the Transport protocol and links no HTTP client (only swift-http-types'
+// field and message types); PushHTTP holds the
 // AsyncHTTPClient transport, as OpenAPI's runtime keeps ClientTransport apart
 // from its AsyncHTTPClient transport, so the sandbox links no HTTP client.
 // The language does not link the simulator:
@@ -34,13 +35,14 @@ let package = Package(
     ],
     targets: [
         // The client core: models, endpoints, the Transport protocol, retries, errors. No network library.
-        .target(name: "PushAPI"),
+        .target(name: "PushAPI", dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")]),
         // The HTTP(S) transport on AsyncHTTPClient: proxies, TLS trust, redirects, its errors sorted into causes.
         .target(
             name: "PushHTTP",
             dependencies: [
                 "PushAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // The simulated service: state machine, clock, validation, faults,
@@ -85,17 +87,27 @@ let package = Package(
         ),
         // Helpers shared by the test targets (a live server on port 0, sample records).
         .target(name: "_PushTestSupport", dependencies: ["PushAPI", "PushHTTP", "PushSandbox", "PushScript", "BuiltInSandbox"]),
-        .testTarget(name: "PushAPITests", dependencies: ["PushAPI"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PushAPITests", dependencies: ["PushAPI", .product(name: "HTTPTypes", package: "swift-http-types")], exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "PushHTTPTests",
             // AsyncHTTPClient (and the NIO modules under it): the transport's errors, built by hand.
             dependencies: ["PushHTTP", "PushAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
-        .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI", "PushHTTP", "PushScript", "_PushTestSupport"]),
+        .testTarget(
+            name: "PushSandboxTests",
+            dependencies: [
+                "PushSandbox", "PushAPI", "PushHTTP", "PushScript", "_PushTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .testTarget(name: "PushSyntaxTests", dependencies: ["PushSyntax"]),
         .testTarget(name: "PushLanguageServerTests", dependencies: ["PushLanguageServer", "PushSyntax"]),
         .testTarget(
             name: "PushScriptTests",
-            dependencies: ["PushScript", "PushSyntax", "PushSandbox", "PushAPI", "BuiltInSandbox", "_PushTestSupport"]),
+            dependencies: [
+                "PushScript", "PushSyntax", "PushSandbox", "PushAPI", "BuiltInSandbox", "_PushTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .testTarget(
             name: "PushShellTests",
             dependencies: ["PushShell", "PushScript", "PushSyntax", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -128,7 +129,7 @@ public final class HTTPTransport: Transport {
         let classifier = { (sent: Bool) in TransportErrorClassifier(origin: target, proxy: self.proxy, sent: sent) }
         do {
             var headers = HTTPHeaders()
-            for header in request.headers { headers.add(name: header.name, value: header.value) }
+            for field in request.headers { headers.add(name: field.name.rawName, value: field.value) }
             headers.replaceOrAdd(name: "user-agent", value: PushshVersion.userAgent)
             headers.replaceOrAdd(name: "accept-encoding", value: "gzip, deflate")
             let outgoing = try HTTPClient.Request(
@@ -176,7 +177,7 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     private let sentFlag = Atomic<Bool>(false)
     private let limit: Int
     private var status = 0
-    private var headers: [(name: String, value: String)] = []
+    private var headers = HTTPFields()
     private var body: [UInt8] = []
 
     init(limit: Int) { self.limit = limit }
@@ -190,7 +191,7 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         sentFlag.store(true, ordering: .releasing)
         status = Int(head.status.code)
-        headers = head.headers.map { ($0.name, $0.value) }
+        headers = HTTPFields(head.headers.map { ($0.name, $0.value) })
         return task.eventLoop.makeSucceededVoidFuture()
     }
 

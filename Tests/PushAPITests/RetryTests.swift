@@ -1,3 +1,4 @@
+import HTTPTypes
 import Synchronization
 import Testing
 
@@ -36,7 +37,7 @@ let sessionBody = Array(#"{"id":"ses_1","state":"active"}"#.utf8)
 func response(_ status: Int, _ body: String = "{}", headers: [(name: String, value: String)] = []) -> Result<
     TransportResponse, TransportFailure
 > {
-    .success(TransportResponse(status: status, headers: headers, body: Array(body.utf8)))
+    .success(TransportResponse(status: status, headers: HTTPFields(headers), body: Array(body.utf8)))
 }
 
 @Suite struct RetryTests {

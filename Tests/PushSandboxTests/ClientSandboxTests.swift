@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 import PushHTTP
 import PushSandbox
@@ -152,7 +153,8 @@ import _PushTestSupport
                 ),
             ]
             for (method, path, body, headers, status, code) in cases {
-                let request = TransportRequest(method: method, path: path, headers: [("api-key", "key-acme")] + headers, body: body)
+                let request = TransportRequest(
+                    method: method, path: path, headers: HTTPFields([("api-key", "key-acme")] + headers), body: body)
                 let (response, _) = try await client.send(request)
                 #expect(response.status == status, "\(method) \(path)")
                 let json = try JSONValue(parsing: response.body)
@@ -173,7 +175,7 @@ import _PushTestSupport
             let s = try await client.startSession()
             let request = TransportRequest(
                 method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/entities",
-                headers: [("api-key", "key-acme"), ("content-type", "application/json")], body: Array(" \r\n\t".utf8))
+                headers: HTTPFields([("api-key", "key-acme"), ("content-type", "application/json")]), body: Array(" \r\n\t".utf8))
             let (response, _) = try await client.send(request)
             #expect(response.status == 400)
             let json = try JSONValue(parsing: response.body)
@@ -189,7 +191,8 @@ import _PushTestSupport
         try await Route.http.withClient(sandbox) { client in
             let s = try await client.startSession()
             let request = TransportRequest(
-                method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/close", headers: [("api-key", "key-acme")])
+                method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/close",
+                headers: HTTPFields([("api-key", "key-acme")]))
             let (response, _) = try await client.send(request)
             #expect(response.status == 202)
             #expect(try Session(json: JSONValue(parsing: response.body)).state == .processing)

@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 import Testing
 
@@ -69,13 +70,13 @@ import Testing
 
     @Test func aRedirectNotFollowedSuggestsTheBaseURL() async throws {
         let moved = TransportResponse(
-            status: 301, headers: [("location", "https://127.0.0.1:9/api/external/push/v1/integrations/acme/sessions/s1")])
+            status: 301, headers: HTTPFields([("location", "https://127.0.0.1:9/api/external/push/v1/integrations/acme/sessions/s1")]))
         let error = try #require(await failure(.success(moved)))
         #expect(
             error.advice
                 == "it points to another origin (https://127.0.0.1:9) than the configured http://127.0.0.1:9, and the API key must not go there; if that is the service, use it as the base URL: https://127.0.0.1:9/api/external/push (https://, not http://)"
         )
-        let elsewhere = TransportResponse(status: 302, headers: [("location", "/login")])
+        let elsewhere = TransportResponse(status: 302, headers: HTTPFields([("location", "/login")]))
         let post = try #require(await failure(.success(elsewhere), Self.pushPage))
         #expect(post.advice == "a 302 lets a POST become a GET, which would drop the request's body; check the base URL")
     }

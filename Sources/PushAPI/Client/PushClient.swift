@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// The push API, one async method per endpoint.
 ///
 /// A value type: copies share the transport (and its connections), so
@@ -123,9 +125,9 @@ public struct PushClient: Sendable {
         return kept
     }
 
-    func headers(json: Bool) -> [(name: String, value: String)] {
-        var h: [(name: String, value: String)] = [("api-key", configuration.apiKey.revealed), ("accept", "application/json")]
-        if json { h.append(("content-type", "application/json")) }
+    func headers(json: Bool) -> HTTPFields {
+        var h = HTTPFields([("api-key", configuration.apiKey.revealed), ("accept", "application/json")])
+        if json { h.append(HTTPField(name: .contentType, value: "application/json")) }
         return h
     }
 
