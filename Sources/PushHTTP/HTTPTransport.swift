@@ -113,7 +113,7 @@ public final class HTTPTransport: Transport {
             else { return response }
             let target = URLResolution.resolve(location, against: url)
             // Only the configured origin may see the key: anything else goes back unfollowed.
-            guard Origin(url: target) == origin, RedirectRule.keepsMethod(response.status) || request.method == "GET" else {
+            guard Origin(url: target) == origin, RedirectRule.keepsMethod(response.status) || request.method == .get else {
                 return response
             }
             redirects.append(.init(status: response.status, location: target))
@@ -133,7 +133,7 @@ public final class HTTPTransport: Transport {
             headers.replaceOrAdd(name: "user-agent", value: PushshVersion.userAgent)
             headers.replaceOrAdd(name: "accept-encoding", value: "gzip, deflate")
             let outgoing = try HTTPClient.Request(
-                url: url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                url: url, method: HTTPMethod(rawValue: request.method.rawValue), headers: headers,
                 body: request.body.map { .bytes($0) })
             return try await client.execute(request: outgoing, delegate: collector, deadline: deadline).futureResult.get()
         } catch {

@@ -68,7 +68,7 @@ import Testing
 
         // A request built elsewhere whose path ends in /entities is not a page push.
         let client = client(ScriptedTransport([.failure(lost)]))
-        let request = TransportRequest(method: "POST", path: "/v1/integrations/acme/sessions/s1/entities")
+        let request = TransportRequest(method: .post, path: "/v1/integrations/acme/sessions/s1/entities")
         await #expect {
             _ = try await client.call(request, decode: Session.init(json:))
         } throws: { error in

@@ -8,12 +8,12 @@ import Testing
 @Suite struct RequestURLTests {
     @Test func aPathIsUnderTheBaseURLUnlessRootedAtTheOrigin() async {
         let transport = HTTPTransport(baseURL: "http://127.0.0.1:9/a/api/external/push/")
-        let api = TransportRequest(method: "GET", path: "/v1/integrations/acme/status", query: [("page", "2")])
+        let api = TransportRequest(method: .get, path: "/v1/integrations/acme/status", query: [("page", "2")])
         #expect(transport.url(for: api) == "http://127.0.0.1:9/a/api/external/push/v1/integrations/acme/status?page=2")
-        let sandbox = TransportRequest(method: "GET", path: "/_sandbox/integrations/acme/records/User", root: .origin)
+        let sandbox = TransportRequest(method: .get, path: "/_sandbox/integrations/acme/records/User", root: .origin)
         #expect(transport.url(for: sandbox) == "http://127.0.0.1:9/_sandbox/integrations/acme/records/User")
         // The path alone no longer decides: an API path that happens to start like a sandbox route stays under the base URL.
-        let lookalike = TransportRequest(method: "GET", path: "/_sandbox/x")
+        let lookalike = TransportRequest(method: .get, path: "/_sandbox/x")
         #expect(transport.url(for: lookalike) == "http://127.0.0.1:9/a/api/external/push/_sandbox/x")
         await transport.shutdown()
     }

@@ -154,7 +154,8 @@ import _PushTestSupport
             ]
             for (method, path, body, headers, status, code) in cases {
                 let request = TransportRequest(
-                    method: method, path: path, headers: HTTPFields([("api-key", "key-acme")] + headers), body: body)
+                    method: try #require(HTTPRequest.Method(method)), path: path, headers: HTTPFields([("api-key", "key-acme")] + headers),
+                    body: body)
                 let (response, _) = try await client.send(request)
                 #expect(response.status == status, "\(method) \(path)")
                 let json = try JSONValue(parsing: response.body)
@@ -174,7 +175,7 @@ import _PushTestSupport
         try await route.withClient(sandbox) { client in
             let s = try await client.startSession()
             let request = TransportRequest(
-                method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/entities",
+                method: .post, path: client.configuration.integrationPath + "/sessions/\(s.id)/entities",
                 headers: HTTPFields([("api-key", "key-acme"), ("content-type", "application/json")]), body: Array(" \r\n\t".utf8))
             let (response, _) = try await client.send(request)
             #expect(response.status == 400)
@@ -191,7 +192,7 @@ import _PushTestSupport
         try await Route.http.withClient(sandbox) { client in
             let s = try await client.startSession()
             let request = TransportRequest(
-                method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/close",
+                method: .post, path: client.configuration.integrationPath + "/sessions/\(s.id)/close",
                 headers: HTTPFields([("api-key", "key-acme")]))
             let (response, _) = try await client.send(request)
             #expect(response.status == 202)

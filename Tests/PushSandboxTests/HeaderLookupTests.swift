@@ -9,9 +9,9 @@ import Testing
 @Suite struct HeaderLookupTests {
     @Test func everyMessageMatchesNamesWithoutRegardToCase() {
         let headers = HTTPFields([(name: "Retry-After", value: "3"), (name: "api-key", value: "k"), (name: "retry-after", value: "9")])
-        let request = TransportRequest(method: "GET", path: "/", headers: headers)
+        let request = TransportRequest(method: .get, path: "/", headers: headers)
         let response = TransportResponse(status: 429, headers: headers)
-        let sandbox = TransportRequest(method: "GET", target: "/?page=2", headers: headers, body: [])
+        let sandbox = TransportRequest(method: .get, target: "/?page=2", headers: headers, body: [])
         for name in ["Retry-After", "retry-after", "RETRY-AFTER", "Api-Key", "API-KEY", "x-missing"] {
             let answers = [request.header(name), response.header(name), sandbox.header(name)]
             #expect(Set(answers).count == 1, "\(name): \(answers)")

@@ -15,7 +15,7 @@ import Testing
         "/" + route.pattern.map { $0 == "{integration}" ? "acme" : $0.hasPrefix("{") ? "x1" : String($0) }.joined(separator: "/")
     }
 
-    func send(_ method: String, _ path: String) -> TransportResponse {
+    func send(_ method: HTTPRequest.Method, _ path: String) -> TransportResponse {
         SandboxRouter(service: service).respond(
             to: TransportRequest(method: method, target: path, headers: HTTPFields([("api-key", "k")]), body: []))
     }
@@ -29,10 +29,10 @@ import Testing
             let code = (try? JSONValue(parsing: reached.body))?["error"]?["code"]?.stringValue
             #expect(code != "not_found", "\(route.method) \(target) → \(reached.status)")
             #expect(reached.status != 405, "\(route.method) \(target) → \(reached.status)")
-            for other in ["GET", "POST", "PUT", "DELETE"] where other != route.method {
+            for other: HTTPRequest.Method in [.get, .post, .put, .delete] where other != route.method {
                 let refused = send(other, target)
                 #expect(refused.status == 405, "\(other) \(target) → \(refused.status)")
-                #expect(refused.header("allow") == route.method, "\(other) \(target): Allow \(refused.header("allow") ?? "none")")
+                #expect(refused.header("allow") == route.method.rawValue, "\(other) \(target): Allow \(refused.header("allow") ?? "none")")
             }
         }
     }
@@ -48,7 +48,7 @@ import Testing
             ),
         ]
         for (target, message) in cases {
-            let answer = send("GET", target)
+            let answer = send(.get, target)
             #expect(answer.status == 404, "\(target)")
             let json = try JSONValue(parsing: answer.body)
             #expect(json["error"]?["message"]?.stringValue == message, "\(target): \(json.jsonText)")

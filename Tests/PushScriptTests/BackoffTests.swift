@@ -26,7 +26,7 @@ import _PushTestSupport
         var destination: String { inner.destination }
 
         func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
-            let lose = request.method == method && request.path.hasSuffix(pathEnd) && !lost.withLock { $0 }
+            let lose = request.method.rawValue == method && request.path.hasSuffix(pathEnd) && !lost.withLock { $0 }
             if lose {
                 lost.withLock { $0 = true }
                 throw TransportFailure(.connectionLost, "lost on purpose")

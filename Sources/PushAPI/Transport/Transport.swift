@@ -2,9 +2,9 @@ import HTTPTypes
 
 /// One HTTP request: the client's, on its way out, and the same type as a
 /// server (the sandbox's router) receives it, so both sides read a request
-/// the same way. Its header fields are swift-http-types' `HTTPFields`.
+/// the same way. Its method and header fields are swift-http-types'.
 public struct TransportRequest: Sendable, HeaderLookup {
-    public var method: String
+    public var method: HTTPRequest.Method
     /// The path after the base URL, e.g. `/v1/integrations/acme/sessions`,
     /// its segments already percent-encoded. On a received request, the
     /// path of the request line.
@@ -31,7 +31,7 @@ public struct TransportRequest: Sendable, HeaderLookup {
     }
 
     public init(
-        method: String, path: String, query: [(name: String, value: String)] = [], headers: HTTPFields = [:],
+        method: HTTPRequest.Method, path: String, query: [(name: String, value: String)] = [], headers: HTTPFields = [:],
         body: [UInt8]? = nil, endpoint: Endpoint? = nil, root: PathRoot = .baseURL
     ) {
         self.endpoint = endpoint
@@ -44,7 +44,7 @@ public struct TransportRequest: Sendable, HeaderLookup {
     }
 
     /// A request as a server receives it: `target` is the request line's path and query, as sent.
-    public init(method: String, target: String, headers: HTTPFields, body: [UInt8]) {
+    public init(method: HTTPRequest.Method, target: String, headers: HTTPFields, body: [UInt8]) {
         let mark = target.firstIndex(of: "?")
         self.init(method: method, path: String(target[..<(mark ?? target.endIndex)]), headers: headers, body: body)
         rawQuery = mark.map { String(target[target.index(after: $0)...]) }
@@ -58,7 +58,7 @@ public struct TransportRequest: Sendable, HeaderLookup {
     }
 
     /// Whether sending this request twice does no more than sending it once.
-    public var isIdempotent: Bool { method == "GET" || method == "HEAD" }
+    public var isIdempotent: Bool { method == .get || method == .head }
 }
 
 /// One HTTP response: what a transport hands the client, and what the

@@ -122,6 +122,6 @@ struct SandboxResponder: HTTPResponder {
         }
         if received > limit { return router.bodyTooLarge() }
         let target = request.head.path ?? request.uri.path
-        return router.respond(to: TransportRequest(method: request.method.rawValue, target: target, headers: request.headers, body: body))
+        return router.respond(to: TransportRequest(method: request.method, target: target, headers: request.headers, body: body))
     }
 }

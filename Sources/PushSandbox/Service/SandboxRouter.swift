@@ -91,13 +91,13 @@ public struct SandboxRouter: Sendable {
             case keyOnly
         }
 
-        let method: String
+        let method: HTTPRequest.Method
         let pattern: [Substring]
         let admission: Admission
         let handle: @Sendable (SandboxRouter, Call) throws(SandboxError) -> TransportResponse
 
         init(
-            _ method: String, _ pattern: String, _ admission: Admission = .keyAndRateLimit,
+            _ method: HTTPRequest.Method, _ pattern: String, _ admission: Admission = .keyAndRateLimit,
             _ handle: @escaping @Sendable (SandboxRouter, Call) throws(SandboxError) -> TransportResponse
         ) {
             self.method = method
@@ -133,27 +133,27 @@ public struct SandboxRouter: Sendable {
 
     /// Every route the sandbox answers, the push API's and its own.
     static let routes: [Route] = [
-        Route("POST", "api/external/push/v1/integrations/{integration}/sessions") { router, call throws(SandboxError) in
+        Route(.post, "api/external/push/v1/integrations/{integration}/sessions") { router, call throws(SandboxError) in
             try router.startSession(call)
         },
-        Route("GET", "api/external/push/v1/integrations/{integration}/status") { router, call throws(SandboxError) in
+        Route(.get, "api/external/push/v1/integrations/{integration}/status") { router, call throws(SandboxError) in
             TransportResponse(status: 200, json: try router.service.status(integrationID: call["integration"]).json)
         },
-        Route("GET", "api/external/push/v1/integrations/{integration}/activity") { router, call throws(SandboxError) in
+        Route(.get, "api/external/push/v1/integrations/{integration}/activity") { router, call throws(SandboxError) in
             try router.activity(call)
         },
-        Route("GET", "api/external/push/v1/integrations/{integration}/sessions/{session}") { router, call throws(SandboxError) in
+        Route(.get, "api/external/push/v1/integrations/{integration}/sessions/{session}") { router, call throws(SandboxError) in
             let session = try router.service.session(integrationID: call["integration"], sessionID: call["session"])
             return TransportResponse(status: 200, json: session.json)
         },
-        Route("POST", "api/external/push/v1/integrations/{integration}/sessions/{session}/entities") {
+        Route(.post, "api/external/push/v1/integrations/{integration}/sessions/{session}/entities") {
             router, call throws(SandboxError) in try router.push(call)
         },
-        Route("POST", "api/external/push/v1/integrations/{integration}/sessions/{session}/close") { router, call throws(SandboxError) in
+        Route(.post, "api/external/push/v1/integrations/{integration}/sessions/{session}/close") { router, call throws(SandboxError) in
             try router.close(call)
         },
         // `GET /_sandbox/integrations/{id}/records/{type}`: what the service now holds.
-        Route("GET", "_sandbox/integrations/{integration}/records/{type}", .keyOnly) { router, call throws(SandboxError) in
+        Route(.get, "_sandbox/integrations/{integration}/records/{type}", .keyOnly) { router, call throws(SandboxError) in
             let records = try router.service.records(integrationID: call["integration"], entityType: call["type"])
             return TransportResponse(
                 status: 200,
@@ -179,7 +179,7 @@ public struct SandboxRouter: Sendable {
         guard !matches.isEmpty else { throw Self.noRoute(path, segments) }
         guard let (route, parameters) = matches.first(where: { $0.0.method == request.method }) else {
             // 405 names every method the table has for this path.
-            let methods = matches.map(\.0.method)
+            let methods = matches.map(\.0.method.rawValue)
             var error = SandboxError(
                 405, "method_not_allowed", "\(request.method) is not allowed here; use \(methods.joined(separator: " or "))")
             error.allow = methods
