@@ -63,7 +63,10 @@ let package = Package(
         // The language's run time: values, interpreter, commands, rendering.
         .target(
             name: "PushScript",
-            dependencies: ["PushSyntax", "PushAPI", "PushHTTP", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "PushSyntax", "PushAPI", "PushHTTP", .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         // The built-in sandbox for the language: PushSandbox's simulator behind
         // PushScript's SandboxControls, in-process. The composition roots
@@ -93,7 +96,10 @@ let package = Package(
         .testTarget(
             name: "PushHTTPTests",
             // AsyncHTTPClient (and the NIO modules under it): the transport's errors, built by hand.
-            dependencies: ["PushHTTP", "PushAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+            dependencies: [
+                "PushHTTP", "PushAPI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .testTarget(
             name: "PushSandboxTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import BuiltInSandbox
+import HTTPTypes
 import PushAPI
 import PushScript
 import Synchronization

@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 
 /// Sends requests straight into a ``SandboxService`` through ``SandboxRouter``:
