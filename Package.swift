@@ -2,8 +2,13 @@
 import PackageDescription
 
 // Data flows one way: text → PushSyntax → PushScript (interpreter) → PushAPI
-// (client) → a Transport (HTTP, or the in-process PushSandbox) → typed results.
-// Nothing below reaches back up. The language does not link the simulator:
+// (client) → a Transport (PushHTTP over the network, or the in-process
+// PushSandbox) → typed results. Nothing below reaches back up. The client core
+// declares the Transport protocol and links no HTTP client (only swift-http-types'
+// field and message types); PushHTTP holds the
+// AsyncHTTPClient transport, as OpenAPI's runtime keeps ClientTransport apart
+// from its AsyncHTTPClient transport, so the sandbox links no HTTP client.
+// The language does not link the simulator:
 // PushScript declares the SandboxControls it needs, BuiltInSandbox fills them
 // with PushSandbox, and the composition roots (pushsh, tests) link
 // BuiltInSandbox. README.md's "Architecture" draws these arrows, and
@@ -29,11 +34,15 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
-        // The client core: models, endpoints, transports, retries, errors.
+        // The client core: models, endpoints, the Transport protocol, retries, errors. No network library.
+        .target(name: "PushAPI", dependencies: [.product(name: "HTTPTypes", package: "swift-http-types")]),
+        // The HTTP(S) transport on AsyncHTTPClient: proxies, TLS trust, redirects, its errors sorted into causes.
         .target(
-            name: "PushAPI",
+            name: "PushHTTP",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client")
+                "PushAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // The simulated service: state machine, clock, validation, faults,
@@ -54,7 +63,10 @@ let package = Package(
         // The language's run time: values, interpreter, commands, rendering.
         .target(
             name: "PushScript",
-            dependencies: ["PushSyntax", "PushAPI", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "PushSyntax", "PushAPI", "PushHTTP", .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         // The built-in sandbox for the language: PushSandbox's simulator behind
         // PushScript's SandboxControls, in-process. The composition roots
@@ -77,22 +89,37 @@ let package = Package(
             ]
         ),
         // Helpers shared by the test targets (a live server on port 0, sample records).
-        .target(name: "_PushTestSupport", dependencies: ["PushAPI", "PushSandbox", "PushScript", "BuiltInSandbox"]),
+        .target(name: "_PushTestSupport", dependencies: ["PushAPI", "PushHTTP", "PushSandbox", "PushScript", "BuiltInSandbox"]),
         .testTarget(
-            name: "PushAPITests",
+            name: "PushAPITests", dependencies: ["PushAPI", .product(name: "HTTPTypes", package: "swift-http-types")], exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "PushHTTPTests",
             // AsyncHTTPClient (and the NIO modules under it): the transport's errors, built by hand.
-            dependencies: ["PushAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")], exclude: ["Fixtures"]),
-        .testTarget(name: "PushSandboxTests", dependencies: ["PushSandbox", "PushAPI", "PushScript", "_PushTestSupport"]),
+            dependencies: [
+                "PushHTTP", "PushAPI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
+        .testTarget(
+            name: "PushSandboxTests",
+            dependencies: [
+                "PushSandbox", "PushAPI", "PushHTTP", "PushScript", "_PushTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .testTarget(name: "PushSyntaxTests", dependencies: ["PushSyntax"]),
         .testTarget(name: "PushLanguageServerTests", dependencies: ["PushLanguageServer", "PushSyntax"]),
         .testTarget(
             name: "PushScriptTests",
-            dependencies: ["PushScript", "PushSyntax", "PushSandbox", "PushAPI", "BuiltInSandbox", "_PushTestSupport"]),
+            dependencies: [
+                "PushScript", "PushSyntax", "PushSandbox", "PushAPI", "BuiltInSandbox", "_PushTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .testTarget(
             name: "PushShellTests",
             dependencies: ["PushShell", "PushScript", "PushSyntax", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["pushsh", "PushAPI", "PushScript", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
+            name: "EndToEndTests",
+            dependencies: ["pushsh", "PushAPI", "PushHTTP", "PushScript", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
     ]
 )
 

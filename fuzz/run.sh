@@ -9,8 +9,10 @@
 #   fuzz/run.sh [parser|sandbox] build     only build
 #
 # parser:  Sources/PushSyntax/*.swift + fuzz/parser/FuzzParser.swift, one module
-# sandbox: Sources/PushAPI/**/*.swift (without Transport/HTTPTransport.swift, which
-#          needs AsyncHTTPClient) as the module PushAPI, then
+# sandbox: swift-http-types' HTTPTypes (from .build/checkouts; `swift package
+#          resolve` fetches it) as the module HTTPTypes, then
+#          Sources/PushAPI/**/*.swift (the client core links no network library)
+#          as the module PushAPI, then
 #          Sources/PushSandbox/Service/*.swift + fuzz/sandbox/FuzzSandbox.swift on top
 #
 # Needs a Swift toolchain for Linux (swiftc with -sanitize=fuzzer). Builds go to
@@ -31,8 +33,10 @@ parser)
     max_len=8192
     ;;
 sandbox)
-    mapfile -t api < <(find Sources/PushAPI -name '*.swift' ! -path '*/Transport/HTTPTransport.swift' | sort)
-    sources=("${api[@]}" Sources/PushSandbox/Service/*.swift fuzz/sandbox/FuzzSandbox.swift)
+    [[ -d .build/checkouts/swift-http-types ]] || swift package resolve >&2
+    mapfile -t httptypes < <(find .build/checkouts/swift-http-types/Sources/HTTPTypes -name '*.swift' | sort)
+    mapfile -t api < <(find Sources/PushAPI -name '*.swift' | sort)
+    sources=("${httptypes[@]}" "${api[@]}" Sources/PushSandbox/Service/*.swift fuzz/sandbox/FuzzSandbox.swift)
     max_len=16384
     ;;
 *)
@@ -52,9 +56,12 @@ build() {
         swiftc "${swift_flags[@]}" -module-name PushSyntax "${sources[@]}" -o "$binary"
     else
         swiftc -parse-as-library -sanitize=fuzzer,address -O -g -wmo \
+            -suppress-warnings -module-name HTTPTypes -emit-module -emit-module-path "$out/HTTPTypes.swiftmodule" \
+            -emit-library -static "${httptypes[@]}" -o "$out/libHTTPTypes.a"
+        swiftc -parse-as-library -sanitize=fuzzer,address -O -g -wmo -I "$out" \
             -module-name PushAPI -emit-module -emit-module-path "$out/PushAPI.swiftmodule" \
             -emit-library -static "${api[@]}" -o "$out/libPushAPI.a"
-        swiftc "${swift_flags[@]}" -module-name SandboxFuzz -I "$out" -L "$out" -lPushAPI \
+        swiftc "${swift_flags[@]}" -module-name SandboxFuzz -I "$out" -L "$out" -lPushAPI -lHTTPTypes \
             Sources/PushSandbox/Service/*.swift fuzz/sandbox/FuzzSandbox.swift -o "$binary"
     fi
 }

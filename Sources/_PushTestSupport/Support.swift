@@ -1,5 +1,6 @@
 import Foundation
 import PushAPI
+import PushHTTP
 import PushSandbox
 
 public let t0 = Timestamp(iso8601: "2026-01-05T09:00:00.000Z")!

@@ -1,5 +1,6 @@
 import Foundation
 import PushAPI
+import PushHTTP
 import PushScript
 import XCTest
 
@@ -169,7 +170,7 @@ final class NetworkClientTests: XCTestCase {
             guard case .redirected(307, let location) = error.kind else { return XCTFail("\(error)") }
             XCTAssertTrue(location.hasPrefix(elsewhere.origin), location)
             XCTAssertTrue(error.message.contains(location), error.message)
-            XCTAssertTrue(error.hint?.contains("another origin") == true, error.hint ?? "")
+            XCTAssertTrue(error.advice?.contains("another origin") == true, error.advice ?? "")
         }
         XCTAssertEqual(fake.requests().count, 1)
         XCTAssertTrue(elsewhere.requests().isEmpty, "the other origin was contacted: \(elsewhere.requests())")
@@ -197,8 +198,8 @@ final class NetworkClientTests: XCTestCase {
             XCTFail("expected the redirect to be refused")
         } catch {
             guard case .redirected(301, _) = error.kind else { return XCTFail("\(error)") }
-            XCTAssertTrue(error.hint?.contains(fake.base("doc")) == true, error.hint ?? "")
-            XCTAssertTrue(error.hint?.contains("POST") == true, error.hint ?? "")
+            XCTAssertTrue(error.advice?.contains(fake.base("doc")) == true, error.advice ?? "")
+            XCTAssertTrue(error.advice?.contains("POST") == true, error.advice ?? "")
         }
         XCTAssertEqual(fake.requests().count, 1, "the POST was not turned into a GET")
 
@@ -208,7 +209,7 @@ final class NetworkClientTests: XCTestCase {
             _ = try await upgrade.integrationStatus()
             XCTFail("expected the redirect to be refused")
         } catch {
-            XCTAssertTrue(error.hint?.contains("https://127.0.0.1:\(fake.port)/upgrade/api/external/push") == true, error.hint ?? "")
+            XCTAssertTrue(error.advice?.contains("https://127.0.0.1:\(fake.port)/upgrade/api/external/push") == true, error.advice ?? "")
         }
     }
 
@@ -222,7 +223,7 @@ final class NetworkClientTests: XCTestCase {
             XCTFail()
         } catch {
             XCTAssertEqual(error.transportCause, .connectionRefused)
-            XCTAssertTrue(error.hint?.contains("pushsh serve") == true, "a loopback target may be the sandbox")
+            XCTAssertTrue(error.advice?.contains("pushsh serve") == true, "a loopback target may be the sandbox")
         }
         let unknown = try client("https://no-such-host.invalid/api/external/push", retry: RetryPolicy(maxAttempts: 3))
         defer { Task { await unknown.transport.shutdown() } }
@@ -232,7 +233,7 @@ final class NetworkClientTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.transportCause, .hostNotFound(host: "no-such-host.invalid"), error.description)
             XCTAssertEqual(error.attempts, 1, "a name that does not resolve is not retried")
-            XCTAssertFalse(error.hint?.contains("pushsh serve") == true, "no sandbox hint for a remote host")
+            XCTAssertFalse(error.advice?.contains("pushsh serve") == true, "no sandbox hint for a remote host")
             XCTAssertTrue(error.message.contains("DNS"), error.message)
         }
     }
@@ -247,7 +248,7 @@ final class NetworkClientTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.transportCause, .timedOutAfterSending, error.description)
             XCTAssertTrue(error.isUnclear)
-            XCTAssertTrue(error.hint?.contains("set timeout") == true, error.hint ?? "")
+            XCTAssertTrue(error.advice?.contains("set timeout") == true, error.advice ?? "")
         }
     }
 
@@ -274,7 +275,7 @@ final class NetworkClientTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.transportCause, .tls(.untrustedIssuer), error.description)
             XCTAssertEqual(error.attempts, 1, "a certificate problem is not retried")
-            XCTAssertTrue(error.hint?.contains("SSL_CERT_FILE") == true && error.hint?.contains("--cacert") == true, error.hint ?? "")
+            XCTAssertTrue(error.advice?.contains("SSL_CERT_FILE") == true && error.advice?.contains("--cacert") == true, error.advice ?? "")
             XCTAssertFalse(
                 error.description.contains("NIOSSL") || error.description.contains("BoringSSL") || error.description.contains(".swift"),
                 error.description)
@@ -358,7 +359,7 @@ final class NetworkClientTests: XCTestCase {
             XCTFail()
         } catch {
             XCTAssertEqual(error.transportCause, .proxy(.unreachable(proxy: "127.0.0.1:\(port)")), error.description)
-            XCTAssertTrue(error.hint?.contains("HTTPS_PROXY") == true)
+            XCTAssertTrue(error.advice?.contains("HTTPS_PROXY") == true)
         }
     }
 }

@@ -66,6 +66,36 @@ import Testing
         }
     }
 
+    /// The client core and the simulator link no HTTP client: the HTTP
+    /// transport is PushHTTP's, and only what sends over the network links it.
+    @Test func theClientCoreAndTheSimulatorDoNotReachTheHTTPClient() throws {
+        let graph = try Self.declaredGraph()
+        #expect(graph["PushHTTP"]?.contains("AsyncHTTPClient") == true, "the HTTP transport is PushHTTP's")
+        for core in ["PushAPI", "PushSandbox"] {
+            #expect(graph[core] != nil, "Package.swift has no target \(core)")
+            let reached = Self.reach(from: core, in: graph)
+            for forbidden in ["AsyncHTTPClient", "PushHTTP"] {
+                #expect(!reached.contains(forbidden), "\(core) depends on \(forbidden): \(reached.sorted())")
+            }
+        }
+        // Nor through an import that SwiftPM would let through from a sibling's build.
+        let folder = Binary.root.appendingPathComponent("Sources/PushAPI")
+        let files = FileManager.default.enumerator(atPath: folder.path)
+        var read = 0
+        while let file = files?.nextObject() as? String {
+            guard file.hasSuffix(".swift") else { continue }
+            read += 1
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.components(separatedBy: "\n") where line.hasPrefix("import ") {
+                let module = line.dropFirst("import ".count).trimmingCharacters(in: .whitespaces)
+                #expect(
+                    !module.hasPrefix("NIO") && module != "AsyncHTTPClient",
+                    "Sources/PushAPI/\(file) imports \(module): the client core links no network library")
+            }
+        }
+        #expect(read > 10, "found only \(read) Swift files in Sources/PushAPI")
+    }
+
     @Test func theReadmePictureIsTheManifest() throws {
         let declared = try Self.declaredGraph()
         let drawn = try Self.pictureInReadme()

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Testing
 
 @testable import PushAPI
@@ -53,22 +54,27 @@ import Testing
     }
 
     /// A lost page is told apart from any other lost POST by the endpoint,
-    /// whatever its path looks like.
-    @Test func lostPageHintFollowsTheEndpointNotThePath() async throws {
+    /// whatever its path looks like; a lost read could not have acted. The
+    /// client sets the facts only: the words are the language layer's.
+    @Test func lostPageIsToldByTheEndpointNotThePath() async throws {
         let lost = TransportFailure(.connectionLost, "dropped")
         let page = try #require(await failure(.failure(lost), Self.calls[2].1))
-        #expect(page.hint?.contains("accepted_batches") == true)
+        #expect(page.endpoint == .pushPage && page.mayHaveTakenEffect && page.hint == nil)
         let start = try #require(await failure(.failure(lost), Self.calls[0].1))
-        #expect(start.hint?.contains("accepted_batches") == false)
+        #expect(start.endpoint == .startSession && start.mayHaveTakenEffect && start.hint == nil)
+        let read = try #require(await failure(.failure(lost), Self.calls[1].1))
+        #expect(read.endpoint == .readSession && !read.mayHaveTakenEffect)
+        let refused = try #require(await failure(.failure(TransportFailure(.notConnected, "refused")), Self.calls[2].1))
+        #expect(!refused.mayHaveTakenEffect && refused.serverIsLocal && refused.transportCause == .connectionRefused)
 
         // A request built elsewhere whose path ends in /entities is not a page push.
         let client = client(ScriptedTransport([.failure(lost)]))
-        let request = TransportRequest(method: "POST", path: "/v1/integrations/acme/sessions/s1/entities")
+        let request = TransportRequest(method: .post, path: "/v1/integrations/acme/sessions/s1/entities")
         await #expect {
             _ = try await client.call(request, decode: Session.init(json:))
         } throws: { error in
             let e = error as! PushAPIError
-            return e.endpoint == nil && e.hint?.contains("accepted_batches") != true
+            return e.endpoint == nil && e.mayHaveTakenEffect
         }
     }
 

@@ -1,4 +1,6 @@
+import HTTPTypes
 import PushAPI
+import PushHTTP
 import PushSandbox
 import PushScript
 import Testing
@@ -26,7 +28,10 @@ import _PushTestSupport
             #expect(counts.processed == 1 && counts.integrationID == "acme")
             let log = try await client.activity(since: nil, page: 1, pageSize: 2)
             #expect(log.items.count == 2 && log.nextPage == 2 && log.items[0].type == "session_processed")
-            let records = try await client.sandboxRecords(entityType: "User")
+            // The sandbox's own route, at the server's root (not under the base URL).
+            let records = try await client.get("/_sandbox/integrations/acme/records/User", from: .origin, endpoint: .sandbox) {
+                json throws(ModelDecodingError) in json["records"]?.arrayValue ?? []
+            }
             #expect(records == [user("E1"), user("José", first: "José Núñez")])
         }
     }
@@ -148,7 +153,9 @@ import _PushTestSupport
                 ),
             ]
             for (method, path, body, headers, status, code) in cases {
-                let request = TransportRequest(method: method, path: path, headers: [("api-key", "key-acme")] + headers, body: body)
+                let request = TransportRequest(
+                    method: try #require(HTTPRequest.Method(method)), path: path, headers: HTTPFields([("api-key", "key-acme")] + headers),
+                    body: body)
                 let (response, _) = try await client.send(request)
                 #expect(response.status == status, "\(method) \(path)")
                 let json = try JSONValue(parsing: response.body)
@@ -168,8 +175,8 @@ import _PushTestSupport
         try await route.withClient(sandbox) { client in
             let s = try await client.startSession()
             let request = TransportRequest(
-                method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/entities",
-                headers: [("api-key", "key-acme"), ("content-type", "application/json")], body: Array(" \r\n\t".utf8))
+                method: .post, path: client.configuration.integrationPath + "/sessions/\(s.id)/entities",
+                headers: HTTPFields([("api-key", "key-acme"), ("content-type", "application/json")]), body: Array(" \r\n\t".utf8))
             let (response, _) = try await client.send(request)
             #expect(response.status == 400)
             let json = try JSONValue(parsing: response.body)
@@ -185,7 +192,8 @@ import _PushTestSupport
         try await Route.http.withClient(sandbox) { client in
             let s = try await client.startSession()
             let request = TransportRequest(
-                method: "POST", path: client.configuration.integrationPath + "/sessions/\(s.id)/close", headers: [("api-key", "key-acme")])
+                method: .post, path: client.configuration.integrationPath + "/sessions/\(s.id)/close",
+                headers: HTTPFields([("api-key", "key-acme")]))
             let (response, _) = try await client.send(request)
             #expect(response.status == 202)
             #expect(try Session(json: JSONValue(parsing: response.body)).state == .processing)
@@ -201,7 +209,7 @@ import _PushTestSupport
             _ = try await client.integrationStatus()
         } throws: { error in
             let e = error as! PushAPIError
-            return e.kind == .transport(.notConnected) && e.hint?.contains("pushsh serve") == true
+            return e.kind == .transport(.notConnected) && e.advice?.contains("pushsh serve") == true
         }
         await transport.shutdown()
     }

@@ -1,4 +1,5 @@
 import PushAPI
+import PushHTTP
 import PushSandbox
 import Testing
 import _PushTestSupport

@@ -31,6 +31,7 @@
 // answer must carry {"error": {"code": "...", "message": "..."}}. Anything
 // else aborts, as does a crash or a trap.
 
+import HTTPTypes
 import PushAPI
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -97,7 +98,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if flags & 0x08 == 0 { headers.append(("content-type", flags & 0x04 != 0 ? "text/plain" : "application/json")) }
         headers.append(("content-length", String(body.count)))
 
-        let request = SandboxRequest(method: method, target: target, headers: headers, body: body)
+        // A server hands on only methods that are HTTP tokens; NIO refuses the rest.
+        guard let typedMethod = HTTPRequest.Method(method) else { continue }
+        let request = TransportRequest(method: typedMethod, target: target, headers: HTTPFields(headers), body: body)
         let answer = body.count > service.settings.maxBodyBytes ? router.bodyTooLarge() : router.respond(to: request)
         verify(answer, request)
         if answer.status == 201, case .object(let o)? = try? JSONValue(parsing: answer.body), case .string(let id)? = o["id"] {
@@ -108,8 +111,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 /// The answer keeps the contract: no 5xx, a JSON body, errors shaped as errors.
-func verify(_ answer: SandboxResponse, _ request: SandboxRequest) {
-    let shown = "\(request.method) \(request.target.prefix(200)) → \(answer.status) \(String(decoding: answer.body.prefix(400), as: UTF8.self))"
+func verify(_ answer: TransportResponse, _ request: TransportRequest) {
+    let shown =
+        "\(request.method) \(request.target.prefix(200)) → \(answer.status) \(String(decoding: answer.body.prefix(400), as: UTF8.self))"
     if answer.status >= 500 || answer.status < 200 { fatalError("status \(answer.status) (the fault plan is off): \(shown)") }
     if answer.fault != nil { fatalError("a network fault with the fault plan off: \(shown)") }
     let json: JSONValue

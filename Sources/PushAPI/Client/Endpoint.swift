@@ -7,6 +7,7 @@ public enum Endpoint: String, Sendable, Equatable, CaseIterable {
     case closeSession = "close"
     case integrationStatus = "integration"
     case activity
-    /// The sandbox's own routes (`/_sandbox/…`).
+    /// A route only the sandbox offers (its `/_sandbox/…` reads): the client
+    /// core does not name them; the language's `sandbox` commands do.
     case sandbox
 }

@@ -39,75 +39,35 @@ enum ErrorReading {
         error.endpoint = request.endpoint
         let home = Origin(url: baseURL)
         let there = Origin(url: location)
-        var reason: String
+        let why: PushAPIError.RefusedRedirect.Why
         if let home, let there, home != there {
-            reason = "it points to another origin (\(there)) than the configured \(home), and the API key must not go there"
+            why = .otherOrigin(configured: home, location: there)
         } else {
-            reason = "a \(response.status) lets a POST become a GET, which would drop the request's body"
+            why = .wouldDropBody(status: response.status)
         }
         // The base URL the redirect suggests: Location minus what we asked for.
+        var suggested: String?
         let asked = String(requestURL.dropFirst(baseURL.count))
         if !asked.isEmpty, location.hasSuffix(asked) || location.hasSuffix(request.path) {
-            let suggested =
-                location.hasSuffix(asked) ? String(location.dropLast(asked.count)) : String(location.dropLast(request.path.count))
-            reason += "; if that is the service, use it as the base URL: \(suggested)"
-            if let home, let there, home.host == there.host, home.scheme == "http", there.scheme == "https" {
-                reason += " (https://, not http://)"
-            }
-        } else {
-            reason += "; check the base URL"
+            suggested = location.hasSuffix(asked) ? String(location.dropLast(asked.count)) : String(location.dropLast(request.path.count))
         }
-        error.hint = reason
+        var upgrades = false
+        if suggested != nil, let home, let there, home.host == there.host, home.scheme == "http", there.scheme == "https" {
+            upgrades = true
+        }
+        error.refusedRedirect = .init(why: why, suggestedBaseURL: suggested, upgradesToHTTPS: upgrades)
         return error
     }
 
+    /// No answer came: the cause, and the facts the advice is chosen by
+    /// (the words a person reads are the language layer's).
     static func error(for failure: TransportFailure, request: TransportRequest, attempts: Int) -> PushAPIError {
         let label = "\(request.method) \(request.path)"
-        var hint: String?
-        switch failure.cause {
-        case .tls(let problem):
-            switch problem {
-            case .untrustedIssuer, .unverified:
-                hint =
-                    "if your network inspects TLS with its own CA (a corporate proxy), trust that CA: SSL_CERT_FILE=/path/ca.pem, --cacert FILE, or connect ... cacert \"FILE\" (see docs/network.md); nothing was sent"
-            case .expired, .notYetValid:
-                hint = "the server's certificate is out of date (or this machine's clock is wrong); nothing was sent"
-            case .wrongHost:
-                hint = "use the host name the certificate was issued for in the base URL; nothing was sent"
-            case .handshakeFailed:
-                hint = "is the base URL's scheme right (https:// for a TLS server, http:// for a plain one)? nothing was sent"
-            }
-        case .hostNotFound:
-            hint =
-                "check the host name in the base URL; a network that reaches the internet only through a proxy needs HTTPS_PROXY (see docs/network.md)"
-        case .proxy(.authenticationRequired):
-            hint =
-                "give the proxy's credentials in its URL: HTTPS_PROXY=http://user:password@proxy:3128 (the password is redacted in all output)"
-        case .proxy(.unreachable), .proxy(.timedOut):
-            hint = "check HTTPS_PROXY / HTTP_PROXY / ALL_PROXY; hosts listed in NO_PROXY are reached directly"
-        case .proxy(.refusedTunnel):
-            hint = "the proxy does not allow this host or port; ask its administrator, or list the host in NO_PROXY to connect directly"
-        case .timedOutBeforeSending:
-            hint =
-                "nothing was sent; check the network (and the proxy, if any). A longer timeout: set timeout 60s, --timeout 60s or PUSHSH_TIMEOUT"
-        default:
-            if failure.mayHaveBeenSent && !request.isIdempotent {
-                hint =
-                    request.endpoint == .pushPage
-                    ? "the page may or may not have been staged: read the session (status) and compare accepted_batches before sending it again"
-                    : "the request may have reached the service: read the session (status) before repeating it"
-                if failure.cause == .timedOutAfterSending { hint! += "; a slow service may need a longer timeout: set timeout 60s" }
-            } else if failure.kind == .notConnected {
-                hint =
-                    failure.serverIsLocal
-                    ? "is the service running and the base URL right? (pushsh serve prints its URL)"
-                    : "check the base URL's host and port; behind a proxy, set HTTPS_PROXY (see docs/network.md)"
-            }
-        }
-        var error = PushAPIError(
-            kind: .transport(failure.kind), request: label, message: failure.description, hint: hint, attempts: attempts)
+        var error = PushAPIError(kind: .transport(failure.kind), request: label, message: failure.description, attempts: attempts)
         error.endpoint = request.endpoint
         error.transportCause = failure.cause
+        error.serverIsLocal = failure.serverIsLocal
+        error.mayHaveTakenEffect = failure.mayHaveBeenSent && !request.isIdempotent
         return error
     }
 

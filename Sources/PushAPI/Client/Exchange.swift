@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// One attempt of one request, as a trace shows it: what was sent, what came back.
 ///
 /// The `api-key` header is already redacted: an exchange is safe to print or log.
@@ -22,9 +24,10 @@ public struct Exchange: Sendable {
 
     init(request: TransportRequest, response: TransportResponse?, failure: TransportFailure?, attempt: Int, elapsed: Duration) {
         var redacted = request
-        redacted.headers = request.headers.map { header in
-            header.name.lowercased() == "api-key" ? (header.name, "[redacted]") : header
-        }
+        redacted.headers = HTTPFields(
+            request.headers.map { field in
+                (field.name.rawName, field.name.canonicalName == "api-key" ? "[redacted]" : field.value)
+            })
         self.request = redacted
         self.response = response
         self.failure = failure

@@ -66,8 +66,9 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     public var validationErrors: [ValidationError]
     /// The full answer to a rejected page, when there was one.
     public var batch: BatchIngestResponse?
-    /// What to do about it, when the client core can say (transport and redirect
-    /// failures); the language layer words the advice for a ``reason``.
+    /// What to do about it, when a caller has more to say than the typed
+    /// fields give (the language layer words its advice from ``reason``,
+    /// ``transportCause`` and ``refusedRedirect``).
     public var hint: String?
     /// On a 409 for a second start: the session that is active.
     public var activeSessionID: String?
@@ -80,6 +81,36 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     /// The session the service created or answered about, when the answer
     /// itself could not be used (a start whose answer is unreadable).
     public var sessionID: String?
+    /// When no answer came: whether the server was this machine (only then
+    /// may it be a local sandbox).
+    public var serverIsLocal = false
+    /// When no answer came: whether the request may have reached the service
+    /// and acted (it was sent, and sending it again is not harmless).
+    public var mayHaveTakenEffect = false
+    /// For a redirect that was not followed: why, and what it suggests.
+    public var refusedRedirect: RefusedRedirect?
+
+    /// Why a redirect was not followed, in the client core's terms.
+    public struct RefusedRedirect: Sendable, Equatable {
+        public enum Why: Sendable, Equatable {
+            /// The `Location` is on another origin than the configured one: the key must not go there.
+            case otherOrigin(configured: Origin, location: Origin)
+            /// A 301, 302 or 303 lets a POST become a GET, which would drop the body.
+            case wouldDropBody(status: Int)
+        }
+
+        public var why: Why
+        /// The base URL the `Location` suggests (the `Location` minus what was asked), when it can be told.
+        public var suggestedBaseURL: String?
+        /// Whether the suggestion is the same host over `https://` for a configured `http://`.
+        public var upgradesToHTTPS: Bool
+
+        public init(why: Why, suggestedBaseURL: String?, upgradesToHTTPS: Bool) {
+            self.why = why
+            self.suggestedBaseURL = suggestedBaseURL
+            self.upgradesToHTTPS = upgradesToHTTPS
+        }
+    }
 
     public init(
         kind: Kind, request: String, code: String? = nil, message: String, rawBody: String? = nil,

@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// The push API, one async method per endpoint.
 ///
 /// A value type: copies share the transport (and its connections), so
@@ -35,13 +37,13 @@ public struct PushClient: Sendable {
     public func startSession(clientReferenceID: String? = nil) async throws(PushAPIError) -> Session {
         var body = JSONObject()
         if let clientReferenceID { body["client_reference_id"] = .string(clientReferenceID) }
-        let request = jsonRequest("POST", "/sessions", body: .object(body), endpoint: .startSession)
+        let request = jsonRequest(.post, "/sessions", body: .object(body), endpoint: .startSession)
         return try await call(request, decode: Session.init(json:))
     }
 
     /// `GET /sessions/{id}`: the session's state and counts. Resets its inactivity clock.
     public func session(_ sessionID: String) async throws(PushAPIError) -> Session {
-        let request = TransportRequest(method: "GET", path: sessionPath(sessionID), headers: headers(json: false), endpoint: .readSession)
+        let request = TransportRequest(method: .get, path: sessionPath(sessionID), headers: headers(json: false), endpoint: .readSession)
         return keepingID(sessionID, try await call(request, decode: Session.init(json:)))
     }
 
@@ -53,7 +55,7 @@ public struct PushClient: Sendable {
     /// A page whose fate is unclear (the connection dropped after sending) is
     /// never sent again here: the error says so, and the caller decides.
     public func push(_ page: EntityPage, to sessionID: String) async throws(PushAPIError) -> BatchIngestResponse {
-        let request = jsonRequest("POST", sessionPath(sessionID) + "/entities", body: page.json, relative: false, endpoint: .pushPage)
+        let request = jsonRequest(.post, sessionPath(sessionID) + "/entities", body: page.json, relative: false, endpoint: .pushPage)
         return try await call(request, decode: BatchIngestResponse.init(json:))
     }
 
@@ -61,21 +63,21 @@ public struct PushClient: Sendable {
     /// pushes, which assemble pages from records' bytes without re-encoding.
     public func push(encodedPage body: [UInt8], to sessionID: String) async throws(PushAPIError) -> BatchIngestResponse {
         let request = TransportRequest(
-            method: "POST", path: sessionPath(sessionID) + "/entities", headers: headers(json: true), body: body, endpoint: .pushPage)
+            method: .post, path: sessionPath(sessionID) + "/entities", headers: headers(json: true), body: body, endpoint: .pushPage)
         return try await call(request, decode: BatchIngestResponse.init(json:))
     }
 
     /// `POST /sessions/{id}/close`: `apply` starts processing, `discard` cancels.
     public func close(_ sessionID: String, action: CloseAction) async throws(PushAPIError) -> Session {
         let request = jsonRequest(
-            "POST", sessionPath(sessionID) + "/close", body: ["status": .string(action.rawValue)], relative: false, endpoint: .closeSession)
+            .post, sessionPath(sessionID) + "/close", body: ["status": .string(action.rawValue)], relative: false, endpoint: .closeSession)
         return keepingID(sessionID, try await call(request, decode: Session.init(json:)))
     }
 
     /// `GET /status`: how many sessions are in each state.
     public func integrationStatus() async throws(PushAPIError) -> IntegrationStatusCounts {
         let request = TransportRequest(
-            method: "GET", path: configuration.integrationPath + "/status", headers: headers(json: false), endpoint: .integrationStatus)
+            method: .get, path: configuration.integrationPath + "/status", headers: headers(json: false), endpoint: .integrationStatus)
         return try await call(request, decode: IntegrationStatusCounts.init(json:))
     }
 
@@ -86,9 +88,20 @@ public struct PushClient: Sendable {
         if let page { query.append(("page", String(page))) }
         if let pageSize { query.append(("page_size", String(pageSize))) }
         let request = TransportRequest(
-            method: "GET", path: configuration.integrationPath + "/activity", query: query, headers: headers(json: false),
+            method: .get, path: configuration.integrationPath + "/activity", query: query, headers: headers(json: false),
             endpoint: .activity)
         return try await call(request, decode: ActivityLogPage.init(json:))
+    }
+
+    /// `GET path` on the same service as `endpoint`, decoded by `decode`: for
+    /// a route the client core does not name (a sandbox's own, at the
+    /// origin), with the key, retries, traces and errors of every call.
+    public func get<Model>(
+        _ path: String, from root: TransportRequest.PathRoot = .baseURL, endpoint: Endpoint,
+        decode: (JSONValue) throws(ModelDecodingError) -> Model
+    ) async throws(PushAPIError) -> Model {
+        let request = TransportRequest(method: .get, path: path, headers: headers(json: false), endpoint: endpoint, root: root)
+        return try await call(request, decode: decode)
     }
 
     // MARK: Requests
@@ -112,13 +125,15 @@ public struct PushClient: Sendable {
         return kept
     }
 
-    func headers(json: Bool) -> [(name: String, value: String)] {
-        var h: [(name: String, value: String)] = [("api-key", configuration.apiKey.revealed), ("accept", "application/json")]
-        if json { h.append(("content-type", "application/json")) }
+    func headers(json: Bool) -> HTTPFields {
+        var h = HTTPFields([("api-key", configuration.apiKey.revealed), ("accept", "application/json")])
+        if json { h.append(HTTPField(name: .contentType, value: "application/json")) }
         return h
     }
 
-    func jsonRequest(_ method: String, _ path: String, body: JSONValue, relative: Bool = true, endpoint: Endpoint) -> TransportRequest {
+    func jsonRequest(_ method: HTTPRequest.Method, _ path: String, body: JSONValue, relative: Bool = true, endpoint: Endpoint)
+        -> TransportRequest
+    {
         TransportRequest(
             method: method, path: relative ? configuration.integrationPath + path : path,
             headers: headers(json: true), body: body.jsonBytes, endpoint: endpoint)
@@ -232,6 +247,17 @@ public struct PushClient: Sendable {
         return nil
     }
 
+    /// The wait before attempt `attempt + 1` (counting from 1): the retry
+    /// policy's backoff with jitter from ``random``, at most `cap`.
+    ///
+    /// The one backoff of every retry: the client's own, and those made above
+    /// it when an answer was lost (a start, a close, a page), so that every
+    /// wait follows one scheme and a test that fixes ``random`` fixes them all.
+    public func backoff(afterAttempt attempt: Int, retryAfter: Duration? = nil, atMost cap: Duration? = nil) -> Duration {
+        let wait = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter, random: random())
+        return cap.map { min(wait, $0) } ?? wait
+    }
+
     /// The wait before another attempt, or `nil` when the budget is spent.
     ///
     /// A `Retry-After` is honoured as asked, but never past `maxTotal`
@@ -239,7 +265,7 @@ public struct PushClient: Sendable {
     /// how long the service asked for.
     private func nextWait(_ attempt: Int, retryAfter: Duration?, started: ContinuousClock.Instant, clock: ContinuousClock) -> Duration? {
         guard attempt < retryPolicy.maxAttempts else { return nil }
-        let wait = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter, random: random())
+        let wait = backoff(afterAttempt: attempt, retryAfter: retryAfter)
         guard (clock.now - started) + wait <= retryPolicy.maxTotal else { return nil }
         return wait
     }

@@ -7,6 +7,12 @@ public struct ModelDecodingError: Error, Sendable, CustomStringConvertible {
     /// What was expected and what came instead.
     public var problem: String
 
+    public init(model: String, field: String, problem: String) {
+        self.model = model
+        self.field = field
+        self.problem = problem
+    }
+
     public var description: String { "\(model).\(field): \(problem)" }
 }
 

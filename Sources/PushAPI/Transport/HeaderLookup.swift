@@ -1,15 +1,16 @@
-/// A message that carries HTTP header fields as name/value pairs: the
-/// client's requests and responses and the sandbox's requests read their
-/// headers through one lookup, so that all of them match names the same way.
+import HTTPTypes
+
+/// A message that carries HTTP header fields: the client's requests and
+/// responses, and the same types as the sandbox receives and answers them,
+/// read their headers through one lookup that matches names the same way.
 public protocol HeaderLookup {
-    var headers: [(name: String, value: String)] { get }
+    var headers: HTTPFields { get }
 }
 
 extension HeaderLookup {
     /// The first value of a header, its name matched without regard to case
     /// (HTTP field names are case-insensitive: `Retry-After`, `retry-after`).
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
+        HTTPField.Name(name).flatMap { headers[values: $0].first }
     }
 }

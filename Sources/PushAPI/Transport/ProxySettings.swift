@@ -18,6 +18,15 @@ public struct ProxyServer: Sendable, Equatable, CustomStringConvertible {
     /// Which environment variable named it (`HTTPS_PROXY`, …).
     public var source: String
 
+    public init(kind: Kind, host: String, port: Int, username: String?, password: String?, source: String) {
+        self.kind = kind
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.source = source
+    }
+
     /// `http://user:[redacted]@host:port (HTTPS_PROXY)`: safe to print.
     public var description: String {
         let scheme = kind == .socks ? "socks5" : "http"

@@ -66,12 +66,15 @@ public struct Origin: Sendable, Hashable, CustomStringConvertible {
     public var isLoopback: Bool {
         host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "::1"
     }
+
+    /// Whether the host is an IP address, not a name: TLS sends no server name for one.
+    public var hostIsAddress: Bool { IPv4Block.address(host) != nil || host.contains(":") }
 }
 
 /// Resolves a `Location` header against the URL it answered.
-enum URLResolution {
+public enum URLResolution {
     /// An absolute URL for `location` as seen from `base` (absolute, `//host/…`, `/path` or relative).
-    static func resolve(_ location: String, against base: String) -> String {
+    public static func resolve(_ location: String, against base: String) -> String {
         let trimmed = location.trimmingCharacters(in: .whitespaces)
         if trimmed.contains("://") { return trimmed }
         guard let origin = Origin(url: base) else { return trimmed }
@@ -85,7 +88,7 @@ enum URLResolution {
     }
 
     /// `scheme://authority` of a URL, exactly as written.
-    static func originPrefix(of url: String) -> String {
+    public static func originPrefix(of url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         let rest = url[schemeEnd.upperBound...]
         let end = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex

@@ -1,20 +1,41 @@
-/// One HTTP request, relative to the configured base URL.
+import HTTPTypes
+
+/// One HTTP request: the client's, on its way out, and the same type as a
+/// server (the sandbox's router) receives it, so both sides read a request
+/// the same way. Its method and header fields are swift-http-types'.
 public struct TransportRequest: Sendable, HeaderLookup {
-    public var method: String
-    /// The path after the base URL, e.g. `/v1/integrations/acme/sessions`.
+    public var method: HTTPRequest.Method
+    /// The path after the base URL, e.g. `/v1/integrations/acme/sessions`,
+    /// its segments already percent-encoded. On a received request, the
+    /// path of the request line.
     public var path: String
     /// Query parameters, already in order, not yet encoded.
     public var query: [(name: String, value: String)]
-    public var headers: [(name: String, value: String)]
+    /// The query as it arrived on a request line, still encoded (a received
+    /// request: the server decodes it by its own rules); `nil` for the client's own.
+    public var rawQuery: String?
+    public var headers: HTTPFields
     public var body: [UInt8]?
     /// Which API call this is, when the client made it.
     public var endpoint: Endpoint?
+    /// Where ``path`` starts: under the base URL, or at its origin.
+    public var root: PathRoot
+
+    /// Where a request's path starts on an HTTP service.
+    public enum PathRoot: Sendable, Equatable {
+        /// Under the base URL (`…/api/external/push`): the push API's routes.
+        case baseURL
+        /// At the base URL's scheme, host and port: a route beside the API
+        /// that a particular service offers (a sandbox's own).
+        case origin
+    }
 
     public init(
-        method: String, path: String, query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
-        body: [UInt8]? = nil, endpoint: Endpoint? = nil
+        method: HTTPRequest.Method, path: String, query: [(name: String, value: String)] = [], headers: HTTPFields = [:],
+        body: [UInt8]? = nil, endpoint: Endpoint? = nil, root: PathRoot = .baseURL
     ) {
         self.endpoint = endpoint
+        self.root = root
         self.method = method
         self.path = path
         self.query = query
@@ -22,34 +43,68 @@ public struct TransportRequest: Sendable, HeaderLookup {
         self.body = body
     }
 
+    /// A request as a server receives it: `target` is the request line's path and query, as sent.
+    public init(method: HTTPRequest.Method, target: String, headers: HTTPFields, body: [UInt8]) {
+        let mark = target.firstIndex(of: "?")
+        self.init(method: method, path: String(target[..<(mark ?? target.endIndex)]), headers: headers, body: body)
+        rawQuery = mark.map { String(target[target.index(after: $0)...]) }
+    }
+
     /// Path plus the encoded query string.
     public var target: String {
+        if let rawQuery { return path + "?" + rawQuery }
         guard !query.isEmpty else { return path }
         return path + "?" + query.map { "\(PathEncoding.segment($0.name))=\(PathEncoding.segment($0.value))" }.joined(separator: "&")
     }
 
     /// Whether sending this request twice does no more than sending it once.
-    public var isIdempotent: Bool { method == "GET" || method == "HEAD" }
+    public var isIdempotent: Bool { method == .get || method == .head }
 }
 
-/// One HTTP response.
+/// One HTTP response: what a transport hands the client, and what the
+/// sandbox's router answers with.
 public struct TransportResponse: Sendable, HeaderLookup {
     public var status: Int
-    public var headers: [(name: String, value: String)]
+    public var headers: HTTPFields
     public var body: [UInt8]
     /// Same-origin redirects the transport followed on the way, in order.
     public var redirects: [Redirect] = []
+    /// A fault a server's transport must act out instead of (or before)
+    /// answering: the sandbox's fault plan. Always `nil` on what the client receives.
+    public var fault: NetworkFault?
 
     /// One redirect followed: the status and where it pointed.
     public struct Redirect: Sendable, Equatable {
         public var status: Int
         public var location: String
+
+        public init(status: Int, location: String) {
+            self.status = status
+            self.location = location
+        }
     }
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    /// What a transport does to the connection instead of (or before) answering.
+    public enum NetworkFault: Sendable, Equatable {
+        case drop
+        case delay(Duration)
+    }
+
+    public init(status: Int, headers: HTTPFields = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+}
+
+extension HTTPFields {
+    /// Fields from name/value pairs, in order; a pair whose name is not a
+    /// valid field name is left out (as a server would refuse it).
+    public init(_ pairs: [(name: String, value: String)]) {
+        self.init()
+        for pair in pairs {
+            if let name = HTTPField.Name(pair.name) { append(HTTPField(name: name, value: pair.value)) }
+        }
     }
 }
 

@@ -90,16 +90,12 @@ struct SandboxResponder: HTTPResponder {
             try? await Task.sleep(for: delay)
         case nil: break
         }
-        var headers = HTTPFields()
-        for (name, value) in answer.headers {
-            if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
-        }
         if let requestLog {
             let ms = (ContinuousClock.now - started).wholeMilliseconds
             requestLog("\(request.method.rawValue) \(request.uri.path) \(answer.status) \(ms)ms")
         }
         return Response(
-            status: .init(code: answer.status), headers: headers,
+            status: .init(code: answer.status), headers: answer.headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 
@@ -107,7 +103,7 @@ struct SandboxResponder: HTTPResponder {
     /// more is kept, but up to `drainAllowance` more bytes are read and thrown
     /// away, so a client still uploading gets to read the 413 instead of a
     /// broken pipe (RFC 9112 §9.6); beyond that the connection is dropped.
-    private func answer(_ request: Request) async -> SandboxResponse {
+    private func answer(_ request: Request) async -> TransportResponse {
         let limit = router.service.settings.maxBodyBytes
         let drainAllowance = 64 << 20
         var body: [UInt8] = []
@@ -122,11 +118,10 @@ struct SandboxResponder: HTTPResponder {
                 body.append(contentsOf: chunk.readableBytesView)
             }
         } catch {
-            return SandboxResponse(SandboxError(400, "invalid_body", "the request body could not be read: \(error)"))
+            return TransportResponse(SandboxError(400, "invalid_body", "the request body could not be read: \(error)"))
         }
         if received > limit { return router.bodyTooLarge() }
-        let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         let target = request.head.path ?? request.uri.path
-        return router.respond(to: SandboxRequest(method: request.method.rawValue, target: target, headers: headers, body: body))
+        return router.respond(to: TransportRequest(method: request.method, target: target, headers: request.headers, body: body))
     }
 }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 
 /// Sends requests straight into a ``SandboxService`` through ``SandboxRouter``:
@@ -10,16 +11,14 @@ public struct InProcessTransport: Transport {
     public var destination: String { "the built-in sandbox" }
 
     public func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
-        let prefix = request.path.hasPrefix("/_sandbox/") ? "" : SandboxRouter.apiPrefix
+        // The push API lives under the base URL's path; a request rooted at the origin (a sandbox route) does not.
+        let prefix = request.root == .origin ? "" : SandboxRouter.apiPrefix
         let body = request.body ?? []
-        var headers = request.headers
-        headers.append(("content-length", String(body.count)))
-        if body.count > router.service.settings.maxBodyBytes {
-            let answer = router.bodyTooLarge()
-            return TransportResponse(status: answer.status, headers: answer.headers, body: answer.body)
-        }
-        let answer = router.respond(
-            to: SandboxRequest(method: request.method, target: prefix + request.target, headers: headers, body: body))
+        if body.count > router.service.settings.maxBodyBytes { return router.bodyTooLarge() }
+        // The router reads the request as a server receives it: the whole target, a content-length.
+        var received = TransportRequest(method: request.method, target: prefix + request.target, headers: request.headers, body: body)
+        received.headers[.contentLength] = String(body.count)
+        var answer = router.respond(to: received)
         switch answer.fault {
         case .drop?: throw TransportFailure(.connectionLost, "connection reset by the sandbox (fault plan)")
         case .delay(let delay)?:
@@ -29,7 +28,8 @@ public struct InProcessTransport: Transport {
             try? await Task.sleep(for: delay)
         case nil: break
         }
-        return TransportResponse(status: answer.status, headers: answer.headers, body: answer.body)
+        answer.fault = nil
+        return answer
     }
 
     public func shutdown() async {}

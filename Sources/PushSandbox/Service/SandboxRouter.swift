@@ -1,49 +1,20 @@
+import HTTPTypes
 import PushAPI
 
-/// A request as the sandbox sees it, whichever way it arrived.
-public struct SandboxRequest: Sendable, HeaderLookup {
-    public var method: String
-    /// Path and query, as on the request line: `/api/external/push/v1/...?...`.
-    public var target: String
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+extension TransportResponse {
+    static let dropped: TransportResponse = {
+        var answer = TransportResponse(status: 0)
+        answer.fault = .drop
+        return answer
+    }()
 
-    public init(method: String, target: String, headers: [(name: String, value: String)], body: [UInt8]) {
-        self.method = method
-        self.target = target
-        self.headers = headers
-        self.body = body
-    }
-}
-
-/// A response as the sandbox produces it.
-public struct SandboxResponse: Sendable {
-    public var status: Int
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
-    /// A fault the transport must act out: drop the connection, or answer late.
-    public var fault: NetworkFault?
-
-    /// What a transport does to the connection instead of (or before) answering.
-    public enum NetworkFault: Sendable, Equatable {
-        case drop
-        case delay(Duration)
+    /// A JSON answer, as the sandbox sends every one.
+    init(status: Int, json: JSONValue, headers: [(name: String, value: String)] = []) {
+        self.init(status: status, headers: HTTPFields([("content-type", "application/json")] + headers), body: json.jsonBytes)
     }
 
-    static let dropped = SandboxResponse(status: 0, json: .null, fault: .drop)
-
-    init(status: Int, json: JSONValue, fault: NetworkFault?) {
-        self.init(status: status, json: json)
-        self.fault = fault
-    }
-
-    public init(status: Int, json: JSONValue, headers: [(name: String, value: String)] = []) {
-        self.status = status
-        self.headers = [("content-type", "application/json")] + headers
-        self.body = json.jsonBytes
-    }
-
-    public init(_ error: SandboxError) {
+    /// The contract's error answer for `error`, with `Retry-After` and `Allow` when it has them.
+    init(_ error: SandboxError) {
         var headers: [(name: String, value: String)] = []
         if let retry = error.retryAfterText ?? error.retryAfterSeconds.map(String.init) { headers.append(("retry-after", retry)) }
         if let allow = error.allow { headers.append(("allow", allow.joined(separator: ", "))) }
@@ -63,7 +34,7 @@ public struct SandboxRouter: Sendable {
 
     /// Answers one request. Never throws: every failure is an HTTP answer
     /// (or, under a fault plan, a dropped connection).
-    public func respond(to request: SandboxRequest) -> SandboxResponse {
+    public func respond(to request: TransportRequest) -> TransportResponse {
         let isAPI = request.target.hasPrefix(Self.apiPrefix + "/")
         let fault = isAPI ? service.faults.roll() : .none
         switch fault {
@@ -74,11 +45,11 @@ public struct SandboxRouter: Sendable {
             answer.fault = .drop
             return answer
         case .error:
-            return SandboxResponse(SandboxError(503, "service_unavailable", "the service is unavailable (sandbox fault); try again"))
+            return TransportResponse(SandboxError(503, "service_unavailable", "the service is unavailable (sandbox fault); try again"))
         case .throttle(let wait):
             var error = SandboxError(429, "rate_limited", "too many requests (sandbox fault); retry after \(DurationText.format(wait))")
             error.retryAfterText = Self.seconds(wait)
-            return SandboxResponse(error)
+            return TransportResponse(error)
         case .slow(let delay):
             var answer = handle(request)
             answer.fault = .delay(delay)
@@ -92,23 +63,109 @@ public struct SandboxRouter: Sendable {
         return ms % 1000 == 0 ? String(ms / 1000) : String(Double(ms) / 1000)
     }
 
-    private func handle(_ request: SandboxRequest) -> SandboxResponse {
+    private func handle(_ request: TransportRequest) -> TransportResponse {
         do {
             return try route(request)
         } catch {
-            return SandboxResponse(error)
+            return TransportResponse(error)
         }
     }
 
     /// The answer for a body larger than the limit, which the caller detected while reading.
-    public func bodyTooLarge() -> SandboxResponse {
+    public func bodyTooLarge() -> TransportResponse {
         let limit = service.settings.maxBodyBytes
-        return SandboxResponse(
+        return TransportResponse(
             SandboxError(413, "payload_too_large", "the request body is larger than \(limit) bytes; send fewer records per page"))
     }
 
-    private func route(_ request: SandboxRequest) throws(SandboxError) -> SandboxResponse {
-        let (path, queryText) = split(request.target)
+    // MARK: The routes
+
+    /// One route: a method, a path pattern (`{name}` matches one segment),
+    /// what a request must pass before it is handled, and the handler.
+    struct Route: Sendable {
+        /// What is checked before the handler runs.
+        enum Admission: Sendable {
+            /// The key, then the integration's rate limit: the push API.
+            case keyAndRateLimit
+            /// The key alone: the sandbox's own reads are not rate limited.
+            case keyOnly
+        }
+
+        let method: HTTPRequest.Method
+        let pattern: [Substring]
+        let admission: Admission
+        let handle: @Sendable (SandboxRouter, Call) throws(SandboxError) -> TransportResponse
+
+        init(
+            _ method: HTTPRequest.Method, _ pattern: String, _ admission: Admission = .keyAndRateLimit,
+            _ handle: @escaping @Sendable (SandboxRouter, Call) throws(SandboxError) -> TransportResponse
+        ) {
+            self.method = method
+            self.pattern = pattern.split(separator: "/")
+            self.admission = admission
+            self.handle = handle
+        }
+
+        /// The `{name}` segments' values when `segments` fit the pattern.
+        func parameters(_ segments: [String]) -> [String: String]? {
+            guard segments.count == pattern.count else { return nil }
+            var found: [String: String] = [:]
+            for (part, segment) in zip(pattern, segments) {
+                if part.hasPrefix("{") {
+                    found[String(part.dropFirst().dropLast())] = segment
+                } else if part != segment {
+                    return nil
+                }
+            }
+            return found
+        }
+    }
+
+    /// A request matched to a route: its `{name}` values and its query text.
+    struct Call {
+        let request: TransportRequest
+        let parameters: [String: String]
+        let queryText: Substring?
+
+        /// A `{name}` of the route's pattern (the table names only those it has).
+        subscript(_ name: String) -> String { parameters[name] ?? "" }
+    }
+
+    /// Every route the sandbox answers, the push API's and its own.
+    static let routes: [Route] = [
+        Route(.post, "api/external/push/v1/integrations/{integration}/sessions") { router, call throws(SandboxError) in
+            try router.startSession(call)
+        },
+        Route(.get, "api/external/push/v1/integrations/{integration}/status") { router, call throws(SandboxError) in
+            TransportResponse(status: 200, json: try router.service.status(integrationID: call["integration"]).json)
+        },
+        Route(.get, "api/external/push/v1/integrations/{integration}/activity") { router, call throws(SandboxError) in
+            try router.activity(call)
+        },
+        Route(.get, "api/external/push/v1/integrations/{integration}/sessions/{session}") { router, call throws(SandboxError) in
+            let session = try router.service.session(integrationID: call["integration"], sessionID: call["session"])
+            return TransportResponse(status: 200, json: session.json)
+        },
+        Route(.post, "api/external/push/v1/integrations/{integration}/sessions/{session}/entities") {
+            router, call throws(SandboxError) in try router.push(call)
+        },
+        Route(.post, "api/external/push/v1/integrations/{integration}/sessions/{session}/close") { router, call throws(SandboxError) in
+            try router.close(call)
+        },
+        // `GET /_sandbox/integrations/{id}/records/{type}`: what the service now holds.
+        Route(.get, "_sandbox/integrations/{integration}/records/{type}", .keyOnly) { router, call throws(SandboxError) in
+            let records = try router.service.records(integrationID: call["integration"], entityType: call["type"])
+            return TransportResponse(
+                status: 200,
+                json: [
+                    "integration_id": .string(call["integration"]), "entity_type": .string(call["type"]),
+                    "count": .int(Int64(records.count)), "records": .array(records),
+                ])
+        },
+    ]
+
+    private func route(_ request: TransportRequest) throws(SandboxError) -> TransportResponse {
+        let path = request.path
         var segments: [String] = []
         var rawSegments = path.split(separator: "/", omittingEmptySubsequences: false)
         if rawSegments.first == "" { rawSegments.removeFirst() }
@@ -118,127 +175,97 @@ public struct SandboxRouter: Sendable {
             guard let segment = PathEncoding.decode(raw) else { throw .badRequest("invalid_path", "the path has a broken %-escape") }
             segments.append(segment)
         }
-        if segments.first == "_sandbox" { return try routeSandbox(Array(segments.dropFirst()), request, queryText) }
-
-        let prefix = ["api", "external", "push"]
-        guard segments.count >= 3, Array(segments.prefix(3)) == prefix else {
-            throw .notFound("no route \(path); the API lives under \(Self.apiPrefix)/v1/integrations/{integration_id}/")
-        }
-        let rest = Array(segments.dropFirst(3))
-        guard rest.count >= 3 else {
-            throw .notFound("no route \(path); the API lives under \(Self.apiPrefix)/v1/integrations/{integration_id}/")
-        }
-        guard rest[0] == "v1" else { throw .notFound("unknown API version \"\(rest[0])\"; the only version is v1") }
-        guard rest[1] == "integrations" else { throw .notFound("no route \(path)") }
-        let integrationID = rest[2]
-        let endpoint = Array(rest.dropFirst(3))
-
-        switch endpoint.count {
-        case 1 where endpoint[0] == "sessions":
-            try allow(request, ["POST"])
-            try admit(request, integrationID)
-            let body = try jsonBody(request)
-            var reference: String?
-            if let body {
-                guard case .object(let o) = body else {
-                    throw .badRequest("invalid_body", "the body must be a JSON object such as {\"client_reference_id\": \"nightly-1\"}")
-                }
-                switch o["client_reference_id"] {
-                case nil, .null?: break
-                case .string(let s)?: reference = s
-                case let other?: throw .badRequest("invalid_body", "client_reference_id must be a string, got \(other.typeName)")
-                }
-            }
-            let session = try service.startSession(integrationID: integrationID, clientReferenceID: reference)
-            return SandboxResponse(status: 201, json: session.json)
-        case 1 where endpoint[0] == "status":
-            try allow(request, ["GET"])
-            try admit(request, integrationID)
-            return SandboxResponse(status: 200, json: try service.status(integrationID: integrationID).json)
-        case 1 where endpoint[0] == "activity":
-            try allow(request, ["GET"])
-            try admit(request, integrationID)
-            let query = try parseQuery(queryText)
-            let since = try query["since"].map { text throws(SandboxError) -> Timestamp in
-                guard let t = Timestamp(iso8601: text) else {
-                    throw .badRequest(
-                        "invalid_parameter", "since must be an ISO 8601 date-time such as 2025-10-31T16:38:14.401Z (got \"\(text)\")")
-                }
-                return t
-            }
-            let page = try intParameter(query, "page", default: 1, range: 1...1_000_000)
-            let size = try intParameter(query, "page_size", default: 50, range: 1...200)
-            let log = try service.activity(integrationID: integrationID, since: since, page: page, pageSize: size)
-            return SandboxResponse(status: 200, json: log.json)
-        case 2 where endpoint[0] == "sessions":
-            try allow(request, ["GET"])
-            try admit(request, integrationID)
-            return SandboxResponse(status: 200, json: try service.session(integrationID: integrationID, sessionID: endpoint[1]).json)
-        case 3 where endpoint[0] == "sessions" && endpoint[2] == "entities":
-            try allow(request, ["POST"])
-            try admit(request, integrationID)
-            guard let body = try jsonBody(request) else {
-                throw .badRequest("invalid_envelope", "the body is empty; send {\"entities\": {\"User\": [...]}}")
-            }
-            let answer = try service.push(integrationID: integrationID, sessionID: endpoint[1], body: body)
-            return SandboxResponse(status: 202, json: answer.json)
-        case 3 where endpoint[0] == "sessions" && endpoint[2] == "close":
-            try allow(request, ["POST"])
-            try admit(request, integrationID)
-            var action = CloseAction.apply
-            if let body = try jsonBody(request) {
-                guard case .object(let o) = body else {
-                    throw .badRequest("invalid_body", "the body must be {\"status\": \"apply\"} or {\"status\": \"discard\"}")
-                }
-                switch o["status"] {
-                case nil, .null?: break
-                case .string(let s)? where CloseAction(rawValue: s) != nil: action = CloseAction(rawValue: s)!
-                case let other?:
-                    throw .badRequest("invalid_body", "status must be \"apply\" or \"discard\" (got \(other.jsonText.prefix(40)))")
-                }
-            }
-            let session = try service.close(integrationID: integrationID, sessionID: endpoint[1], action: action)
-            return SandboxResponse(status: 202, json: session.json)
-        default:
-            throw .notFound("no route \(path)")
-        }
-    }
-
-    /// `GET /_sandbox/integrations/{id}/records/{type}`: what the service now holds.
-    private func routeSandbox(_ segments: [String], _ request: SandboxRequest, _ queryText: Substring?) throws(SandboxError)
-        -> SandboxResponse
-    {
-        guard segments.count == 4, segments[0] == "integrations", segments[2] == "records" else {
-            throw .notFound("no sandbox route; try /_sandbox/integrations/{integration_id}/records/{entity_type}")
-        }
-        try allow(request, ["GET"])
-        try service.authenticate(integrationID: segments[1], apiKey: request.header("api-key"))
-        let records = try service.records(integrationID: segments[1], entityType: segments[3])
-        return SandboxResponse(
-            status: 200,
-            json: [
-                "integration_id": .string(segments[1]), "entity_type": .string(segments[3]),
-                "count": .int(Int64(records.count)), "records": .array(records),
-            ])
-    }
-
-    private func allow(_ request: SandboxRequest, _ methods: [String]) throws(SandboxError) {
-        guard methods.contains(request.method) else {
+        let matches = Self.routes.compactMap { route in route.parameters(segments).map { (route, $0) } }
+        guard !matches.isEmpty else { throw Self.noRoute(path, segments) }
+        guard let (route, parameters) = matches.first(where: { $0.0.method == request.method }) else {
+            // 405 names every method the table has for this path.
+            let methods = matches.map(\.0.method.rawValue)
             var error = SandboxError(
                 405, "method_not_allowed", "\(request.method) is not allowed here; use \(methods.joined(separator: " or "))")
             error.allow = methods
             throw error
         }
-    }
-
-    /// Authentication, then the rate limit: a bad key is never counted against a good one.
-    private func admit(_ request: SandboxRequest, _ integrationID: String) throws(SandboxError) {
+        let integrationID = parameters["integration"] ?? ""
+        // Authentication, then the rate limit: a bad key is never counted against a good one.
         try service.authenticate(integrationID: integrationID, apiKey: request.header("api-key"))
-        try service.checkRateLimit(integrationID: integrationID)
+        if route.admission == .keyAndRateLimit { try service.checkRateLimit(integrationID: integrationID) }
+        return try route.handle(self, Call(request: request, parameters: parameters, queryText: request.rawQuery.map { Substring($0) }))
     }
 
-    private func jsonBody(_ request: SandboxRequest) throws(SandboxError) -> JSONValue? {
-        if request.body.count > service.settings.maxBodyBytes { throw SandboxResponse.tooLarge(service.settings.maxBodyBytes) }
+    /// Why no route matched, saying what the path got wrong first.
+    private static func noRoute(_ path: String, _ segments: [String]) -> SandboxError {
+        if segments.first == "_sandbox" {
+            return .notFound("no sandbox route; try /_sandbox/integrations/{integration_id}/records/{entity_type}")
+        }
+        let prefix = ["api", "external", "push"]
+        guard segments.count >= 6, Array(segments.prefix(3)) == prefix else {
+            return .notFound("no route \(path); the API lives under \(apiPrefix)/v1/integrations/{integration_id}/")
+        }
+        guard segments[3] == "v1" else { return .notFound("unknown API version \"\(segments[3])\"; the only version is v1") }
+        return .notFound("no route \(path)")
+    }
+
+    // MARK: Handlers that read a body or a query
+
+    private func startSession(_ call: Call) throws(SandboxError) -> TransportResponse {
+        var reference: String?
+        if let body = try jsonBody(call.request) {
+            guard case .object(let o) = body else {
+                throw .badRequest("invalid_body", "the body must be a JSON object such as {\"client_reference_id\": \"nightly-1\"}")
+            }
+            switch o["client_reference_id"] {
+            case nil, .null?: break
+            case .string(let s)?: reference = s
+            case let other?: throw .badRequest("invalid_body", "client_reference_id must be a string, got \(other.typeName)")
+            }
+        }
+        let session = try service.startSession(integrationID: call["integration"], clientReferenceID: reference)
+        return TransportResponse(status: 201, json: session.json)
+    }
+
+    private func activity(_ call: Call) throws(SandboxError) -> TransportResponse {
+        let query = try parseQuery(call.queryText)
+        let since = try query["since"].map { text throws(SandboxError) -> Timestamp in
+            guard let t = Timestamp(iso8601: text) else {
+                throw .badRequest(
+                    "invalid_parameter", "since must be an ISO 8601 date-time such as 2025-10-31T16:38:14.401Z (got \"\(text)\")")
+            }
+            return t
+        }
+        let page = try intParameter(query, "page", default: 1, range: 1...1_000_000)
+        let size = try intParameter(query, "page_size", default: 50, range: 1...200)
+        let log = try service.activity(integrationID: call["integration"], since: since, page: page, pageSize: size)
+        return TransportResponse(status: 200, json: log.json)
+    }
+
+    private func push(_ call: Call) throws(SandboxError) -> TransportResponse {
+        guard let body = try jsonBody(call.request) else {
+            throw .badRequest("invalid_envelope", "the body is empty; send {\"entities\": {\"User\": [...]}}")
+        }
+        let answer = try service.push(integrationID: call["integration"], sessionID: call["session"], body: body)
+        return TransportResponse(status: 202, json: answer.json)
+    }
+
+    private func close(_ call: Call) throws(SandboxError) -> TransportResponse {
+        var action = CloseAction.apply
+        if let body = try jsonBody(call.request) {
+            guard case .object(let o) = body else {
+                throw .badRequest("invalid_body", "the body must be {\"status\": \"apply\"} or {\"status\": \"discard\"}")
+            }
+            switch o["status"] {
+            case nil, .null?: break
+            case .string(let s)? where CloseAction(rawValue: s) != nil: action = CloseAction(rawValue: s)!
+            case let other?:
+                throw .badRequest("invalid_body", "status must be \"apply\" or \"discard\" (got \(other.jsonText.prefix(40)))")
+            }
+        }
+        let session = try service.close(integrationID: call["integration"], sessionID: call["session"], action: action)
+        return TransportResponse(status: 202, json: session.json)
+    }
+
+    private func jsonBody(_ request: TransportRequest) throws(SandboxError) -> JSONValue? {
+        let body = request.body ?? []
+        if body.count > service.settings.maxBodyBytes { throw SandboxError.tooLarge(service.settings.maxBodyBytes) }
         if let type = request.header("content-type") {
             let media = type.split(separator: ";").first.map { $0.trimmingSpaces.lowercased() } ?? ""
             // curl's -d sends form-urlencoded unless told otherwise; a JSON body under
@@ -250,17 +277,12 @@ public struct SandboxRouter: Sendable {
         }
         // An empty body is "no fields": fine for start and close, refused by the caller for pages.
         // Whitespace alone is not a JSON document: it is invalid_json like any other.
-        if request.body.isEmpty { return nil }
+        if body.isEmpty { return nil }
         do {
-            return try JSONValue(parsing: request.body)
+            return try JSONValue(parsing: body)
         } catch {
             throw .badRequest("invalid_json", "the body is not valid JSON: \(error.message) at line \(error.line), column \(error.column)")
         }
-    }
-
-    private func split(_ target: String) -> (Substring, Substring?) {
-        guard let mark = target.firstIndex(of: "?") else { return (Substring(target), nil) }
-        return (target[..<mark], target[target.index(after: mark)...])
     }
 
     private func parseQuery(_ text: Substring?) throws(SandboxError) -> [String: String] {
@@ -290,7 +312,7 @@ public struct SandboxRouter: Sendable {
     }
 }
 
-extension SandboxResponse {
+extension SandboxError {
     static func tooLarge(_ limit: Int) -> SandboxError {
         SandboxError(413, "payload_too_large", "the request body is larger than \(limit) bytes; send fewer records per page")
     }

@@ -153,12 +153,13 @@ public final class SandboxService: Sendable {
             }
         }
         return try update(integrationID) { _, integration, now throws(SandboxError) in
-            let session = try Self.touch(&integration, sessionID, now: now)
-            guard session.state == .active else {
+            // Only the state is kept: a copy of the session would share its staged pages, and staging one more would copy them all.
+            let state = try Self.touch(&integration, sessionID, now: now).state
+            guard state == .active else {
                 throw SandboxError(
                     409, "session_not_active",
-                    "session \(sessionID) is \(session.state); only an active session accepts pages",
-                    details: ["state": .string(session.state.rawValue)])
+                    "session \(sessionID) is \(state); only an active session accepts pages",
+                    details: ["state": .string(state.rawValue)])
             }
             let page = try checked.get()
             if !problems.isEmpty {
@@ -177,18 +178,14 @@ public final class SandboxService: Sendable {
                 for entry in rejected.json.objectValue ?? JSONObject() { topLevel[entry.key] = entry.value }
                 throw SandboxError(400, "validation_failed", "the page was rejected: \(summary); nothing was staged", topLevel: topLevel)
             }
-            var updated = session
-            updated.stagedPages.append(page.entities)
-            updated.acceptedBatches += 1
-            updated.acceptedRecordsTotal += total
-            for (type, count) in byEntity { updated.acceptedRecordsByEntity[type, default: 0] += count }
-            updated.updatedAt = now
-            integration.sessions[sessionID] = updated
-            var details: JSONObject = ["records": .int(Int64(total)), "batch": .int(Int64(updated.acceptedBatches))]
+            // Staged in place in the table: the page costs its own records, not the session's earlier pages.
+            integration.sessions[sessionID]?.stage(page.entities, records: total, byEntity: byEntity, at: now)
+            let batch = integration.sessions[sessionID]?.acceptedBatches ?? 0
+            var details: JSONObject = ["records": .int(Int64(total)), "batch": .int(Int64(batch))]
             if let hint = page.hint { details["page_hint"] = .int(Int64(hint)) }
             Self.log(
                 &integration, at: now, level: "info", type: .batchAccepted,
-                message: "page \(updated.acceptedBatches) accepted: \(total) record\(total == 1 ? "" : "s") staged", session: sessionID,
+                message: "page \(batch) accepted: \(total) record\(total == 1 ? "" : "s") staged", session: sessionID,
                 details: .object(details))
             return BatchIngestResponse(
                 sessionID: sessionID, acceptedCountTotal: total, acceptedCountByEntity: byEntity, rejectedCountTotal: 0,
@@ -330,7 +327,10 @@ public final class SandboxService: Sendable {
     ) throws(SandboxError) -> T {
         let now = clock.now()
         return try state.withLock { s throws(SandboxError) -> T in
-            guard var integration = s.integrations[integrationID] else {
+            // Taken out of the table while `body` runs, so that its log, sessions
+            // and records are not shared: appending an event then costs one
+            // event, not a copy of the whole log (copy-on-write would copy it).
+            guard var integration = s.integrations.removeValue(forKey: integrationID) else {
                 throw SandboxError(404, "integration_not_found", "no integration \(integrationID)")
             }
             Self.advance(&integration, to: now, failures: &s.failuresPlanned)
@@ -406,9 +406,8 @@ public final class SandboxService: Sendable {
         for page in session.stagedPages {
             for (type, records) in page {
                 let key = NaturalKey.field(for: type)
-                var store = integration.records[type] ?? RecordStore()
-                for record in records { store.upsert(record, key: key) }
-                integration.records[type] = store
+                // In place: a store copied out of the table would be copied whole on the first upsert.
+                for record in records { integration.records[type, default: RecordStore()].upsert(record, key: key) }
             }
         }
     }
@@ -454,6 +453,16 @@ public final class SandboxService: Sendable {
             result.append((entry.key, records))
         }
         return (result, hint)
+    }
+
+    /// Where an integration's activity log is stored, and how many events it has room for:
+    /// for tests that check an event is appended in place (the log is not copied per request).
+    func eventLogStorage(integrationID: String) -> (address: UInt, capacity: Int)? {
+        state.withLock { s in
+            s.integrations[integrationID].map { integration in
+                integration.events.withUnsafeBufferPointer { (UInt(bitPattern: $0.baseAddress), integration.events.capacity) }
+            }
+        }
     }
 
     /// Appends an event, keeping the log in time order.

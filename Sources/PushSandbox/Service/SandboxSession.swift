@@ -26,6 +26,15 @@ struct SandboxSession {
 
     var expiresAt: Timestamp { lastTouchedAt.adding(inactivityTimeout) }
 
+    /// Stages one accepted page of `records` records (`byEntity` by type).
+    mutating func stage(_ page: [(type: String, records: [JSONValue])], records: Int, byEntity: [String: Int], at now: Timestamp) {
+        stagedPages.append(page)
+        acceptedBatches += 1
+        acceptedRecordsTotal += records
+        for (type, count) in byEntity { acceptedRecordsByEntity[type, default: 0] += count }
+        updatedAt = now
+    }
+
     /// The session as `GET /sessions/{id}` shows it.
     var status: Session {
         Session(

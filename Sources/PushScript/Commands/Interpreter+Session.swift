@@ -27,7 +27,7 @@ extension Interpreter {
                 return try await client.startSession(clientReferenceID: reference)
             } catch let error where error.isUnclear && unclear < settings.retries {
                 unclear += 1
-                try? await pause(.milliseconds(100 * Int64(unclear)))
+                try? await pause(client.backoff(afterAttempt: unclear, atMost: .seconds(5)))
             } catch let error where error.status == 409 && unclear > 0 {
                 if let id = error.activeSessionID, let active = try? await client.session(id),
                     active.acceptedBatches == 0, let created = active.createdAt, created >= began.adding(.seconds(-60))
@@ -98,7 +98,7 @@ extension Interpreter {
                     handle.refresh(now)
                     if now.state != .active && now.state != .expired { break }
                 }
-                try? await pause(.milliseconds(100 * Int64(unclear)))
+                try? await pause(connection.client.backoff(afterAttempt: unclear, atMost: .seconds(5)))
             } catch {
                 throw ScriptError(error, at: range, doing: "close")
             }

@@ -217,7 +217,7 @@ extension PagePusher {
         var again: [FlightPage] = []
         var fatal: (FlightPage, PushAPIError)?
         var wait: Duration = .zero
-        let policy = interpreter.connection.client.retryPolicy
+        let client = interpreter.connection.client
         for outcome in outcomes.sorted(by: { $0.number < $1.number }) {
             guard let page = pipe.inFlight[outcome.number] else { continue }
             switch outcome.result {
@@ -235,7 +235,7 @@ extension PagePusher {
                     again.append(page)
                     interpreter.retries.add()
                 }
-                let backoff = policy.delay(afterAttempt: page.attempts, retryAfter: error.retryAfter, random: Double.random(in: 0...1))
+                let backoff = client.backoff(afterAttempt: page.attempts, retryAfter: error.retryAfter)
                 wait = max(wait, error.retryAfter ?? backoff)
             case .failure(let error):
                 pipe.inFlight[outcome.number] = nil
@@ -261,11 +261,7 @@ extension PagePusher {
                 } else {
                     // It did not land: sending it again cannot stage it twice.
                     again.append(page)
-                    wait = max(
-                        wait,
-                        min(
-                            policy.delay(afterAttempt: page.attempts, retryAfter: error.retryAfter, random: Double.random(in: 0...1)),
-                            .seconds(5)))
+                    wait = max(wait, client.backoff(afterAttempt: page.attempts, retryAfter: error.retryAfter, atMost: .seconds(5)))
                 }
             }
         }

@@ -255,9 +255,8 @@ struct PagePusher {
                     throw stoppedError
                 }
                 // It did not land: sending it again cannot stage it twice.
-                let wait = client.retryPolicy.delay(
-                    afterAttempt: unclearAttempts, retryAfter: error.retryAfter, random: Double.random(in: 0...1))
-                do { try await interpreter.connection.pause(min(wait, .seconds(5))) } catch { throw stopped(interruptedMessage) }
+                let wait = client.backoff(afterAttempt: unclearAttempts, retryAfter: error.retryAfter, atMost: .seconds(5))
+                do { try await interpreter.connection.pause(wait) } catch { throw stopped(interruptedMessage) }
             } catch {
                 tally.rejected += error.batch?.rejectedCountTotal ?? 0
                 tally.validationErrors += error.validationErrors.map { located($0, number: number, records: records) }

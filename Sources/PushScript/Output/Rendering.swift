@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 import PushSyntax
 
@@ -34,7 +35,7 @@ enum Trace {
         let request = exchange.request
         if let route = exchange.route { lines.append("* \(route)") }
         lines.append("> \(request.method) \(exchange.url ?? request.target)")
-        for header in request.headers where header.name.lowercased() != "accept" {
+        for header in request.headers where header.name.canonicalName != "accept" {
             lines.append("> \(header.name): \(header.value)")
         }
         if let body = request.body, !body.isEmpty { lines.append("> " + abbreviate(body)) }

@@ -4,9 +4,77 @@ import PushAPI
 /// client core gives a typed ``PushAPIError/Reason``; the commands to run
 /// (`close ... apply`, `set retry_for ...`) are named here, in the language layer.
 extension PushAPIError {
-    /// The hint a pushsh user reads: the client's own (transport, redirect),
-    /// else the advice for the service's reason.
-    public var advice: String? { hint ?? reason.map(Self.advice) }
+    /// The hint a pushsh user reads: one a command set itself, else the
+    /// advice for why no answer came, why a redirect was not followed, or
+    /// why the service refused.
+    public var advice: String? {
+        if let hint { return hint }
+        if let transportCause { return transportAdvice(transportCause) }
+        if let refusedRedirect { return Self.advice(refusedRedirect) }
+        return reason.map(Self.advice)
+    }
+
+    /// What to do when no answer came, by its typed cause.
+    func transportAdvice(_ cause: TransportCause) -> String? {
+        switch cause {
+        case .tls(let problem):
+            switch problem {
+            case .untrustedIssuer, .unverified:
+                return
+                    "if your network inspects TLS with its own CA (a corporate proxy), trust that CA: SSL_CERT_FILE=/path/ca.pem, --cacert FILE, or connect ... cacert \"FILE\" (see docs/network.md); nothing was sent"
+            case .expired, .notYetValid:
+                return "the server's certificate is out of date (or this machine's clock is wrong); nothing was sent"
+            case .wrongHost:
+                return "use the host name the certificate was issued for in the base URL; nothing was sent"
+            case .handshakeFailed:
+                return "is the base URL's scheme right (https:// for a TLS server, http:// for a plain one)? nothing was sent"
+            }
+        case .hostNotFound:
+            return
+                "check the host name in the base URL; a network that reaches the internet only through a proxy needs HTTPS_PROXY (see docs/network.md)"
+        case .proxy(.authenticationRequired):
+            return
+                "give the proxy's credentials in its URL: HTTPS_PROXY=http://user:password@proxy:3128 (the password is redacted in all output)"
+        case .proxy(.unreachable), .proxy(.timedOut):
+            return "check HTTPS_PROXY / HTTP_PROXY / ALL_PROXY; hosts listed in NO_PROXY are reached directly"
+        case .proxy(.refusedTunnel):
+            return "the proxy does not allow this host or port; ask its administrator, or list the host in NO_PROXY to connect directly"
+        case .timedOutBeforeSending:
+            return
+                "nothing was sent; check the network (and the proxy, if any). A longer timeout: set timeout 60s, --timeout 60s or PUSHSH_TIMEOUT"
+        default:
+            if mayHaveTakenEffect {
+                var advice =
+                    endpoint == .pushPage
+                    ? "the page may or may not have been staged: read the session (status) and compare accepted_batches before sending it again"
+                    : "the request may have reached the service: read the session (status) before repeating it"
+                if cause == .timedOutAfterSending { advice += "; a slow service may need a longer timeout: set timeout 60s" }
+                return advice
+            }
+            guard cause.kind == .notConnected else { return nil }
+            return serverIsLocal
+                ? "is the service running and the base URL right? (pushsh serve prints its URL)"
+                : "check the base URL's host and port; behind a proxy, set HTTPS_PROXY (see docs/network.md)"
+        }
+    }
+
+    /// What to do about a redirect pushsh did not follow.
+    static func advice(_ redirect: RefusedRedirect) -> String {
+        var advice: String
+        switch redirect.why {
+        case .otherOrigin(let home, let there):
+            advice = "it points to another origin (\(there)) than the configured \(home), and the API key must not go there"
+        case .wouldDropBody(let status):
+            advice = "a \(status) lets a POST become a GET, which would drop the request's body"
+        }
+        if let suggested = redirect.suggestedBaseURL {
+            advice += "; if that is the service, use it as the base URL: \(suggested)"
+            if redirect.upgradesToHTTPS { advice += " (https://, not http://)" }
+        } else {
+            advice += "; check the base URL"
+        }
+        return advice
+    }
 
     static func advice(_ reason: Reason) -> String {
         switch reason {

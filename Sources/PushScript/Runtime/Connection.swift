@@ -1,5 +1,6 @@
 import Foundation
 import PushAPI
+import PushHTTP
 
 /// Where commands go: the built-in sandbox, or a service at a URL.
 public struct Connection: Sendable {

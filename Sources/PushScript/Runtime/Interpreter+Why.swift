@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 import PushSyntax
 import Synchronization

@@ -16,7 +16,7 @@ struct SeenExchange: Sendable {
     var failure: String?
 
     init(_ exchange: Exchange) {
-        method = exchange.request.method
+        method = "\(exchange.request.method)"
         path = exchange.request.path
         route = Self.route(of: exchange.request.path)
         query = exchange.request.query

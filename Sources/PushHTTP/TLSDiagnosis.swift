@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PushAPI
 
 /// Names why a TLS handshake failed by looking at the certificate the server
 /// presents, on a second connection that verifies nothing itself.
@@ -14,12 +15,12 @@ import NIOSSL
 enum TLSDiagnosis {
     struct NoAnswer: Error {}
 
-    static func diagnose(host: String, port: Int, within limit: Duration = .seconds(3)) async -> TLSProblem {
+    static func diagnose(_ server: Origin, within limit: Duration = .seconds(3)) async -> TLSProblem {
         let configuration = TLSConfiguration.makeClientConfiguration()
         guard let context = try? NIOSSLContext(configuration: configuration) else { return .handshakeFailed }
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         let chain = eventLoop.makePromise(of: [NIOSSLCertificate].self)
-        let serverName = IPv4Block.address(host) == nil && !host.contains(":") ? host : nil
+        let serverName = server.hostIsAddress ? nil : server.host
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(limit.wholeMilliseconds))
             .channelInitializer { channel in
@@ -36,7 +37,7 @@ enum TLSDiagnosis {
             }
         let timer = eventLoop.scheduleTask(in: .milliseconds(limit.wholeMilliseconds)) { chain.fail(NoAnswer()) }
         let channel: Channel
-        do { channel = try await bootstrap.connect(host: host, port: port).get() } catch {
+        do { channel = try await bootstrap.connect(host: server.host, port: server.port).get() } catch {
             timer.cancel()
             chain.fail(NoAnswer())
             return .handshakeFailed

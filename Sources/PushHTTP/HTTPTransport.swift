@@ -1,9 +1,11 @@
 import AsyncHTTPClient
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
+import PushAPI
 import Synchronization
 
 /// Sends requests over HTTP(S) with AsyncHTTPClient, keeping connections alive
@@ -90,11 +92,14 @@ public final class HTTPTransport: Transport {
 
     public var secrets: [String] { proxy?.secrets ?? [] }
 
-    /// The scheme, host and port of the base URL, as written: where `/_sandbox` routes live.
+    /// The scheme, host and port of the base URL, as written: where a request rooted at the origin goes.
     var originPrefix: String { URLResolution.originPrefix(of: baseURL) }
 
     public func url(for request: TransportRequest) -> String {
-        request.path.hasPrefix("/_sandbox/") ? originPrefix + request.target : baseURL + request.target
+        switch request.root {
+        case .baseURL: baseURL + request.target
+        case .origin: originPrefix + request.target
+        }
     }
 
     public func send(_ request: TransportRequest, timeout: Duration) async throws(TransportFailure) -> TransportResponse {
@@ -109,7 +114,7 @@ public final class HTTPTransport: Transport {
             else { return response }
             let target = URLResolution.resolve(location, against: url)
             // Only the configured origin may see the key: anything else goes back unfollowed.
-            guard Origin(url: target) == origin, RedirectRule.keepsMethod(response.status) || request.method == "GET" else {
+            guard Origin(url: target) == origin, RedirectRule.keepsMethod(response.status) || request.method == .get else {
                 return response
             }
             redirects.append(.init(status: response.status, location: target))
@@ -125,11 +130,11 @@ public final class HTTPTransport: Transport {
         let classifier = { (sent: Bool) in TransportErrorClassifier(origin: target, proxy: self.proxy, sent: sent) }
         do {
             var headers = HTTPHeaders()
-            for header in request.headers { headers.add(name: header.name, value: header.value) }
+            for field in request.headers { headers.add(name: field.name.rawName, value: field.value) }
             headers.replaceOrAdd(name: "user-agent", value: PushshVersion.userAgent)
             headers.replaceOrAdd(name: "accept-encoding", value: "gzip, deflate")
             let outgoing = try HTTPClient.Request(
-                url: url, method: HTTPMethod(rawValue: request.method), headers: headers,
+                url: url, method: HTTPMethod(rawValue: request.method.rawValue), headers: headers,
                 body: request.body.map { .bytes($0) })
             return try await client.execute(request: outgoing, delegate: collector, deadline: deadline).futureResult.get()
         } catch {
@@ -137,7 +142,7 @@ public final class HTTPTransport: Transport {
             if case .responseTooLarge = cause { cause = .responseTooLarge(limit: maxResponseBytes) }
             // The handshake error does not say what was wrong with the certificate: look at it.
             if cause == .tls(.handshakeFailed) {
-                cause = .tls(proxy == nil ? await TLSDiagnosis.diagnose(host: target.host, port: target.port) : .unverified)
+                cause = .tls(proxy == nil ? await TLSDiagnosis.diagnose(target) : .unverified)
             }
             throw TransportFailure(cause, server: target.hostAndPort, serverIsLocal: target.isLoopback && proxy == nil)
         }
@@ -173,7 +178,7 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     private let sentFlag = Atomic<Bool>(false)
     private let limit: Int
     private var status = 0
-    private var headers: [(name: String, value: String)] = []
+    private var headers = HTTPFields()
     private var body: [UInt8] = []
 
     init(limit: Int) { self.limit = limit }
@@ -187,7 +192,7 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         sentFlag.store(true, ordering: .releasing)
         status = Int(head.status.code)
-        headers = head.headers.map { ($0.name, $0.value) }
+        headers = HTTPFields(head.headers.map { ($0.name, $0.value) })
         return task.eventLoop.makeSucceededVoidFuture()
     }
 

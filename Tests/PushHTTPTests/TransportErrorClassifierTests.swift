@@ -3,9 +3,10 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PushAPI
 import Testing
 
-@testable import PushAPI
+@testable import PushHTTP
 
 /// Transport errors are sorted by their type, case and errno: an error whose
 /// text reads "connection refused" is not a refused connection.

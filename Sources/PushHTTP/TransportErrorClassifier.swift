@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTPCompression
 import NIOPosix
 import NIOSSL
+import PushAPI
 
 /// Sorts the errors AsyncHTTPClient, NIO and NIOSSL throw into a
 /// ``TransportCause``, by their type and errno, never by their text.
