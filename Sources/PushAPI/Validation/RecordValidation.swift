@@ -66,7 +66,7 @@ public enum RecordValidation {
                 problem(field, "must be a string, got \(value.typeName)")
             }
         }
-        if let email = object["workEmail"]?.stringValue, !email.allSatisfy(\.isWhitespace), !looksLikeEmail(email) {
+        if let email = object["workEmail"]?.stringValue, !isBlank(email), !looksLikeEmail(email) {
             problem("workEmail", "must be an email address (got \"\(email.prefix(80))\")")
         }
         for field in userDates {
@@ -83,11 +83,57 @@ public enum RecordValidation {
         return problems
     }
 
+    /// Empty, or whitespace only (as `Character.isWhitespace` has it).
+    ///
+    /// Every record's every required field goes through here in a push's
+    /// check pass, so ASCII text is read as bytes; only text with other
+    /// characters is read as characters (the rule is the same).
+    static func isBlank(_ s: String) -> Bool {
+        for byte in s.utf8 {
+            if byte >= 0x80 { return s.allSatisfy(\.isWhitespace) }
+            if !isASCIIWhitespace(byte) { return false }
+        }
+        return true
+    }
+
     /// `local@domain.tld` with no spaces: what a mail server would take, roughly.
+    ///
+    /// Exactly one `@`, something before it, and after it dot-separated
+    /// labels (at least two), none empty; no whitespace anywhere. Read as
+    /// bytes for ASCII addresses (most), as characters otherwise.
     static func looksLikeEmail(_ s: String) -> Bool {
+        var ats = 0
+        var localLength = 0
+        var labels = 1
+        var labelLength = 0
+        for byte in s.utf8 {
+            if byte >= 0x80 { return looksLikeEmailByCharacters(s) }
+            if isASCIIWhitespace(byte) { return false }
+            if byte == UInt8(ascii: "@") {
+                ats += 1
+                if ats > 1 { return false }
+            } else if ats == 0 {
+                localLength += 1
+            } else if byte == UInt8(ascii: ".") {
+                if labelLength == 0 { return false }
+                labels += 1
+                labelLength = 0
+            } else {
+                labelLength += 1
+            }
+        }
+        return ats == 1 && localLength > 0 && labels >= 2 && labelLength > 0
+    }
+
+    /// The same rule on characters, for addresses that are not all ASCII.
+    static func looksLikeEmailByCharacters(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !s.contains(where: \.isWhitespace) else { return false }
         let domain = parts[1].split(separator: ".", omittingEmptySubsequences: false)
         return domain.count >= 2 && domain.allSatisfy { !$0.isEmpty }
     }
+
+    /// Tab, line feed, vertical tab, form feed, carriage return, space: the
+    /// ASCII characters `Character.isWhitespace` counts.
+    static func isASCIIWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
 }
