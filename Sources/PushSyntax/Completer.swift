@@ -182,8 +182,8 @@ public struct Completer: Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return names.filter { $0.hasPrefix(namePart) && (!$0.hasPrefix(".") || namePart.hasPrefix(".")) }.map { name in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder + name, isDirectory: &isDirectory)
-            return folderPart + name + (isDirectory.boolValue ? "/" : "")
+            let isFolder = FileManager.default.fileExists(atPath: folder + name, isDirectory: &isDirectory) && isDirectory.boolValue
+            return folderPart + name + (isFolder ? "/" : "")
         }.sorted()
     }
 

@@ -64,10 +64,9 @@ struct RecordFileReading {
                     if reading.warnings.count < kept { reading.warnings.append(warning) }
                 }
             }
-        } catch let error as RecordProblem {
-            reading.add(error)
         } catch {
-            reading.add(RecordProblem(line: 0, message: "\(error)"))
+            // Opening and reading throw only RecordProblem (typed throws).
+            reading.add(error)
         }
         reading.totals.keys.finishCounting()
         return reading
