@@ -245,6 +245,16 @@ import _PushTestSupport
         }
     }
 
+    /// A key with a line break in it (a copied key) is refused at the
+    /// connect, before any request, and the message does not show it.
+    @Test func aKeyThatCannotBeAHeaderIsRefusedAtConnect() async {
+        let run = await runScript(
+            "connect url \"http://127.0.0.1:9\" integration \"acme\" key env(\"K\")\nstart\n", environment: ["K": "secret-key\n"])
+        #expect(run.code == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("test.push:1:") && run.stderr.contains("the API key holds a line break"), "\(run.stderr)")
+        #expect(!run.stderr.contains("secret-key") && !run.stdout.contains("secret-key"))
+    }
+
     @Test func exitCodeAndPrintOrder() async {
         let run = await runScript("print \"a\"\nexit 3\nprint \"b\"\n")
         #expect(run.code == 3)

@@ -47,6 +47,7 @@ public struct PushConfiguration: Sendable {
         guard let integration else {
             throw ConfigurationError("SPRINTO_API_KEY is set but SPRINTO_INTEGRATION_ID is not; set both, or neither to use the sandbox")
         }
+        if let problem = APIKey.problem(with: key) { throw ConfigurationError("SPRINTO_API_KEY: \(problem)") }
         if let url = environment["SPRINTO_BASE_URL"], !url.isEmpty {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw ConfigurationError("SPRINTO_BASE_URL must start with http:// or https:// (got \"\(url)\")")
@@ -86,6 +87,27 @@ public struct APIKey: Sendable, Equatable, CustomStringConvertible, CustomDebugS
     public let revealed: String
 
     public init(_ key: String) { revealed = key }
+
+    /// Why `key` cannot be sent as the `api-key` header, in words that never
+    /// show the key; nil when it can. A header value cannot hold a control
+    /// character (HTTP would turn it into a space, and the service would
+    /// answer 401 for a key that was never the one meant), and a space at
+    /// either end is dropped on the way: both are nearly always a stray tab,
+    /// line break or space picked up when the key was copied.
+    public static func problem(with key: String) -> String? {
+        if let index = key.unicodeScalars.firstIndex(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            let position = key.unicodeScalars.distance(from: key.unicodeScalars.startIndex, to: index) + 1
+            let what =
+                key.unicodeScalars[index] == "\n" || key.unicodeScalars[index] == "\r"
+                ? "a line break" : key.unicodeScalars[index] == "\t" ? "a tab" : "a control character"
+            return
+                "the API key holds \(what) (character \(position) of \(key.unicodeScalars.count)), which an HTTP header cannot carry; copy the key again without it"
+        }
+        if key.first == " " || key.last == " " {
+            return "the API key \(key.first == " " ? "starts" : "ends") with a space, which HTTP drops; copy the key again without it"
+        }
+        return nil
+    }
 
     public var description: String { "[redacted]" }
     public var debugDescription: String { "APIKey([redacted])" }

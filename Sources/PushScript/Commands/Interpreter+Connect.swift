@@ -94,7 +94,7 @@ extension Interpreter {
                     errorPaint.yellow("warning:")
                         + " a key typed into a script ends up in files and history; prefer key env(\"SPRINTO_API_KEY\") or key file PATH")
             }
-            return APIKey(key)
+            return try checked(key, at: expr.range)
         case .file(let expr):
             let written = try string(expr, "the key file")
             let path = (sources[expr.range.file] ?? SourceFile(name: expr.range.file, text: "")).resolve(path: written)
@@ -112,7 +112,7 @@ extension Interpreter {
                         + " the key file \(written) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)"
                 )
             }
-            return APIKey(key)
+            return try checked(key, at: expr.range)
         case .prompt(let range):
             guard let read = keyPrompt, let key = read("API key: ") else {
                 throw .runtime(
@@ -121,8 +121,14 @@ extension Interpreter {
             }
             guard !key.isEmpty else { throw .runtime("no key was typed", at: range) }
             keySourced(key, variables: [])
-            return APIKey(key)
+            return try checked(key, at: range)
         }
+    }
+
+    /// The key, if it can travel in a header (``APIKey/problem(with:)``).
+    private func checked(_ key: String, at range: SourceRange) throws(ScriptError) -> APIKey {
+        if let problem = APIKey.problem(with: key) { throw .runtime(problem, at: range) }
+        return APIKey(key)
     }
 
     /// Remembers a value used as a key: redacted in all output from now on,

@@ -254,6 +254,7 @@ extension Profile {
     /// The client configuration, with the key read from where the profile says.
     public func configuration(environment: [String: String]) throws(ConfigurationError) -> PushConfiguration {
         let key = try readKey(environment: environment)
+        if let problem = APIKey.problem(with: key) { throw ConfigurationError("profile '\(name)': \(problem)") }
         var configuration = PushConfiguration(baseURL: target, integrationID: integrationID, apiKey: APIKey(key))
         if let timeout { configuration.requestTimeout = timeout }
         return configuration
