@@ -107,6 +107,27 @@ import Testing
         }
     }
 
+    /// The README's "Where a change goes" table names files and folders of
+    /// Sources/: each must be there, so the table cannot send anyone to a
+    /// room that has moved.
+    @Test func theReadmesRoomsExist() throws {
+        let text = try String(contentsOf: Binary.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let table = try #require(
+            text.components(separatedBy: "Where a change goes:").dropFirst().first?.trimmingCharacters(in: .newlines).components(
+                separatedBy: "\n\n"
+            ).first)
+        let paths = table.components(separatedBy: "`").enumerated().filter { $0.offset % 2 == 1 }.map(\.element).filter {
+            $0.contains("/") && $0 != "Sources/"
+        }
+        #expect(paths.count >= 20, "\(paths)")
+        for path in paths {
+            let url = Binary.root.appendingPathComponent("Sources").appendingPathComponent(path)
+            #expect(
+                FileManager.default.fileExists(atPath: url.path),
+                "README's \"Where a change goes\" names Sources/\(path), which is not there")
+        }
+    }
+
     /// What comes with the toolchain, imported without a declaration.
     static let platformModules: Set<String> = ["Foundation", "FoundationEssentials", "Synchronization", "Dispatch", "Glibc", "Darwin"]
 
