@@ -123,7 +123,9 @@ import Testing
     @Test func serveRefusesABareNumberForADuration() throws {
         let run = try Binary.run(["serve", "--processing-time", "2", "--port", "0"])
         #expect(run.code == 1)
-        #expect(run.output.contains("\"2\" has no unit; write 2s"), "\(run.output)")
+        // The language's words for a bare number (ArgumentRule.bareNumber), on the command line too.
+        #expect(
+            run.output.contains("--processing-time needs a duration, and 2 has no unit; write 2s (or 2ms, 2m, 2h, 2d)"), "\(run.output)")
     }
 
     @Test func aMisspeltCommandGetsTheSameHintAtRunTime() throws {

@@ -4,6 +4,10 @@ import Logging
 import NIOCore
 import PushAPI
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The sandbox over HTTP: `pushsh serve`.
 ///
 /// One responder for every request, handing it to ``SandboxRouter`` so that
@@ -45,10 +49,36 @@ public struct SandboxServer: Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: "pushsh-sandbox"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        if handleSignals {
-            try await app.runService()
-        } else {
-            try await app.run()
+        do {
+            if handleSignals {
+                try await app.runService()
+            } else {
+                try await app.run()
+            }
+        } catch let error as IOError {
+            throw SandboxServerFailure(error)
+        }
+    }
+}
+
+/// Why the server could not serve, sorted by the system's error number
+/// (not by its words, which differ between systems and libraries).
+public enum SandboxServerFailure: Error, Sendable, Equatable {
+    /// Another program has the port (EADDRINUSE).
+    case portInUse
+    /// The system does not let this user bind the port (EACCES: below 1024 without root).
+    case notPermitted
+    /// The host is not an address of this machine (EADDRNOTAVAIL).
+    case addressNotLocal
+    /// Anything else, in the system's words.
+    case other(String)
+
+    init(_ error: IOError) {
+        switch error.errnoCode {
+        case EADDRINUSE: self = .portInUse
+        case EACCES: self = .notPermitted
+        case EADDRNOTAVAIL: self = .addressNotLocal
+        default: self = .other(String(describing: error))
         }
     }
 }

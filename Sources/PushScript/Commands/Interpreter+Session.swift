@@ -50,7 +50,7 @@ extension Interpreter {
     func startAnswerUnusable(_ error: PushAPIError, since began: Timestamp, at range: SourceRange) async -> ScriptError {
         var id = error.sessionID
         if id == nil, let log = try? await connection.client.activity(since: began.adding(.seconds(-60)), page: 1, pageSize: 50) {
-            id = log.items.first { $0.type == "session_created" && $0.sessionID != nil }?.sessionID
+            id = log.items.first { $0.type == ActivityEventType.sessionCreated.rawValue && $0.sessionID != nil }?.sessionID
         }
         var failure = ScriptError(error, at: range, doing: "start")
         failure.message = "start: the service started a session, but its answer cannot be used: \(error.message)"
@@ -185,7 +185,7 @@ extension Interpreter {
         do { log = try await connection.client.activity(since: since, page: 1, pageSize: 200) } catch {
             throw ScriptError(error, at: range, doing: "wait")
         }
-        let leaving: Set<String> = ["session_expired", "session_closed", "session_cancelled"]
+        let leaving: Set<String> = Set([ActivityEventType.sessionExpired, .sessionClosed, .sessionCancelled].map(\.rawValue))
         return log.items.contains { $0.sessionID == handle.id && leaving.contains($0.type) }
     }
 

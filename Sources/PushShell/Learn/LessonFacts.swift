@@ -113,7 +113,7 @@ struct SandboxFacts: Sendable {
         for event in held.events {
             facts.events[event.type, default: 0] += 1
             // The one count a session does not keep itself.
-            if event.type == "batch_rejected", let id = event.sessionID { rejectedPages[id, default: 0] += 1 }
+            if event.type == ActivityEventType.batchRejected.rawValue, let id = event.sessionID { rejectedPages[id, default: 0] += 1 }
         }
         facts.sessions = held.sessions.map { session in
             SessionFacts(
@@ -122,7 +122,7 @@ struct SandboxFacts: Sendable {
                 rejectedPages: rejectedPages[session.id] ?? 0, retryCount: session.retryCount ?? 0, lastError: session.lastError,
                 snapshot: session.raw)
         }
-        facts.counts = ["active", "processing", "processed", "failed", "expired", "cancelled"].map { state in
+        facts.counts = SessionState.documented.map(\.rawValue).map { state in
             (state, facts.sessions.filter { $0.state == state }.count)
         }
         facts.records = held.records["User"] ?? []

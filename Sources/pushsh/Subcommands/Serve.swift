@@ -27,12 +27,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("api-key"), help: "The integration's API key (generated when not given).")
     var apiKey: String?
 
-    @Option(name: .customLong("processing-time"), help: "How long one processing attempt takes (e.g. 2s, 500ms).", transform: parseDuration)
+    @Option(
+        name: .customLong("processing-time"), help: "How long one processing attempt takes (e.g. 2s, 500ms).",
+        transform: { try parseDuration($0, option: "--processing-time") })
     var processingTime: Duration = .seconds(2)
 
     @Option(
         name: .customLong("inactivity-timeout"), help: "Inactivity after which an active session expires (e.g. 60m).",
-        transform: parseDuration)
+        transform: { try parseDuration($0, option: "--inactivity-timeout") })
     var inactivityTimeout: Duration = .seconds(3600)
 
     @Option(name: .customLong("rate-limit"), help: "Requests per second allowed per integration (default: no limit).")
@@ -107,33 +109,35 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try await server.run(handleSignals: true, onListening: banner)
-        } catch {
-            let text = String(describing: error)
-            if text.contains("Address already in use") || text.contains("errno: 98") {
+        } catch let failure as SandboxServerFailure {
+            switch failure {
+            case .portInUse:
                 Terminal.warn(
                     "pushsh: port \(port) on \(host) is in use by another program; pick another with --port N, or --port 0 for any free one"
                 )
-            } else if text.contains("Permission denied") || text.contains("errno: 13") {
+            case .notPermitted:
                 Terminal.warn(
                     "pushsh: binding port \(port) on \(host) is not allowed (ports below 1024 need root); try --port 8080, or --port 0 for any free one"
                 )
-            } else if text.contains("Cannot assign requested address") || text.contains("errno: 99") {
-                Terminal.warn("pushsh: \(host) is not an address of this machine; try --host 127.0.0.1")
-            } else {
-                Terminal.warn("pushsh: the sandbox server stopped: \(text)")
+            case .addressNotLocal: Terminal.warn("pushsh: \(host) is not an address of this machine; try --host 127.0.0.1")
+            case .other(let text): Terminal.warn("pushsh: the sandbox server stopped: \(text)")
             }
+            throw ArgumentParser.ExitCode(.runtime)
+        } catch {
+            Terminal.warn("pushsh: the sandbox server stopped: \(error)")
             throw ArgumentParser.ExitCode(.runtime)
         }
     }
 }
 
-func parseDuration(_ text: String) throws -> Duration {
+/// A duration on `serve`'s command line, by the language's rule: a bare
+/// number is refused in the same words as in a script (`help durations`).
+func parseDuration(_ text: String, option: String) throws -> Duration {
     guard let duration = DurationText.parse(text) else {
-        if DurationText.isBareNumber(text) {
-            let number = text.trimmingCharacters(in: .whitespaces)
-            throw ValidationError("\"\(text)\" has no unit; write \(number)s (or \(number)ms, \(number)m, \(number)h)")
-        }
-        throw ValidationError("\"\(text)\" is not a duration; write it like 500ms, 2s, 5m or 1h")
+        let rule = ArgumentRule(option, .duration, example: "\(option) 2s")
+        let number = text.trimmingCharacters(in: .whitespaces)
+        let problem = DurationText.isBareNumber(text) ? rule.bareNumber(number) : rule.badDurationText(text)
+        throw ValidationError("\(problem.message); \(problem.hint)")
     }
     return duration
 }
