@@ -145,7 +145,7 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     public var isUnclear: Bool {
         switch kind {
         case .transport(let failure): return failure == .timedOut || failure == .connectionLost
-        case .http(let status): return [.badGateway, .serviceUnavailable, .gatewayTimeout].contains(status)
+        case .http(let status): return HTTPStatus.gatewayFailures.contains(status)
         case .unexpectedResponse, .redirected: return false
         }
     }
@@ -184,6 +184,11 @@ public enum HTTPStatus {
         .conflict, .contentTooLarge, .unsupportedMediaType, .tooManyRequests,
         .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
     ]
+
+    /// What a gateway answers when the service behind it failed or did not
+    /// answer in time: the request may or may not have been acted on, so
+    /// only a read is sent again after one.
+    public static let gatewayFailures: Set<HTTPResponse.Status> = [.badGateway, .serviceUnavailable, .gatewayTimeout]
 
     /// The reason phrase, or empty for a status the API does not use.
     public static func reason(_ status: HTTPResponse.Status) -> String {

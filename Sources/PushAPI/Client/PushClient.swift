@@ -214,7 +214,7 @@ public struct PushClient: Sendable {
             case .success(let response):
                 let retryable =
                     response.status == .tooManyRequests
-                    || (request.isIdempotent && [.badGateway, .serviceUnavailable, .gatewayTimeout].contains(response.status))
+                    || (request.isIdempotent && HTTPStatus.gatewayFailures.contains(response.status))
                 wait =
                     retryable
                     ? nextWait(attempt, retryAfter: parseRetryAfter(response.header("retry-after")), started: started, clock: clock) : nil
