@@ -88,7 +88,10 @@ let package = Package(
             name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // The interactive shell: line editing, history, completion, save.
         .target(
-            name: "PushShell", dependencies: ["CEditLine", "PushScript", "PushSyntax", "PushAPI"],
+            name: "PushShell",
+            dependencies: [
+                "CEditLine", "PushScript", "PushSyntax", "PushAPI", .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             // The lessons of `learn` (data, not code) and their data files.
             resources: [.copy("Lessons")]),
         .executableTarget(
@@ -130,7 +133,10 @@ let package = Package(
             dependencies: ["PushShell", "PushScript", "PushSyntax", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["pushsh", "PushAPI", "PushHTTP", "PushScript", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
+            dependencies: [
+                "pushsh", "PushAPI", "PushHTTP", "PushScript", "PushSandbox", "BuiltInSandbox", "_PushTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
     ]
 )
 

@@ -109,7 +109,7 @@ public final class HTTPTransport: Transport {
         while true {
             var response = try await sendOnce(request, to: url, deadline: deadline)
             response.redirects = redirects
-            guard (300..<400).contains(response.status), let location = response.header("location"),
+            guard response.status.kind == .redirection, let location = response.header("location"),
                 let origin, redirects.count < Self.maxRedirects
             else { return response }
             let target = URLResolution.resolve(location, against: url)
@@ -164,7 +164,7 @@ public final class HTTPTransport: Transport {
 enum RedirectRule {
     /// 307 and 308 keep the method; 301, 302 and 303 let clients turn a POST
     /// into a GET, which on this API would lose the body: those are never followed for a POST.
-    static func keepsMethod(_ status: Int) -> Bool { status == 307 || status == 308 }
+    static func keepsMethod(_ status: HTTPResponse.Status) -> Bool { status == .temporaryRedirect || status == .permanentRedirect }
 }
 
 /// Collects one answer, remembering whether the request head went out: the
@@ -177,7 +177,7 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
 
     private let sentFlag = Atomic<Bool>(false)
     private let limit: Int
-    private var status = 0
+    private var status: HTTPResponse.Status = 0
     private var headers = HTTPFields()
     private var body: [UInt8] = []
 
@@ -191,7 +191,9 @@ final class ResponseCollector: HTTPClientResponseDelegate, @unchecked Sendable {
 
     func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         sentFlag.store(true, ordering: .releasing)
-        status = Int(head.status.code)
+        // The parser reads three digits; the bound keeps HTTPTypes' own
+        // check (0...999) out of a hostile server's reach all the same.
+        status = HTTPResponse.Status(code: min(Int(head.status.code), 999))
         headers = HTTPFields(head.headers.map { ($0.name, $0.value) })
         return task.eventLoop.makeSucceededVoidFuture()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PushAPI
 import PushHTTP
 import PushScript
@@ -122,7 +123,7 @@ final class NetworkClientTests: XCTestCase {
             _ = try await client.startSession()
             XCTFail("expected a 429")
         } catch {
-            XCTAssertEqual(error.status, 429)
+            XCTAssertEqual(error.status, .tooManyRequests)
             XCTAssertEqual(error.attempts, 1)
             XCTAssertTrue(error.advice?.contains("retry_for") == true, error.description)
             // An HTTP date an hour ahead is a little under 3600000ms away: shown as people write it, rounded up.
@@ -167,7 +168,7 @@ final class NetworkClientTests: XCTestCase {
             _ = try await client.startSession()
             XCTFail("expected the redirect to be refused")
         } catch {
-            guard case .redirected(307, let location) = error.kind else { return XCTFail("\(error)") }
+            guard case .redirected(.temporaryRedirect, let location) = error.kind else { return XCTFail("\(error)") }
             XCTAssertTrue(location.hasPrefix(elsewhere.origin), location)
             XCTAssertTrue(error.message.contains(location), error.message)
             XCTAssertTrue(error.advice?.contains("another origin") == true, error.advice ?? "")
@@ -197,7 +198,7 @@ final class NetworkClientTests: XCTestCase {
             _ = try await client.startSession()
             XCTFail("expected the redirect to be refused")
         } catch {
-            guard case .redirected(301, _) = error.kind else { return XCTFail("\(error)") }
+            guard case .redirected(.movedPermanently, _) = error.kind else { return XCTFail("\(error)") }
             XCTAssertTrue(error.advice?.contains(fake.base("doc")) == true, error.advice ?? "")
             XCTAssertTrue(error.advice?.contains("POST") == true, error.advice ?? "")
         }

@@ -34,7 +34,7 @@ final class Recorder<Element: Sendable>: Sendable {
 
 let sessionBody = Array(#"{"id":"ses_1","state":"active"}"#.utf8)
 
-func response(_ status: Int, _ body: String = "{}", headers: [(name: String, value: String)] = []) -> Result<
+func response(_ status: HTTPResponse.Status, _ body: String = "{}", headers: [(name: String, value: String)] = []) -> Result<
     TransportResponse, TransportFailure
 > {
     .success(TransportResponse(status: status, headers: HTTPFields(headers), body: Array(body.utf8)))

@@ -118,7 +118,7 @@ import _PushTestSupport
         try await route.withClient(sandbox) { client in
             let base = client.configuration.integrationPath
             let s = try await client.startSession()
-            let cases: [(String, String, [UInt8]?, [(name: String, value: String)], Int, String)] = [
+            let cases: [(String, String, [UInt8]?, [(name: String, value: String)], HTTPResponse.Status, String)] = [
                 ("DELETE", base + "/sessions/\(s.id)", nil, [], 405, "method_not_allowed"),
                 ("GET", base + "/sessions", nil, [], 405, "method_not_allowed"),
                 (
@@ -216,12 +216,12 @@ import _PushTestSupport
 }
 
 func expectAPIError(
-    status: Int, code: String? = nil, hintContains: String? = nil, _ body: () async throws -> Void,
+    status: HTTPResponse.Status, code: String? = nil, hintContains: String? = nil, _ body: () async throws -> Void,
     check: (PushAPIError) -> Void = { _ in }, sourceLocation: SourceLocation = #_sourceLocation
 ) async {
     do {
         try await body()
-        Issue.record("expected HTTP \(status)", sourceLocation: sourceLocation)
+        Issue.record("expected HTTP \(status.code)", sourceLocation: sourceLocation)
     } catch let error as PushAPIError {
         #expect(error.status == status, "\(error)", sourceLocation: sourceLocation)
         if let code { #expect(error.code == code, "\(error)", sourceLocation: sourceLocation) }

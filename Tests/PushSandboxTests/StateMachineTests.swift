@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 import Testing
 import _PushTestSupport
@@ -106,11 +107,11 @@ import _PushTestSupport
         #expect(try sandbox.session(integrationID: "acme", sessionID: s.id).state == state)
         for action in CloseAction.allCases {
             #expect { try sandbox.close(integrationID: "acme", sessionID: s.id, action: action) } throws: { error in
-                (error as? SandboxError)?.status == 409 && (error as? SandboxError)?.code == "session_not_closable"
+                (error as? SandboxError)?.status == .conflict && (error as? SandboxError)?.code == "session_not_closable"
             }
         }
         #expect { try sandbox.push(integrationID: "acme", sessionID: s.id, body: page([user("E1")])) } throws: { error in
-            (error as? SandboxError)?.status == 409
+            (error as? SandboxError)?.status == .conflict
         }
     }
 
@@ -119,7 +120,7 @@ import _PushTestSupport
         let first = try sandbox.startSession(integrationID: "acme", clientReferenceID: nil)
         #expect { try sandbox.startSession(integrationID: "acme", clientReferenceID: nil) } throws: { error in
             let e = error as! SandboxError
-            return e.status == 409 && e.details["active_session_id"] == .string(first.id) && e.message.contains(first.id)
+            return e.status == .conflict && e.details["active_session_id"] == .string(first.id) && e.message.contains(first.id)
         }
         // Another integration is not affected.
         _ = try sandbox.startSession(integrationID: "globex", clientReferenceID: nil)
@@ -172,7 +173,7 @@ import _PushTestSupport
             let e = error as! SandboxError
             let batch = try! BatchIngestResponse(json: e.body)
             let fields = batch.validationErrors.map { "\($0.index).\($0.field)" }
-            return e.status == 400 && batch.acceptedCountTotal == 0 && batch.rejectedCountTotal == 3
+            return e.status == .badRequest && batch.acceptedCountTotal == 0 && batch.rejectedCountTotal == 3
                 && fields == ["1.firstName", "1.lastName", "1.workEmail", "1.employmentStartDate", "1.employmentType", "2.(record)"]
         }
         let after = try sandbox.session(integrationID: "acme", sessionID: s.id)
@@ -252,7 +253,7 @@ import _PushTestSupport
         try sandbox.checkRateLimit(integrationID: "acme")
         #expect { try sandbox.checkRateLimit(integrationID: "acme") } throws: { error in
             let e = error as! SandboxError
-            return e.status == 429 && e.retryAfterSeconds == 1
+            return e.status == .tooManyRequests && e.retryAfterSeconds == 1
         }
         try sandbox.checkRateLimit(integrationID: "globex")  // budgets are per integration
         sandbox.advanceClock(by: .milliseconds(500))

@@ -1,5 +1,6 @@
 import BuiltInSandbox
 import Foundation
+import HTTPTypes
 import PushAPI
 import PushSandbox
 import PushSyntax
@@ -301,7 +302,7 @@ final class GatedLoss: Transport {
         else { return try await inner.send(request, timeout: timeout) }
         guard pages.contains(Int(hint)), arrived.withLock({ $0.insert(Int(hint)).inserted }) else {
             let response = try await inner.send(request, timeout: timeout)
-            if response.status == 202 { cleanRecords.withLock { $0 += records.count } }
+            if response.status == .accepted { cleanRecords.withLock { $0 += records.count } }
             return response
         }
         let deadline = ContinuousClock.now + .seconds(10)

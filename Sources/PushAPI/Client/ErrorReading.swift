@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// Turns a failed exchange into a ``PushAPIError`` a person can act on.
 enum ErrorReading {
     static func error(for response: TransportResponse, request: TransportRequest, attempts: Int, retryPolicy: RetryPolicy = RetryPolicy())
@@ -33,7 +35,7 @@ enum ErrorReading {
         var error = PushAPIError(
             kind: .redirected(status: response.status, location: location), request: label,
             message: location.isEmpty
-                ? "the service answered \(response.status) \(HTTPStatus.reason(response.status)) without a Location"
+                ? "the service answered \(HTTPStatus.line(response.status)) without a Location"
                 : "the service redirects to \(location); pushsh does not follow it",
             attempts: attempts)
         error.endpoint = request.endpoint
@@ -71,9 +73,9 @@ enum ErrorReading {
         return error
     }
 
-    static func defaultMessage(_ status: Int) -> String {
+    static func defaultMessage(_ status: HTTPResponse.Status) -> String {
         let reason = HTTPStatus.reason(status)
-        return reason.isEmpty ? "HTTP \(status)" : reason.lowercased()
+        return reason.isEmpty ? "HTTP \(status.code)" : reason.lowercased()
     }
 
     /// Why the service refused, in terms the client core knows: the words a
@@ -84,28 +86,28 @@ enum ErrorReading {
         guard let status = error.status else { return nil }
         let endpoint = request.endpoint
         switch status {
-        case 400 where !error.validationErrors.isEmpty: return .pageRejected
-        case 400: return .malformedRequest
-        case 401: return .unauthorized
-        case 404 where endpoint == .readSession || endpoint == .pushPage || endpoint == .closeSession: return .noSuchSession
-        case 404: return .notFound
-        case 407: return .proxyAuthenticationRequired
-        case 409 where endpoint == .startSession: return .sessionAlreadyActive(id: activeSessionID(json))
-        case 409 where endpoint == .pushPage:
+        case .badRequest where !error.validationErrors.isEmpty: return .pageRejected
+        case .badRequest: return .malformedRequest
+        case .unauthorized: return .unauthorized
+        case .notFound where endpoint == .readSession || endpoint == .pushPage || endpoint == .closeSession: return .noSuchSession
+        case .notFound: return .notFound
+        case .proxyAuthenticationRequired: return .proxyAuthenticationRequired
+        case .conflict where endpoint == .startSession: return .sessionAlreadyActive(id: activeSessionID(json))
+        case .conflict where endpoint == .pushPage:
             switch json?["error"]?["state"]?.stringValue {
             case "expired"?: return .sessionExpired
             case let state? where ["processing", "processed", "failed", "cancelled"].contains(state): return .sessionClosed(state: state)
             default: return .sessionNotActive
             }
-        case 409 where endpoint == .closeSession: return .sessionNotClosable
-        case 413: return .bodyTooLarge
-        case 415: return .unsupportedMediaType
-        case 429:
+        case .conflict where endpoint == .closeSession: return .sessionNotClosable
+        case .contentTooLarge: return .bodyTooLarge
+        case .unsupportedMediaType: return .unsupportedMediaType
+        case .tooManyRequests:
             if let wait = error.retryAfter, wait > retryPolicy.maxTotal {
                 return .retryAfterTooLong(asked: wait, retryingFor: retryPolicy.maxTotal)
             }
             return .rateLimited(retryAfter: error.retryAfter)
-        case 500...599: return .serviceFailing
+        case _ where status.kind == .serverError: return .serviceFailing
         default: return nil
         }
     }

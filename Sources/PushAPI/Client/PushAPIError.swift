@@ -1,16 +1,18 @@
+import HTTPTypes
+
 /// Why a call on the push API did not succeed, with what a person needs to act.
 public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure it was.
     public enum Kind: Sendable, Equatable {
         /// The service answered with a 4xx or 5xx.
-        case http(status: Int)
+        case http(status: HTTPResponse.Status)
         /// No answer came (connection refused, reset, timed out).
         case transport(TransportFailure.Kind)
         /// The answer was not in the shape the contract promises.
         case unexpectedResponse
         /// The service answered with a redirect pushsh does not follow (to
         /// another origin, or a 301/302/303 on a POST).
-        case redirected(status: Int, location: String)
+        case redirected(status: HTTPResponse.Status, location: String)
     }
 
     /// Why the service refused, typed: what to do about it is for the caller to say.
@@ -96,7 +98,7 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
             /// The `Location` is on another origin than the configured one: the key must not go there.
             case otherOrigin(configured: Origin, location: Origin)
             /// A 301, 302 or 303 lets a POST become a GET, which would drop the body.
-            case wouldDropBody(status: Int)
+            case wouldDropBody(status: HTTPResponse.Status)
         }
 
         public var why: Why
@@ -130,31 +132,31 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The HTTP status, when the service answered.
-    public var status: Int? {
+    public var status: HTTPResponse.Status? {
         if case .http(let status) = kind { return status }
         return nil
     }
 
     /// Whether the service refused the request (4xx): fixing the request, not retrying, helps.
-    public var isRefusal: Bool { status.map { (400..<500).contains($0) } ?? false }
+    public var isRefusal: Bool { status?.kind == .clientError }
 
     /// Whether the request may have been acted on although no clear answer came:
     /// a timeout or a dropped connection after sending, or a gateway error.
     public var isUnclear: Bool {
         switch kind {
         case .transport(let failure): return failure == .timedOut || failure == .connectionLost
-        case .http(let status): return [502, 503, 504].contains(status)
+        case .http(let status): return HTTPStatus.gatewayFailures.contains(status)
         case .unexpectedResponse, .redirected: return false
         }
     }
 
     /// Whether the service kept failing (5xx).
-    public var isServerFailure: Bool { status.map { $0 >= 500 } ?? false }
+    public var isServerFailure: Bool { status.map { $0.code >= 500 } ?? false }
 
     /// One line: status, code and message.
     public var summary: String {
         var parts: [String] = []
-        if let status { parts.append("\(status) \(HTTPStatus.reason(status))") }
+        if let status { parts.append(HTTPStatus.line(status)) }
         if let code, !code.isEmpty { parts.append("(\(code))") }
         let head = parts.joined(separator: " ")
         return head.isEmpty ? message : "\(head): \(message)"
@@ -171,35 +173,30 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Reason phrases for the statuses the API uses.
+/// Reason phrases for the statuses the API uses: swift-http-types' own,
+/// looked up by code, because a status read off the wire or built from a
+/// number carries no phrase of its own.
 public enum HTTPStatus {
-    public static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: return "OK"
-        case 201: return "Created"
-        case 202: return "Accepted"
-        case 203: return "Non-Authoritative Information"
-        case 204: return "No Content"
-        case 301: return "Moved Permanently"
-        case 302: return "Found"
-        case 303: return "See Other"
-        case 307: return "Temporary Redirect"
-        case 308: return "Permanent Redirect"
-        case 407: return "Proxy Authentication Required"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 409: return "Conflict"
-        case 413: return "Content Too Large"
-        case 415: return "Unsupported Media Type"
-        case 429: return "Too Many Requests"
-        case 500: return "Internal Server Error"
-        case 502: return "Bad Gateway"
-        case 503: return "Service Unavailable"
-        case 504: return "Gateway Timeout"
-        default: return ""
-        }
+    static let named: [HTTPResponse.Status] = [
+        .ok, .created, .accepted, .nonAuthoritativeInformation, .noContent,
+        .movedPermanently, .found, .seeOther, .temporaryRedirect, .permanentRedirect,
+        .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .proxyAuthenticationRequired,
+        .conflict, .contentTooLarge, .unsupportedMediaType, .tooManyRequests,
+        .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
+    ]
+
+    /// What a gateway answers when the service behind it failed or did not
+    /// answer in time: the request may or may not have been acted on, so
+    /// only a read is sent again after one.
+    public static let gatewayFailures: Set<HTTPResponse.Status> = [.badGateway, .serviceUnavailable, .gatewayTimeout]
+
+    /// The reason phrase, or empty for a status the API does not use.
+    public static func reason(_ status: HTTPResponse.Status) -> String {
+        named.first { $0 == status }?.reasonPhrase ?? ""
+    }
+
+    /// The code and its phrase, as a status line shows them: `409 Conflict`.
+    public static func line(_ status: HTTPResponse.Status) -> String {
+        "\(status.code) \(reason(status))"
     }
 }

@@ -149,15 +149,15 @@ public struct PushClient: Sendable {
     ) async throws(PushAPIError) -> Model {
         let (response, attempts) = try await send(request)
         let label = "\(request.method) \(request.path)"
-        if (300..<400).contains(response.status) {
+        if response.status.kind == .redirection {
             throw ErrorReading.redirect(
                 response, request: request, baseURL: configuration.baseURL, requestURL: transport.url(for: request), attempts: attempts)
         }
-        guard (200..<300).contains(response.status) else {
+        guard response.status.kind == .successful else {
             throw ErrorReading.error(for: response, request: request, attempts: attempts, retryPolicy: retryPolicy)
         }
         // A 2xx may have acted: say so when its answer cannot be used.
-        let acted = request.isIdempotent ? "" : "; the service answered \(response.status), so the request may have taken effect"
+        let acted = request.isIdempotent ? "" : "; the service answered \(response.status.code), so the request may have taken effect"
         let json: JSONValue
         do {
             // An empty 2xx body (204) reads as an empty object: the fields it lacks are reported as such.
@@ -165,7 +165,7 @@ public struct PushClient: Sendable {
         } catch {
             var failure = PushAPIError(
                 kind: .unexpectedResponse, request: label,
-                message: "the \(response.status) answer is not JSON (\(error.message) at \(error.line):\(error.column))\(acted)",
+                message: "the \(response.status.code) answer is not JSON (\(error.message) at \(error.line):\(error.column))\(acted)",
                 rawBody: BodyText.describe(response), attempts: attempts)
             failure.endpoint = request.endpoint
             throw failure
@@ -175,7 +175,7 @@ public struct PushClient: Sendable {
         } catch {
             var failure = PushAPIError(
                 kind: .unexpectedResponse, request: label,
-                message: "the \(response.status) answer does not match the contract: \(error)\(acted)",
+                message: "the \(response.status.code) answer does not match the contract: \(error)\(acted)",
                 rawBody: BodyText.describe(response), attempts: attempts)
             failure.endpoint = request.endpoint
             failure.sessionID = json["id"]?.stringValue ?? json["session_id"]?.stringValue
@@ -212,7 +212,9 @@ public struct PushClient: Sendable {
             let wait: Duration?
             switch outcome {
             case .success(let response):
-                let retryable = response.status == 429 || (request.isIdempotent && [502, 503, 504].contains(response.status))
+                let retryable =
+                    response.status == .tooManyRequests
+                    || (request.isIdempotent && HTTPStatus.gatewayFailures.contains(response.status))
                 wait =
                     retryable
                     ? nextWait(attempt, retryAfter: parseRetryAfter(response.header("retry-after")), started: started, clock: clock) : nil

@@ -62,9 +62,10 @@ public struct TransportRequest: Sendable, HeaderLookup {
 }
 
 /// One HTTP response: what a transport hands the client, and what the
-/// sandbox's router answers with.
+/// sandbox's router answers with. Its status and header fields are
+/// swift-http-types'.
 public struct TransportResponse: Sendable, HeaderLookup {
-    public var status: Int
+    public var status: HTTPResponse.Status
     public var headers: HTTPFields
     public var body: [UInt8]
     /// Same-origin redirects the transport followed on the way, in order.
@@ -75,10 +76,10 @@ public struct TransportResponse: Sendable, HeaderLookup {
 
     /// One redirect followed: the status and where it pointed.
     public struct Redirect: Sendable, Equatable {
-        public var status: Int
+        public var status: HTTPResponse.Status
         public var location: String
 
-        public init(status: Int, location: String) {
+        public init(status: HTTPResponse.Status, location: String) {
             self.status = status
             self.location = location
         }
@@ -90,7 +91,7 @@ public struct TransportResponse: Sendable, HeaderLookup {
         case delay(Duration)
     }
 
-    public init(status: Int, headers: HTTPFields = [:], body: [UInt8] = []) {
+    public init(status: HTTPResponse.Status, headers: HTTPFields = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body

@@ -122,10 +122,10 @@ struct SandboxResponder: HTTPResponder {
         }
         if let requestLog {
             let ms = (ContinuousClock.now - started).wholeMilliseconds
-            requestLog("\(request.method.rawValue) \(request.uri.path) \(answer.status) \(ms)ms")
+            requestLog("\(request.method.rawValue) \(request.uri.path) \(answer.status.code) \(ms)ms")
         }
         return Response(
-            status: .init(code: answer.status), headers: answer.headers,
+            status: answer.status, headers: answer.headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 
@@ -148,7 +148,7 @@ struct SandboxResponder: HTTPResponder {
                 body.append(contentsOf: chunk.readableBytesView)
             }
         } catch {
-            return TransportResponse(SandboxError(400, "invalid_body", "the request body could not be read: \(error)"))
+            return TransportResponse(SandboxError(.badRequest, "invalid_body", "the request body could not be read: \(error)"))
         }
         if received > limit { return router.bodyTooLarge() }
         let target = request.head.path ?? request.uri.path

@@ -1,8 +1,9 @@
+import HTTPTypes
 import PushAPI
 
 /// A refusal the sandbox answers with: a status and the contract's error body.
 public struct SandboxError: Error, Sendable {
-    public var status: Int
+    public var status: HTTPResponse.Status
     public var code: String
     public var message: String
     /// Extra fields inside `error` (e.g. `active_session_id` on a 409).
@@ -16,7 +17,10 @@ public struct SandboxError: Error, Sendable {
     /// Methods for `Allow` on a 405.
     public var allow: [String]?
 
-    public init(_ status: Int, _ code: String, _ message: String, details: JSONObject = JSONObject(), topLevel: JSONObject = JSONObject()) {
+    public init(
+        _ status: HTTPResponse.Status, _ code: String, _ message: String, details: JSONObject = JSONObject(),
+        topLevel: JSONObject = JSONObject()
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -33,6 +37,6 @@ public struct SandboxError: Error, Sendable {
         return .object(body)
     }
 
-    static func notFound(_ message: String) -> SandboxError { SandboxError(404, "not_found", message) }
-    static func badRequest(_ code: String, _ message: String) -> SandboxError { SandboxError(400, code, message) }
+    static func notFound(_ message: String) -> SandboxError { SandboxError(.notFound, "not_found", message) }
+    static func badRequest(_ code: String, _ message: String) -> SandboxError { SandboxError(.badRequest, code, message) }
 }

@@ -9,7 +9,7 @@ extension TransportResponse {
     }()
 
     /// A JSON answer, as the sandbox sends every one.
-    init(status: Int, json: JSONValue, headers: [(name: String, value: String)] = []) {
+    init(status: HTTPResponse.Status, json: JSONValue, headers: [(name: String, value: String)] = []) {
         self.init(status: status, headers: HTTPFields([("content-type", "application/json")] + headers), body: json.jsonBytes)
     }
 
@@ -45,9 +45,11 @@ public struct SandboxRouter: Sendable {
             answer.fault = .drop
             return answer
         case .error:
-            return TransportResponse(SandboxError(503, "service_unavailable", "the service is unavailable (sandbox fault); try again"))
+            return TransportResponse(
+                SandboxError(.serviceUnavailable, "service_unavailable", "the service is unavailable (sandbox fault); try again"))
         case .throttle(let wait):
-            var error = SandboxError(429, "rate_limited", "too many requests (sandbox fault); retry after \(DurationText.format(wait))")
+            var error = SandboxError(
+                .tooManyRequests, "rate_limited", "too many requests (sandbox fault); retry after \(DurationText.format(wait))")
             error.retryAfterText = Self.seconds(wait)
             return TransportResponse(error)
         case .slow(let delay):
@@ -75,7 +77,8 @@ public struct SandboxRouter: Sendable {
     public func bodyTooLarge() -> TransportResponse {
         let limit = service.settings.maxBodyBytes
         return TransportResponse(
-            SandboxError(413, "payload_too_large", "the request body is larger than \(limit) bytes; send fewer records per page"))
+            SandboxError(
+                .contentTooLarge, "payload_too_large", "the request body is larger than \(limit) bytes; send fewer records per page"))
     }
 
     // MARK: The routes
@@ -137,14 +140,14 @@ public struct SandboxRouter: Sendable {
             try router.startSession(call)
         },
         Route(.get, "api/external/push/v1/integrations/{integration}/status") { router, call throws(SandboxError) in
-            TransportResponse(status: 200, json: try router.service.status(integrationID: call["integration"]).json)
+            TransportResponse(status: .ok, json: try router.service.status(integrationID: call["integration"]).json)
         },
         Route(.get, "api/external/push/v1/integrations/{integration}/activity") { router, call throws(SandboxError) in
             try router.activity(call)
         },
         Route(.get, "api/external/push/v1/integrations/{integration}/sessions/{session}") { router, call throws(SandboxError) in
             let session = try router.service.session(integrationID: call["integration"], sessionID: call["session"])
-            return TransportResponse(status: 200, json: session.json)
+            return TransportResponse(status: .ok, json: session.json)
         },
         Route(.post, "api/external/push/v1/integrations/{integration}/sessions/{session}/entities") {
             router, call throws(SandboxError) in try router.push(call)
@@ -156,7 +159,7 @@ public struct SandboxRouter: Sendable {
         Route(.get, "_sandbox/integrations/{integration}/records/{type}", .keyOnly) { router, call throws(SandboxError) in
             let records = try router.service.records(integrationID: call["integration"], entityType: call["type"])
             return TransportResponse(
-                status: 200,
+                status: .ok,
                 json: [
                     "integration_id": .string(call["integration"]), "entity_type": .string(call["type"]),
                     "count": .int(Int64(records.count)), "records": .array(records),
@@ -181,7 +184,7 @@ public struct SandboxRouter: Sendable {
             // 405 names every method the table has for this path.
             let methods = matches.map(\.0.method.rawValue)
             var error = SandboxError(
-                405, "method_not_allowed", "\(request.method) is not allowed here; use \(methods.joined(separator: " or "))")
+                .methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed here; use \(methods.joined(separator: " or "))")
             error.allow = methods
             throw error
         }
@@ -220,7 +223,7 @@ public struct SandboxRouter: Sendable {
             }
         }
         let session = try service.startSession(integrationID: call["integration"], clientReferenceID: reference)
-        return TransportResponse(status: 201, json: session.json)
+        return TransportResponse(status: .created, json: session.json)
     }
 
     private func activity(_ call: Call) throws(SandboxError) -> TransportResponse {
@@ -235,7 +238,7 @@ public struct SandboxRouter: Sendable {
         let page = try intParameter(query, "page", default: 1, range: 1...1_000_000)
         let size = try intParameter(query, "page_size", default: 50, range: 1...200)
         let log = try service.activity(integrationID: call["integration"], since: since, page: page, pageSize: size)
-        return TransportResponse(status: 200, json: log.json)
+        return TransportResponse(status: .ok, json: log.json)
     }
 
     private func push(_ call: Call) throws(SandboxError) -> TransportResponse {
@@ -243,7 +246,7 @@ public struct SandboxRouter: Sendable {
             throw .badRequest("invalid_envelope", "the body is empty; send {\"entities\": {\"User\": [...]}}")
         }
         let answer = try service.push(integrationID: call["integration"], sessionID: call["session"], body: body)
-        return TransportResponse(status: 202, json: answer.json)
+        return TransportResponse(status: .accepted, json: answer.json)
     }
 
     private func close(_ call: Call) throws(SandboxError) -> TransportResponse {
@@ -260,7 +263,7 @@ public struct SandboxRouter: Sendable {
             }
         }
         let session = try service.close(integrationID: call["integration"], sessionID: call["session"], action: action)
-        return TransportResponse(status: 202, json: session.json)
+        return TransportResponse(status: .accepted, json: session.json)
     }
 
     private func jsonBody(_ request: TransportRequest) throws(SandboxError) -> JSONValue? {
@@ -272,7 +275,8 @@ public struct SandboxRouter: Sendable {
             // that label is what the user meant, so only other types are refused.
             guard media == "application/json" || media.hasSuffix("+json") || media == "application/x-www-form-urlencoded" else {
                 throw SandboxError(
-                    415, "unsupported_media_type", "send the body as JSON with content-type: application/json (got \(type.prefix(60)))")
+                    .unsupportedMediaType, "unsupported_media_type",
+                    "send the body as JSON with content-type: application/json (got \(type.prefix(60)))")
             }
         }
         // An empty body is "no fields": fine for start and close, refused by the caller for pages.
@@ -314,7 +318,7 @@ public struct SandboxRouter: Sendable {
 
 extension SandboxError {
     static func tooLarge(_ limit: Int) -> SandboxError {
-        SandboxError(413, "payload_too_large", "the request body is larger than \(limit) bytes; send fewer records per page")
+        SandboxError(.contentTooLarge, "payload_too_large", "the request body is larger than \(limit) bytes; send fewer records per page")
     }
 }
 

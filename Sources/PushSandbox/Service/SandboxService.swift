@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 import Synchronization
 
@@ -62,11 +63,11 @@ public final class SandboxService: Sendable {
     /// An unknown integration answers exactly like a wrong key, so ids cannot be probed.
     public func authenticate(integrationID: String, apiKey: String?) throws(SandboxError) {
         guard let apiKey, !apiKey.isEmpty else {
-            throw SandboxError(401, "missing_api_key", "send the integration's API key in the api-key header")
+            throw SandboxError(.unauthorized, "missing_api_key", "send the integration's API key in the api-key header")
         }
         let expected = state.withLock { $0.integrations[integrationID]?.apiKey }
         guard ConstantTime.equal(Array(apiKey.utf8), expected ?? Array("\u{0}no-such-integration".utf8)), expected != nil else {
-            throw SandboxError(401, "invalid_api_key", "the API key is not valid for integration \(integrationID)")
+            throw SandboxError(.unauthorized, "invalid_api_key", "the API key is not valid for integration \(integrationID)")
         }
     }
 
@@ -94,7 +95,7 @@ public final class SandboxService: Sendable {
         }
         if let wait {
             var error = SandboxError(
-                429, "rate_limited", "too many requests: at most \(settings.rateLimit ?? 0) per second; retry after \(wait)s")
+                .tooManyRequests, "rate_limited", "too many requests: at most \(settings.rateLimit ?? 0) per second; retry after \(wait)s")
             error.retryAfterSeconds = wait
             throw error
         }
@@ -107,7 +108,7 @@ public final class SandboxService: Sendable {
         try update(integrationID) { s, integration, now throws(SandboxError) in
             if let active = integration.sessions.values.first(where: { $0.state == .active }) {
                 throw SandboxError(
-                    409, "session_already_active",
+                    .conflict, "session_already_active",
                     "session \(active.id) is already active for this integration; close it (apply or discard) or let it expire before starting another",
                     details: ["active_session_id": .string(active.id)])
             }
@@ -157,7 +158,7 @@ public final class SandboxService: Sendable {
             let state = try Self.touch(&integration, sessionID, now: now).state
             guard state == .active else {
                 throw SandboxError(
-                    409, "session_not_active",
+                    .conflict, "session_not_active",
                     "session \(sessionID) is \(state); only an active session accepts pages",
                     details: ["state": .string(state.rawValue)])
             }
@@ -176,7 +177,8 @@ public final class SandboxService: Sendable {
                     ])
                 var topLevel = JSONObject()
                 for entry in rejected.json.objectValue ?? JSONObject() { topLevel[entry.key] = entry.value }
-                throw SandboxError(400, "validation_failed", "the page was rejected: \(summary); nothing was staged", topLevel: topLevel)
+                throw SandboxError(
+                    .badRequest, "validation_failed", "the page was rejected: \(summary); nothing was staged", topLevel: topLevel)
             }
             // Staged in place in the table: the page costs its own records, not the session's earlier pages.
             integration.sessions[sessionID]?.stage(page.entities, records: total, byEntity: byEntity, at: now)
@@ -199,7 +201,7 @@ public final class SandboxService: Sendable {
             var session = try Self.touch(&integration, sessionID, now: now)
             guard session.state == .active || session.state == .expired else {
                 throw SandboxError(
-                    409, "session_not_closable",
+                    .conflict, "session_not_closable",
                     "session \(sessionID) is \(session.state); only an active or expired session can be closed",
                     details: ["state": .string(session.state.rawValue)])
             }
@@ -331,7 +333,7 @@ public final class SandboxService: Sendable {
             // and records are not shared: appending an event then costs one
             // event, not a copy of the whole log (copy-on-write would copy it).
             guard var integration = s.integrations.removeValue(forKey: integrationID) else {
-                throw SandboxError(404, "integration_not_found", "no integration \(integrationID)")
+                throw SandboxError(.notFound, "integration_not_found", "no integration \(integrationID)")
             }
             Self.advance(&integration, to: now, failures: &s.failuresPlanned)
             defer { s.integrations[integrationID] = integration }
@@ -415,7 +417,7 @@ public final class SandboxService: Sendable {
     /// Finds a session and, when it is active, resets its inactivity clock.
     static func touch(_ integration: inout Integration, _ sessionID: String, now: Timestamp) throws(SandboxError) -> SandboxSession {
         guard var session = integration.sessions[sessionID] else {
-            throw SandboxError(404, "session_not_found", "no session \(sessionID) in integration \(integration.id)")
+            throw SandboxError(.notFound, "session_not_found", "no session \(sessionID) in integration \(integration.id)")
         }
         if session.state == .active {
             session.lastTouchedAt = now

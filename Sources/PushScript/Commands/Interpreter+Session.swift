@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PushAPI
 import PushSyntax
 
@@ -28,7 +29,7 @@ extension Interpreter {
             } catch let error where error.isUnclear && unclear < settings.retries {
                 unclear += 1
                 try? await pause(client.backoff(afterAttempt: unclear, atMost: .seconds(5)))
-            } catch let error where error.status == 409 && unclear > 0 {
+            } catch let error where error.status == .conflict && unclear > 0 {
                 if let id = error.activeSessionID, let active = try? await client.session(id),
                     active.acceptedBatches == 0, let created = active.createdAt, created >= began.adding(.seconds(-60))
                 {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PushAPI
 import PushSyntax
 
@@ -226,7 +227,7 @@ extension PagePusher {
             case .failure(let error) where error.isUnclear:
                 pipe.inFlight[outcome.number] = nil
                 unclear.append((page, error))
-            case .failure(let error) where error.status == 429 || error.kind == .transport(.notConnected):
+            case .failure(let error) where error.status == .tooManyRequests || error.kind == .transport(.notConnected):
                 // Refused before anything was done: the page can simply go again.
                 pipe.inFlight[outcome.number] = nil
                 if page.attempts > interpreter.settings.retries {

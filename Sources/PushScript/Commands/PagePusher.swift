@@ -270,7 +270,7 @@ struct PagePusher {
         var failure = ScriptError(error, at: range, doing: "push")
         var details: [String] = []
         if let status = error.status {
-            details.append("page \(number): \(error.request) → \(status) \(HTTPStatus.reason(status))")
+            details.append("page \(number): \(error.request) → \(HTTPStatus.line(status))")
         } else {
             details.append("page \(number): \(error.request)")
         }

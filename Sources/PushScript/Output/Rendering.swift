@@ -41,12 +41,12 @@ enum Trace {
         if let body = request.body, !body.isEmpty { lines.append("> " + abbreviate(body)) }
         if let response = exchange.response {
             for hop in response.redirects {
-                lines.append("< \(hop.status) \(HTTPStatus.reason(hop.status)) → \(hop.location)")
+                lines.append("< \(HTTPStatus.line(hop.status)) → \(hop.location)")
                 lines.append("* followed: same origin, \(request.method) kept, the key stays with the configured service")
             }
-            lines.append("< \(response.status) \(HTTPStatus.reason(response.status)) (\(DurationText.human(exchange.elapsed)))")
+            lines.append("< \(HTTPStatus.line(response.status)) (\(DurationText.human(exchange.elapsed)))")
             if let retryAfter = response.header("retry-after") { lines.append("< retry-after: \(retryAfter)") }
-            if (300..<400).contains(response.status), let location = response.header("location") {
+            if response.status.kind == .redirection, let location = response.header("location") {
                 lines.append("< location: \(location)")
                 lines.append("* not followed: another origin, or a method change (the key never leaves the configured service)")
             }
@@ -62,7 +62,7 @@ enum Trace {
     /// `pushsh: rate limited (429); retrying in 5s, as the service asked (Retry-After)`.
     static func waitLine(_ exchange: Exchange, _ wait: Duration) -> String {
         let why =
-            exchange.response.map { "\($0.status) \(HTTPStatus.reason($0.status))" } ?? exchange.failure.map {
+            exchange.response.map { HTTPStatus.line($0.status) } ?? exchange.failure.map {
                 "\($0.cause.words(server: $0.server))"
             } ?? "no answer"
         let asked = exchange.waitAskedByService ? ", as the service asked (Retry-After)" : ""

@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 
 /// What a pushsh user should do about a failed call, in pushsh's words: the
@@ -65,7 +66,7 @@ extension PushAPIError {
         case .otherOrigin(let home, let there):
             advice = "it points to another origin (\(there)) than the configured \(home), and the API key must not go there"
         case .wouldDropBody(let status):
-            advice = "a \(status) lets a POST become a GET, which would drop the request's body"
+            advice = "a \(status.code) lets a POST become a GET, which would drop the request's body"
         }
         if let suggested = redirect.suggestedBaseURL {
             advice += "; if that is the service, use it as the base URL: \(suggested)"

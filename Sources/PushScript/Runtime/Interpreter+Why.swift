@@ -37,7 +37,7 @@ extension Interpreter {
         if let body = request.body, !body.isEmpty { lines.append("  " + abbreviated(body, limit: 2_000)) }
         if let response = exchange.response {
             lines.append("")
-            lines.append("response: \(response.status) \(HTTPStatus.reason(response.status)) after \(DurationText.human(exchange.elapsed))")
+            lines.append("response: \(HTTPStatus.line(response.status)) after \(DurationText.human(exchange.elapsed))")
             for header in response.headers { lines.append("  \(header.name): \(header.value)") }
             if !response.body.isEmpty { lines.append("  " + abbreviated(response.body, limit: 20_000)) }
         } else if let failure = exchange.failure {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PushAPI
 import PushSyntax
 import Synchronization
@@ -439,7 +440,7 @@ public final class Interpreter: @unchecked Sendable {
         let failed = failedExchange
         connection.client.observer = { exchange in
             if exchange.retryingAfter != nil { retries.add() }
-            if exchange.failure != nil || (exchange.response?.status ?? 0) >= 400 { failed.set(exchange) }
+            if exchange.failure != nil || (exchange.response?.status.code ?? 0) >= 400 { failed.set(exchange) }
             if verbose { output.writeError(Trace.render(exchange)) }
             // A wait of a second or more is said on a terminal, so a pause is never a mystery.
             if showWaits, let wait = exchange.retryingAfter, wait >= .seconds(1) { output.errorLine(Trace.waitLine(exchange, wait)) }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import PushAPI
 import PushSyntax
 
@@ -46,7 +47,7 @@ public struct ScriptError: Error, Sendable {
     init(_ error: PushAPIError, at range: SourceRange?, doing what: String) {
         let code: ExitCode
         switch error.kind {
-        case .http(let status) where status >= 500: code = .serviceFailed
+        case .http(let status) where status.code >= 500: code = .serviceFailed
         case .http: code = .refused
         case .transport, .unexpectedResponse, .redirected: code = .runtime
         }
@@ -61,7 +62,8 @@ public struct ScriptError: Error, Sendable {
         let message: String
         switch error.kind {
         case .http(let status):
-            message = "\(what) failed: \(status == 400 && !error.validationErrors.isEmpty ? "the page was rejected" : error.message)"
+            message =
+                "\(what) failed: \(status == .badRequest && !error.validationErrors.isEmpty ? "the page was rejected" : error.message)"
         case .transport: message = "\(what) failed: \(error.message)"
         case .unexpectedResponse, .redirected: message = "\(what) failed: \(error.message)"
         }

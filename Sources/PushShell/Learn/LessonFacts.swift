@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PushAPI
 import PushScript
 
@@ -9,7 +10,7 @@ struct SeenExchange: Sendable {
     /// The path after `/v1/integrations/{id}`, session ids as `{id}`: `/sessions/{id}/close`.
     var route: String
     var query: [(name: String, value: String)]
-    var status: Int?
+    var status: HTTPResponse.Status?
     var request: JSONValue?
     var response: JSONValue?
     var responseText: String
@@ -46,7 +47,7 @@ struct SeenExchange: Sendable {
         for item in self.query { query.append((item.name, .string(item.value))) }
         return .object([
             ("method", .string(method)), ("path", .string(path)), ("route", .string(method + " " + route)),
-            ("status", status.map { .int(Int64($0)) } ?? .null), ("query", .object(query)),
+            ("status", status.map { .int(Int64($0.code)) } ?? .null), ("query", .object(query)),
             ("request", request.map(Value.init) ?? .null), ("response", response.map(Value.init) ?? .null),
         ])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PushAPI
 
 /// "What just happened": the HTTP exchanges of one entry in short, and the
@@ -23,7 +24,7 @@ enum WhatHappened {
             if !first.query.isEmpty { line += "?" + first.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&") }
             if let body = requestSummary(first) { line += " " + body }
             if let status = last.status {
-                line += " → \(status) \(HTTPStatus.reason(status))\(times)"
+                line += " → \(HTTPStatus.line(status))\(times)"
             } else {
                 line += " → no answer\(last.failure.map { " (\($0))" } ?? "")"
             }
@@ -52,7 +53,7 @@ enum WhatHappened {
         guard let body = exchange.response else {
             return exchange.responseText.isEmpty ? nil : String(exchange.responseText.prefix(80))
         }
-        if let error = body["error"], status >= 400 {
+        if let error = body["error"], status.code >= 400 {
             var note = "error.code \(error["code"]?.stringValue ?? "?")"
             if let active = error["active_session_id"]?.stringValue { note += ", active_session_id \(active)" }
             if let state = error["state"]?.stringValue { note += ", state \(state)" }
