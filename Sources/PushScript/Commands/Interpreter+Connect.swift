@@ -76,7 +76,7 @@ extension Interpreter {
     private func networkTransports(at range: SourceRange) throws(ScriptError) -> TransportFactory {
         guard let transports else {
             throw .runtime(
-                "connect: this program was built without a network transport, so it reaches only the built-in sandbox",
+                "connect: this program was built without a network transport, so it cannot reach a service",
                 at: range, hint: "run the script with pushsh, which has it")
         }
         return transports
