@@ -11,7 +11,10 @@ import PackageDescription
 // The language does not link the simulator:
 // PushScript declares the SandboxControls it needs, BuiltInSandbox fills them
 // with PushSandbox, and the composition roots (pushsh, tests) link
-// BuiltInSandbox. README.md's "Architecture" draws these arrows, and
+// BuiltInSandbox. Nor does it link the HTTP client: PushScript declares the
+// TransportFactory it needs, HTTPConnections fills it with PushHTTP's transport
+// (PushHTTP knows nothing of the language), and the composition roots link
+// HTTPConnections. README.md's "Architecture" draws these arrows, and
 // Tests/EndToEndTests/PackageGraphTests.swift keeps the two equal.
 let package = Package(
     name: "pushsh",
@@ -75,7 +78,7 @@ let package = Package(
         .target(
             name: "PushScript",
             dependencies: [
-                "PushSyntax", "PushAPI", "PushHTTP", .product(name: "TOMLKit", package: "TOMLKit"),
+                "PushSyntax", "PushAPI", .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
@@ -83,6 +86,9 @@ let package = Package(
         // PushScript's SandboxControls, in-process. The composition roots
         // (pushsh, tests) link it; the language and the shell do not.
         .target(name: "BuiltInSandbox", dependencies: ["PushScript", "PushSandbox", "PushAPI"]),
+        // The network for the language: PushHTTP's transport behind PushScript's
+        // TransportFactory. The composition roots link it; the language does not.
+        .target(name: "HTTPConnections", dependencies: ["PushScript", "PushHTTP", "PushAPI"]),
         // libedit, for the shell's line editing (Debian: libedit-dev).
         .systemLibrary(
             name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -97,7 +103,8 @@ let package = Package(
         .executableTarget(
             name: "pushsh",
             dependencies: [
-                "PushAPI", "PushSandbox", "PushSyntax", "PushScript", "BuiltInSandbox", "PushShell", "PushLanguageServer",
+                "PushAPI", "PushSandbox", "PushSyntax", "PushScript", "BuiltInSandbox", "HTTPConnections", "PushShell",
+                "PushLanguageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -125,12 +132,14 @@ let package = Package(
         .testTarget(
             name: "PushScriptTests",
             dependencies: [
-                "PushScript", "PushSyntax", "PushSandbox", "PushAPI", "BuiltInSandbox", "_PushTestSupport",
+                "PushScript", "PushSyntax", "PushSandbox", "PushAPI", "BuiltInSandbox", "HTTPConnections", "_PushTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         .testTarget(
             name: "PushShellTests",
-            dependencies: ["PushShell", "PushScript", "PushSyntax", "PushSandbox", "BuiltInSandbox", "_PushTestSupport"]),
+            dependencies: [
+                "PushShell", "PushScript", "PushSyntax", "PushSandbox", "BuiltInSandbox", "HTTPConnections", "_PushTestSupport",
+            ]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

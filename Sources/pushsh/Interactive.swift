@@ -1,5 +1,6 @@
 import BuiltInSandbox
 import Foundation
+import HTTPConnections
 import PushAPI
 import PushScript
 import PushShell
@@ -12,12 +13,15 @@ enum Interactive {
         -> Int32
     {
         let connection: Connection
-        do { connection = try Connection.starting(explicitProfile: profile, environment: environment, sandboxes: .builtIn) } catch {
+        do {
+            connection = try Connection.starting(explicitProfile: profile, environment: environment, sandboxes: .builtIn, transports: .http)
+        } catch {
             Terminal.warn("pushsh: \(error.message)")
             return ScriptExit.usage.rawValue
         }
         let output = StandardOutput(environment: environment)
-        let interpreter = Interpreter(connection: connection, output: output, environment: environment, sandboxes: .builtIn)
+        let interpreter = Interpreter(
+            connection: connection, output: output, environment: environment, sandboxes: .builtIn, transports: .http)
         interpreter.setVerbose(verbose)
         interpreter.keyPrompt = { prompt in SecretPrompt.read(prompt) }
         Terminal.preparePager(for: interpreter, environment: environment)

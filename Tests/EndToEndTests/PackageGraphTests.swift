@@ -66,6 +66,28 @@ import Testing
         }
     }
 
+    /// The language and the shell link no HTTP client: PushScript declares the
+    /// TransportFactory it needs, and only HTTPConnections (which the
+    /// composition roots link) puts PushHTTP's transport behind it; the
+    /// transport, for its part, knows nothing of the language.
+    @Test func theLanguageAndTheShellDoNotReachTheHTTPClient() throws {
+        let graph = try Self.declaredGraph()
+        #expect(graph["HTTPConnections"]?.isSuperset(of: ["PushScript", "PushHTTP"]) == true, "\(graph["HTTPConnections"] ?? [])")
+        for language in ["PushSyntax", "PushScript", "PushShell"] {
+            #expect(graph[language] != nil, "Package.swift has no target \(language)")
+            let reached = Self.reach(from: language, in: graph)
+            for forbidden in ["PushHTTP", "HTTPConnections", "AsyncHTTPClient"] {
+                #expect(!reached.contains(forbidden), "\(language) depends on \(forbidden): \(reached.sorted())")
+            }
+            let network = reached.filter { $0.hasPrefix("NIO") }
+            #expect(network.isEmpty, "\(language) depends on \(network.sorted())")
+        }
+        let transportReaches = Self.reach(from: "PushHTTP", in: graph)
+        for language in ["PushSyntax", "PushScript", "PushShell", "HTTPConnections"] {
+            #expect(!transportReaches.contains(language), "PushHTTP depends on \(language): \(transportReaches.sorted())")
+        }
+    }
+
     /// The client core and the simulator link no HTTP client: the HTTP
     /// transport is PushHTTP's, and only what sends over the network links it.
     @Test func theClientCoreAndTheSimulatorDoNotReachTheHTTPClient() throws {

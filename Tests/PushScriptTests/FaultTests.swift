@@ -1,5 +1,6 @@
 import BuiltInSandbox
 import Foundation
+import HTTPConnections
 import PushAPI
 import PushSandbox
 import PushScript
@@ -23,7 +24,7 @@ import _PushTestSupport
         sandbox.setFaults(try FaultPlan(parsing: "reset=0.05,error=0.04,throttle=0.03:20ms,slow=0.03:50ms"), seed: 42)
         try await withLiveServer(sandbox) { base in
             let connection = try Connection.remote(
-                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "faulty")
+                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "faulty", transports: .http)
             let run = await runScript(
                 """
                 set retries 10

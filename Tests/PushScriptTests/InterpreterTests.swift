@@ -1,4 +1,6 @@
+import BuiltInSandbox
 import Foundation
+import HTTPConnections
 import PushAPI
 import PushSandbox
 import PushScript
@@ -136,11 +138,24 @@ import _PushTestSupport
     @Test func sandboxCommandsNeedTheSandbox() async throws {
         let connection = try Connection.remote(
             PushConfiguration(baseURL: "http://127.0.0.1:1/api/external/push", integrationID: "x", apiKey: APIKey("k")),
-            label: "127.0.0.1:1")
+            label: "127.0.0.1:1", transports: .http)
         let run = await runScript("sandbox advance 1h\n", connection: connection)
         #expect(run.code == 3)
         #expect(run.stderr.contains("sandbox commands work only on the built-in sandbox"))
         await connection.client.transport.shutdown()
+    }
+
+    /// An embedder that links no network transport gets an error at the
+    /// `connect`, and stays on the connection it had; it never crashes.
+    @Test func connectingToAServiceNeedsATransport() async {
+        let captured = CapturedOutput()
+        let interpreter = Interpreter(connection: frozenSandbox(), output: captured, environment: [:], sandboxes: .builtIn)
+        let code = await interpreter.run(
+            SourceFile(name: "t.push", text: "connect url \"http://127.0.0.1:1/api/external/push\" integration \"acme\" key \"k\"\n"))
+        #expect(code == 3)
+        #expect(captured.errors.contains("t.push:1:1"), "\(captured.errors)")
+        #expect(captured.errors.contains("built without a network transport"), "\(captured.errors)")
+        #expect(interpreter.connection.label == "sandbox")
     }
 
     @Test func includeRunsRelativeToTheIncludingFile() async throws {
@@ -180,7 +195,8 @@ import _PushTestSupport
             integrations: [SandboxIntegration(id: "acme", apiKey: "sk_live_TOPSECRET")])
         try await withLiveServer(sandbox) { base in
             let connection = try Connection.remote(
-                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_TOPSECRET")), label: "local")
+                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_TOPSECRET")), label: "local",
+                transports: .http)
             let run = await runScript("let s = start\nstatus s\nprint s\n", connection: connection, verbose: true)
             #expect(run.code == 0, "\(run.stderr)")
             #expect(run.stderr.contains("> POST \(base)/v1/integrations/acme/sessions"), "-v shows the full URL")
@@ -198,7 +214,7 @@ import _PushTestSupport
             integrations: [SandboxIntegration(id: "acme", apiKey: "key-acme")])
         try await withLiveServer(sandbox) { base in
             let connection = try Connection.remote(
-                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "local")
+                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("key-acme")), label: "local", transports: .http)
             let run = await runScript(
                 """
                 let s = start ref "http"

@@ -1,4 +1,5 @@
 import BuiltInSandbox
+import HTTPConnections
 import PushAPI
 import PushSandbox
 import PushScript
@@ -20,7 +21,8 @@ func runScript(
     verbose: Bool = false, output: OutputMode = .text
 ) async -> ScriptRun {
     let captured = CapturedOutput()
-    let interpreter = Interpreter(connection: connection, output: captured, environment: environment, sandboxes: .builtIn)
+    let interpreter = Interpreter(
+        connection: connection, output: captured, environment: environment, sandboxes: .builtIn, transports: .http)
     interpreter.setVerbose(verbose)
     interpreter.setOutput(output)
     let code = await interpreter.run(SourceFile(name: name, text: text))

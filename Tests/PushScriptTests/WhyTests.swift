@@ -1,3 +1,4 @@
+import HTTPConnections
 import PushAPI
 import PushSandbox
 import PushScript
@@ -13,7 +14,8 @@ import _PushTestSupport
             integrations: [SandboxIntegration(id: "acme", apiKey: "sk_live_WHYSECRET")])
         try await withLiveServer(sandbox) { base in
             let connection = try Connection.remote(
-                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_WHYSECRET")), label: "local")
+                PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_WHYSECRET")), label: "local",
+                transports: .http)
             // The service's own refusal, not pushsh's check before sending.
             let run = await runScript(
                 """

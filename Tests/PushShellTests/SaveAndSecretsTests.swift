@@ -1,5 +1,6 @@
 import BuiltInSandbox
 import Foundation
+import HTTPConnections
 import PushAPI
 import PushScript
 import PushSyntax
@@ -34,7 +35,8 @@ import _PushTestSupport
         let history = HistoryFile(path: path)
         history.load()
         let output = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: environment, sandboxes: .builtIn)
+        let interpreter = Interpreter(
+            connection: frozenSandbox(), output: output, environment: environment, sandboxes: .builtIn, transports: .http)
         let lines = ScriptedLines(entries.map { $0.replacingOccurrences(of: "DIR", with: dir.path) })
         let shell = Shell(interpreter: interpreter, lines: lines, output: output, history: history)
         _ = await shell.run(showBanner: false)
@@ -84,7 +86,9 @@ import _PushTestSupport
         let saved = try run.saved(file)
         let replay = CapturedOutput()
         let source = SourceFile(name: run.dir.appendingPathComponent(file).path, text: saved)
-        let code = await Interpreter(connection: frozenSandbox(), output: replay, environment: environment, sandboxes: .builtIn).run(source)
+        let code = await Interpreter(
+            connection: frozenSandbox(), output: replay, environment: environment, sandboxes: .builtIn, transports: .http
+        ).run(source)
         #expect(code == 0, "\(saved)\n---\n\(replay.combined)", sourceLocation: sourceLocation)
         return replay.standard
     }
@@ -217,7 +221,8 @@ import _PushTestSupport
         let source = SourceFile(name: run.dir.appendingPathComponent("flow.push").path, text: saved)
         let replay = CapturedOutput()
         #expect(
-            await Interpreter(connection: frozenSandbox(), output: replay, environment: [:], sandboxes: .builtIn).run(source) == 0,
+            await Interpreter(connection: frozenSandbox(), output: replay, environment: [:], sandboxes: .builtIn, transports: .http).run(
+                source) == 0,
             "\(replay.combined)")
         #expect(replay.standard.contains("one\ntwo\nmore"))
     }

@@ -1,5 +1,6 @@
 import BuiltInSandbox
 import Foundation
+import HTTPConnections
 import PushAPI
 import PushScript
 import PushShell
@@ -19,7 +20,8 @@ func temporaryDirectory() throws -> URL {
         Shell, ScriptedLines, CapturedOutput, Interpreter
     ) {
         let output = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: environment, sandboxes: .builtIn)
+        let interpreter = Interpreter(
+            connection: frozenSandbox(), output: output, environment: environment, sandboxes: .builtIn, transports: .http)
         let source = ScriptedLines(lines)
         return (Shell(interpreter: interpreter, lines: source, output: output, history: history), source, output, interpreter)
     }
@@ -73,7 +75,7 @@ func temporaryDirectory() throws -> URL {
 
     @Test func ctrlCAtThePromptDropsTheLine() async {
         let output = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: [:], sandboxes: .builtIn)
+        let interpreter = Interpreter(connection: frozenSandbox(), output: output, environment: [:], sandboxes: .builtIn, transports: .http)
         let lines = ScriptedLines(reads: [.line("push s User ["), .interrupted, .line("print \"fresh\""), .end])
         let code = await Shell(interpreter: interpreter, lines: lines, output: output, history: nil).run()
         #expect(code == 0)
@@ -145,7 +147,7 @@ func temporaryDirectory() throws -> URL {
                 $0.severity == .error
             }.isEmpty)
         let replay = CapturedOutput()
-        let interpreter = Interpreter(connection: frozenSandbox(), output: replay, environment: [:], sandboxes: .builtIn)
+        let interpreter = Interpreter(connection: frozenSandbox(), output: replay, environment: [:], sandboxes: .builtIn, transports: .http)
         #expect(await interpreter.run(source) == 0)
         if case .session(let handle)? = interpreter.variables["s"] {
             #expect(handle.state == .processed && handle.snapshot.acceptedRecordsTotal == 1)

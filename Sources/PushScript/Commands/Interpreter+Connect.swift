@@ -15,9 +15,10 @@ extension Interpreter {
             }
             connection = sandboxes.connection(environment: environment)
         case .profile(let name):
+            let transports = try networkTransports(at: range)
             do {
                 let profile = try ProfileBook.load(environment: environment).profile(named: name.value)
-                connection = try .profile(profile, environment: environment)
+                connection = try .profile(profile, environment: environment, transports: transports)
             } catch {
                 throw .runtime(error.message, at: name.range, hint: "pushsh profiles lists the profiles of the config file")
             }
@@ -59,15 +60,26 @@ extension Interpreter {
     /// A connection through this machine's proxies and CAs (the environment),
     /// plus the statement's `cacert` file, read relative to the script.
     func remote(_ configuration: PushConfiguration, label: String, cacert: Expr?, at range: SourceRange) throws(ScriptError) -> Connection {
+        let transports = try networkTransports(at: range)
         var network = NetworkSettings.fromEnvironment(environment)
         if let cacert {
             let written = try string(cacert, "the CA file")
             network.trust.extraCAFile = (sources[cacert.range.file] ?? SourceFile(name: cacert.range.file, text: "")).resolve(path: written)
             network.trust.extraCASource = "connect ... cacert"
         }
-        do { return try Connection.remote(configuration, label: label, network: network) } catch {
+        do { return try Connection.remote(configuration, label: label, network: network, transports: transports) } catch {
             throw .runtime("cannot connect: \(error.message)", at: cacert?.range ?? range, hint: "see docs/network.md for proxies and CAs")
         }
+    }
+
+    /// What builds transports to a real service, or the error of a program built without one.
+    private func networkTransports(at range: SourceRange) throws(ScriptError) -> TransportFactory {
+        guard let transports else {
+            throw .runtime(
+                "connect: this program was built without a network transport, so it cannot reach a service",
+                at: range, hint: "run the script with pushsh, which has it")
+        }
+        return transports
     }
 
     /// The key from where the script says, never echoed; a secret from then on.

@@ -1,6 +1,5 @@
 import Foundation
 import PushAPI
-import PushHTTP
 
 /// Where commands go: the built-in sandbox, or a service at a URL.
 public struct Connection: Sendable {
@@ -19,21 +18,24 @@ public struct Connection: Sendable {
         self.label = label
     }
 
-    /// A real service (or `pushsh serve`) over HTTP, through the network `network` describes.
+    /// A real service (or `pushsh serve`) over HTTP, through the network `network`
+    /// describes, on a transport that `transports` builds.
     ///
     /// - Throws: when a proxy variable or a CA file cannot be used.
-    public static func remote(_ configuration: PushConfiguration, label: String, network: NetworkSettings = .direct)
-        throws(ConfigurationError) -> Connection
-    {
-        let transport = try HTTPTransport(baseURL: configuration.baseURL, network: network)
+    public static func remote(
+        _ configuration: PushConfiguration, label: String, network: NetworkSettings = .direct, transports: TransportFactory
+    ) throws(ConfigurationError) -> Connection {
+        let transport = try transports.transport(baseURL: configuration.baseURL, network: network)
         return Connection(client: PushClient(configuration: configuration, transport: transport), sandbox: nil, label: label)
     }
 
     /// A profile of the config file, its key read from where the profile says.
-    public static func profile(_ profile: Profile, environment: [String: String]) throws(ConfigurationError) -> Connection {
+    public static func profile(_ profile: Profile, environment: [String: String], transports: TransportFactory)
+        throws(ConfigurationError) -> Connection
+    {
         var connection = try remote(
             try profile.configuration(environment: environment), label: profile.name,
-            network: profile.network(environment: environment))
+            network: profile.network(environment: environment), transports: transports)
         connection.profile = profile
         return connection
     }
@@ -48,37 +50,46 @@ public struct Connection: Sendable {
     /// 4. `SPRINTO_API_KEY` and `SPRINTO_INTEGRATION_ID` (the environment wins over the file);
     /// 5. the config file's `default` profile;
     /// 6. the built-in sandbox, which `sandboxes` builds.
+    ///
+    /// A real service is reached through a transport that `transports` builds.
     public static func starting(
-        explicitProfile: String?, scriptConnects: Bool = false, environment: [String: String], sandboxes: SandboxFactory
+        explicitProfile: String?, scriptConnects: Bool = false, environment: [String: String], sandboxes: SandboxFactory,
+        transports: TransportFactory
     ) throws(ConfigurationError) -> Connection {
         if let name = explicitProfile {
-            return try profile(try ProfileBook.load(environment: environment).profile(named: name), environment: environment)
+            return try profile(
+                try ProfileBook.load(environment: environment).profile(named: name), environment: environment, transports: transports)
         }
         if scriptConnects { return sandboxes.connection(environment: environment) }
         if let name = environment["PUSHSH_PROFILE"], !name.isEmpty {
             do {
-                return try profile(try ProfileBook.load(environment: environment).profile(named: name), environment: environment)
+                return try profile(
+                    try ProfileBook.load(environment: environment).profile(named: name), environment: environment,
+                    transports: transports)
             } catch { throw ConfigurationError("PUSHSH_PROFILE: \(error.message)") }
         }
         if let configuration = try PushConfiguration.fromEnvironment(environment) {
-            return try remote(configuration, label: label(for: configuration), network: .fromEnvironment(environment))
+            return try remote(
+                configuration, label: label(for: configuration), network: .fromEnvironment(environment), transports: transports)
         }
         let book = try ProfileBook.load(environment: environment)
         if let name = book.defaultName {
-            return try profile(try book.profile(named: name), environment: environment)
+            return try profile(try book.profile(named: name), environment: environment, transports: transports)
         }
         return sandboxes.connection(environment: environment)
     }
 
-    /// The connection the environment asks for, or the built-in sandbox `sandboxes` builds.
+    /// The connection the environment asks for (on a transport `transports` builds),
+    /// or the built-in sandbox `sandboxes` builds.
     /// Proxies (`HTTPS_PROXY`, …) and CAs (`SSL_CERT_FILE`, `PUSHSH_CACERT`, …) come from it too.
-    public static func fromEnvironment(_ environment: [String: String], sandboxes: SandboxFactory) throws(ConfigurationError)
-        -> Connection
-    {
+    public static func fromEnvironment(
+        _ environment: [String: String], sandboxes: SandboxFactory, transports: TransportFactory
+    ) throws(ConfigurationError) -> Connection {
         guard let configuration = try PushConfiguration.fromEnvironment(environment) else {
             return sandboxes.connection(environment: environment)
         }
-        return try remote(configuration, label: label(for: configuration), network: .fromEnvironment(environment))
+        return try remote(
+            configuration, label: label(for: configuration), network: .fromEnvironment(environment), transports: transports)
     }
 
     /// Where requests go, said once at start-up for a real service:

@@ -78,13 +78,17 @@ public final class Interpreter: @unchecked Sendable {
     /// Builds the sandbox `connect sandbox` connects to; `nil` where no
     /// built-in sandbox is linked in (then `connect sandbox` says so).
     public let sandboxes: SandboxFactory?
+    /// Builds the transport `connect url/region/profile` sends through; `nil`
+    /// where no network transport is linked in (then those `connect`s say so).
+    public let transports: TransportFactory?
 
     public init(
         connection: Connection, output: ScriptOutput, environment: [String: String] = ProcessInfo.processInfo.environment,
-        sandboxes: SandboxFactory? = nil
+        sandboxes: SandboxFactory? = nil, transports: TransportFactory? = nil
     ) {
         self.connection = connection
         self.sandboxes = sandboxes
+        self.transports = transports
         self.output = RedactingOutput(output)
         self.environment = environment
         // --timeout (as PUSHSH_TIMEOUT) wins over the profile's timeout.

@@ -152,7 +152,8 @@ extension Shell {
         if !lesson.setup.isEmpty {
             let quiet = CapturedOutput()
             let setup = Interpreter(
-                connection: connection, output: quiet, environment: learnSettings.environment, sandboxes: interpreter.sandboxes)
+                connection: connection, output: quiet, environment: learnSettings.environment, sandboxes: interpreter.sandboxes,
+                transports: interpreter.transports)
             for statement in lesson.setup {
                 let outcome = await setup.runEntry(SourceFile(name: work + "/<setup>", text: statement))
                 guard outcome == .done else {
@@ -165,7 +166,8 @@ extension Shell {
 
         let learner = interpreter
         let lessonInterpreter = Interpreter(
-            connection: connection, output: output, environment: learnSettings.environment, sandboxes: interpreter.sandboxes)
+            connection: connection, output: output, environment: learnSettings.environment, sandboxes: interpreter.sandboxes,
+            transports: interpreter.transports)
         // A lesson shows what the service does with a bad record (its 400);
         // the client's own check before sending would hide that.
         lessonInterpreter.setValidation(false)

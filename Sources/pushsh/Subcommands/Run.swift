@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuiltInSandbox
 import Foundation
+import HTTPConnections
 import PushAPI
 import PushScript
 import PushShell
@@ -115,7 +116,8 @@ struct Run: AsyncParsableCommand {
         let connection: Connection
         do {
             connection = try Connection.starting(
-                explicitProfile: profile, scriptConnects: connects, environment: environment, sandboxes: .builtIn)
+                explicitProfile: profile, scriptConnects: connects, environment: environment, sandboxes: .builtIn,
+                transports: .http)
         } catch {
             Terminal.warn("pushsh: \(error.message)")
             throw ExitCode(.usage)
@@ -126,7 +128,8 @@ struct Run: AsyncParsableCommand {
         } else if let notice = connection.notice, !quiet {
             out.writeError("pushsh: \(notice)\n")
         }
-        let interpreter = Interpreter(connection: connection, output: out, environment: environment, sandboxes: .builtIn)
+        let interpreter = Interpreter(
+            connection: connection, output: out, environment: environment, sandboxes: .builtIn, transports: .http)
         // `key prompt` asks on the terminal (/dev/tty) even when the script comes on stdin.
         interpreter.keyPrompt = { prompt in SecretPrompt.read(prompt) }
         Terminal.preparePager(for: interpreter, environment: environment)

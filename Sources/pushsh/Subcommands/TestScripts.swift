@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuiltInSandbox
 import Foundation
+import HTTPConnections
 import PushAPI
 import PushScript
 import PushSyntax
@@ -120,13 +121,14 @@ struct ScriptResult {
                 failure: "\(file) \(reason)")
         }
         let connection: Connection
-        do { connection = try Connection.fromEnvironment(environment, sandboxes: .builtIn) } catch {
+        do { connection = try Connection.fromEnvironment(environment, sandboxes: .builtIn, transports: .http) } catch {
             return ScriptResult(
                 file: file, exitCode: ScriptExit.usage.rawValue, seconds: seconds(), output: "", errors: "pushsh: \(error.message)\n",
                 failure: error.message)
         }
         let captured = CapturedOutput()
-        let interpreter = Interpreter(connection: connection, output: captured, environment: environment, sandboxes: .builtIn)
+        let interpreter = Interpreter(
+            connection: connection, output: captured, environment: environment, sandboxes: .builtIn, transports: .http)
         interpreter.setProgress(false)
         for definition in variables {
             if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }
