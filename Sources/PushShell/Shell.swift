@@ -208,8 +208,9 @@ public final class Shell {
 
     /// `sandbox s:active> `: where commands go, and how the last session stands.
     func mainPrompt() -> String {
-        let paint = PromptPaint(enabled: output.color)
-        var text = lessonPromptPrefix + paint.target(interpreter.connection.label)
+        let paint = TerminalStyle(enabled: output.color, inPrompt: true)
+        let label = interpreter.connection.label
+        var text = lessonPromptPrefix + paint.target(label, isSandbox: label == "sandbox")
         if let session = interpreter.lastSession {
             let name =
                 interpreter.variables.sorted { $0.key < $1.key }.first { entry in
@@ -277,12 +278,4 @@ extension Shell {
         output.line(message)
         learning.tour?.saved = path
     }
-}
-
-/// Colour in prompts: bracketed by \u{1} so libedit does not count it as width.
-struct PromptPaint {
-    let enabled: Bool
-    var style: TerminalStyle { TerminalStyle(enabled: enabled, inPrompt: true) }
-    func target(_ label: String) -> String { style.apply(label, label == "sandbox" ? "36" : "35;1") }
-    func state(_ state: String) -> String { style.state(state) }
 }
