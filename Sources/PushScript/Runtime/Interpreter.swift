@@ -157,7 +157,7 @@ public final class Interpreter: @unchecked Sendable {
                 await cleanUpAfterStopping(because: "stopped by \(signal.name)")
                 return signal.exitCode.rawValue
             }
-            output.errorLine("error: \(error)")
+            output.errorLine(errorPaint.error("error:") + " \(error)")
             await cleanUpAfterStopping(because: "stopped on an error")
             return ExitCode.runtime.rawValue
         }
@@ -225,7 +225,7 @@ public final class Interpreter: @unchecked Sendable {
             output.errorLine("interrupted")
             return .failed(.runtime)
         } catch {
-            output.errorLine("error: \(error)")
+            output.errorLine(errorPaint.error("error:") + " \(error)")
             return .failed(.runtime)
         }
         return firstFailure.map { .failed($0.exitCode) } ?? .done
