@@ -73,12 +73,15 @@ public final class Shell {
         return "pushsh 0.1.0 on \(target)\nType help for commands, learn for a guided tour. Tab completes; Ctrl-D or exit leaves."
     }
 
+    /// Colour for what goes to the error stream, decided for that stream.
+    var errorStyle: TerminalStyle { TerminalStyle(enabled: output.errorColor) }
+
     /// Runs until Ctrl-D or `exit`; returns the exit code.
     ///
     /// - Parameter lesson: start in this lesson (`pushsh learn NAME`); `""` for the next one not done.
     public func run(showBanner: Bool = true, lesson: String? = nil) async -> Int32 {
         if showBanner { output.line(banner) }
-        if let warning = history?.permissionWarning { output.errorLine("warning: " + warning) }
+        if let warning = history?.permissionWarning { output.errorLine(errorStyle.warning("warning:") + " " + warning) }
         history?.entries.forEach(lines.remember)
         if let lesson {
             do { try await learn(lesson, at: nil) } catch let error as ScriptError { interpreter.report(error) } catch {}
@@ -124,7 +127,8 @@ public final class Shell {
                 }?.key ?? "\"\(handle.id)\""
             let staged = handle.snapshot.acceptedRecordsTotal
             output.errorLine(
-                "warning: session \(handle.id) is still active (\(staged) record\(staged == 1 ? "" : "s") staged); while it is, "
+                errorStyle.warning("warning:")
+                    + " session \(handle.id) is still active (\(staged) record\(staged == 1 ? "" : "s") staged); while it is, "
                     + "the integration cannot start another one.\n  discard it:  close \(name) discard\n  apply it:    close \(name) apply\n"
                     + "  or type exit (or Ctrl-D) again to leave it active; it expires after an hour without requests")
         }
@@ -208,8 +212,9 @@ public final class Shell {
 
     /// `sandbox s:active> `: where commands go, and how the last session stands.
     func mainPrompt() -> String {
-        let paint = PromptPaint(enabled: output.color)
-        var text = lessonPromptPrefix + paint.target(interpreter.connection.label)
+        let paint = TerminalStyle(enabled: output.color, inPrompt: true)
+        let label = interpreter.connection.label
+        var text = lessonPromptPrefix + paint.target(label, isSandbox: label == "sandbox")
         if let session = interpreter.lastSession {
             let name =
                 interpreter.variables.sorted { $0.key < $1.key }.first { entry in
@@ -277,12 +282,4 @@ extension Shell {
         output.line(message)
         learning.tour?.saved = path
     }
-}
-
-/// Colour in prompts: bracketed by \u{1} so libedit does not count it as width.
-struct PromptPaint {
-    let enabled: Bool
-    var style: TerminalStyle { TerminalStyle(enabled: enabled, inPrompt: true) }
-    func target(_ label: String) -> String { style.apply(label, label == "sandbox" ? "36" : "35;1") }
-    func state(_ state: String) -> String { style.state(state) }
 }

@@ -14,9 +14,9 @@ extension Diagnostic {
     /// hand, only the first line and the hint are printed. `color` adds ANSI
     /// colours; the caller decides (a terminal, and `NO_COLOR` unset).
     public func render(source: SourceFile, color: Bool) -> String {
-        let style = Style(enabled: color)
+        let style = TerminalStyle(enabled: color)
         var lines: [String] = []
-        let label = style.paint(severity.rawValue + ":", severity.colorCode)
+        let label = severity.paint(severity.rawValue + ":", style)
         // A message quotes what was written; a 10 MB word must not make a 10 MB message.
         let shown = message.count > 300 ? String(message.prefix(300)) + "…" : message
         lines.append("\(style.bold(range.description + ":")) \(label) \(style.bold(shown))")
@@ -25,7 +25,7 @@ extension Diagnostic {
         }
         for detail in details.prefix(40) { lines.append("  " + (detail.count > 300 ? String(detail.prefix(300)) + "…" : detail)) }
         if let hint {
-            lines.append(style.paint("hint:", Style.cyan) + " " + (hint.count > 300 ? String(hint.prefix(300)) + "…" : hint))
+            lines.append(style.hint("hint:") + " " + (hint.count > 300 ? String(hint.prefix(300)) + "…" : hint))
         }
         return lines.joined(separator: "\n")
     }
@@ -55,7 +55,7 @@ extension Diagnostic {
     ///
     /// Works from byte offsets and decodes only a slice around the problem, so
     /// an error in a 10 MB single-line file costs no more than one on a short line.
-    private func excerpt(source: SourceFile, style: Style) -> [String] {
+    private func excerpt(source: SourceFile, style: TerminalStyle) -> [String] {
         let bytes = source.utf8
         let newline = UInt8(ascii: "\n")
         let offset = min(max(range.start.offset, 0), bytes.count)
@@ -97,7 +97,7 @@ extension Diagnostic {
         let blank = "".padded(to: width)
         let caretLine =
             (cutBefore ? " " : "") + caretPad.joined()
-            + style.paint(String(repeating: "^", count: caretCount), severity.colorCode)
+            + severity.paint(String(repeating: "^", count: caretCount), style)
         return [
             "\(gutter) | \(cutBefore ? "…" : "")\(String(String.UnicodeScalarView(shown)))\(cutAfter ? "…" : "")",
             "\(blank) | \(caretLine)",
@@ -114,25 +114,12 @@ extension Diagnostic {
 }
 
 extension Diagnostic.Severity {
-    /// The ANSI colour of the severity label and the carets.
-    fileprivate var colorCode: String {
+    /// The severity label and the carets in the severity's colour.
+    fileprivate func paint(_ text: String, _ style: TerminalStyle) -> String {
         switch self {
-        case .error: Style.red
-        case .warning: Style.yellow
-        case .note: Style.cyan
+        case .error: style.error(text)
+        case .warning: style.warning(text)
+        case .note: style.note(text)
         }
     }
-}
-
-/// ANSI styling that turns into plain text when colour is off.
-private struct Style {
-    static let red = "31"
-    static let yellow = "33"
-    static let cyan = "36"
-
-    var enabled: Bool
-
-    func paint(_ text: String, _ code: String) -> String { TerminalStyle(enabled: enabled).apply(text, "1;\(code)") }
-
-    func bold(_ text: String) -> String { TerminalStyle(enabled: enabled).apply(text, "1") }
 }

@@ -76,7 +76,7 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         return allCases.flatMap { code in
             let number = String(code.rawValue)
             let words = String(code.meaning.map { $0 == "`" ? "'" : $0 })
-            return TextFlow.hanging(number + String(repeating: " ", count: lead - number.count + 2), words, width: width)
+            return TextFlow.hanging(number.padded(to: lead + 2), words, width: width)
         }.joined(separator: "\n")
     }
 }

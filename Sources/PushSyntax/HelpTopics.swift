@@ -155,9 +155,3 @@ extension CommandCatalog {
         BuiltinFunction.all.map { "  " + $0.signature.padded(to: 24) + $0.summary }.joined(separator: "\n")
     }
 }
-
-extension String {
-    fileprivate func padding(toLength length: Int) -> String {
-        count >= length ? self : self + String(repeating: " ", count: length - count)
-    }
-}

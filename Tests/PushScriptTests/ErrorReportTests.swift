@@ -65,7 +65,7 @@ import Testing
         let error = ScriptError(.runtime, "no connection", hint: "connect first")
         #expect(
             ErrorReport(error).text(sources: [:], color: true)
-                == "\u{1B}[31merror:\u{1B}[0m no connection\n\u{1B}[36mhint:\u{1B}[0m connect first")
+                == "\u{1B}[1;31merror:\u{1B}[0m no connection\n\u{1B}[1;36mhint:\u{1B}[0m connect first")
         #expect(!ErrorReport(error).text(sources: [:], color: false).contains("\u{1B}"))
     }
 

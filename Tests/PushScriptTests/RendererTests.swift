@@ -159,7 +159,7 @@ import _PushTestSupport
         let table = try Self.table()
         // A new case fails here until it has a row (and so a text and a JSON form).
         #expect(Set(table.map(\.0.kind)) == Set(CommandResult.Kind.allCases))
-        let text = TextRenderer(paint: Paint(enabled: false))
+        let text = TextRenderer(paint: TerminalStyle(enabled: false))
         for (result, expectedText, expectedJSON) in table {
             #expect(text.text(result) == expectedText, "\(result.kind)")
             let json = JSONRenderer.object(result).map { JSONValue.object($0).jsonText }
@@ -212,7 +212,7 @@ import _PushTestSupport
         tally.retries = c.retries
         tally.inFlightMax = c.inFlight
         let result = CommandResult.pushed(PushSummary(tally: tally, elapsed: .milliseconds(1234), origin: c.origin))
-        let line = try #require(TextRenderer(paint: Paint(enabled: false)).text(result))
+        let line = try #require(TextRenderer(paint: TerminalStyle(enabled: false)).text(result))
         let json = try #require(JSONRenderer.object(result))
         let fromText = try #require(Self.numbers(inText: line), "\(line)")
         #expect(fromText == Self.numbers(inJSON: .object(json)), "\(line)")

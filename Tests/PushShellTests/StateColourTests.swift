@@ -1,20 +1,21 @@
 import Foundation
-import PushSyntax
 import Testing
 
-@testable import PushScript
-@testable import PushShell
+@testable import PushSyntax
 
 /// Every place that colours a session state gives it the same colour: script
-/// output (`status`, `start`, `close`, `wait`) and the shell's prompt.
+/// output (`status`, `start`, `close`, `wait`) and the shell's prompt both
+/// ask `TerminalStyle.state`, the prompt with its escapes bracketed.
 @Suite struct StateColourTests {
     static let states = SessionStateName.allCases.map(\.rawValue) + ["archived"]  // and one the service may add
 
     @Test(arguments: states) func oneColourPerState(_ state: String) {
         let expected = "\u{1B}[\(TerminalStyle.stateCode(state))m\(state)\u{1B}[0m"
-        #expect(Paint(enabled: true).state(state) == expected)
+        #expect(TerminalStyle(enabled: true).state(state) == expected)
         // The prompt brackets its escapes for libedit; without the brackets it is the same text.
-        #expect(PromptPaint(enabled: true).state(state).replacingOccurrences(of: "\u{1}", with: "") == expected)
+        let prompt = TerminalStyle(enabled: true, inPrompt: true).state(state)
+        #expect(prompt.replacingOccurrences(of: "\u{1}", with: "") == expected)
+        #expect(prompt.hasPrefix("\u{1}\u{1B}[") && prompt.hasSuffix("\u{1}\u{1B}[0m\u{1}"))
     }
 
     @Test func theColoursSayWhatTheStateMeans() {
@@ -29,9 +30,9 @@ import Testing
 
     @Test func plainWhenColourIsOff() {
         for state in Self.states {
-            #expect(Paint(enabled: false).state(state) == state)
-            #expect(PromptPaint(enabled: false).state(state) == state)
+            #expect(TerminalStyle(enabled: false).state(state) == state)
+            #expect(TerminalStyle(enabled: false, inPrompt: true).state(state) == state)
         }
-        #expect(TerminalStyle(enabled: true, inPrompt: true).apply("x", "1") == "\u{1}\u{1B}[1m\u{1}x\u{1}\u{1B}[0m\u{1}")
+        #expect(TerminalStyle(enabled: true, inPrompt: true).bold("x") == "\u{1}\u{1B}[1m\u{1}x\u{1}\u{1B}[0m\u{1}")
     }
 }

@@ -103,7 +103,7 @@ extension Interpreter {
             keySourced(key, variables: Self.variables(in: expr))
             if expr.stringLiteral != nil && warnsAboutTypedKeys {
                 output.errorLine(
-                    errorPaint.yellow("warning:")
+                    errorPaint.warning("warning:")
                         + " a key typed into a script ends up in files and history; prefer key env(\"SPRINTO_API_KEY\") or key file PATH")
             }
             return try checked(key, at: expr.range)
@@ -120,7 +120,7 @@ extension Interpreter {
                 mode.intValue & 0o077 != 0
             {
                 output.errorLine(
-                    errorPaint.yellow("warning:")
+                    errorPaint.warning("warning:")
                         + " the key file \(written) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)"
                 )
             }

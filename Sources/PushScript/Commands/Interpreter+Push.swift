@@ -133,7 +133,7 @@ extension Interpreter {
         var reading = RecordFileReading(rules: RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: nil))
         for (index, record) in records.enumerated() { reading.rules.check(record.json, index: index, line: 0) }
         reading.totals.records = records.count
-        if let warning = reading.rules.warningText { output.errorLine(errorPaint.yellow("warning:") + " " + warning) }
+        if let warning = reading.rules.warningText { output.errorLine(errorPaint.warning("warning:") + " " + warning) }
         guard let verdict = reading.verdict(shown: "the records", entityType: plan.entityType, skip: 0) else { return }
         keepRejected(reading.rules, sessionID: handle.id, entityType: plan.entityType)
         // Only rules can be broken here (the records parsed already): refused, as a rejected page is.
@@ -152,7 +152,7 @@ extension Interpreter {
     /// with a warning, and a result of 0 records.
     func emptyPush(shown: String?, handle: SessionHandle, plan: PushPlan) -> Value {
         let holder = shown.map { "\($0) holds none" } ?? "the array is empty"
-        output.errorLine(errorPaint.yellow("warning:") + " nothing to push: \(holder); nothing was sent")
+        output.errorLine(errorPaint.warning("warning:") + " nothing to push: \(holder); nothing was sent")
         var tally = PushTally(sessionID: handle.id, entityType: plan.entityType)
         tally.retries = 0
         let summary = PushSummary(tally: tally, elapsed: .zero, origin: shown, emptyBecause: holder)
@@ -179,7 +179,7 @@ extension Interpreter {
         for line in reading.warningLines(shown: shown) { output.writeError(line + "\n") }
         if let problem = feed?.finish() { reading.add(problem) }
         if let warning = reading.rules.warningText, reading.problems.isEmpty {
-            output.errorLine(errorPaint.yellow("warning:") + " " + warning)
+            output.errorLine(errorPaint.warning("warning:") + " " + warning)
         }
         guard let verdict = reading.verdict(shown: shown, entityType: plan.entityType, skip: skip) else { return reading.totals }
         if reading.rules.errorCount > 0 { keepRejected(reading.rules, sessionID: session?.id ?? "", entityType: plan.entityType) }

@@ -114,7 +114,7 @@ struct PagePusher {
         interpreter.warn(about: answer.warnings, in: "page \(number)")
         if answer.acceptedCountGiven && accepted + rejected != records.count {
             interpreter.output.errorLine(
-                interpreter.errorPaint.yellow("warning:")
+                interpreter.errorPaint.warning("warning:")
                     + " page \(number) held \(records.count) records; the service counted \(accepted) accepted and \(rejected) rejected")
         }
         return (accepted, rejected)
@@ -144,7 +144,7 @@ struct PagePusher {
         }
         if interpreter.settings.partialPages == .accept {
             let text =
-                interpreter.errorPaint.yellow("warning:") + " " + head + " (partial pages accepted: going on)"
+                interpreter.errorPaint.warning("warning:") + " " + head + " (partial pages accepted: going on)"
                 + details.map { "\n  " + $0 }.joined()
             interpreter.output.errorLine(text)
             return nil

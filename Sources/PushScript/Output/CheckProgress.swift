@@ -1,4 +1,5 @@
 import Foundation
+import PushSyntax
 
 /// What a push's check pass shows while it reads a big file, on a terminal:
 /// one line redrawn in place at most five times a second, cleared when the
@@ -21,9 +22,10 @@ final class CheckProgress {
         guard ContinuousClock.now - lastDraw > .milliseconds(200) else { return }
         lastDraw = ContinuousClock.now
         let share = fileSize > 0 ? " (\(min(99, bytes * 100 / fileSize))%)" : ""
-        output.writeError("\r\u{1B}[K  checking \(shown): \(records) records\(share); nothing is sent until every record is read")
+        output.writeError(
+            TerminalStyle.clearLine + "  checking \(shown): \(records) records\(share); nothing is sent until every record is read")
     }
 
     /// Clears the line, so what follows (warnings, the push's own progress) starts clean.
-    func finish() { output.writeError("\r\u{1B}[K") }
+    func finish() { output.writeError(TerminalStyle.clearLine) }
 }

@@ -32,15 +32,15 @@ struct ErrorReport {
     /// The text to write, without a final newline; `sources` holds the files
     /// read so far, by name, to show the failing line of any of them.
     func text(sources: [String: SourceFile], color: Bool) -> String {
-        let paint = Paint(enabled: color)
+        let style = TerminalStyle(enabled: color)
         var text: String
         if let range = error.range, let source = sources[range.file] {
             text = Diagnostic(.error, error.message, at: range).render(source: source, color: color)
         } else {
-            text = paint.red("error:") + " " + error.message
+            text = style.error("error:") + " " + error.message
         }
         for line in error.details { text += "\n  " + line }
-        if let hint = error.hint { text += "\n" + paint.cyan("hint:") + " " + hint }
+        if let hint = error.hint { text += "\n" + style.hint("hint:") + " " + hint }
         return text
     }
 

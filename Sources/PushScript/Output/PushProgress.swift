@@ -1,5 +1,6 @@
 import Foundation
 import PushAPI
+import PushSyntax
 
 /// How a long push shows its progress.
 ///
@@ -34,14 +35,15 @@ struct PushProgress {
             lastDraw = now
             drawn = true
             output.writeError(
-                "\r\u{1B}[K  " + bar(records) + " " + status(records: records, pages: pages, bytes: bytes, inFlight: inFlight))
+                TerminalStyle.clearLine + "  " + bar(records) + " "
+                    + status(records: records, pages: pages, bytes: bytes, inFlight: inFlight))
         }
     }
 
     /// Clears the redrawn line, so the summary stands alone.
     mutating func finish() {
         if mode == .redraw && drawn {
-            output.writeError("\r\u{1B}[K")
+            output.writeError(TerminalStyle.clearLine)
             drawn = false
         }
     }

@@ -89,18 +89,3 @@ public final class CapturedOutput: ScriptOutput {
     /// Both, interleaved as written.
     public var combined: String { buffers.withLock { $0.both } }
 }
-
-/// ANSI colours, only when enabled.
-struct Paint {
-    let enabled: Bool
-    func apply(_ text: String, _ code: String) -> String { TerminalStyle(enabled: enabled).apply(text, code) }
-    func bold(_ t: String) -> String { apply(t, "1") }
-    func dim(_ t: String) -> String { apply(t, "2") }
-    func red(_ t: String) -> String { apply(t, "31") }
-    func green(_ t: String) -> String { apply(t, "32") }
-    func yellow(_ t: String) -> String { apply(t, "33") }
-    func cyan(_ t: String) -> String { apply(t, "36") }
-
-    /// A state name coloured by what it means (the one colour per state: `TerminalStyle`).
-    func state(_ state: String) -> String { TerminalStyle(enabled: enabled).state(state) }
-}

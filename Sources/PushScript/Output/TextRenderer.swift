@@ -4,7 +4,7 @@ import PushSyntax
 /// How results look to people (`set output text`, the default): the words of
 /// every command's result, in one place.
 struct TextRenderer {
-    let paint: Paint
+    let paint: TerminalStyle
 
     /// The lines a result shows, without the last newline; nil when the
     /// result has no text form (a `wait`'s end: its steps were shown as they came).
@@ -67,7 +67,7 @@ struct TextRenderer {
             let seconds = max(push.elapsed.seconds, 0.001)
             text += " in \(DurationText.human(push.elapsed)) (\(Int(Double(t.accepted) / seconds)) records/s)"
         }
-        text += ": \(paint.green("\(t.accepted) accepted")), \(t.rejected) rejected"
+        text += ": \(paint.success("\(t.accepted) accepted")), \(t.rejected) rejected"
         if t.recoveries > 0 {
             text += " (\(t.recoveries) unclear page\(t.recoveries == 1 ? "" : "s") checked against the session, none sent twice)"
         }

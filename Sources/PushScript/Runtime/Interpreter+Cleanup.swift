@@ -37,7 +37,7 @@ extension Interpreter {
             let landed = "\(snapshot.acceptedRecordsTotal) record\(snapshot.acceptedRecordsTotal == 1 ? "" : "s")\(pages) staged"
             if keep {
                 output.errorLine(
-                    errorPaint.yellow("note:") + " \(reason); session \(handle.id) is left active (\(landed)) as asked; "
+                    errorPaint.note("note:") + " \(reason); session \(handle.id) is left active (\(landed)) as asked; "
                         + "resume with the 'skip N' above, or end it with: close \"\(handle.id)\" discard")
                 continue
             }
@@ -45,11 +45,11 @@ extension Interpreter {
                 handle.refresh(try await client.close(handle.id, action: .discard))
                 track(handle)
                 output.errorLine(
-                    errorPaint.yellow("note:") + " \(reason); discarded session \(handle.id), which it had left active (\(landed)), "
+                    errorPaint.note("note:") + " \(reason); discarded session \(handle.id), which it had left active (\(landed)), "
                         + "so the integration is not blocked; to keep such a session for a resume: set on_error keep (or --keep-sessions)")
             } catch {
                 output.errorLine(
-                    errorPaint.yellow("warning:")
+                    errorPaint.warning("warning:")
                         + " \(reason); session \(handle.id) is still active (\(landed)) and could not be discarded: "
                         + "\(error.message); it expires after an hour without requests")
             }

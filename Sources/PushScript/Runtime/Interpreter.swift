@@ -62,9 +62,9 @@ public final class Interpreter: @unchecked Sendable {
     public var terminalWidth: Int?
     /// Runs `save` and `learn`, which only the shell can do.
     public var shellCommand: ((Statement) async throws -> Void)?
-    var paint: Paint { Paint(enabled: output.color) }
+    var paint: TerminalStyle { TerminalStyle(enabled: output.color) }
     /// Colour for what goes to the error stream, decided for that stream.
-    var errorPaint: Paint { Paint(enabled: output.errorColor) }
+    var errorPaint: TerminalStyle { TerminalStyle(enabled: output.errorColor) }
     /// Every value used as an API key so far (the built-in sandbox's public one
     /// aside): redacted in all output, kept out of history and saved scripts.
     public internal(set) var keysUsed: [String] = []
@@ -158,11 +158,11 @@ public final class Interpreter: @unchecked Sendable {
             return error.exitCode.rawValue
         } catch {
             if let signal = interruption {
-                output.errorLine("\(errorPaint.red("interrupted:")) stopped by \(signal.name)")
+                output.errorLine("\(errorPaint.error("interrupted:")) stopped by \(signal.name)")
                 await cleanUpAfterStopping(because: "stopped by \(signal.name)")
                 return signal.exitCode.rawValue
             }
-            output.errorLine("error: \(error)")
+            output.errorLine(errorPaint.error("error:") + " \(error)")
             await cleanUpAfterStopping(because: "stopped on an error")
             return ExitCode.runtime.rawValue
         }
@@ -230,7 +230,7 @@ public final class Interpreter: @unchecked Sendable {
             output.errorLine("interrupted")
             return .failed(.runtime)
         } catch {
-            output.errorLine("error: \(error)")
+            output.errorLine(errorPaint.error("error:") + " \(error)")
             return .failed(.runtime)
         }
         return firstFailure.map { .failed($0.exitCode) } ?? .done
@@ -487,7 +487,7 @@ public final class Interpreter: @unchecked Sendable {
     func warn(about warnings: [String], in what: String) {
         guard !warnings.isEmpty else { return }
         let list = warnings.prefix(5).joined(separator: "; ") + (warnings.count > 5 ? "; … and \(warnings.count - 5) more" : "")
-        output.errorLine(errorPaint.yellow("warning:") + " the \(what) answer has fields pushsh cannot read (\(list))")
+        output.errorLine(errorPaint.warning("warning:") + " the \(what) answer has fields pushsh cannot read (\(list))")
     }
 
     /// Remembers a session touched by a command.

@@ -101,9 +101,9 @@ extension Shell {
 
     func showLessonList(_ library: LessonLibrary) {
         let progress = LearnProgress(path: learnSettings.progressPath)
-        let paint = LessonPaint(enabled: output.color)
+        let paint = TerminalStyle(enabled: output.color)
         let width = (library.lessons.map(\.name.count).max() ?? 8) + 2
-        output.line(paint.header("Lessons: a guided tour of the push API on a sandbox of their own"))
+        output.line(paint.heading("Lessons: a guided tour of the push API on a sandbox of their own"))
         for (index, lesson) in library.lessons.enumerated() {
             let mark = learning.tour?.lesson.name == lesson.name ? "here" : progress.isDone(lesson.name) ? "done" : "    "
             let number = String(index + 1).rightAligned(to: 2)
@@ -117,7 +117,7 @@ extension Shell {
             {
                 lines = TextFlow.wrap(text, width: columns - hanging)
             }
-            output.line(head + (mark == "done" ? paint.done(mark) : mark) + "  " + lines[0])
+            output.line(head + (mark == "done" ? paint.success(mark) : mark) + "  " + lines[0])
             for line in lines.dropFirst() { output.line(String(repeating: " ", count: hanging) + line) }
         }
         let next = library.lessons.first { !progress.isDone($0.name) }
@@ -195,7 +195,7 @@ extension Shell {
         await tour.interpreter.connection.client.transport.shutdown()
         defer { learning.textProblems += tour.textProblems }
         guard !quiet else { return }
-        let paint = LessonPaint(enabled: output.color)
+        let paint = TerminalStyle(enabled: output.color)
         if completed {
             var progress = LearnProgress(path: learnSettings.progressPath)
             progress.markDone(tour.lesson.name)
@@ -247,14 +247,14 @@ extension Shell {
         case "back":
             if tour.stepBack() {
                 output.line(
-                    LessonPaint(enabled: output.color).dim("(back one step; the sandbox is not rewound, so what you did stays done)"))
+                    TerminalStyle(enabled: output.color).dim("(back one step; the sandbox is not rewound, so what you did stays done)"))
                 tour.showStep()
             } else {
                 output.line("this is the first step")
             }
         case "skip":
             guard let step = tour.step else { return true }
-            output.line(LessonPaint(enabled: output.color).dim("skipping: running it for you:"))
+            output.line(TerminalStyle(enabled: output.color).dim("skipping: running it for you:"))
             output.line("  " + step.suggestion.replacingOccurrences(of: "\n", with: "\n  "))
             tour.beginEntry()
             let outcome = await runCancellable(SourceFile(name: entrySourceName, text: step.suggestion))

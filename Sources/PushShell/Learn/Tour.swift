@@ -71,7 +71,7 @@ final class Tour {
 
     var finished: Bool { stepIndex >= lesson.steps.count }
     var step: LessonStep? { finished ? nil : lesson.steps[stepIndex] }
-    var paint: LessonPaint { LessonPaint(enabled: output.color) }
+    var paint: TerminalStyle { TerminalStyle(enabled: output.color) }
 
     // MARK: What checks and texts can use
 
@@ -195,7 +195,7 @@ final class Tour {
     func showOpening() {
         let names = variables(SandboxFacts.read(interpreter.connection))
         output.line("")
-        output.line(paint.header("── Lesson: \(lesson.title) (\(lesson.steps.count) steps) ──"))
+        output.line(paint.heading("── Lesson: \(lesson.title) (\(lesson.steps.count) steps) ──"))
         show(lesson.intro, names)
         output.line(paint.dim("This lesson runs on a fresh sandbox of its own, in \(workDirectory);"))
         output.line(paint.dim("your variables and connection come back when it ends. In a lesson, type"))
@@ -209,15 +209,15 @@ final class Tour {
         misses = 0
         let names = variables(SandboxFacts.read(interpreter.connection))
         output.line("")
-        output.line(paint.header("── \(lesson.name) · step \(stepIndex + 1) of \(lesson.steps.count): \(step.title) ──"))
+        output.line(paint.heading("── \(lesson.name) · step \(stepIndex + 1) of \(lesson.steps.count): \(step.title) ──"))
         show(step.say, names)
         showSuggestion(step)
     }
 
     func showSuggestion(_ step: LessonStep) {
         let lines = step.suggestion.components(separatedBy: "\n")
-        output.line("  " + paint.label("try:") + "  " + paint.command(lines[0]))
-        for line in lines.dropFirst() { output.line("        " + paint.command(line)) }
+        output.line("  " + paint.hint("try:") + "  " + paint.bold(lines[0]))
+        for line in lines.dropFirst() { output.line("        " + paint.bold(line)) }
     }
 
     func showHint() {
@@ -226,7 +226,16 @@ final class Tour {
         if step.hint.isEmpty {
             output.line(paint.hint("hint:") + " type the suggested command (or skip to have it done for you).")
         } else {
-            show(step.hint.enumerated().map { $0.offset == 0 ? "hint: " + $0.element : $0.element }, names, style: paint.hint)
+            // Only the label is coloured, as under an error: the hint's words stay plain.
+            let paragraphs = step.hint.enumerated().map { $0.offset == 0 ? "hint: " + $0.element : $0.element }
+            var first = true
+            show(
+                paragraphs, names,
+                style: { line in
+                    defer { first = false }
+                    guard first, line.hasPrefix("hint:") else { return line }
+                    return paint.hint("hint:") + line.dropFirst("hint:".count)
+                })
         }
         // Said once: a hint that already gives the command is not followed by it again.
         let command = step.suggestion.components(separatedBy: "\n")[0].trimmingCharacters(in: .whitespaces)
@@ -261,7 +270,7 @@ final class Tour {
         let results = evaluateChecks(after)
         if results.allSatisfy(\.met) {
             let names = variables(after)
-            output.line(paint.done("✓ step \(stepIndex + 1) done: \(step.title)"))
+            output.line(paint.success("✓ step \(stepIndex + 1) done: \(step.title)"))
             show(step.done, names)
             stepIndex += 1
             return true
@@ -274,9 +283,9 @@ final class Tour {
             if misses == 1 { showHint() }
         } else if !entryExchanges.isEmpty {
             let missing = results.first { !$0.met }
-            var why = "not yet: this step is done when \(missing?.check.text ?? "its check holds")"
+            var why = "this step is done when \(missing?.check.text ?? "its check holds")"
             if let note = missing?.note { why += " (now \(note))" }
-            output.line(paint.hint(why))
+            output.line(paint.warning("not yet:") + " " + why)
             if misses >= 2 { showHint() }
         }
         return false
@@ -306,7 +315,7 @@ final class Tour {
     func showSummary() {
         let names = variables(SandboxFacts.read(interpreter.connection))
         output.line("")
-        output.line(paint.header("── Lesson complete: \(lesson.title) ──"))
+        output.line(paint.heading("── Lesson complete: \(lesson.title) ──"))
         show(lesson.summary, names)
         if !skipped.isEmpty {
             output.line(
@@ -353,16 +362,4 @@ enum LessonText {
         if !current.isEmpty { lines.append(indent + current) }
         return lines
     }
-}
-
-/// Colours for lesson text, only on a terminal.
-struct LessonPaint {
-    let enabled: Bool
-    func apply(_ text: String, _ code: String) -> String { TerminalStyle(enabled: enabled).apply(text, code) }
-    func header(_ t: String) -> String { apply(t, "1;36") }
-    func label(_ t: String) -> String { apply(t, "36") }
-    func command(_ t: String) -> String { apply(t, "1") }
-    func done(_ t: String) -> String { apply(t, "32") }
-    func hint(_ t: String) -> String { apply(t, "33") }
-    func dim(_ t: String) -> String { apply(t, "2") }
 }
