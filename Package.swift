@@ -1,21 +1,23 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Data flows one way: text → PushSyntax → PushScript (interpreter) → PushAPI
-// (client) → a Transport (PushHTTP over the network, or the in-process
-// PushSandbox) → typed results. Nothing below reaches back up. The client core
-// declares the Transport protocol and links no HTTP client (only swift-http-types'
-// field and message types); PushHTTP holds the
+// Data flows one way: text → PushSyntax (tokens, statements, checks) →
+// PushScript (the interpreter runs each statement as a command, which returns
+// a CommandResult) → PushAPI (the client) → a Transport (PushHTTP over the
+// network, or PushSandbox in-process) → typed models → PushScript's Output/
+// (TextRenderer, JSONRenderer, ErrorReport). Nothing below reaches back up.
+//
+// The client core declares the Transport protocol and links no HTTP client
+// (only swift-http-types' method, status and fields); PushHTTP holds the
 // AsyncHTTPClient transport, as OpenAPI's runtime keeps ClientTransport apart
 // from its AsyncHTTPClient transport, so the sandbox links no HTTP client.
-// The language does not link the simulator:
-// PushScript declares the SandboxControls it needs, BuiltInSandbox fills them
-// with PushSandbox, and the composition roots (pushsh, tests) link
-// BuiltInSandbox. Nor does it link the HTTP client: PushScript declares the
-// TransportFactory it needs, HTTPConnections fills it with PushHTTP's transport
-// (PushHTTP knows nothing of the language), and the composition roots link
-// HTTPConnections. README.md's "Architecture" draws these arrows, and
-// Tests/EndToEndTests/PackageGraphTests.swift keeps the two equal.
+// The language links neither the simulator nor the HTTP client: PushScript
+// declares the SandboxControls and the TransportFactory it needs;
+// BuiltInSandbox fills the first with PushSandbox, HTTPConnections the second
+// with PushHTTP's transport (PushHTTP knows nothing of the language), and the
+// composition roots (pushsh, tests) link both. README.md's "Architecture"
+// draws these arrows, and Tests/EndToEndTests/PackageGraphTests.swift keeps
+// the two equal.
 let package = Package(
     name: "pushsh",
     // pushsh is built and tested on Linux (Debian: libedit-dev for the shell).

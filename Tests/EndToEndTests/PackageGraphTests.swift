@@ -167,9 +167,12 @@ import Testing
             for case let file as String in files where file.hasSuffix(".swift") {
                 let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
                 for line in text.components(separatedBy: "\n") {
-                    let words = line.split(separator: " ")
-                    guard words.first == "import", words.count >= 2 else { continue }
-                    let module = String(words[1])
+                    // `import M`, also behind attributes and access (`@preconcurrency import M`, `public import M`).
+                    let words = line.trimmingCharacters(in: .whitespaces).split(separator: " ")
+                    guard let at = words.firstIndex(of: "import"), at + 1 < words.count,
+                        words[..<at].allSatisfy({ $0.hasPrefix("@") || ["public", "package", "internal"].contains($0) })
+                    else { continue }
+                    let module = String(words[at + 1])
                     guard module != target, !Self.platformModules.contains(module) else { continue }
                     #expect(
                         graph[target]?.contains(module) == true,

@@ -5,8 +5,16 @@ import Testing
 final class LockedBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
-    func append(_ more: Data) { lock.withLock { data.append(more) } }
+    private var ended = false
+    /// Appends what a pipe gave; an empty read is its end of file.
+    func append(_ more: Data) {
+        lock.withLock {
+            if more.isEmpty { ended = true } else { data.append(more) }
+        }
+    }
     var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+    /// Whether the writer has closed the pipe: all it wrote is here.
+    var isComplete: Bool { lock.withLock { ended } }
 }
 
 /// A script stopped by SIGTERM or SIGINT in the middle of a slow push, run by
@@ -58,7 +66,8 @@ final class LockedBuffer: @unchecked Sendable {
                 process.terminate()
                 return -1
             }
-            Thread.sleep(forTimeInterval: 0.1)  // the last output
+            // The last output: read until both pipes have reached their end.
+            while !(collected.isComplete && collectedErrors.isComplete) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             return process.terminationStatus
         }
     }

@@ -80,10 +80,4 @@ import Testing
         let post = try #require(await failure(.success(elsewhere), Self.pushPage))
         #expect(post.advice == "a 302 lets a POST become a GET, which would drop the request's body; check the base URL")
     }
-
-    @Test func aHintACommandSetWins() async throws {
-        var error = try #require(await failure(.failure(TransportFailure(.connectionLost, "dropped")), Self.pushPage))
-        error.hint = "discard the session"
-        #expect(error.advice == "discard the session")
-    }
 }

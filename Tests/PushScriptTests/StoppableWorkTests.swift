@@ -19,12 +19,16 @@ import Testing
     }
 
     @Test func withoutOneTheWorkFinishesWithItsOwnResult() async {
+        let asked = Atomic<Int>(0)
         let result = await StoppableWork.run {
             try? await Task.sleep(for: .milliseconds(60))
             return Task.isCancelled ? "cancelled" : "done"
         } stoppingWhen: {
-            false
+            asked.add(1, ordering: .relaxed)
+            return false
         }
         #expect(result == "done")
+        // The watcher did look (every 20 ms) and let the work finish.
+        #expect(asked.load(ordering: .relaxed) >= 1)
     }
 }

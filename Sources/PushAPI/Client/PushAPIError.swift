@@ -68,10 +68,6 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
     public var validationErrors: [ValidationError]
     /// The full answer to a rejected page, when there was one.
     public var batch: BatchIngestResponse?
-    /// What to do about it, when a caller has more to say than the typed
-    /// fields give (the language layer words its advice from ``reason``,
-    /// ``transportCause`` and ``refusedRedirect``).
-    public var hint: String?
     /// On a 409 for a second start: the session that is active.
     public var activeSessionID: String?
     /// How many attempts were made (more than 1 when retries happened).
@@ -116,8 +112,7 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
 
     public init(
         kind: Kind, request: String, code: String? = nil, message: String, rawBody: String? = nil,
-        retryAfter: Duration? = nil, validationErrors: [ValidationError] = [], batch: BatchIngestResponse? = nil,
-        hint: String? = nil, attempts: Int = 1
+        retryAfter: Duration? = nil, validationErrors: [ValidationError] = [], batch: BatchIngestResponse? = nil, attempts: Int = 1
     ) {
         self.kind = kind
         self.request = request
@@ -127,7 +122,6 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
         self.retryAfter = retryAfter
         self.validationErrors = validationErrors
         self.batch = batch
-        self.hint = hint
         self.attempts = attempts
     }
 
@@ -168,7 +162,6 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
         if validationErrors.count > 20 { lines.append("  … and \(validationErrors.count - 20) more") }
         if let rawBody, !rawBody.isEmpty { lines.append("  body: \(rawBody.prefix(500))") }
         if attempts > 1 { lines.append("  (after \(attempts) attempts)") }
-        if let hint { lines.append("hint: \(hint)") }
         return lines.joined(separator: "\n")
     }
 }

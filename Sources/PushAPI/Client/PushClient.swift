@@ -158,28 +158,26 @@ public struct PushClient: Sendable {
         }
         // A 2xx may have acted: say so when its answer cannot be used.
         let acted = request.isIdempotent ? "" : "; the service answered \(response.status.code), so the request may have taken effect"
+        func unusable(_ problem: String, sessionID: String? = nil) -> PushAPIError {
+            var failure = PushAPIError(
+                kind: .unexpectedResponse, request: label, message: "the \(response.status.code) answer \(problem)\(acted)",
+                rawBody: BodyText.describe(response), attempts: attempts)
+            failure.endpoint = request.endpoint
+            failure.sessionID = sessionID
+            return failure
+        }
         let json: JSONValue
         do {
             // An empty 2xx body (204) reads as an empty object: the fields it lacks are reported as such.
             json = response.body.isEmpty ? .object(JSONObject()) : try JSONValue(parsing: response.body)
         } catch {
-            var failure = PushAPIError(
-                kind: .unexpectedResponse, request: label,
-                message: "the \(response.status.code) answer is not JSON (\(error.message) at \(error.line):\(error.column))\(acted)",
-                rawBody: BodyText.describe(response), attempts: attempts)
-            failure.endpoint = request.endpoint
-            throw failure
+            throw unusable("is not JSON (\(error.message) at \(error.line):\(error.column))")
         }
         do {
             return try decode(json)
         } catch {
-            var failure = PushAPIError(
-                kind: .unexpectedResponse, request: label,
-                message: "the \(response.status.code) answer does not match the contract: \(error)\(acted)",
-                rawBody: BodyText.describe(response), attempts: attempts)
-            failure.endpoint = request.endpoint
-            failure.sessionID = json["id"]?.stringValue ?? json["session_id"]?.stringValue
-            throw failure
+            throw unusable(
+                "does not match the contract: \(error)", sessionID: json["id"]?.stringValue ?? json["session_id"]?.stringValue)
         }
     }
 

@@ -3,13 +3,13 @@
 /// - `SSL_CERT_FILE` (a PEM bundle) replaces the system's roots, as OpenSSL
 ///   reads it; `SSL_CERT_DIR` (a directory of PEM files) does too, and both
 ///   together are both trusted.
-/// - An explicit CA (`--cacert FILE`, `PUSHSH_CACERT`, `connect … cacert "FILE"`)
+/// - An explicit CA (`PUSHSH_CACERT`, or what a caller names: a flag, a profile, a script's `connect`)
 ///   is trusted *in addition* to the others: the way to add a corporate
 ///   TLS-inspecting proxy's CA without losing the public ones.
 public struct TrustSettings: Sendable, Equatable {
     public var bundleFile: String?
     public var directory: String?
-    /// The extra CA file, and where it was named (`--cacert`, `PUSHSH_CACERT`, `connect … cacert`).
+    /// The extra CA file, and where it was named (a flag, `PUSHSH_CACERT`, `connect … cacert`), for `-v` and errors.
     public var extraCAFile: String?
     public var extraCASource: String
 
@@ -23,17 +23,16 @@ public struct TrustSettings: Sendable, Equatable {
     /// The system's roots only.
     public static let system = TrustSettings()
 
-    /// Where the CLI puts a `--cacert FILE` flag in the environment it hands
-    /// on: apart from `PUSHSH_CACERT`, so that `-v` and the errors name the
-    /// flag the user typed, not a variable they never set. The flag wins.
-    public static let flagEnvironmentKey = "PUSHSH_CACERT_FROM_FLAG"
+    /// Set beside `PUSHSH_CACERT` by a caller that took the file from
+    /// somewhere else (a command-line flag), to the name the user typed, so
+    /// that `-v` and the errors name it rather than a variable they never set.
+    public static let sourceEnvironmentKey = "PUSHSH_CACERT_SOURCE"
 
     public static func fromEnvironment(_ environment: [String: String]) -> TrustSettings {
         func read(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let extra: (file: String?, source: String) =
-            read(flagEnvironmentKey).map { ($0, "--cacert") } ?? (read("PUSHSH_CACERT"), "PUSHSH_CACERT")
         return TrustSettings(
-            bundleFile: read("SSL_CERT_FILE"), directory: read("SSL_CERT_DIR"), extraCAFile: extra.file, extraCASource: extra.source)
+            bundleFile: read("SSL_CERT_FILE"), directory: read("SSL_CERT_DIR"), extraCAFile: read("PUSHSH_CACERT"),
+            extraCASource: read(sourceEnvironmentKey) ?? "PUSHSH_CACERT")
     }
 
     /// One line for `-v`: what is trusted.

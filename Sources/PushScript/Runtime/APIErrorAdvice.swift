@@ -5,11 +5,10 @@ import PushAPI
 /// client core gives a typed ``PushAPIError/Reason``; the commands to run
 /// (`close ... apply`, `set retry_for ...`) are named here, in the language layer.
 extension PushAPIError {
-    /// The hint a pushsh user reads: one a command set itself, else the
-    /// advice for why no answer came, why a redirect was not followed, or
-    /// why the service refused.
+    /// The hint a pushsh user reads: the advice for why no answer came, why
+    /// a redirect was not followed, or why the service refused. (A command
+    /// with more to say sets its ScriptError's hint.)
     public var advice: String? {
-        if let hint { return hint }
         if let transportCause { return transportAdvice(transportCause) }
         if let refusedRedirect { return Self.advice(refusedRedirect) }
         return reason.map(Self.advice)

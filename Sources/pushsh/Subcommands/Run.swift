@@ -85,8 +85,11 @@ struct Run: AsyncParsableCommand {
     /// their variables are one setting, read in one place.
     static func environment(cacert: String?, timeout: String?) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        // Under its own key, so the trace says `(--cacert)`, not `(PUSHSH_CACERT)`.
-        if let cacert { environment[TrustSettings.flagEnvironmentKey] = cacert }
+        if let cacert {
+            // The flag wins over PUSHSH_CACERT, and -v and errors call it by the flag's name.
+            environment["PUSHSH_CACERT"] = cacert
+            environment[TrustSettings.sourceEnvironmentKey] = "--cacert"
+        }
         if let timeout { environment["PUSHSH_TIMEOUT"] = timeout }
         return environment
     }
