@@ -69,7 +69,7 @@ extension ScriptChecker {
                 let problem = rule.bareNumber("\(value)")
                 error(problem.message, at: range, hint: problem.hint)
             case .literal(.string(let text), _):
-                if DurationSyntax.parse(text) == nil && (rule.kind == .duration || !TimestampText.looksValid(text)) {
+                if DurationSyntax.parse(text) == nil && (rule.kind == .duration || !TimestampText.isValid(text)) {
                     let problem = rule.badDurationText(text)
                     error(problem.message, at: range, hint: problem.hint)
                 }

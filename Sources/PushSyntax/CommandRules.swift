@@ -217,26 +217,59 @@ public enum DurationSyntax: Sendable {
     }
 }
 
-/// The shape of an ISO 8601 time as `activity since` takes it:
-/// `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or `±HH:MM`.
+/// Which texts are an ISO 8601 time as `activity since` takes it, by the
+/// run time's rule: `YYYY-MM-DD`, then `T` (or `t`, or a space), `HH:MM`, an
+/// optional `:SS` with an optional fraction (`.` or `,`), then `Z` (or `z`)
+/// or an offset `±HH:MM` or `±HHMM`; a real calendar day (no month 13, no
+/// February 30), hours below 24, minutes below 60, seconds to 60.
+///
+/// The client core's `Timestamp(iso8601:)` is the run time's reader, and the
+/// language front end cannot import the client core, so this is a second
+/// copy of its rule; `TimestampAgreementTests` keeps the two accepting the
+/// same texts, so that `pushsh check` passes exactly the times a run reads.
 public enum TimestampText: Sendable {
-    public static func looksValid(_ text: String) -> Bool {
-        let c = Array(text.utf8)
-        func digits(_ range: Range<Int>) -> Bool { range.upperBound <= c.count && range.allSatisfy { c[$0] >= 48 && c[$0] <= 57 } }
-        func at(_ i: Int, _ ch: Character) -> Bool { i < c.count && c[i] == ch.asciiValue! }
-        guard digits(0..<4), at(4, "-"), digits(5..<7), at(7, "-"), digits(8..<10), at(10, "T") || at(10, "t"),
-            digits(11..<13), at(13, ":"), digits(14..<16), at(16, ":"), digits(17..<19)
-        else { return false }
-        var i = 19
-        if at(i, ".") {
-            i += 1
-            let start = i
-            while i < c.count, c[i] >= 48, c[i] <= 57 { i += 1 }
-            if i == start { return false }
+    public static func isValid(_ text: String) -> Bool {
+        var p = Array(text.utf8)[...]
+        func number(_ count: Int) -> Int? {
+            guard p.count >= count, p.prefix(count).allSatisfy(isDigit) else { return nil }
+            let value = p.prefix(count).reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            p = p.dropFirst(count)
+            return value
         }
-        if at(i, "Z") || at(i, "z") { return i + 1 == c.count }
-        if at(i, "+") || at(i, "-") { return digits(i + 1..<i + 3) && at(i + 3, ":") && digits(i + 4..<i + 6) && i + 6 == c.count }
-        return false
+        func take(_ characters: String) -> Bool {
+            guard let first = p.first, characters.utf8.contains(first) else { return false }
+            p = p.dropFirst()
+            return true
+        }
+        guard let year = number(4), take("-"), let month = number(2), take("-"), let day = number(2), take("Tt "),
+            let hour = number(2), take(":"), let minute = number(2)
+        else { return false }
+        var second = 0
+        if take(":") {
+            guard let written = number(2) else { return false }
+            second = written
+            if take(".,") {
+                guard p.first.map(isDigit) == true else { return false }
+                p = p.drop(while: isDigit)
+            }
+        }
+        if !take("Zz") {
+            guard take("+-"), let offsetHours = number(2) else { return false }
+            _ = take(":")
+            guard let offsetMinutes = number(2), offsetHours < 24, offsetMinutes < 60 else { return false }
+        }
+        return p.isEmpty && (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year) && hour < 24
+            && minute < 60 && second < 61
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 }
 

@@ -18,11 +18,15 @@ extension WordChoice {
 public enum SessionStateName: String, WordChoice {
     case active, processing, processed, failed, cancelled, expired
 
-    /// The states a session can still reach from this one (itself included).
+    /// The states a session can still reach from this one (itself included,
+    /// so that a wait for the state it is in counts as reachable; the client
+    /// core's `SessionState.reachable` excludes it).
     ///
     /// Follows the service's lifecycle: active → processing (apply) or
     /// cancelled (discard) or expired; expired → processing or cancelled;
-    /// processing → processed or failed. Nothing leads back to active.
+    /// processing → processed or failed. Nothing leads back to active. The
+    /// front end cannot import the client core, so the lifecycle is written
+    /// there too; SessionLifecycleAgreementTests keeps the two the same.
     public var reachable: Set<SessionStateName> {
         switch self {
         case .active: Set(Self.allCases)

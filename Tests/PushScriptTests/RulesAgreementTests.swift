@@ -37,6 +37,10 @@ import _PushTestSupport
         Case(statement: "activity since 5", ok: false), Case(statement: "activity since 5m", ok: true),
         Case(statement: "activity since \"2025-10-31T00:00:00Z\"", ok: true),
         Case(statement: "activity since \"yesterday\"", ok: false),
+        // A time as RFC 3339 also writes it, and one that is not on the calendar (TimestampAgreementTests has more).
+        Case(statement: "activity since \"2025-10-31 00:00:00+0100\"", ok: true),
+        Case(statement: "activity since \"2025-13-01T00:00:00Z\"", ok: false),
+        Case(statement: "activity since \"2025-02-30T00:00:00Z\"", ok: false),
         // Whole numbers and their bounds, one table for both.
         Case(statement: "activity page 0", ok: false), Case(statement: "activity page 2", ok: true),
         Case(statement: "activity size 201", ok: false), Case(statement: "activity size 200", ok: true),

@@ -29,9 +29,13 @@ public struct SessionState: RawRepresentable, Sendable, Hashable, CustomStringCo
     /// Whether nothing more will happen to a session in this state.
     public var isFinal: Bool { self == .processed || self == .failed || self == .cancelled }
 
-    /// The states a session in this state may still reach (itself excluded).
+    /// The states a session in this state may still reach (itself excluded:
+    /// a wait has already matched the state it is in; the language's
+    /// `SessionStateName.reachable` includes it).
     ///
-    /// Waits use this to give up at once rather than at their timeout.
+    /// Waits use this to give up at once rather than at their timeout; the
+    /// checker warns with the language's copy of the lifecycle, which
+    /// SessionLifecycleAgreementTests keeps the same as this one.
     public var reachable: Set<SessionState> {
         switch self {
         case .active: return [.processing, .processed, .failed, .cancelled, .expired]
