@@ -158,11 +158,11 @@ public final class Interpreter: @unchecked Sendable {
             return error.exitCode.rawValue
         } catch {
             if let signal = interruption {
-                output.errorLine("\(errorPaint.error("interrupted:")) stopped by \(signal.name)")
+                reportOutside(ErrorReport.interruption(by: signal), label: "interrupted")
                 await cleanUpAfterStopping(because: "stopped by \(signal.name)")
                 return signal.exitCode.rawValue
             }
-            output.errorLine(errorPaint.error("error:") + " \(error)")
+            reportOutside(ErrorReport.unexpected(error))
             await cleanUpAfterStopping(because: "stopped on an error")
             return ExitCode.runtime.rawValue
         }
@@ -227,11 +227,13 @@ public final class Interpreter: @unchecked Sendable {
             report(error)
             return .failed(error.exitCode)
         } catch is CancellationError {
-            output.errorLine("interrupted")
-            return .failed(.runtime)
+            let stop = ErrorReport.interruption(by: nil)
+            reportOutside(stop, label: "interrupted")
+            return .failed(stop.exitCode)
         } catch {
-            output.errorLine(errorPaint.error("error:") + " \(error)")
-            return .failed(.runtime)
+            let error = ErrorReport.unexpected(error)
+            reportOutside(error)
+            return .failed(error.exitCode)
         }
         return firstFailure.map { .failed($0.exitCode) } ?? .done
     }
@@ -262,6 +264,13 @@ public final class Interpreter: @unchecked Sendable {
     public func report(_ error: ScriptError) {
         lastError = error
         output.errorLine(ErrorReport(error).text(sources: sources, color: output.errorColor))
+    }
+
+    /// Prints a failure that no statement reported (an interruption, an
+    /// error that is not a `ScriptError`) in the same layout, without making
+    /// it the error `why` explains.
+    func reportOutside(_ error: ScriptError, label: String = "error") {
+        output.errorLine(ErrorReport(error, label: label).text(sources: sources, color: output.errorColor))
     }
 
     // MARK: Statements
