@@ -144,7 +144,7 @@ public final class Interpreter: @unchecked Sendable {
             code = firstFailure?.exitCode.rawValue ?? ExitCode.ok.rawValue
         } catch let exit as ExitRequest {
             // `exit N` with N > 0 says the run failed: it leaves nothing behind either.
-            if exit.code != 0 { await cleanUpAfterStopping(because: "ended with exit \(exit.code)") }
+            if exit.code != ExitCode.ok.rawValue { await cleanUpAfterStopping(because: "ended with exit \(exit.code)") }
             return exit.code
         } catch var error as ScriptError {
             error.sessionsDiscarded = !keepsSessionsOnStop && !startedSessions.isEmpty
@@ -359,7 +359,7 @@ public final class Interpreter: @unchecked Sendable {
             showHelp(topic)
             return nil
         case .exit(let codeExpr):
-            let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, .exitCode) } ?? 0
+            let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, .exitCode) } ?? Int(ExitCode.ok.rawValue)
             throw ExitRequest(code: Int32(code))
         case .why:
             explainLastError()

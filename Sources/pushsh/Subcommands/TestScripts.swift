@@ -95,7 +95,7 @@ struct ScriptResult {
     var failure: String?
     var location: SourceRange?
 
-    var passed: Bool { exitCode == 0 }
+    var passed: Bool { exitCode == ScriptExit.ok.rawValue }
 
     /// `ok    a.push  0.01s` or `FAIL  b.push  0.02s  exit 4: b.push:3:8: ...`.
     var summaryLine: String {
@@ -141,7 +141,7 @@ struct ScriptResult {
         let redact = Redactor(secrets: secrets)
         let (output, errors) = captured.text
         var result = ScriptResult(file: file, exitCode: code, seconds: seconds(), output: redact(output), errors: redact(errors))
-        if code != 0 {
+        if code != ScriptExit.ok.rawValue {
             if let error = interpreter.lastError, error.exitCode.rawValue == code {
                 result.location = error.range
                 result.failure = redact((error.range.map { "\($0): " } ?? "") + error.message)
