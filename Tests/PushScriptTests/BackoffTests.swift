@@ -71,7 +71,7 @@ import _PushTestSupport
         let sandbox = try #require(connection.sandbox)
         let before = sandbox.now()
         let run = await runScript("let s = start", connection: connection)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         // The first retry's cap is the base delay (200 ms), scaled by the jitter drawn.
         #expect(sandbox.now().duration(since: before) == .milliseconds(Int64(200 * random)))
     }
@@ -81,7 +81,7 @@ import _PushTestSupport
         let sandbox = try #require(connection.sandbox)
         let before = sandbox.now()
         let run = await runScript("let s = start\nclose s discard\nexpect s.state == \"cancelled\"", connection: connection)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         // Only the close was lost: its one retry waited half the first cap.
         #expect(sandbox.now().duration(since: before) == .milliseconds(100))
     }
