@@ -90,7 +90,7 @@ public final class Shell {
             guard let entry = readEntry() else {
                 output.line("")
                 if warnAboutActiveSessions() { continue }
-                return 0
+                return ExitCode.ok.rawValue
             }
             if entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { continue }
             if await lessonControl(entry) { continue }

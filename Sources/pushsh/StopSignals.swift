@@ -1,4 +1,5 @@
 import PushScript
+import PushSyntax
 import Synchronization
 
 #if canImport(Glibc)
@@ -19,9 +20,11 @@ enum StopSignals {
         for signal in StopSignal.allCases {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
-                // Only async-signal-safe work here: an atomic exchange, and _exit.
+                // Only async-signal-safe work here: an atomic exchange, a switch, and _exit.
                 let earlier = StopSignals.received.exchange(number, ordering: .relaxed)
-                if earlier != 0 { _exit(128 + number) }
+                guard earlier != 0 else { return }
+                // Only StopSignal's signals are handled here, so the fallback is never taken.
+                _exit(StopSignal(rawValue: number)?.exitCode.rawValue ?? ScriptExit.terminated.rawValue)
             }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0

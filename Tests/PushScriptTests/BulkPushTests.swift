@@ -50,7 +50,7 @@ import _PushTestSupport
         let connection = frozenSandbox()
         // One page at a time: exactly 100, 100 and 50 (pages in flight together hold different numbers).
         let run = await runScript(flow("set push_concurrency 1\npush s User from \"\(path)\""), connection: connection)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         #expect(try records(connection) == input)
         #expect(try batches(connection) == 3)
         #expect(run.stdout.contains("pushed 250 User records to ses_910a2dec89025cc1 in 3 pages: 250 accepted, 0 rejected"))
@@ -66,7 +66,7 @@ import _PushTestSupport
             let connection = frozenSandbox()
             // One page at a time, so every page holds exactly 7 records.
             let run = await runScript(flow("set push_concurrency 1\nset page_size 7\npush s User from \"\(path)\""), connection: connection)
-            #expect(run.code == 0, "\(run.stderr)")
+            #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
             #expect(try records(connection) == input)
             #expect(try batches(connection) == 5)
         }
@@ -81,7 +81,7 @@ import _PushTestSupport
         let path = try write("users.csv", csv)
         let connection = frozenSandbox()
         let run = await runScript(flow("push s User from \"\(path)\""), connection: connection)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         let held = try records(connection)
         #expect(held.count == 3)
         #expect(held[0]["role"] == .null)
@@ -100,7 +100,7 @@ import _PushTestSupport
         let connection = frozenSandbox()
         let run = await runScript(
             flow("push s User from \"\(path)\" map \"Employee ID\" to employeeId mapping \"\(mappingPath)\""), connection: connection)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         #expect(try records(connection) == [user("E1")])
     }
 
@@ -127,7 +127,7 @@ import _PushTestSupport
         let path = try write(name, text)
         let connection = frozenSandbox()
         let run = await runScript("let s = start\npush s User from \"\(path)\"\n", connection: connection)
-        #expect(run.code == 2)  // found by the check before the run: not even a session is started
+        #expect(run.code == ExitCode.parse.rawValue)  // found by the check before the run: not even a session is started
         #expect(run.stderr.contains("nothing was sent"), "\(run.stderr)")
         for message in messages { #expect(run.stderr.contains(message), "\(message)\n\(run.stderr)") }
         #expect(try batches(connection) == 0)
@@ -144,7 +144,7 @@ import _PushTestSupport
         let path = try write(name, text)
         let connection = frozenSandbox()
         let run = await runScript("let s = start\npush s User from \"\(path)\"\nprint \"after\"\n", connection: connection)
-        #expect(run.code == 0, "\(name): \(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(name): \(run.stderr)")
         #expect(run.stderr.contains("warning: nothing to push: \(path) holds none; nothing was sent"), "\(name): \(run.stderr)")
         #expect(run.stdout.contains("pushed 0 User records"), "\(name): \(run.stdout)")
         #expect(run.stdout.contains("after"))
@@ -155,11 +155,11 @@ import _PushTestSupport
         let binary = dir.appendingPathComponent("photo.jsonl").path
         FileManager.default.createFile(atPath: binary, contents: Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x00, 0xFF, 0x0A]))
         let run = await runScript("let s = start\npush s User from \"\(binary)\"\n")
-        #expect(run.code == 2)
+        #expect(run.code == ExitCode.parse.rawValue)
         #expect(run.stderr.contains("photo.jsonl:1:1"))
         let missing = await runScript("let s = start\npush s User from \"\(dir.path)/nope.jsonl\"\n")
         // The check before the run finds it: exit 2, nothing sent, the path shown resolved.
-        #expect(missing.code == 2)
+        #expect(missing.code == ExitCode.parse.rawValue)
         #expect(missing.stderr.contains("error: the data file \"\(dir.path)/nope.jsonl\" does not exist"), "\(missing.stderr)")
         #expect(!missing.stdout.contains("started session"))
     }
@@ -172,7 +172,7 @@ import _PushTestSupport
         // The check pass finds the bad record before the first page: nothing is staged.
         let checked = frozenSandbox()
         let early = await runScript("let s = start\npush s User from \"\(path)\"\n", connection: checked)
-        #expect(early.code == 2)  // the check before the run reads the file: no session is started
+        #expect(early.code == ExitCode.parse.rawValue)  // the check before the run reads the file: no session is started
         #expect(early.interpreter.startedSessions.isEmpty)
         #expect(
             early.stderr.contains("users.jsonl cannot be pushed: 1 problem (1 record breaks the documented User rules); nothing was sent"),
@@ -184,7 +184,7 @@ import _PushTestSupport
         // The session is kept (on_error keep), so the hint may say where to go on from.
         let run = await runScript(
             "set validation off\nset on_error keep\nlet s = start\npush s User from \"\(path)\"\n", connection: connection)
-        #expect(run.code == 6)
+        #expect(run.code == ExitCode.refused.rawValue)
         #expect(run.stderr.contains("users.jsonl:121 (E00121): workEmail must be an email address"), "\(run.stderr)")
         #expect(run.stderr.contains("100 records in 1 page were accepted before this page"))
         #expect(run.stderr.contains("to go on from there: push ... from \"\(path)\" skip 100"), "\(run.stderr)")
@@ -193,7 +193,7 @@ import _PushTestSupport
         lines[120] = user("E00121", first: "Name121").jsonText
         _ = try write("users.jsonl", lines.joined(separator: "\n"))
         let rest = await runScript("push \"\(id)\" User from \"\(path)\" skip 100\n", connection: connection)
-        #expect(rest.code == 0, "\(rest.stderr)")
+        #expect(rest.code == ExitCode.ok.rawValue, "\(rest.stderr)")
         // 100 from the first run, 50 from the resume: none twice, none lost.
         #expect(try await connection.client.session(id).acceptedRecordsTotal == 150)
     }
@@ -203,7 +203,7 @@ import _PushTestSupport
         let path = try write("users.jsonl", input.map(\.jsonText).joined(separator: "\n"))
         let connection = frozenSandbox()
         let run = await runScript(flow("set page_bytes 2000\npush s User from \"\(path)\""), connection: connection)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         #expect(try batches(connection) >= 4)  // about 200 bytes a record: at most 10 to a 2000-byte page
         #expect(try records(connection) == input)
         var big = user("E1").objectValue!
@@ -216,7 +216,7 @@ import _PushTestSupport
     @Test func progressLinesWithoutATerminal() async throws {
         let path = try write("users.jsonl", users(250).map(\.jsonText).joined(separator: "\n"))
         let run = await runScript("set page_size 1\nlet s = start\npush s User from \"\(path)\"\n")
-        #expect(run.code == 0)
+        #expect(run.code == ExitCode.ok.rawValue)
         #expect(run.stderr.contains("  100/250 records, 100 pages"), "\(run.stderr)")
         #expect(run.stderr.contains("  200/250 records, 200 pages"))
         let quiet = await runScript("set progress off\nset page_size 1\nlet s = start\npush s User from \"\(path)\"\n")
@@ -238,7 +238,7 @@ import _PushTestSupport
         let input = users(700)
         let path = try write("users.jsonl", input.map(\.jsonText).joined(separator: "\n"))
         let run = await runScript(flow("push s User from \"\(path)\"\nexpect s.accepted_records_total == 700"), connection: connection)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         // With pages in flight together they may land in another order; each record is there once.
         let held = try sandbox.records(integrationID: "demo", entityType: "User")
         #expect(held.count == 700)

@@ -76,4 +76,26 @@ import Testing
         #expect(ErrorReport.stopped(stopped, by: .interrupt).message == stopped.message)
         #expect(ErrorReport.stopped(error, by: nil).message == error.message)
     }
+
+    @Test func aStopOutsideAnyStatementIsLabelledInterrupted() {
+        let stop = ErrorReport.interruption(by: .terminate)
+        #expect(stop.exitCode == .terminated)
+        #expect(ErrorReport(stop, label: "interrupted").text(sources: [:], color: false) == "interrupted: stopped by SIGTERM")
+        #expect(
+            ErrorReport(stop, label: "interrupted").text(sources: [:], color: true)
+                == "\u{1B}[1;31minterrupted:\u{1B}[0m stopped by SIGTERM")
+        // Ctrl-C at the prompt: the word alone, and the entry failed as a runtime error.
+        let cancelled = ErrorReport.interruption(by: nil)
+        #expect(cancelled.exitCode == .runtime)
+        #expect(ErrorReport(cancelled, label: "interrupted").text(sources: [:], color: false) == "interrupted")
+    }
+
+    @Test func anUnexpectedErrorIsARuntimeErrorClippedLikeAnyOther() {
+        struct Odd: Error, CustomStringConvertible { var description: String }
+        let short = ErrorReport.unexpected(Odd(description: "odd"))
+        #expect(short.exitCode == .runtime)
+        #expect(ErrorReport(short).text(sources: [:], color: false) == "error: odd")
+        let long = ErrorReport.unexpected(Odd(description: String(repeating: "y", count: 10_000)))
+        #expect(long.message == String(repeating: "y", count: 300) + "…")
+    }
 }

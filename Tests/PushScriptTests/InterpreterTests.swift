@@ -23,7 +23,7 @@ import _PushTestSupport
             expect s.state == "processed" and s.accepted_batches == 1
             print "done: ${s.accepted_records_total} records, state ${s.state}"
             """)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         #expect(run.stdout.contains("done: 1 records, state processed"))
         #expect(run.stdout.contains("processing → processed"))
     }
@@ -54,13 +54,13 @@ import _PushTestSupport
             expect n == 2
             print "json: ${xs[5]}"
             """, environment: ["HOME_FOR_TEST": "/home/ada"])
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         #expect(run.stdout == "other 1\nthree\njson: {\"a\":{\"b\":[10,20]}}\n")
     }
 
     @Test func expectFailureNamesThePlaceAndBothSides() async {
         let run = await runScript("let s = start\nexpect s.accepted_records_total == 121 else \"some rows were not accepted\"\n")
-        #expect(run.code == 4)
+        #expect(run.code == ExitCode.expectFailed.rawValue)
         #expect(run.stderr.contains("test.push:2:8: error: some rows were not accepted"))
         #expect(run.stderr.contains("  left:  0\n  right: 121"))
         #expect(run.stderr.contains("    |        " + String(repeating: "^", count: "s.accepted_records_total == 121".count) + "\n"))
@@ -69,13 +69,13 @@ import _PushTestSupport
     @Test func runtimeErrorsSuggestNames() async {
         // Found by the check before the run (exit 2), nothing sent...
         let run = await runScript("let session = start\nstatus sesion\n")
-        #expect(run.code == 2)
+        #expect(run.code == ExitCode.parse.rawValue)
         #expect(run.stderr.contains("test.push:2:8: error: undefined variable 'sesion'"))
         #expect(run.stderr.contains("hint: did you mean 'session'?"))
         #expect(!run.stdout.contains("started session"))
         // ...and in the same words at run time, for a name only an untaken branch defines.
         let late = await runScript("let session = start\nif false\n  let sesion2 = 1\nend\nstatus sesion2\n")
-        #expect(late.code == 3)
+        #expect(late.code == ExitCode.runtime.rawValue)
         #expect(late.stderr.contains("test.push:5:8: error: undefined variable 'sesion2'"))
         let field = await runScript("let s = start\nprint s.stat\n")
         #expect(field.stderr.contains("test.push:2:9: error: no field 'stat' in a session"))
@@ -84,14 +84,14 @@ import _PushTestSupport
 
     @Test func parseErrorsExitTwoAndRunNothing() async {
         let run = await runScript("let s = start\nclose s finish\n")
-        #expect(run.code == 2)
+        #expect(run.code == ExitCode.parse.rawValue)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("test.push:2:9: error:"))
     }
 
     @Test func apiRefusalsExitSixWithStatusAndHint() async {
         let run = await runScript("let s = start\nlet t = start\n")
-        #expect(run.code == 6)
+        #expect(run.code == ExitCode.refused.rawValue)
         #expect(run.stderr.contains("test.push:2:9: error: start failed"))
         #expect(run.stderr.contains("409 Conflict (session_already_active)"))
         #expect(run.stderr.contains("hint: only one session may be active per integration"))
@@ -108,30 +108,30 @@ import _PushTestSupport
         #expect(run.stdout.contains("still here"))
         #expect(run.stderr.contains("test.push:2:8: error: expectation failed"))
         #expect(run.stderr.contains("404 Not Found"))
-        #expect(run.code == 4)
+        #expect(run.code == ExitCode.expectFailed.rawValue)
         let recovered = await runScript("set on_error continue\nexpect false\nexit 0\n")
-        #expect(recovered.code == 0)
+        #expect(recovered.code == ExitCode.ok.rawValue)
     }
 
     @Test func waitFailsAtOnceWhenTheTargetBecomesUnreachable() async {
         let run = await runScript("let s = start\nclose s discard\nwait s until processed timeout 1h\n")
-        #expect(run.code == 5)
+        #expect(run.code == ExitCode.waitFailed.rawValue)
         #expect(run.stderr.contains("is cancelled and can no longer become processed"))
         let failed = await runScript("sandbox fail next 2\nlet s = start\nclose s apply\nwait s until processed\n")
-        #expect(failed.code == 5)
+        #expect(failed.code == ExitCode.waitFailed.rawValue)
         #expect(failed.stderr.contains("last error: processing attempt 2 failed"))
     }
 
     @Test func waitTimesOutWithItsOwnExitCode() async {
         let run = await runScript("sandbox processing 10m\nlet s = start\nclose s apply\nwait s until processed timeout 30s\n")
-        #expect(run.code == 5)
+        #expect(run.code == ExitCode.waitFailed.rawValue)
         #expect(run.stderr.contains("timed out after 30s waiting for"))
         #expect(run.stderr.contains("it is processing"))
     }
 
     @Test func waitForExpiryDoesNotKeepTheSessionAlive() async {
         let run = await runScript("let s = start\nwait s until expired timeout 2h\nexpect s.state == \"expired\"\n")
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         #expect(run.stdout.contains("active → expired (1h"))
     }
 
@@ -140,7 +140,7 @@ import _PushTestSupport
             PushConfiguration(baseURL: "http://127.0.0.1:1/api/external/push", integrationID: "x", apiKey: APIKey("k")),
             label: "127.0.0.1:1", transports: .http)
         let run = await runScript("sandbox advance 1h\n", connection: connection)
-        #expect(run.code == 3)
+        #expect(run.code == ExitCode.runtime.rawValue)
         #expect(run.stderr.contains("sandbox commands work only on the built-in sandbox"))
         await connection.client.transport.shutdown()
     }
@@ -152,7 +152,7 @@ import _PushTestSupport
         let interpreter = Interpreter(connection: frozenSandbox(), output: captured, environment: [:], sandboxes: .builtIn)
         let code = await interpreter.run(
             SourceFile(name: "t.push", text: "connect url \"http://127.0.0.1:1/api/external/push\" integration \"acme\" key \"k\"\n"))
-        #expect(code == 3)
+        #expect(code == ExitCode.runtime.rawValue)
         #expect(captured.errors.contains("t.push:1:1"), "\(captured.errors)")
         #expect(captured.errors.contains("built without a network transport"), "\(captured.errors)")
         #expect(interpreter.connection.label == "sandbox")
@@ -167,22 +167,22 @@ import _PushTestSupport
         try "include \"setup.push\"\n".write(to: dir.appendingPathComponent("lib/loop.push"), atomically: true, encoding: .utf8)
         let main = dir.appendingPathComponent("main.push").path
         let run = await runScript("include \"lib/setup.push\"\nprint greeting inner\n", name: main)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         #expect(run.stdout == "hello from lib 42\n")
         let missing = await runScript("include \"lib/nope.push\"\n", name: main)
-        #expect(missing.code == 2)
+        #expect(missing.code == ExitCode.parse.rawValue)
         #expect(missing.stderr.contains("cannot include \"lib/nope.push\": the file does not exist or cannot be read"))
         try "include \"loop.push\"\n".write(to: dir.appendingPathComponent("lib/setup2.push"), atomically: true, encoding: .utf8)
         try "include \"setup2.push\"\n".write(to: dir.appendingPathComponent("lib/loop.push"), atomically: true, encoding: .utf8)
         let cycle = await runScript("include \"lib/loop.push\"\n", name: main)
-        #expect(cycle.code == 2)
+        #expect(cycle.code == ExitCode.parse.rawValue)
         #expect(cycle.stderr.contains("include cycle:"))
     }
 
     @Test func jsonOutputIsOneObjectPerResult() async throws {
         let run = await runScript(
             "let s = start\npush s User [\(adaRecord)]\nclose s apply\nwait s until processed\nprint \"ok\"\n", output: .json)
-        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n")
         let commands = try lines.map { try JSONValue(parsing: String($0))["command"]?.stringValue ?? "" }
         #expect(commands == ["start", "push", "close", "wait", "print"])
@@ -198,7 +198,7 @@ import _PushTestSupport
                 PushConfiguration(baseURL: base, integrationID: "acme", apiKey: APIKey("sk_live_TOPSECRET")), label: "local",
                 transports: .http)
             let run = await runScript("let s = start\nstatus s\nprint s\n", connection: connection, verbose: true)
-            #expect(run.code == 0, "\(run.stderr)")
+            #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
             #expect(run.stderr.contains("> POST \(base)/v1/integrations/acme/sessions"), "-v shows the full URL")
             #expect(run.stderr.contains("> api-key: [redacted]"))
             #expect(run.stderr.contains("< 201 Created"))
@@ -231,7 +231,7 @@ import _PushTestSupport
                 close t discard
                 wait t until cancelled
                 """, connection: connection)
-            #expect(run.code == 0, "\(run.stderr)")
+            #expect(run.code == ExitCode.ok.rawValue, "\(run.stderr)")
             await connection.client.transport.shutdown()
         }
     }
@@ -250,13 +250,13 @@ import _PushTestSupport
             let b = activity since env("AGO")
             expect len(b.items) >= 1
             """, environment: environment)
-        #expect(fine.code == 0, "\(fine.stderr)")
+        #expect(fine.code == ExitCode.ok.rawValue, "\(fine.stderr)")
         for (since, words) in [
             ("5", "5 has no unit"), ("-5m", "a duration of zero or more"), ("soon", "not \"soon\""),
             ("40000d", "longer than 100 years"),
         ] {
             let run = await runScript("activity since env(\"SINCE\")\n", environment: ["SINCE": since])
-            #expect(run.code == 3, "\(since): \(run.stderr)")
+            #expect(run.code == ExitCode.runtime.rawValue, "\(since): \(run.stderr)")
             #expect(run.stderr.contains(words), "\(since): \(run.stderr)")
         }
     }
@@ -266,14 +266,14 @@ import _PushTestSupport
     @Test func aKeyThatCannotBeAHeaderIsRefusedAtConnect() async {
         let run = await runScript(
             "connect url \"http://127.0.0.1:9\" integration \"acme\" key env(\"K\")\nstart\n", environment: ["K": "secret-key\n"])
-        #expect(run.code == 3, "\(run.stderr)")
+        #expect(run.code == ExitCode.runtime.rawValue, "\(run.stderr)")
         #expect(run.stderr.contains("test.push:1:") && run.stderr.contains("the API key holds a line break"), "\(run.stderr)")
         #expect(!run.stderr.contains("secret-key") && !run.stdout.contains("secret-key"))
     }
 
     @Test func exitCodeAndPrintOrder() async {
         let run = await runScript("print \"a\"\nexit 3\nprint \"b\"\n")
-        #expect(run.code == 3)
+        #expect(run.code == ExitCode.runtime.rawValue)
         #expect(run.stdout == "a\n")
     }
 }

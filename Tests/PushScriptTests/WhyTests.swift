@@ -1,10 +1,11 @@
 import HTTPConnections
 import PushAPI
 import PushSandbox
-import PushScript
 import PushSyntax
 import Testing
 import _PushTestSupport
+
+@testable import PushScript
 
 /// `why`: the last error again, in full, with the HTTP exchange that failed.
 @Suite struct WhyTests {
@@ -63,5 +64,16 @@ import _PushTestSupport
             """)
         #expect(run.stdout.contains("error: mine"))
         #expect(run.stdout.contains("(no HTTP exchange was involved)"))
+    }
+
+    @Test func onATerminalItsLabelsLookAsInAnErrorReport() {
+        let error = ScriptError(.runtime, "no connection", hint: "connect first")
+        let coloured = Interpreter.explanation(of: error, exchange: nil, color: true)
+        let report = ErrorReport(error).text(sources: [:], color: true)
+        // The same painted `error:` and `hint:` as the error report printed when it happened.
+        #expect(coloured.hasPrefix(report.split(separator: "\n")[0]), "\(coloured)")
+        #expect(coloured.contains(String(report.split(separator: "\n")[1])), "\(coloured)")
+        let plain = Interpreter.explanation(of: error, exchange: nil)
+        #expect(plain == "error: no connection\nhint: connect first\n(no HTTP exchange was involved)")
     }
 }

@@ -27,6 +27,13 @@ public struct RetryPolicy: Sendable {
     /// Never retry.
     public static let none = RetryPolicy(maxAttempts: 1)
 
+    /// The longest wait before sending again a write whose answer was lost
+    /// (a start, a close, a page), shorter than the default `maxDelay`: the
+    /// service did not ask for time, the network lost one answer. One number
+    /// for every such retry; docs/reliability.md states it (a test holds the
+    /// two equal).
+    public static let resendMaxDelay: Duration = .seconds(5)
+
     /// The wait before attempt `attempt + 1` (attempt counts from 1).
     public func delay(afterAttempt attempt: Int, retryAfter: Duration?, random: Double) -> Duration {
         if let retryAfter { return retryAfter }

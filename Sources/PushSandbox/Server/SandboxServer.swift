@@ -102,12 +102,14 @@ struct SandboxResponder: HTTPResponder {
     let router: SandboxRouter
     let latency: NetworkLatency
     let requestLog: (@Sendable (String) -> Void)?
+    /// Where each request's jitter is drawn from (a number in 0...1), so a test can fix it.
+    var random: @Sendable () -> Double = { Double.random(in: 0...1) }
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         // Half the round trip on the way in, half on the way out; awaited, so
         // no lock or thread is held while other requests go on.
-        let roundTrip = latency.isZero ? Duration.zero : latency.roundTrip(random: Double.random(in: 0...1))
+        let roundTrip = latency.isZero ? Duration.zero : latency.roundTrip(random: random())
         if roundTrip > .zero { try? await Task.sleep(for: roundTrip / 2) }
         let answer = await answer(request)
         if roundTrip > .zero { try? await Task.sleep(for: roundTrip - roundTrip / 2) }

@@ -28,7 +28,11 @@ extension Interpreter {
                 return try await client.startSession(clientReferenceID: reference)
             } catch let error where error.isUnclear && unclear < settings.retries {
                 unclear += 1
-                try? await pause(client.backoff(afterAttempt: unclear, atMost: .seconds(5)))
+                try await pauseBeforeResending(
+                    "start", client.backoff(afterAttempt: unclear, atMost: RetryPolicy.resendMaxDelay), at: range,
+                    details: [
+                        "an earlier attempt's answer was lost: it may have started a session; 'integration' shows whether one is active"
+                    ])
             } catch let error where error.status == .conflict && unclear > 0 {
                 if let id = error.activeSessionID, let active = try? await client.session(id),
                     active.acceptedBatches == 0, let created = active.createdAt, created >= began.adding(.seconds(-60))
@@ -42,6 +46,16 @@ extension Interpreter {
             } catch {
                 throw ScriptError(error, at: range, doing: "start")
             }
+        }
+    }
+
+    /// The wait before sending `what` again after its answer was lost. A
+    /// signal (or Ctrl-C at the prompt) during it stops the statement, as it
+    /// stops a push waiting to send a page again, rather than sending once more.
+    func pauseBeforeResending(_ what: String, _ wait: Duration, at range: SourceRange, details: [String]) async throws(ScriptError) {
+        do { try await pause(wait) } catch {
+            let by = interruption.map { " by \($0.name)" } ?? ""
+            throw ScriptError(.runtime, "\(what) interrupted\(by) while waiting to send it again", at: range, details: details)
         }
     }
 
@@ -99,7 +113,9 @@ extension Interpreter {
                     handle.refresh(now)
                     if now.state != .active && now.state != .expired { break }
                 }
-                try? await pause(connection.client.backoff(afterAttempt: unclear, atMost: .seconds(5)))
+                try await pauseBeforeResending(
+                    "close", connection.client.backoff(afterAttempt: unclear, atMost: RetryPolicy.resendMaxDelay), at: range,
+                    details: ["\(handle.id) was not seen closed; 'status \(handle.id)' shows where it stands"])
             } catch {
                 throw ScriptError(error, at: range, doing: "close")
             }

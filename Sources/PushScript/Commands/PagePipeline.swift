@@ -262,7 +262,8 @@ extension PagePusher {
                 } else {
                     // It did not land: sending it again cannot stage it twice.
                     again.append(page)
-                    wait = max(wait, client.backoff(afterAttempt: page.attempts, retryAfter: error.retryAfter, atMost: .seconds(5)))
+                    wait = max(
+                        wait, client.backoff(afterAttempt: page.attempts, retryAfter: error.retryAfter, atMost: RetryPolicy.resendMaxDelay))
                 }
             }
         }

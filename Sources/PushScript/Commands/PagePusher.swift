@@ -255,7 +255,7 @@ struct PagePusher {
                     throw stoppedError
                 }
                 // It did not land: sending it again cannot stage it twice.
-                let wait = client.backoff(afterAttempt: unclearAttempts, retryAfter: error.retryAfter, atMost: .seconds(5))
+                let wait = client.backoff(afterAttempt: unclearAttempts, retryAfter: error.retryAfter, atMost: RetryPolicy.resendMaxDelay)
                 do { try await interpreter.connection.pause(wait) } catch { throw stopped(interruptedMessage) }
             } catch {
                 tally.rejected += error.batch?.rejectedCountTotal ?? 0

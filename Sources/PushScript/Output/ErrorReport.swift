@@ -20,8 +20,12 @@ struct ErrorReport {
 
     /// The error as shown: details and hint clipped, the resume advice folded into the hint.
     let error: ScriptError
+    /// The word in front of a message shown without its source line: `error`,
+    /// or `interrupted` for a run a signal stopped outside any statement.
+    let label: String
 
-    init(_ error: ScriptError) {
+    init(_ error: ScriptError, label: String = "error") {
+        self.label = label
         var shown = error
         shown.details = shown.details.prefix(Self.mostDetails).map(Self.clip)
         shown.hint = shown.shownHint.map(Self.clip)
@@ -37,11 +41,28 @@ struct ErrorReport {
         if let range = error.range, let source = sources[range.file] {
             text = Diagnostic(.error, error.message, at: range).render(source: source, color: color)
         } else {
-            text = style.error("error:") + " " + error.message
+            // A bare stop (Ctrl-C at the prompt) is the label alone: there is nothing more to say.
+            text = error.message.isEmpty ? style.error(label) : style.error(label + ":") + " " + error.message
         }
         for line in error.details { text += "\n  " + line }
         if let hint = error.hint { text += "\n" + style.hint("hint:") + " " + hint }
         return text
+    }
+
+    /// A failure that is not a `ScriptError` (a bug, or an error from below
+    /// that nothing turned into words): shown as a runtime error, its
+    /// description clipped like any message.
+    static func unexpected(_ error: any Error) -> ScriptError {
+        ScriptError(.runtime, clip("\(error)"))
+    }
+
+    /// A run that `signal` stopped where no statement's error can say so, to
+    /// show with the label `interrupted`; without a signal (Ctrl-C at the
+    /// prompt cancels the entry) the label says it all and the entry failed
+    /// as a runtime error.
+    static func interruption(by signal: StopSignal?) -> ScriptError {
+        guard let signal else { return ScriptError(.runtime, "") }
+        return ScriptError(signal.exitCode, "stopped by \(signal.name)")
     }
 
     /// `error` as the failure that a signal stopped the run in: the signal named in front of the message.

@@ -16,15 +16,18 @@ extension Interpreter {
             output.line("no error yet in this session; 'why' explains the last one")
             return
         }
-        output.line(Self.explanation(of: error, exchange: lastErrorExchange))
+        output.line(Self.explanation(of: error, exchange: lastErrorExchange, color: output.color))
     }
 
-    /// The text `why` prints.
-    public static func explanation(of error: ScriptError, exchange: Exchange?) -> String {
-        var lines = ["error: " + error.message]
+    /// The text `why` prints; its `error:` and `hint:` in the look an error
+    /// report gives them when `color` is on (`why` writes to standard output,
+    /// so it is that stream's colour).
+    public static func explanation(of error: ScriptError, exchange: Exchange?, color: Bool = false) -> String {
+        let style = TerminalStyle(enabled: color)
+        var lines = [style.error("error:") + " " + error.message]
         if let range = error.range { lines.append("  at \(range)") }
         for detail in error.details { lines.append("  " + detail) }
-        if let hint = error.shownHint { lines.append("hint: " + hint) }
+        if let hint = error.shownHint { lines.append(style.hint("hint:") + " " + hint) }
         guard let exchange else {
             lines.append("(no HTTP exchange was involved)")
             return lines.joined(separator: "\n")

@@ -144,7 +144,7 @@ public final class Interpreter: @unchecked Sendable {
             code = firstFailure?.exitCode.rawValue ?? ExitCode.ok.rawValue
         } catch let exit as ExitRequest {
             // `exit N` with N > 0 says the run failed: it leaves nothing behind either.
-            if exit.code != 0 { await cleanUpAfterStopping(because: "ended with exit \(exit.code)") }
+            if exit.code != ExitCode.ok.rawValue { await cleanUpAfterStopping(because: "ended with exit \(exit.code)") }
             return exit.code
         } catch var error as ScriptError {
             error.sessionsDiscarded = !keepsSessionsOnStop && !startedSessions.isEmpty
@@ -158,11 +158,11 @@ public final class Interpreter: @unchecked Sendable {
             return error.exitCode.rawValue
         } catch {
             if let signal = interruption {
-                output.errorLine("\(errorPaint.error("interrupted:")) stopped by \(signal.name)")
+                reportOutside(ErrorReport.interruption(by: signal), label: "interrupted")
                 await cleanUpAfterStopping(because: "stopped by \(signal.name)")
                 return signal.exitCode.rawValue
             }
-            output.errorLine(errorPaint.error("error:") + " \(error)")
+            reportOutside(ErrorReport.unexpected(error))
             await cleanUpAfterStopping(because: "stopped on an error")
             return ExitCode.runtime.rawValue
         }
@@ -227,11 +227,13 @@ public final class Interpreter: @unchecked Sendable {
             report(error)
             return .failed(error.exitCode)
         } catch is CancellationError {
-            output.errorLine("interrupted")
-            return .failed(.runtime)
+            let stop = ErrorReport.interruption(by: nil)
+            reportOutside(stop, label: "interrupted")
+            return .failed(stop.exitCode)
         } catch {
-            output.errorLine(errorPaint.error("error:") + " \(error)")
-            return .failed(.runtime)
+            let error = ErrorReport.unexpected(error)
+            reportOutside(error)
+            return .failed(error.exitCode)
         }
         return firstFailure.map { .failed($0.exitCode) } ?? .done
     }
@@ -262,6 +264,13 @@ public final class Interpreter: @unchecked Sendable {
     public func report(_ error: ScriptError) {
         lastError = error
         output.errorLine(ErrorReport(error).text(sources: sources, color: output.errorColor))
+    }
+
+    /// Prints a failure that no statement reported (an interruption, an
+    /// error that is not a `ScriptError`) in the same layout, without making
+    /// it the error `why` explains.
+    func reportOutside(_ error: ScriptError, label: String = "error") {
+        output.errorLine(ErrorReport(error, label: label).text(sources: sources, color: output.errorColor))
     }
 
     // MARK: Statements
@@ -350,7 +359,7 @@ public final class Interpreter: @unchecked Sendable {
             showHelp(topic)
             return nil
         case .exit(let codeExpr):
-            let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, .exitCode) } ?? 0
+            let code = try codeExpr.map { expr throws(ScriptError) in try integer(expr, .exitCode) } ?? Int(ExitCode.ok.rawValue)
             throw ExitRequest(code: Int32(code))
         case .why:
             explainLastError()

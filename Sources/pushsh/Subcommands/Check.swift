@@ -14,7 +14,7 @@ struct Check: AsyncParsableCommand {
     @Option(name: .customLong("var"), help: "A variable the script expects from --var (repeatable): NAME or NAME=VALUE.")
     var variables: [String] = []
 
-    @Flag(help: "Treat warnings as errors (exit 2), for CI.")
+    @Flag(help: "Treat warnings as errors (exit \(ScriptExit.parse.rawValue)), for CI.")
     var strict = false
 
     func run() async throws {

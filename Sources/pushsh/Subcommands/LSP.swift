@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PushLanguageServer
 import PushScript
+import PushSyntax
 
 /// `pushsh lsp`: the language server for editors, on standard input and output.
 struct LSP: ParsableCommand {
@@ -27,6 +28,6 @@ struct LSP: ParsableCommand {
             records: ScriptFiles.records)
         var reader = MessageReader.fileDescriptor(STDIN_FILENO)
         let code = server.serve(&reader)
-        if code != 0 { throw ExitCode(code) }
+        if code != ScriptExit.ok.rawValue { throw ExitCode(code) }
     }
 }

@@ -54,6 +54,6 @@ struct Learn: AsyncParsableCommand {
             throw ExitCode(.usage)
         }
         let code = await Interactive.run(environment: environment, verbose: false, variables: [], lesson: lesson ?? "")
-        if code != 0 { throw ExitCode(code) }
+        if code != ScriptExit.ok.rawValue { throw ExitCode(code) }
     }
 }

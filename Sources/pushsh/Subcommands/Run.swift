@@ -145,7 +145,7 @@ struct Run: AsyncParsableCommand {
         interpreter.keepSessionsOnStop = keepSessions
         let code = await Self.runStoppably(interpreter, source)
         await connection.client.transport.shutdown()
-        if code != 0 { throw ExitCode(code) }
+        if code != ScriptExit.ok.rawValue { throw ExitCode(code) }
     }
 }
 

@@ -14,9 +14,10 @@ struct TestScripts: AsyncParsableCommand {
         abstract: "Run scripts as tests: one line per script, a summary, JUnit or TAP reports for CI.",
         discussion: """
             Each script runs in a fresh state: its own interpreter and, without credentials, its own \
-            built-in sandbox. A script passes when it exits 0. The exit code is 0 when every script \
-            passed, else the exit code of the first one that failed (4 for an expect, 6 for a refused \
-            request, ...). Reports hold one test case per script: its duration, and for a failure \
+            built-in sandbox. A script passes when it exits \(ScriptExit.ok.rawValue). The exit code is \
+            \(ScriptExit.ok.rawValue) when every script passed, else the exit code of the first one that \
+            failed (\(ScriptExit.expectFailed.rawValue) for an expect, \(ScriptExit.refused.rawValue) for a \
+            refused request, ...). Reports hold one test case per script: its duration, and for a failure \
             the error with its file:line:col and the script's output; the API key is redacted as \
             everywhere. See docs/ci.md.
             """)
@@ -95,7 +96,7 @@ struct ScriptResult {
     var failure: String?
     var location: SourceRange?
 
-    var passed: Bool { exitCode == 0 }
+    var passed: Bool { exitCode == ScriptExit.ok.rawValue }
 
     /// `ok    a.push  0.01s` or `FAIL  b.push  0.02s  exit 4: b.push:3:8: ...`.
     var summaryLine: String {
@@ -141,7 +142,7 @@ struct ScriptResult {
         let redact = Redactor(secrets: secrets)
         let (output, errors) = captured.text
         var result = ScriptResult(file: file, exitCode: code, seconds: seconds(), output: redact(output), errors: redact(errors))
-        if code != 0 {
+        if code != ScriptExit.ok.rawValue {
             if let error = interpreter.lastError, error.exitCode.rawValue == code {
                 result.location = error.range
                 result.failure = redact((error.range.map { "\($0): " } ?? "") + error.message)
