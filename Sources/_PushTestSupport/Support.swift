@@ -75,3 +75,23 @@ public enum Route: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// A fresh folder under the system's temporary directory for one test's files.
+public struct ScratchFolder: Sendable {
+    public let url: URL
+
+    /// A new, empty folder named `pushsh-LABEL-UUID`.
+    public init(_ label: String) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public var path: String { url.path }
+
+    /// Writes `text` (UTF-8) to the file `name` in the folder and gives its path.
+    public func write(_ name: String, _ text: String) throws -> String {
+        let path = url.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}

@@ -10,18 +10,11 @@ import _PushTestSupport
 
 /// Pushes from real export formats: what lands in the sandbox must equal the file.
 @Suite struct BulkPushTests {
-    let dir: URL
+    let folder: ScratchFolder
 
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-bulk-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
+    init() throws { folder = try ScratchFolder("bulk") }
 
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func write(_ name: String, _ text: String) throws -> String { try folder.write(name, text) }
 
     func users(_ n: Int) -> [JSONValue] { (1...n).map { user(String(format: "E%05d", $0), first: "Name\($0)") } }
 
@@ -152,15 +145,15 @@ import _PushTestSupport
     }
 
     @Test func binaryAndMissingFiles() async throws {
-        let binary = dir.appendingPathComponent("photo.jsonl").path
+        let binary = folder.url.appendingPathComponent("photo.jsonl").path
         FileManager.default.createFile(atPath: binary, contents: Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x00, 0xFF, 0x0A]))
         let run = await runScript("let s = start\npush s User from \"\(binary)\"\n")
         #expect(run.code == ExitCode.parse.rawValue)
         #expect(run.stderr.contains("photo.jsonl:1:1"))
-        let missing = await runScript("let s = start\npush s User from \"\(dir.path)/nope.jsonl\"\n")
+        let missing = await runScript("let s = start\npush s User from \"\(folder.path)/nope.jsonl\"\n")
         // The check before the run finds it: exit 2, nothing sent, the path shown resolved.
         #expect(missing.code == ExitCode.parse.rawValue)
-        #expect(missing.stderr.contains("error: the data file \"\(dir.path)/nope.jsonl\" does not exist"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("error: the data file \"\(folder.path)/nope.jsonl\" does not exist"), "\(missing.stderr)")
         #expect(!missing.stdout.contains("started session"))
     }
 

@@ -15,18 +15,6 @@ import Testing
 /// values, and random byte edits of valid documents. Each is read in chunks
 /// of a random size, so tokens and records are cut at every place.
 @Suite struct JSONReaderAgreementTests {
-    /// SplitMix64: a small, seeded generator, so a failure can be reproduced.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Values and non-values in the manner of JSONTestSuite's y_/n_ cases.
     static let fragments: [String] = [
         // valid
@@ -76,7 +64,7 @@ import Testing
         return records.allSatisfy { $0.objectValue != nil } ? records : nil
     }
 
-    static func randomValue(_ depth: Int, _ rng: inout Seeded) -> JSONValue {
+    static func randomValue(_ depth: Int, _ rng: inout SplitMix64) -> JSONValue {
         switch Int.random(in: 0..<(depth > 3 ? 5 : 8), using: &rng) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &rng))
@@ -91,7 +79,7 @@ import Testing
         }
     }
 
-    static func randomDocument(_ rng: inout Seeded) -> [UInt8] {
+    static func randomDocument(_ rng: inout SplitMix64) -> [UInt8] {
         let records = (0..<Int.random(in: 0...5, using: &rng)).map { _ -> JSONValue in
             var object = JSONObject()
             for i in 0..<Int.random(in: 0...3, using: &rng) { object["f\(i)"] = randomValue(1, &rng) }
@@ -105,7 +93,7 @@ import Testing
     }
 
     /// Byte edits that JSON cares about: structure, quotes, escapes, whitespace, a BOM, bad UTF-8.
-    static func mutate(_ bytes: [UInt8], _ rng: inout Seeded) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var bytes = bytes
         let alphabet: [[UInt8]] =
             ["{", "}", "[", "]", ",", ":", "\"", "\\", " ", "\n", "0", "1", "-", ".", "e", "t", "n", "x"].map { Array($0.utf8) }
@@ -126,7 +114,7 @@ import Testing
         for template in templates {
             for fragment in fragments { documents.append(Array(template.replacingOccurrences(of: "@", with: fragment).utf8)) }
         }
-        var rng = Seeded(state: 16)
+        var rng = SplitMix64(seed: 16)
         for _ in 0..<600 {
             let document = randomDocument(&rng)
             documents.append(document)
@@ -141,7 +129,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("doc.json").path
-        var rng = Seeded(state: 1616)
+        var rng = SplitMix64(seed: 1616)
         var accepted = 0
         var refused = 0
         let documents = Self.corpus()

@@ -13,17 +13,12 @@ import _PushTestSupport
 /// Pipelined pushes: several pages in flight, the same result as one page at
 /// a time, and every page exactly once.
 @Suite struct PipelineTests {
-    let dir: URL
+    let folder: ScratchFolder
 
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-pipe-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
+    init() throws { folder = try ScratchFolder("pipe") }
 
     func write(_ name: String, _ records: [JSONValue]) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        try (records.map(\.jsonText).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        try folder.write(name, records.map(\.jsonText).joined(separator: "\n") + "\n")
     }
 
     func users(_ n: Int) -> [JSONValue] { (1...n).map { user(String(format: "E%05d", $0), first: "Name\($0)") } }

@@ -2,6 +2,7 @@ import Foundation
 import PushAPI
 import PushSyntax
 import Testing
+import _PushTestSupport
 
 @testable import PushScript
 
@@ -9,18 +10,11 @@ import Testing
 /// limit (refused at once, and the records after it still read), a header
 /// over the column limit, nesting outside the records, the problem cap.
 @Suite struct ReaderLimitTests {
-    let dir: URL
+    let folder: ScratchFolder
 
-    init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-limits-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
+    init() throws { folder = try ScratchFolder("limits") }
 
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func write(_ name: String, _ text: String) throws -> String { try folder.write(name, text) }
 
     let small = RecordLimits(recordBytes: 1000)
     var big: String { String(repeating: "x", count: 5000) }

@@ -1,21 +1,10 @@
+import PushAPI
 import Testing
 
 @testable import PushSyntax
 
 /// Arbitrary input never crashes the front end: every stage returns diagnostics instead.
 @Suite struct RobustnessTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces = [
         "let", "s", "=", "start", "push", "User", "[", "]", "{", "}", "(", ")", "\"", "${", "\"a ${x} b\"", ",", ":",
         "\n", ";", "if", "else", "end", "for", "in", "wait", "until", "processed", "or", "and", "not", "close",
@@ -25,7 +14,7 @@ import Testing
     ]
 
     @Test func randomTokenSoupNeverCrashes() {
-        var generator = Generator(state: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<400 {
             let count = Int.random(in: 1...40, using: &generator)
             let text = (0..<count).map { _ in Self.pieces.randomElement(using: &generator)! }
@@ -35,7 +24,7 @@ import Testing
     }
 
     @Test func randomBytesNeverCrash() {
-        var generator = Generator(state: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<300 {
             let count = Int.random(in: 0...80, using: &generator)
             let bytes = (0..<count).map { _ in
