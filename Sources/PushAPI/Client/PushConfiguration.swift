@@ -95,13 +95,16 @@ public struct APIKey: Sendable, Equatable, CustomStringConvertible, CustomDebugS
     /// either end is dropped on the way: both are nearly always a stray tab,
     /// line break or space picked up when the key was copied.
     public static func problem(with key: String) -> String? {
-        if let index = key.unicodeScalars.firstIndex(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            let position = key.unicodeScalars.distance(from: key.unicodeScalars.startIndex, to: index) + 1
-            let what =
-                key.unicodeScalars[index] == "\n" || key.unicodeScalars[index] == "\r"
-                ? "a line break" : key.unicodeScalars[index] == "\t" ? "a tab" : "a control character"
+        let scalars = Array(key.unicodeScalars)
+        if let index = scalars.firstIndex(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            let what: String
+            switch scalars[index] {
+            case "\n", "\r": what = "a line break"
+            case "\t": what = "a tab"
+            default: what = "a control character"
+            }
             return
-                "the API key holds \(what) (character \(position) of \(key.unicodeScalars.count)), which an HTTP header cannot carry; copy the key again without it"
+                "the API key holds \(what) (character \(index + 1) of \(scalars.count)), which an HTTP header cannot carry; copy the key again without it"
         }
         if key.first == " " || key.last == " " {
             return "the API key \(key.first == " " ? "starts" : "ends") with a space, which HTTP drops; copy the key again without it"
