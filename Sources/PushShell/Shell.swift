@@ -97,7 +97,7 @@ public final class Shell {
             record(entry)
             entryCount += 1
             let tour = beginLessonEntry()
-            let source = SourceFile(name: entrySourceName, text: entry)
+            let source = entrySource(entry)
             let outcome = await runCancellable(source)
             switch outcome {
             case .exit(let code):

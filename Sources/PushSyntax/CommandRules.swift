@@ -188,9 +188,41 @@ public enum KnownEntityTypes: Sendable {
     /// A known type that `name` differs from only by case or a typo; nil when it is known or unlike any.
     public static func likelyMeant(_ name: String) -> String? {
         guard !names.contains(name) else { return nil }
-        if let same = names.first(where: { $0.lowercased() == name.lowercased() }) { return same }
+        if let same = sameButCase(name) { return same }
         return Spelling.closest(to: name, among: names)
     }
+
+    /// The documented type that `name` spells in other letter case (`user`, `USER`).
+    static func sameButCase(_ name: String) -> String? {
+        names.first { $0 != name && $0.lowercased() == name.lowercased() }
+    }
+
+    /// What is wrong with an entity type as written: the one rule for the
+    /// check, the prompt and the run (`push`, `sandbox records`).
+    ///
+    /// A documented type in the wrong letter case is an error: the service
+    /// would keep the records apart, unvalidated, under a type nobody reads.
+    /// Any other type is the integrator's own and allowed as written; one
+    /// that looks like a typo of a documented type gets a warning.
+    public static func problem(_ name: String) -> EntityTypeProblem? {
+        if let meant = sameButCase(name) {
+            return EntityTypeProblem(
+                message: "the entity type is '\(meant)', not '\(name)' (entity types are case-sensitive)",
+                hint: "did you mean \(meant)? write \(meant)", isError: true)
+        }
+        guard let meant = likelyMeant(name) else { return nil }
+        return EntityTypeProblem(
+            message: "'\(name)' is not the entity type '\(meant)': its records are not validated and land apart from \(meant)'s",
+            hint: "did you mean '\(meant)'? (entity types are case-sensitive)", isError: false)
+    }
+}
+
+/// Why an entity type as written is refused (or only warned about).
+public struct EntityTypeProblem: Sendable, Equatable {
+    public var message: String
+    public var hint: String
+    /// An error stops the statement; a warning lets it run.
+    public var isError: Bool
 }
 
 /// The duration grammar of the language (`500ms`, `30s`, `1.5m`, `2h`, `1d`),

@@ -8,6 +8,7 @@ extension Interpreter {
     /// the page hint. A file is read twice: once to check every record (nothing
     /// is sent if any is bad), once to send; neither pass holds the whole file.
     func push(_ command: PushCommand, at range: SourceRange) async throws -> Value {
+        try refuseMisspelledType(command.entityType)
         let handle = try session(command.session)
         let type = command.entityType.value
         var plan = PushPlan(entityType: type, pageSize: settings.pageSize, pageBytes: settings.pageBytes)
@@ -54,6 +55,13 @@ extension Interpreter {
             }
         }
         return try await send(input, to: handle, plan: plan, at: range)
+    }
+
+    /// Stops at a documented entity type written in the wrong case, as the check does.
+    func refuseMisspelledType(_ type: Word) throws(ScriptError) {
+        if let problem = KnownEntityTypes.problem(type.value), problem.isError {
+            throw ScriptError.runtime(problem.message, at: type.range, hint: problem.hint)
+        }
     }
 
     /// Sends the pages of a checked input and reports the result.

@@ -158,6 +158,14 @@ extension Interpreter {
                 shown = state
             }
             if targets.contains(state) { break }
+            if state == .active, SessionStateName.waitNeedsClose(Set(command.states.map(\.value))) {
+                // Nothing but a close moves an active session towards these; waiting would only time out.
+                let name = command.session.variableName ?? "s"
+                throw ScriptError(
+                    .waitFailed,
+                    "session \(handle.id) is active and was not closed, so it cannot become \(targetList) while this waits",
+                    at: range, hint: "close \(name) apply first, then: wait \(name) until \(targetList)")
+            }
             if state.isKnown, targets.isDisjoint(with: state.reachable) {
                 var error = ScriptError(
                     .waitFailed, "session \(handle.id) is \(state) and can no longer become \(targetList)", at: range,

@@ -472,8 +472,8 @@ public final class Interpreter: @unchecked Sendable {
             showLong(CommandCatalog.overview)
             return
         }
-        guard let text = CommandCatalog.helpText(for: topic.value) else {
-            output.line("no help on '\(topic.value)'; try: help")
+        guard let text = CommandCatalog.helpAnswer(for: topic.value) else {
+            output.line("no help on '\(topic.value)', and no help text mentions it; try: help")
             return
         }
         showLong(text)
