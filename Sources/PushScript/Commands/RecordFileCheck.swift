@@ -186,6 +186,19 @@ extension ScriptFiles {
 
     /// `records(_:)`, and for a file with nothing to say at all (no problem,
     /// no warning), what the push may reuse instead of reading it again.
+    /// The values only the built-in sandbox refuses, as a warning under the path.
+    static func sandboxRulesWarning(_ rules: RecordRulesCheck, at range: SourceRange) -> Diagnostic? {
+        guard let text = rules.warningText else { return nil }
+        var lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let headline = lines.removeFirst()
+        var warning = Diagnostic.warning(
+            String(headline.hasSuffix(":") ? headline.dropLast() : headline[...]), at: range,
+            hint: "the built-in sandbox rejects the page that holds \(rules.warningCount == 1 ? "it" : "them"); "
+                + "pushsh check --strict makes this an error")
+        warning.details = lines
+        return warning
+    }
+
     static func read(_ request: DataFileRecords) -> (diagnostics: [Diagnostic], clean: (CheckedFile, PushPlan.Totals)?) {
         // A name that says no format is the push's own error, with its own hint.
         guard let format = RecordSource.format(for: request.path, given: request.format) else { return ([], nil) }
@@ -213,8 +226,12 @@ extension ScriptFiles {
             path: request.path, shown: request.written, format: format, renames: FieldRenames(renames: renames), skip: request.skip,
             plan: plan, validation: request.settings.validation)
         guard let verdict = reading.verdict(shown: request.written, entityType: request.entityType, skip: request.skip) else {
-            let quiet = reading.warningCount == 0 && reading.rules.warningCount == 0
-            return ([], quiet ? stamp.map { ($0, reading.totals) } : nil)
+            // The sandbox's own rules are said here, once (the push reuses this
+            // reading), so `pushsh check` warns of what the built-in sandbox
+            // will reject and `check --strict` refuses it. The readers'
+            // warnings are still the push's to print.
+            let sandboxOnly = Self.sandboxRulesWarning(reading.rules, at: request.range)
+            return (sandboxOnly.map { [$0] } ?? [], reading.warningCount == 0 ? stamp.map { ($0, reading.totals) } : nil)
         }
         // The words of the push's own check pass: check and run say the same.
         var diagnostic = Diagnostic.error(verdict.message + "; nothing was sent", at: request.range, hint: verdict.hint)
