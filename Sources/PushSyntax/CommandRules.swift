@@ -59,7 +59,12 @@ public struct ArgumentRule: Sendable, Hashable {
 
     /// A string that is not a duration (or, for `since`, not a timestamp either).
     public func badDurationText(_ text: String) -> (message: String, hint: String) {
-        notADuration("\"\(text.prefix(40))\"")
+        let problem = notADuration("\"\(text.prefix(40))\"")
+        // `since "2023-03-15"`: a date alone; say the time it most likely means.
+        if kind == .durationOrTimestamp, let dateTime = TimestampText.dateTime(fromDateOnly: text) {
+            return (problem.message, "a date alone is not a time; write \"\(dateTime)\"")
+        }
+        return problem
     }
 
     /// A duration below zero.
@@ -260,6 +265,14 @@ public enum DurationSyntax: Sendable {
 /// copy of its rule; `TimestampAgreementTests` keeps the two accepting the
 /// same texts, so that `pushsh check` passes exactly the times a run reads.
 public enum TimestampText: Sendable {
+    /// `2023-03-15` as the time it most likely means, `2023-03-15T00:00:00Z`;
+    /// nil for anything but a real calendar date written alone.
+    public static func dateTime(fromDateOnly text: String) -> String? {
+        guard text.utf8.count == 10 else { return nil }
+        let candidate = text + "T00:00:00Z"
+        return isValid(candidate) ? candidate : nil
+    }
+
     public static func isValid(_ text: String) -> Bool {
         var p = Array(text.utf8)[...]
         func number(_ count: Int) -> Int? {
