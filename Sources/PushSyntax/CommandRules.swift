@@ -213,7 +213,7 @@ public enum KnownEntityTypes: Sendable {
         if let meant = sameButCase(name) {
             return EntityTypeProblem(
                 message: "the entity type is '\(meant)', not '\(name)' (entity types are case-sensitive)",
-                hint: "did you mean \(meant)? write \(meant)", isError: true)
+                hint: "did you mean \(meant)?", isError: true)
         }
         guard let meant = likelyMeant(name) else { return nil }
         return EntityTypeProblem(
