@@ -229,7 +229,7 @@ public struct Parser: Sendable {
     }
 
     /// Whether the current token is the first on its line and a word that starts a statement.
-    private var startsLineWithStatementWord: Bool {
+    var startsLineWithStatementWord: Bool {
         guard current.range.start.line > previous.range.end.line, let word = current.kind.word else { return false }
         return CommandCatalog.commandWords.contains(word) || CommandCatalog.blockWords.contains(word)
     }
