@@ -86,7 +86,9 @@ extension Parser {
             hint: "key env(\"SPRINTO_API_KEY\"), key file \"~/.sprinto-key\" or key prompt")
         if at("prompt") { return (integration, .prompt(range: advance().range)) }
         if accept("file") {
-            return (integration, .file(try parsePath(after: "file", expected: "a file path after 'key file'", hint: "key file \"push.key\"")))
+            return (
+                integration, .file(try parsePath(after: "file", expected: "a file path after 'key file'", hint: "key file \"push.key\""))
+            )
         }
         return (
             integration,
@@ -147,7 +149,8 @@ extension Parser {
             case "skip":
                 options.skip = try parseRequiredExpression("a number of records after 'skip'", hint: "skip 1")
             case "mapping":
-                options.mapping = try parsePath(after: "mapping", expected: "an object after 'mapping'", hint: "mapping {\"Employee ID\": \"employeeId\"}")
+                options.mapping = try parsePath(
+                    after: "mapping", expected: "an object after 'mapping'", hint: "mapping {\"Employee ID\": \"employeeId\"}")
             default:
                 let from = try parseRequiredExpression(
                     "a field name after 'map'", hint: "map \"Employee ID\" to employeeId")

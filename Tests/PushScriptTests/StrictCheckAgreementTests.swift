@@ -62,7 +62,9 @@ import _PushTestSupport
         let file = try folder.write("records.jsonl", testCase.line + "\n")
         let sandbox = await Self.sandboxAccepts(file)
         let check = Self.strictCheckAccepts(file)
-        #expect(sandbox == check, "the sandbox \(sandbox ? "takes" : "rejects") \(testCase.line); check --strict \(check ? "passes" : "refuses") it")
+        #expect(
+            sandbox == check,
+            "the sandbox \(sandbox ? "takes" : "rejects") \(testCase.line); check --strict \(check ? "passes" : "refuses") it")
     }
 
     /// Without --strict the sandbox-only rule is a warning (the real service may take the value), not silence.

@@ -94,7 +94,8 @@ import Testing
 
     /// What is not a path stays an expression: a variable, a field of one, a string.
     @Test func pathExpressionsAreNotMistakenForPaths() {
-        let text = "let s = start\nlet cfg = {\"path\": \"a.jsonl\"}\nlet p = \"a.jsonl\"\npush s User from p\npush s User from cfg.path\npush s User from \"data/a.jsonl\"\n"
+        let text =
+            "let s = start\nlet cfg = {\"path\": \"a.jsonl\"}\nlet p = \"a.jsonl\"\npush s User from p\npush s User from cfg.path\npush s User from \"data/a.jsonl\"\n"
         let parsed = parse(text)
         #expect(parsed.diagnostics == [], "\(parsed.diagnostics)")
         #expect(Lexer.looksLikePath("cfg.path") == false)
@@ -112,7 +113,9 @@ import Testing
         #expect(KnownEntityTypes.problem("user")?.hint.contains("did you mean User?") == true)
         // An undocumented type is the integrator's: allowed as written; a near miss of User warns, as before.
         #expect(everyProblem("let s = start\npush s Device [{\"id\": \"D1\"}]\n") == [])
-        #expect(everyProblem("let s = start\npush s Usr [{\"id\": \"D1\"}]\n").first?.contains("warning: 'Usr' is not the entity type 'User'") == true)
+        #expect(
+            everyProblem("let s = start\npush s Usr [{\"id\": \"D1\"}]\n").first?.contains("warning: 'Usr' is not the entity type 'User'")
+                == true)
         #expect(everyProblem("sandbox records user\n").first?.contains("error: the entity type is 'User'") == true)
     }
 
