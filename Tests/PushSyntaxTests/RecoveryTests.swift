@@ -92,6 +92,25 @@ import Testing
         #expect(found.contains("3:7: error: undefined variable 'undefined_after'"), "\(found)")
     }
 
+    /// A data file that is not there: the name in its folder it most likely
+    /// meant, and the folder it was looked for in.
+    @Test func aMissingDataFileGetsTheNameItMostLikelyMeant() {
+        var files = CheckFiles(loadInclude: { _ in throw CheckerTests.NotFound() }, dataFile: { _ in .missing })
+        files.folderEntries = { folder in folder == "jobs/data" ? ["employees.jsonl", "new-hires.json"] : [] }
+        let source = SourceFile(name: "jobs/nightly.push", text: "let s = start\npush s User from \"data/employes.jsonl\"\n")
+        let found = Checker.parseAndCheck(source, predefined: [], files: files).diagnostics
+        #expect(found.map(\.message) == ["the data file \"data/employes.jsonl\" does not exist"])
+        #expect(
+            found.first?.hint
+                == "did you mean \"data/employees.jsonl\"? (looked in jobs/data/; a path is relative to the folder of the script that names it)"
+        )
+        // Nothing like it there: where it was looked for, as before.
+        let other = SourceFile(name: "jobs/nightly.push", text: "let s = start\npush s User from \"data/payroll.csv\"\n")
+        #expect(
+            Checker.parseAndCheck(other, predefined: [], files: files).diagnostics.first?.hint
+                == "looked for jobs/data/payroll.csv; a path is relative to the folder of the script that names it")
+    }
+
     /// What is not a path stays an expression: a variable, a field of one, a string.
     @Test func pathExpressionsAreNotMistakenForPaths() {
         let text =

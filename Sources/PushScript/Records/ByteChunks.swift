@@ -1,4 +1,5 @@
 import Foundation
+import PushSyntax
 
 /// Reads a file in large chunks, so memory stays bounded whatever its size.
 final class ByteChunks {
@@ -7,11 +8,20 @@ final class ByteChunks {
     /// Bytes a read asks for (tests use tiny chunks to cut tokens and records at every place).
     let chunkSize: Int
 
+    /// For a file that is not there (a path computed at run time, which the
+    /// check could not look at): the name in its folder it most likely meant.
+    static func likelyMeant(_ path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        guard let meant = Spelling.closest(to: (path as NSString).lastPathComponent, among: entries) else { return "" }
+        return " (did you mean \(meant)? looked in \(folder.isEmpty ? "the current folder" : folder + "/"))"
+    }
+
     init(path: String, chunkSize: Int = ByteChunks.chunkSize) throws(RecordProblem) {
         self.chunkSize = chunkSize
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw RecordProblem(line: 0, message: "does not exist")
+            throw RecordProblem(line: 0, message: "does not exist" + Self.likelyMeant(path))
         }
         guard !isDirectory.boolValue else { throw RecordProblem(line: 0, message: "is a folder, not a file") }
         guard let handle = FileHandle(forReadingAtPath: path) else {
