@@ -198,7 +198,22 @@ extension ScriptChecker {
         let request = DataFileRecords(
             path: resolved, written: written, range: pathExpression.range, entityType: entityType, format: options.format?.value,
             renames: renames, mappingFile: mappingPath, skip: skip, settings: recordSettings)
-        for var found in readRecords(request) {
+        addRecordFindings(readRecords(request))
+    }
+
+    /// `push s User [{...}]` with records written as literals: held to the
+    /// record rules as the push's check pass will hold them, so `pushsh check`
+    /// and the run agree on inline records as on a file's.
+    mutating func checkInlineRecords(_ records: Expr, entityType: String) {
+        guard let files, let readRecords = files.records, recordSettings.known, let json = records.constantJSON else { return }
+        let request = DataFileRecords(
+            path: "", written: "the records", range: records.range, entityType: entityType, format: nil, renames: [],
+            mappingFile: nil, skip: 0, settings: recordSettings, inlineJSON: json)
+        addRecordFindings(readRecords(request))
+    }
+
+    private mutating func addRecordFindings(_ findings: [Diagnostic]) {
+        for var found in findings {
             // After 'set on_error continue' the script goes on past the failed
             // push (a lesson, a test of the refusal): known, but not fatal.
             if recordSettings.continuesOnError && found.severity == .error {

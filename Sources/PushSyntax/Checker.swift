@@ -112,6 +112,9 @@ public struct DataFileRecords: Sendable {
     public var mappingFile: String?
     public var skip: Int
     public var settings: RecordSettings
+    /// Records written in the script instead of a file (`push s User [{...}]`),
+    /// as JSON text; `path` is then empty and `written` says "the records".
+    public var inlineJSON: String? = nil
 }
 
 /// The settings a data file is read under, as far as the checker can follow them.
@@ -298,6 +301,7 @@ struct ScriptChecker {
                     "records must be a JSON array or object, not \(literal.description)", at: range,
                     hint: "push \(name(of: push.session)) \(push.entityType.value) [{\"employeeId\": \"E1\"}]")
             }
+            checkInlineRecords(records, entityType: push.entityType.value)
         case .file(let path, let options):
             check(path)
             if let skip = options.skip { expect(skip, .pushSkip) }

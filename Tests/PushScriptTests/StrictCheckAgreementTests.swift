@@ -67,6 +67,16 @@ import _PushTestSupport
             "the sandbox \(sandbox ? "takes" : "rejects") \(testCase.line); check --strict \(check ? "passes" : "refuses") it")
     }
 
+    /// The same records written in the script: check and sandbox agree on them too.
+    @Test(arguments: cases)
+    func strictCheckAndTheSandboxAgreeOnInlineRecords(_ testCase: Case) async throws {
+        let push = "push s User [\(testCase.line)]"
+        let sandbox = await runScript("set validation off\nlet s = start\n\(push)\nclose s discard\n").code == 0
+        let source = SourceFile(name: "/check.push", text: "let s = start\n\(push)\n")
+        let check = !Checker.parseAndCheck(source, predefined: [], files: ScriptFiles.checkFiles { _ in }).diagnostics.strict().hasErrors
+        #expect(sandbox == check, "the sandbox \(sandbox ? "takes" : "rejects") \(push); check --strict \(check ? "passes" : "refuses") it")
+    }
+
     /// Without --strict the sandbox-only rule is a warning (the real service may take the value), not silence.
     @Test func withoutStrictASandboxOnlyValueIsAWarning() throws {
         let folder = try ScratchFolder("strict")

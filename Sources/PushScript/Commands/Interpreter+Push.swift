@@ -141,7 +141,9 @@ extension Interpreter {
         var reading = RecordFileReading(rules: RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: nil))
         for (index, record) in records.enumerated() { reading.rules.check(record.json, index: index, line: 0) }
         reading.totals.records = records.count
-        if let warning = reading.rules.warningText { output.errorLine(errorPaint.warning("warning:") + " " + warning) }
+        if let warning = reading.rules.warningText, !warnedInline.contains(range) {
+            output.errorLine(errorPaint.warning("warning:") + " " + warning)
+        }
         guard let verdict = reading.verdict(shown: "the records", entityType: plan.entityType, skip: 0) else { return }
         keepRejected(reading.rules, sessionID: handle.id, entityType: plan.entityType)
         // Only rules can be broken here (the records parsed already): refused, as a rejected page is.

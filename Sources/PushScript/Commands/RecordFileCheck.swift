@@ -186,6 +186,32 @@ extension ScriptFiles {
 
     /// `records(_:)`, and for a file with nothing to say at all (no problem,
     /// no warning), what the push may reuse instead of reading it again.
+    /// Records written in the script, held to the rules as the push's
+    /// ``Interpreter/checkInline(_:plan:handle:at:)`` will: the same verdict, in
+    /// the same words. Anything but an object or an array of objects is left
+    /// to the push, which says what it got.
+    static func readInline(_ json: String, _ request: DataFileRecords) -> [Diagnostic] {
+        let records: [JSONValue]
+        switch try? JSONValue(parsing: Array(json.utf8)) {
+        case .array(let items)?: records = items
+        case let object?: records = [object]
+        case nil: return []
+        }
+        guard records.allSatisfy({ if case .object = $0 { true } else { false } }) else { return [] }
+        var reading = RecordFileReading(
+            rules: RecordRulesCheck(entityType: request.entityType, enabled: request.settings.validation, origin: nil))
+        for (index, record) in records.enumerated() {
+            reading.rules.check(record.jsonBytes, parsed: record, index: index, line: 0)
+        }
+        reading.totals.records = records.count
+        guard let verdict = reading.verdict(shown: request.written, entityType: request.entityType, skip: 0) else {
+            return sandboxRulesWarning(reading.rules, at: request.range).map { [$0] } ?? []
+        }
+        var diagnostic = Diagnostic.error(verdict.message + "; nothing was sent", at: request.range, hint: verdict.hint)
+        diagnostic.details = verdict.details
+        return [diagnostic]
+    }
+
     /// The values only the built-in sandbox refuses, as a warning under the path.
     static func sandboxRulesWarning(_ rules: RecordRulesCheck, at range: SourceRange) -> Diagnostic? {
         guard let text = rules.warningText else { return nil }
@@ -200,6 +226,7 @@ extension ScriptFiles {
     }
 
     static func read(_ request: DataFileRecords) -> (diagnostics: [Diagnostic], clean: (CheckedFile, PushPlan.Totals)?) {
+        if let json = request.inlineJSON { return (readInline(json, request), nil) }
         // A name that says no format is the push's own error, with its own hint.
         guard let format = RecordSource.format(for: request.path, given: request.format) else { return ([], nil) }
         var renames: [String: String] = [:]

@@ -32,6 +32,8 @@ public final class Interpreter: @unchecked Sendable {
     /// Data files the check before the run read and found clean: a push that
     /// reads one the same way, unchanged, is not read a second time.
     var checkedFiles: [CheckedFile: PushPlan.Totals] = [:]
+    /// Inline records whose warnings the check before the run already gave (by where they are written).
+    var warnedInline: Set<SourceRange> = []
     /// Finds and reads included files, refusing cycles and endless trees of includes.
     var includes = IncludeLoader()
     /// The session the last session command touched, for the shell's prompt.
@@ -194,6 +196,8 @@ public final class Interpreter: @unchecked Sendable {
             files.records = { [weak self] request in
                 let result = ScriptFiles.read(request)
                 if let (file, totals) = result.clean { self?.checkedFiles[file] = totals }
+                // Inline records' sandbox-only values, warned of here, are not warned of again by the push.
+                if request.inlineJSON != nil, !result.diagnostics.isEmpty { self?.warnedInline.insert(request.range) }
                 return result.diagnostics
             }
         } else {
