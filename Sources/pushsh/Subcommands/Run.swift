@@ -38,6 +38,15 @@ struct Run: AsyncParsableCommand {
     var quiet = false
 
     @Flag(
+        help:
+            "End with a one-line summary on stderr: the time (UTC), the script, the exit code and its meaning, sessions started, records sent, accepted and rejected. For cron logs."
+    )
+    var summary = false
+
+    @Flag(help: "Put the time (UTC) in front of every line on stderr: errors, warnings, -v traces, progress lines.")
+    var timestamps = false
+
+    @Flag(
         name: .customLong("keep-sessions"),
         help:
             "When the script fails or is interrupted, leave the sessions it started active (for a resume with skip N) instead of discarding them; as 'set on_error keep'."
@@ -46,7 +55,7 @@ struct Run: AsyncParsableCommand {
     @Option(
         name: .customLong("cacert"),
         help: ArgumentHelp(
-            "Trust the CAs in this PEM file too, besides the system's (a TLS-inspecting proxy's CA). Same as PUSHSH_CACERT. SSL_CERT_FILE and SSL_CERT_DIR replace the system's CAs. See docs/network.md.",
+            "Trust the CAs in this PEM file too, besides the system's (a TLS-inspecting proxy's CA). Same as PUSHSH_CACERT. SSL_CERT_FILE and SSL_CERT_DIR replace the system's CAs. In the shell: help network.",
             valueName: "FILE"))
     var cacert: String?
 
@@ -125,7 +134,8 @@ struct Run: AsyncParsableCommand {
             Terminal.warn("pushsh: \(error.message)")
             throw ExitCode(.usage)
         }
-        let out = StandardOutput(environment: environment)
+        let out: ScriptOutput =
+            timestamps ? TimestampedErrors(StandardOutput(environment: environment)) : StandardOutput(environment: environment)
         if connection.sandbox != nil && output == "text" && !connects {
             out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID to use the real service)\n")
         } else if let notice = connection.notice, !quiet {
@@ -143,8 +153,15 @@ struct Run: AsyncParsableCommand {
             if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }
         }
         interpreter.keepSessionsOnStop = keepSessions
+        let started = ContinuousClock.now
         let code = await Self.runStoppably(interpreter, source)
         await connection.client.transport.shutdown()
+        if summary {
+            let line = RunSummary(
+                ended: Date(), script: source.name, exitCode: code, elapsed: ContinuousClock.now - started,
+                sessionsStarted: interpreter.startedSessions.count, records: interpreter.recordsSent)
+            out.writeError((output == "json" ? line.json : line.text) + "\n")
+        }
         if code != ScriptExit.ok.rawValue { throw ExitCode(code) }
     }
 }
