@@ -88,6 +88,12 @@ import Testing
         #expect(summary["records_rejected"] == .int(0) && summary["sessions_started"] == .int(1), "\(json.err)")
         #expect(summary["ended_at"]?.stringValue?.range(of: "^\(Self.timestamp)$", options: .regularExpression) != nil)
 
+        // A run that ends before its script begins still ends with the line.
+        let missing = try Binary.runSeparately(["--summary", "no-such-script.push"])
+        #expect(missing.code == 1, "\(missing)")
+        let missingPattern = "\n\(Self.timestampedPrefix)no-such-script.push: exit 1 \\(usage\\) after "
+        #expect(("\n" + missing.err).range(of: missingPattern, options: .regularExpression) != nil, "\(missing.err)")
+
         // Off by default: what people and goldens compare does not change.
         let plain = try Binary.runSeparately(["-c", script])
         #expect(!plain.err.contains("session started"), "\(plain.err)")

@@ -105,6 +105,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let environment = Self.environment(cacert: cacert, timeout: timeout)
+        let started = ContinuousClock.now
         if file == nil && command == nil && isatty(STDIN_FILENO) == 1 {
             throw ExitCode(await Interactive.run(environment: environment, verbose: verbose, variables: variables, profile: profile))
         }
@@ -115,6 +116,7 @@ struct Run: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
                 Terminal.warn("pushsh: \(file) \(reason)")
+                if let line = summaryLine(ScriptExit.usage.rawValue, script: file, since: started) { Terminal.warn(line) }
                 throw ExitCode(.usage)
             }
             source = SourceFile(name: file, bytes: [UInt8](data))
@@ -132,6 +134,7 @@ struct Run: AsyncParsableCommand {
                 transports: .http)
         } catch {
             Terminal.warn("pushsh: \(error.message)")
+            if let line = summaryLine(ScriptExit.usage.rawValue, script: source.name, since: started) { Terminal.warn(line) }
             throw ExitCode(.usage)
         }
         let out: ScriptOutput =
@@ -153,16 +156,21 @@ struct Run: AsyncParsableCommand {
             if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }
         }
         interpreter.keepSessionsOnStop = keepSessions
-        let started = ContinuousClock.now
         let code = await Self.runStoppably(interpreter, source)
         await connection.client.transport.shutdown()
-        if summary {
-            let line = RunSummary(
-                ended: Date(), script: source.name, exitCode: code, elapsed: ContinuousClock.now - started,
-                sessionsStarted: interpreter.startedSessions.count, records: interpreter.recordsSent)
-            out.writeError((output == "json" ? line.json : line.text) + "\n")
-        }
+        if let line = summaryLine(code, script: source.name, since: started, interpreter: interpreter) { out.writeError(line + "\n") }
         if code != ScriptExit.ok.rawValue { throw ExitCode(code) }
+    }
+
+    /// The `--summary` line, when asked for; without an interpreter the run
+    /// ended before its script began (a missing file, a bad profile), and
+    /// the log still gets its clear end.
+    func summaryLine(_ code: Int32, script: String, since started: ContinuousClock.Instant, interpreter: Interpreter? = nil) -> String? {
+        guard summary else { return nil }
+        let line = RunSummary(
+            ended: Date(), script: script, exitCode: code, elapsed: ContinuousClock.now - started,
+            sessionsStarted: interpreter?.startedSessions.count ?? 0, records: interpreter?.recordsSent ?? RecordCounts())
+        return output == "json" ? line.json : line.text
     }
 }
 
