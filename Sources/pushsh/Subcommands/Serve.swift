@@ -11,9 +11,10 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the sandbox (a simulation of the push API) over HTTP.",
         discussion: """
             Binds 127.0.0.1 by default and prints the base URL, the integration id and the
-            API key to use (a generated one; a key given is not shown). The key comes from
-            --api-key-file PATH, PUSHSH_SERVE_API_KEY or --api-key (which ps shows). Routes are the push API's, under /api/external/push/v1/...;
-            applied records can be read at /_sandbox/integrations/{id}/records/{type}.
+            API key to use (a generated one; a key given is never shown). A key comes
+            from --api-key-file PATH, PUSHSH_SERVE_API_KEY or --api-key (ps shows it).
+            Routes are the push API's, under /api/external/push/v1/...; applied records
+            can be read at /_sandbox/integrations/{id}/records/{type}.
             """)
 
     @Option(help: "Address to bind. Anything but loopback exposes the sandbox to the network.")
