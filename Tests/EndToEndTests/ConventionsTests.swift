@@ -110,6 +110,11 @@ import Testing
         }
         let long = help.output.split(separator: "\n").filter { $0.count > 80 }
         #expect(long.isEmpty, "lines past 80 columns: \(long)")
+        // An installed pushsh has a man page, not the source tree's docs/.
+        #expect(help.output.contains("man pushsh") && !help.output.contains("docs/"), "\(help.output)")
+        for flag in ["--summary", "--timestamps", "PUSHSH_PAGER"] {
+            #expect(help.output.contains(flag), "\(flag) missing:\n\(help.output)")
+        }
     }
 
     @Test func versionAndDidYouMean() throws {
