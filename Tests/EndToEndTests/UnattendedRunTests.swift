@@ -52,6 +52,11 @@ import Testing
         let object = try #require(objects(expectation.err).first)
         #expect(object["error"]?.stringValue == "numbers broke", "\(expectation.err)")
         #expect(object["exit_code"] == .int(4), "\(expectation.err)")
+        // A huge message is clipped as in the text, not copied whole into the object.
+        let huge = String(repeating: "x", count: 5000)
+        let clipped = try Binary.runSeparately(["--output", "json", "-c", "expect 1 == 2 else \"\(huge)\""])
+        let message = try #require(objects(clipped.err).first?["error"]?.stringValue)
+        #expect(message.count < 400 && message.hasSuffix("…"), "\(message.count)")
         // Text stays text.
         let text = try Binary.runSeparately(["-c", "print x"])
         #expect(text.err.contains("-c:1:7: error:") && !text.err.contains("{\""), "\(text.err)")

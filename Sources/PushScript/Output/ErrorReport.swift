@@ -58,7 +58,7 @@ struct ErrorReport {
     /// {"error":"push failed: the page was rejected","location":"run.push:4:6","details":["..."],"hint":"...","exit_code":5}
     /// ```
     var json: String {
-        var object = JSONObject([(label, .string(error.message))])
+        var object = JSONObject([(label, .string(Self.clip(error.message)))])
         if let range = error.range { object["location"] = .string(range.description) }
         if !error.details.isEmpty { object["details"] = .array(error.details.map { .string($0) }) }
         if let hint = error.hint { object["hint"] = .string(hint) }
