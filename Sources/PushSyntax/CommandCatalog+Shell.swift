@@ -54,8 +54,9 @@ extension CommandCatalog {
                            blocked; keep stops the same way but leaves them active,
                            to resume with 'skip N' (also: pushsh --keep-sessions).
                 output     text (the default) prints tables for people; json prints one
-                           JSON object per command result, for machines (errors stay
-                           text, on standard error).
+                           JSON object per command result, for machines; errors,
+                           warnings and notes are objects too, one a line on
+                           standard error.
                 page_size  records per page when pushing, 1 to 200 (100).
                 page_bytes the largest request body a page may make, 1024 to
                            50000000 bytes (5000000).

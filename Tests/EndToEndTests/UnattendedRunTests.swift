@@ -62,6 +62,61 @@ import Testing
         #expect(text.err.contains("-c:1:7: error:") && !text.err.contains("{\""), "\(text.err)")
     }
 
+    /// Under `--output json` nothing on stderr is prose: warnings, the notes
+    /// of a stopped run, a data file's warnings, `-v` traces and the runner's
+    /// own failures are objects too, keyed by their label as failures are.
+    @Test func jsonOutputMakesEveryStderrLineAnObject() throws {
+        let folder = try NetworkTools.temporaryDirectory("json-notices")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appendingPathComponent("empty.json")
+        try Data("[]".utf8).write(to: empty)
+        let lenient = folder.appendingPathComponent("lenient.csv")
+        try Data("a,b,c\n1,b\"c,3\n".utf8).write(to: lenient)
+
+        // An empty push warns; a failure stops the run; the cleanup says what it discarded.
+        let stopped = try Binary.runSeparately([
+            "--output", "json", "-c", "let s = start\npush s User from \"\(empty.path)\"\nexpect 1 == 2",
+        ])
+        #expect(stopped.code == 4, "\(stopped)")
+        let lines = objects(stopped.err)
+        #expect(lines.count == stopped.err.split(separator: "\n").count, "every line an object: \(stopped.err)")
+        #expect(lines.first?["warning"]?.stringValue?.hasPrefix("nothing to push:") == true, "\(stopped.err)")
+        #expect(lines.contains { $0["exit_code"] == .int(4) }, "\(stopped.err)")
+        let cleanup = try #require(lines.last?["note"]?.stringValue, "\(stopped.err)")
+        #expect(cleanup.contains("discarded session ses_"), "\(stopped.err)")
+        #expect(!stopped.err.contains("\u{1B}"), "no escape codes in JSON")
+
+        // A data file's warning keeps its place as the location.
+        let data = try Binary.runSeparately([
+            "--output", "json", "-c", "set csv_quotes lenient\nlet s = start\npush s Widget from \"\(lenient.path)\"\nclose s apply",
+        ])
+        #expect(data.code == 0, "\(data)")
+        let warning = try #require(objects(data.err).first { $0["warning"] != nil }, "\(data.err)")
+        #expect(warning["location"]?.stringValue == "\(lenient.path):2", "\(data.err)")
+        #expect(warning["warning"]?.stringValue?.hasSuffix("(csv_quotes lenient)") == true, "\(data.err)")
+
+        // -v traces, one object a line, the key still redacted.
+        let traced = try Binary.runSeparately(["--output", "json", "-v", "-c", "let s = start"])
+        let traces = objects(traced.err).compactMap { $0["trace"]?.stringValue }
+        #expect(traces.contains { $0.hasPrefix("> POST ") }, "\(traced.err)")
+        #expect(traces.contains("> api-key: [redacted]"), "\(traced.err)")
+
+        // A setting that cannot work, before any script: the failure's object.
+        var environment = Binary.environment()
+        environment["SPRINTO_API_KEY"] = "sk_test_notice_key_123456"
+        environment["SPRINTO_INTEGRATION_ID"] = nil
+        let unset = try Binary.runSeparately(["--output", "json", "-c", "print 1"], environment: environment)
+        #expect(unset.code == 1, "\(unset)")
+        #expect(objects(unset.err).first?["error"]?.stringValue?.contains("SPRINTO_INTEGRATION_ID") == true, "\(unset.err)")
+
+        // The runner's own failure, before any script.
+        let missing = try Binary.runSeparately(["--output", "json", "no-such-script.push"])
+        #expect(missing.code == 1)
+        let failure = try #require(objects(missing.err).first)
+        #expect(failure["error"]?.stringValue?.contains("no-such-script.push does not exist") == true, "\(missing.err)")
+        #expect(failure["exit_code"] == .int(1), "\(missing.err)")
+    }
+
     // MARK: --summary and --timestamps
 
     static let timestamp = #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#

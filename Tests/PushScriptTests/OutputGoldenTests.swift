@@ -109,5 +109,12 @@ import _PushTestSupport
         for line in run.stdout.split(separator: "\n") {
             #expect(try JSONValue(parsing: String(line))["command"]?.stringValue != nil, "\(line)")
         }
+        // And nothing on the error stream is prose either (a warning is keyed `warning`).
+        for line in run.stderr.split(separator: "\n") {
+            guard case .object = try? JSONValue(parsing: String(line)) else {
+                Issue.record("not a JSON object on stderr: \(line)")
+                continue
+            }
+        }
     }
 }

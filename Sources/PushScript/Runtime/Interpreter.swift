@@ -13,7 +13,10 @@ public final class Interpreter: @unchecked Sendable {
     // to a task only to be able to cancel that entry on Ctrl-C.
     /// Variables in scope (one scope: blocks and includes share it).
     public internal(set) var variables: [String: Value] = [:]
-    public internal(set) var settings = ScriptSettings()
+    public internal(set) var settings = ScriptSettings() {
+        // The error stream follows the output setting, whoever changes it (`--output json`, `set output`).
+        didSet { notices.json = settings.output == .json }
+    }
     public internal(set) var connection: Connection
     /// Trace every HTTP exchange to the error stream (`-v`).
     public var verbose = false
@@ -24,6 +27,8 @@ public final class Interpreter: @unchecked Sendable {
         didSet { applyClientSettings() }
     }
     let output: ScriptOutput
+    /// The error stream's lines as JSON objects under `--output json` (``NoticeOutput``).
+    private let notices: NoticeOutput
     let environment: [String: String]
     /// Sessions this interpreter has seen, by id, so a session id string finds its handle.
     var knownSessions: [String: SessionHandle] = [:]
@@ -96,7 +101,10 @@ public final class Interpreter: @unchecked Sendable {
         self.connection = connection
         self.sandboxes = sandboxes
         self.transports = transports
-        self.output = RedactingOutput(output)
+        // Redacted first, then made JSON: the key is hidden in the text before it is escaped.
+        let notices = NoticeOutput(output)
+        self.notices = notices
+        self.output = RedactingOutput(notices)
         self.environment = environment
         // --timeout (as PUSHSH_TIMEOUT) wins over the profile's timeout.
         if let text = environment["PUSHSH_TIMEOUT"], let timeout = DurationText.parse(text), timeout > .zero {

@@ -115,7 +115,7 @@ struct Run: AsyncParsableCommand {
         } else if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
                 let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
-                Terminal.warn("pushsh: \(file) \(reason)")
+                Terminal.warn(failureLine("\(file) \(reason)", exitCode: .usage))
                 if let line = summaryLine(ScriptExit.usage.rawValue, script: file, since: started) { Terminal.warn(line) }
                 throw ExitCode(.usage)
             }
@@ -133,7 +133,7 @@ struct Run: AsyncParsableCommand {
                 explicitProfile: profile, scriptConnects: connects, environment: environment, sandboxes: .builtIn,
                 transports: .http)
         } catch {
-            Terminal.warn("pushsh: \(error.message)")
+            Terminal.warn(failureLine(error.message, exitCode: .usage))
             if let line = summaryLine(ScriptExit.usage.rawValue, script: source.name, since: started) { Terminal.warn(line) }
             throw ExitCode(.usage)
         }
@@ -142,7 +142,7 @@ struct Run: AsyncParsableCommand {
         if connection.sandbox != nil && output == "text" && !connects {
             out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID to use the real service)\n")
         } else if let notice = connection.notice, !quiet {
-            out.writeError("pushsh: \(notice)\n")
+            out.writeError((output == "json" ? NoticeLine.json("pushsh: \(notice)") : "pushsh: \(notice)") + "\n")
         }
         let interpreter = Interpreter(
             connection: connection, output: out, environment: environment, sandboxes: .builtIn, transports: .http)
@@ -160,6 +160,12 @@ struct Run: AsyncParsableCommand {
         await connection.client.transport.shutdown()
         if let line = summaryLine(code, script: source.name, since: started, interpreter: interpreter) { out.writeError(line + "\n") }
         if code != ScriptExit.ok.rawValue { throw ExitCode(code) }
+    }
+
+    /// A failure before the script begins: text, or under `--output json`
+    /// the object a script's failure is, so every line on stderr parses.
+    func failureLine(_ message: String, exitCode: PushSyntax.ExitCode) -> String {
+        output == "json" ? NoticeLine.failure("pushsh: " + message, exitCode: exitCode) : "pushsh: " + message
     }
 
     /// The `--summary` line, when asked for; without an interpreter the run
