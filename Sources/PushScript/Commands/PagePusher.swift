@@ -35,7 +35,7 @@ struct PagePusher {
         let show = interpreter.showsProgress && origin != nil
         progress = PushProgress(
             output: interpreter.output, totalRecords: plan.total.records,
-            mode: show ? (interpreter.output.errorIsTerminal ? .redraw : .lines) : .off)
+            mode: show ? (interpreter.output.errorIsTerminal ? .redraw : .lines) : .off, columns: interpreter.terminalWidth)
     }
 
     var elapsed: Duration { ContinuousClock.now - started }

@@ -13,14 +13,19 @@ struct PushProgress {
     let output: ScriptOutput
     let totalRecords: Int
     let mode: Mode
+    /// The terminal's width: a redrawn line must fit it, or the `\r` that
+    /// redraws it goes back only to the start of its last wrapped row and
+    /// leaves the rest on screen. 80 when the width is unknown (stdout not a terminal).
+    let columns: Int
     let started = ContinuousClock.now
     private var lastDraw: ContinuousClock.Instant?
     private var drawn = false
 
-    init(output: ScriptOutput, totalRecords: Int, mode: Mode) {
+    init(output: ScriptOutput, totalRecords: Int, mode: Mode, columns: Int? = nil) {
         self.output = output
         self.totalRecords = totalRecords
         self.mode = mode
+        self.columns = columns ?? 80
     }
 
     mutating func update(records: Int, pages: Int, bytes: Int, inFlight: Int = 0) {
@@ -34,9 +39,7 @@ struct PushProgress {
             if let last = lastDraw, now - last < .milliseconds(200), records < totalRecords { return }
             lastDraw = now
             drawn = true
-            output.writeError(
-                TerminalStyle.clearLine + "  " + bar(records) + " "
-                    + status(records: records, pages: pages, bytes: bytes, inFlight: inFlight))
+            output.writeError(TerminalStyle.clearLine + redrawn(records: records, pages: pages, bytes: bytes, inFlight: inFlight))
         }
     }
 
@@ -46,6 +49,16 @@ struct PushProgress {
             output.writeError(TerminalStyle.clearLine)
             drawn = false
         }
+    }
+
+    /// The line drawn in place, within the terminal's width: the bar goes
+    /// first when it does not fit, then the end of the status.
+    func redrawn(records: Int, pages: Int, bytes: Int, inFlight: Int = 0) -> String {
+        let width = TextFlow.lineWidth(forTerminalColumns: columns)
+        let status = "  " + status(records: records, pages: pages, bytes: bytes, inFlight: inFlight)
+        let withBar = "  " + bar(records) + status.dropFirst(totalRecords > 0 ? 1 : 2)
+        if withBar.count <= width { return withBar }
+        return status.count <= width ? status : String(status.prefix(max(1, width - 1))) + "…"
     }
 
     private func bar(_ records: Int) -> String {
