@@ -68,9 +68,10 @@ public final class Shell {
         let profile = connection.profile.map { "profile \($0.name): " } ?? ""
         let target =
             connection.sandbox != nil
-            ? "the built-in sandbox (integration \(connection.client.configuration.integrationID)); nothing leaves this machine"
-            : "\(profile)\(connection.client.configuration.baseURL) (integration \(connection.client.configuration.integrationID))"
-        return "pushsh 0.1.0 on \(target)\nType help for commands, learn for a guided tour. Tab completes; Ctrl-D or exit leaves."
+            ? "the built-in sandbox (integration \(connection.client.configuration.integrationID))\nNothing leaves this machine. "
+            : "\(profile)\(connection.client.configuration.baseURL) (integration \(connection.client.configuration.integrationID))\n"
+        // Lines under 80 columns: the first thing a newcomer reads at 80x24 is not wrapped mid-word.
+        return "pushsh 0.1.0 on \(target)Type help for commands, learn for a guided tour.\nTab completes; exit, quit or Ctrl-D leaves."
     }
 
     /// Colour for what goes to the error stream, decided for that stream.

@@ -26,6 +26,15 @@ func temporaryDirectory() throws -> URL {
         return (Shell(interpreter: interpreter, lines: source, output: output, history: history), source, output, interpreter)
     }
 
+    /// The greeting is the first thing read at 80x24: no line of it wraps.
+    @Test func theBannerFitsEightyColumns() {
+        let (shell, _, _, _) = shell([])
+        let lines = shell.banner.split(separator: "\n")
+        #expect(lines.count == 3, "\(shell.banner)")
+        #expect(lines.allSatisfy { $0.count < 80 }, "\(shell.banner)")
+        #expect(shell.banner.contains("Nothing leaves this machine") && shell.banner.contains("quit"), "\(shell.banner)")
+    }
+
     @Test func theDocumentedFlowAtThePrompt() async {
         let (shell, lines, output, interpreter) = shell([
             "let s = start",
