@@ -1,3 +1,5 @@
+import Foundation
+
 /// Colour on a terminal, as ANSI escapes: the one place that writes them, so
 /// diagnostics, script output, lessons and the prompt cannot drift apart
 /// (they did: `cancelled` was yellow in `status` and bold in the prompt, and
@@ -54,6 +56,13 @@ public struct TerminalStyle: Sendable {
     /// redraws only on a terminal, and `NO_COLOR` is about colour, not about
     /// keeping the screen tidy.
     public static let clearLine = "\r\u{1B}[K"
+
+    /// `text` without the escapes written here (colours, clearing a line):
+    /// for places that must hold none, such as a JSON string on stderr.
+    public static func withoutEscapes(_ text: String) -> String {
+        guard text.contains("\u{1B}") else { return text }
+        return text.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
+    }
 
     // MARK: The escapes
 

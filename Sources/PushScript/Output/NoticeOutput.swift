@@ -64,7 +64,7 @@ final class NoticeOutput: ScriptOutput {
 /// ```
 public enum NoticeLine {
     /// One line of the runner's own (before or after the script) as its object.
-    public static func json(_ line: String) -> String { JSONValue.object(object(withoutEscapes(line))).jsonText }
+    public static func json(_ line: String) -> String { JSONValue.object(object(TerminalStyle.withoutEscapes(line))).jsonText }
 
     /// A failure of the runner's own (the script file missing, a bad
     /// profile) in the fields a script's failure has.
@@ -83,7 +83,7 @@ public enum NoticeLine {
             current = nil
         }
         for raw in lines {
-            let line = withoutEscapes(raw)
+            let line = TerminalStyle.withoutEscapes(raw)
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             if line.hasPrefix("{"), case .object = try? JSONValue(parsing: line) {
                 flush()
@@ -125,12 +125,5 @@ public enum NoticeLine {
         if text.hasPrefix("> ") || text.hasPrefix("< ") || text.hasPrefix("* ") { return JSONObject([("trace", .string(text))]) }
         if text.hasPrefix("pushsh: ") { return JSONObject([("note", .string(String(text.dropFirst(8))))]) }
         return JSONObject([("note", .string(text))])
-    }
-
-    /// Escape codes never belong in a JSON string (colour is off in JSON mode;
-    /// this keeps a stray one from a lower layer out too).
-    static func withoutEscapes(_ text: String) -> String {
-        guard text.contains("\u{1B}") else { return text }
-        return text.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
     }
 }
