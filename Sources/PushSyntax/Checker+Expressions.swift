@@ -121,7 +121,9 @@ extension ScriptChecker {
         let folder = resolved.lastIndex(of: "/").map { $0 == resolved.startIndex ? "/" : String(resolved[..<$0]) } ?? ""
         let name = resolved.lastIndex(of: "/").map { String(resolved[resolved.index(after: $0)...]) } ?? resolved
         guard let meant = Spelling.closest(to: name, among: files.folderEntries(folder)) else {
-            return "looked for \(files.shown(resolved)); \(rule)"
+            // A bare name (typed at the prompt, or a script run from its own folder) says which folder that was.
+            let shown = files.shown(resolved)
+            return "looked for \(shown)\(shown.contains("/") ? "" : " in the current folder"); \(rule)"
         }
         let writtenFolder = written.lastIndex(of: "/").map { String(written[...$0]) } ?? ""
         let shownFolder = folder.isEmpty ? "the current folder" : files.shown(folder) + "/"

@@ -109,6 +109,11 @@ import Testing
         #expect(
             Checker.parseAndCheck(other, predefined: [], files: files).diagnostics.first?.hint
                 == "looked for jobs/data/payroll.csv; a path is relative to the folder of the script that names it")
+        // A bare name at the prompt: the folder is the current one, and the hint says so.
+        let prompt = SourceFile(name: "<prompt>", text: "let s = start\npush s User from \"employee.jsonl\"\n")
+        #expect(
+            Checker.parseAndCheck(prompt, predefined: [], files: files).diagnostics.first?.hint
+                == "looked for employee.jsonl in the current folder; a path is relative to the folder of the script that names it")
     }
 
     /// What is not a path stays an expression: a variable, a field of one, a string.
