@@ -25,12 +25,8 @@ public enum TextFlow {
             guard !paragraph.isEmpty else { return }
             let prose = paragraph.allSatisfy { $0.first.map { $0 != " " && $0 != "\t" } ?? false }
             let fits = paragraph.allSatisfy { $0.count <= width }
-            if !prose {
-                out += paragraph.flatMap { fitListing($0, width: width) }
-                return
-            }
-            if fits && paragraph.count == 1 {
-                out.append(String(paragraph[0]))
+            if !prose || (fits && paragraph.count == 1) {
+                out += paragraph.map(String.init)
                 return
             }
             out += wrap(paragraph.joined(separator: " "), width: width)
@@ -45,21 +41,6 @@ public enum TextFlow {
         }
         flush()
         return out.joined(separator: "\n")
-    }
-
-    /// A line of a definition list (`  connect      choose the service: …`,
-    /// `  len(X)    the number of …`) too long for the width: its text
-    /// wrapped under itself, the term and its padding kept. The term ends at
-    /// the first gap of two spaces or more, within the first 28 columns. Any
-    /// other line (syntax, an example) stays as written: a wrapped example
-    /// no longer pastes.
-    static func fitListing(_ line: Substring, width: Int) -> [String] {
-        guard line.count > width else { return [String(line)] }
-        let indent = line.prefix { $0 == " " }
-        guard (1...4).contains(indent.count), let gap = line.dropFirst(indent.count).range(of: "  ") else { return [String(line)] }
-        let lead = line[..<gap.lowerBound] + line[gap.lowerBound...].prefix { $0 == " " }
-        guard lead.count <= 28, lead.count < line.count else { return [String(line)] }
-        return hanging(String(lead), String(line.dropFirst(lead.count)), width: width)
     }
 
     /// `lead` then `text` on the first line, the rest of `text` wrapped under
