@@ -249,7 +249,10 @@ public final class Interpreter: @unchecked Sendable {
     /// Runs statements in order, honouring `on_error`.
     func executeBlock(_ statements: [Statement], firstFailure: inout ScriptError?) async throws {
         for statement in statements {
-            // Nothing new is started once a signal (or a lost output) asked the run to stop.
+            // Nothing new is started once a signal (or a lost output) asked the run
+            // to stop. A lost output is looked at here too, not only by the runner's
+            // watcher: the next statement (a `close ... apply`) may come sooner.
+            if interruption == nil, let failure = StandardStreams.failure { interrupt(failure.stop) }
             if interruption != nil || Task.isCancelled { throw CancellationError() }
             do {
                 failedExchange.clear()
