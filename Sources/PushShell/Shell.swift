@@ -125,7 +125,14 @@ public final class Shell {
 
     /// SIGHUP or SIGTERM, or an output that can no longer be written (a
     /// terminal gone, `> /dev/full`): the shell cannot go on.
-    var stopRequest: StopSignal? { Interrupts.stop ?? StandardStreams.failure?.stop }
+    var stopRequest: StopSignal? { Self.stopRequest() }
+
+    static func stopRequest() -> StopSignal? {
+        if let signal = Interrupts.stop { return signal }
+        guard let failure = StandardStreams.failure else { return nil }
+        // The shell writes to its terminal: EIO there is a hang-up, whether its SIGHUP came first or not.
+        return failure.code == EIO ? .hangup : failure.stop
+    }
 
     var stopNote: ShellStopNote? { history.map { ShellStopNote(historyPath: $0.path) } }
 
@@ -183,7 +190,7 @@ public final class Shell {
         return await StoppableWork.run {
             await interpreter.runEntry(source)
         } stoppingWhen: {
-            if let signal = Interrupts.stop ?? StandardStreams.failure?.stop {
+            if let signal = Shell.stopRequest() {
                 interpreter.interrupt(signal)
                 return true
             }

@@ -184,7 +184,8 @@ import _PushTestSupport
         }
         #expect(server.waitFor("Press Ctrl-C to stop."))
         let base =
-            server.output.split(separator: "\n").first { $0.contains("listening on ") }.map { String($0.split(separator: " ").last ?? "") } ?? ""
+            server.output.split(separator: "\n").first { $0.contains("listening on ") }.map { String($0.split(separator: " ").last ?? "") }
+            ?? ""
         func records(_ range: Range<Int>, version: String) -> String {
             range.map {
                 #"{"employeeId": "E\#($0)", "firstName": "\#(version)", "lastName": "B", "workEmail": "e\#($0)@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
@@ -220,11 +221,20 @@ import _PushTestSupport
         let id = try #require(run.output.split(whereSeparator: { $0 == " " || $0 == "\n" }).first { $0.hasPrefix("ses_") })
         let staged = run.errors.components(separatedBy: "is left active (").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) }
         let applied = try Binary.run(
-            ["-c", "close \"\(id)\" apply\nwait \"\(id)\" until processed timeout 1m\nlet r = sandbox records User\nprint len(r)\nprint r"],
-            environment: env, directory: folder)
+            ["-c", "close \"\(id)\" apply\nwait \"\(id)\" until processed timeout 1m"], environment: env, directory: folder)
         #expect(applied.code == 0, "\(applied.output)")
-        let v1 = applied.standardOutput.components(separatedBy: "V1").count - 1
-        let v2 = applied.standardOutput.components(separatedBy: "V2").count - 1
+        // The served sandbox's own route: what the service now holds.
+        let origin = base.components(separatedBy: "/api/").first ?? base
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "-H", "api-key: version-key", "\(origin)/_sandbox/integrations/demo/records/User"]
+        let body = Pipe()
+        curl.standardOutput = body
+        try curl.run()
+        let held = String(decoding: try body.fileHandleForReading.readToEnd() ?? Data(), as: UTF8.self)
+        curl.waitUntilExit()
+        let v1 = held.components(separatedBy: "V1").count - 1
+        let v2 = held.components(separatedBy: "V2").count - 1
         #expect(v2 == 0, "records of the new version were pushed: \(v2)")
         #expect(v1 > 0 && v1 < 20_000 && v1 == staged, "\(v1) applied, \(staged ?? -1) said staged")
     }
@@ -237,7 +247,8 @@ import _PushTestSupport
         defer { try? FileManager.default.removeItem(at: scratch.url) }
         let rows = (0..<200).map { "E\($0),Ada,Lovelace,e\($0)@example.com,EMPLOYEE,2022-01-15T09:00:00Z" }
         _ = try scratch.write(
-            "staff.csv", "employeeId,firstName,lastName,workEmail,employmentType,employmentStartDate\n" + rows.joined(separator: "\n") + "\n")
+            "staff.csv",
+            "employeeId,firstName,lastName,workEmail,employmentType,employmentStartDate\n" + rows.joined(separator: "\n") + "\n")
         // A computed path: the check before the run does not read it, so the push spools it.
         _ = try scratch.write("spool.push", "let s = start\nlet f = \"staff.csv\"\npush s User from f\n")
         return try Binary.run(["spool.push"], environment: Binary.environment(["TMPDIR": tmpdir]), directory: scratch.url)
@@ -250,7 +261,8 @@ import _PushTestSupport
         #expect(run.output.contains("pushed 200 User records"), "\(run.output)")
         #expect(
             run.output.contains(
-                "warning: the temporary folder \(missing)/ cannot be written (No such file or directory), so staff.csv is read a second time"),
+                "warning: the temporary folder \(missing)/ cannot be written (No such file or directory), so staff.csv is read a second time"
+            ),
             "\(run.output)")
         #expect(!run.output.contains("fix the file"), "\(run.output)")
     }
