@@ -84,6 +84,18 @@ import _PushTestSupport
         #expect(!run.state.contains("state       active"), "\(run.state)")
     }
 
+    /// No script file and a closed stdin (a scheduler's job with no input):
+    /// an empty script, run as one, where Foundation's reader trapped on EBADF.
+    @Test func aClosedStdinWithoutAScriptIsAnEmptyScript() throws {
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/bash")
+        shell.arguments = ["-c", "\"$0\" <&- >/dev/null 2>&1", Binary.path]
+        shell.environment = Binary.environment()
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+    }
+
     /// The output of the very last statement fails: the run has nothing left
     /// to stop, but its caller must not take the lost output for a success.
     @Test func outputLostAtTheEndIsStillAFailure() throws {
