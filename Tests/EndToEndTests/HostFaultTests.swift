@@ -302,7 +302,8 @@ import _PushTestSupport
     /// dropped: the kernel sends SIGHUP):
     /// the session it started is discarded, as a script's would be, and the
     /// next shell says what happened, since nobody saw it on the lost terminal.
-    @Test func sighupToTheShellDiscardsItsSessionAndTheNextShellSaysSo() throws {
+    /// At the prompt, or while a command runs (`sleep` on a real service sleeps for real).
+    @Test(arguments: ["", "sleep 30s"]) func aLostTerminalDiscardsTheShellsSessionAndTheNextShellSaysSo(command: String) throws {
         let signals = StopSignalTests()
         let (server, base, folder) = try signals.slowServiceAndScript()
         defer {
@@ -318,9 +319,16 @@ import _PushTestSupport
         try first.waitFor("started session ses_")
         try first.waitForPrompt("s:active> ")
         let id = try #require(first.screen.split(whereSeparator: { $0 == " " || $0 == "\n" }).first { $0.hasPrefix("ses_") })
+        if !command.isEmpty {
+            first.type(command + "\r")
+            try first.waitFor(command)
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        let hungUp = Date()
         first.hangUp()
         // The status seen here is setsid's, not the shell's: what the shell did is read from the service and the next shell.
         #expect(first.waitForExit(timeout: 10) != nil, "\(first.state)")
+        #expect(Date().timeIntervalSince(hungUp) < 5, "a running command must not hold the shell after a hang-up")
         let status = try Binary.run(["-c", "status \"\(id)\""], environment: signals.environment(base), directory: folder)
         #expect(status.output.contains("state       cancelled"), "\(status.output)")
 
