@@ -38,6 +38,11 @@ public final class TinyDisk: @unchecked Sendable {
         while byte.withUnsafeBytes({ write(fd, $0.baseAddress, 1) }) > 0 {}
     }
 
+    /// Makes the disk read-only (`mount -o remount,ro`): every write and create fails with EROFS.
+    public func makeReadOnly() -> Bool {
+        Self.run("/bin/mount", ["-o", "remount,ro", path]) == 0
+    }
+
     /// Frees the space taken by `fill()`.
     public func empty() { unlink(path + "/filler") }
 

@@ -294,6 +294,16 @@ import _PushTestSupport
         #expect(run.output.contains("cannot be written (No space left on device), so staff.csv is read a second time"), "\(run.output)")
         #expect(!run.output.contains("fix the file") && !run.output.contains("could not be spooled"), "\(run.output)")
         #expect((try FileManager.default.contentsOfDirectory(atPath: disk.path)) == ["filler"], "the spool is not left behind")
+        // The same folder read-only: named with its own reason.
+        disk.empty()
+        guard disk.makeReadOnly() else {
+            print("skipped: the tmpfs could not be made read-only")
+            return
+        }
+        let readOnly = try pushCSV(tmpdir: disk.path)
+        #expect(readOnly.code == 0, "\(readOnly.output)")
+        #expect(
+            readOnly.output.contains("cannot be written (Read-only file system), so staff.csv is read a second time"), "\(readOnly.output)")
     }
 
     // MARK: The shell on a lost terminal
