@@ -109,7 +109,7 @@ import _PushTestSupport
     /// A served sandbox answering 300ms late, a script in `phase`'s shape, a
     /// signal sent once the script printed `ready` (or after `delay`).
     func signalled(_ signal: Int32, script: String, data: Int = 0, delay: Double? = nil) throws -> (
-        code: Int32, err: String, seconds: Double, server: String, state: String, active: String
+        code: Int32, out: String, err: String, seconds: Double, server: String, state: String, active: String
     ) {
         let signals = StopSignalTests()
         let (server, base, folder) = try signals.slowServiceAndScript()
@@ -143,7 +143,7 @@ import _PushTestSupport
         let status = try Binary.run(["-c", "status \"\(id)\""], environment: env, directory: folder)
         let integration = try Binary.run(["-c", "integration"], environment: env, directory: folder)
         let active = integration.output.split(separator: "\n").first { $0.contains("active ") }.map(String.init) ?? ""
-        return (code, child.errors, seconds, requests, status.output, active)
+        return (code, child.output, child.errors, seconds, requests, status.output, active)
     }
 
     /// SIGTERM during the check before the run (a big data file): nothing is
@@ -168,6 +168,20 @@ import _PushTestSupport
         #expect(run.state.contains("state       cancelled"), "\(run.state)")
         #expect(run.active.hasSuffix(" 0"), "\(run.active)")
         // Stopping is at once; the cleanup is two requests to a service answering 300ms late.
+        #expect(run.seconds < 3, "took \(run.seconds)s to stop")
+    }
+
+    /// A signal while `start` or `close` is on the wire (the service answers
+    /// 300ms late): the request finishes, nothing after it runs, and the
+    /// integration is left with no active session.
+    @Test(arguments: [
+        "print \"ready\"\nlet s = start\nprint \"after\"\n", "let s = start\nprint \"ready\"\nclose s apply\nprint \"after\"\n",
+    ])
+    func aSignalDuringARequestStartsNothingAfterIt(script: String) throws {
+        let run = try signalled(SIGTERM, script: script)
+        #expect(run.code == 143, "\(run.err)")
+        #expect(!run.out.contains("after"), "\(run.out)")
+        #expect(run.active.hasSuffix(" 0"), "\(run.active)")
         #expect(run.seconds < 3, "took \(run.seconds)s to stop")
     }
 
