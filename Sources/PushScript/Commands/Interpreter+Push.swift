@@ -76,12 +76,14 @@ extension Interpreter {
                 try await pusher.send(input)
             }
         } catch let error as ScriptError {
+            recordsSent.add(pusher.tally)
             pusher.tally.retries = pusher.retried
             variables["last_push"] = pusher.tally.value(elapsed: pusher.elapsed)
             pusher.progress.finish()
             throw error
         }
         pusher.progress.finish()
+        recordsSent.add(pusher.tally)
         if let snapshot = try? await connection.client.session(handle.id) { handle.refresh(snapshot) }
         track(handle)
         pusher.tally.retries = pusher.retried

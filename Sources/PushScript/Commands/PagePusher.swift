@@ -345,6 +345,14 @@ struct PushTally {
     }
 }
 
+extension RecordCounts {
+    /// Counts in what a push sent, accepted or not.
+    mutating func add(_ tally: PushTally) {
+        accepted += tally.accepted
+        rejected += tally.rejected
+    }
+}
+
 /// The natural key of a record, for messages (`E9002`).
 enum RecordKey {
     static func naturalKey(_ json: [UInt8], type: String) -> String? {

@@ -38,6 +38,8 @@ public final class Interpreter: @unchecked Sendable {
     public internal(set) var lastSession: SessionHandle?
     /// The most recent failure, for the shell.
     public internal(set) var lastError: ScriptError?
+    /// Records sent in pages so far (accepted or rejected), for a run's summary.
+    public internal(set) var recordsSent = RecordCounts()
     /// Sessions started by this interpreter, in order: what a stopped run cleans up and the shell warns about.
     public internal(set) var startedSessions: [SessionHandle] = []
     /// The number of the signal that stopped the run (0: none); set from a signal watcher's thread.
@@ -47,6 +49,9 @@ public final class Interpreter: @unchecked Sendable {
     /// Whether a run checks the whole script first; only tests turn it off,
     /// to see that the interpreter alone reaches the checker's verdicts.
     var checksBeforeRunning = true
+    /// The flag that allows the built-in sandbox only (`pushsh test
+    /// --sandbox-only`), when given: a `connect` elsewhere fails naming it.
+    public var sandboxOnly: String?
     /// Keep the sessions a stopped run leaves active (`--keep-sessions`), as `set on_error keep` does.
     public var keepSessionsOnStop = false
     /// The HTTP exchange that failed in the statement of `lastError`, for `why`.
@@ -192,7 +197,7 @@ public final class Interpreter: @unchecked Sendable {
         if !checksBeforeRunning {
             // Tests hold the interpreter's own rules to the checker's: parse only.
             let parsed = Parser.parse(source)
-            if parsed.hasErrors { output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color)) }
+            if parsed.hasErrors { report(parsed.diagnostics, sources: [source]) }
             return parsed.hasErrors ? nil : parsed.program
         }
         var files = ScriptFiles.checkFiles { [weak self] included in self?.sources[included.name] = included }
@@ -209,7 +214,7 @@ public final class Interpreter: @unchecked Sendable {
         // Stopped by a signal: what the check found is incomplete; the caller says why it stopped.
         if Task.isCancelled { return nil }
         if !diagnostics.isEmpty {
-            output.writeError(Diagnostic.render(diagnostics, sources: Array(sources.values), color: output.color))
+            report(diagnostics, sources: Array(sources.values))
         }
         return diagnostics.hasErrors ? nil : program
     }
@@ -276,14 +281,32 @@ public final class Interpreter: @unchecked Sendable {
     /// Prints an error with its place, source line, caret, details and hint.
     public func report(_ error: ScriptError) {
         lastError = error
-        output.errorLine(ErrorReport(error).text(sources: sources, color: output.errorColor))
+        write(ErrorReport(error))
     }
 
     /// Prints a failure that no statement reported (an interruption, an
     /// error that is not a `ScriptError`) in the same layout, without making
     /// it the error `why` explains.
     func reportOutside(_ error: ScriptError, label: String = "error") {
-        output.errorLine(ErrorReport(error, label: label).text(sources: sources, color: output.errorColor))
+        write(ErrorReport(error, label: label))
+    }
+
+    /// A failure on the error stream: text for people, or with `--output json`
+    /// (`set output json`) one JSON object per line, so that a machine reading
+    /// the run never has to parse prose.
+    private func write(_ report: ErrorReport) {
+        switch settings.output {
+        case .text: output.errorLine(report.text(sources: sources, color: output.errorColor))
+        case .json: output.errorLine(report.json)
+        }
+    }
+
+    /// The check's problems on the error stream, as text or one JSON object each.
+    func report(_ diagnostics: [Diagnostic], sources: [SourceFile]) {
+        switch settings.output {
+        case .text: output.writeError(Diagnostic.render(diagnostics, sources: sources, color: output.errorColor))
+        case .json: for diagnostic in diagnostics { output.errorLine(ErrorReport.json(diagnostic)) }
+        }
     }
 
     // MARK: Statements
@@ -293,6 +316,7 @@ public final class Interpreter: @unchecked Sendable {
         let range = statement.range
         switch statement.kind {
         case .connect(let target):
+            try refuseUnlessSandbox(target, at: range)
             try await connect(target, at: range)
             return nil
         case .start(let reference): return try await start(reference: reference, at: range)
@@ -411,7 +435,7 @@ public final class Interpreter: @unchecked Sendable {
         } catch {
             if let (source, diagnostics) = error.unparsed {
                 sources[source.name] = source
-                output.writeError(Diagnostic.render(diagnostics, sources: [source], color: output.errorColor))
+                report(diagnostics, sources: [source])
             }
             throw error.error
         }
