@@ -326,8 +326,11 @@ import _PushTestSupport
     /// dropped: the kernel sends SIGHUP):
     /// the session it started is discarded, as a script's would be, and the
     /// next shell says what happened, since nobody saw it on the lost terminal.
-    /// At the prompt, or while a command runs (`sleep` on a real service sleeps for real).
-    @Test(arguments: ["", "sleep 30s"]) func aLostTerminalDiscardsTheShellsSessionAndTheNextShellSaysSo(command: String) throws {
+    /// At the prompt, or while a command runs (`sleep` on a real service sleeps
+    /// for real); `set on_error keep` keeps the session instead, and the next shell says that.
+    @Test(arguments: ["", "sleep 30s", "set on_error keep"])
+    func aLostTerminalDiscardsTheShellsSessionAndTheNextShellSaysSo(command: String) throws {
+        let keeps = command == "set on_error keep"
         let signals = StopSignalTests()
         let (server, base, folder) = try signals.slowServiceAndScript()
         defer {
@@ -354,12 +357,14 @@ import _PushTestSupport
         #expect(first.waitForExit(timeout: 10) != nil, "\(first.state)")
         #expect(Date().timeIntervalSince(hungUp) < 5, "a running command must not hold the shell after a hang-up")
         let status = try Binary.run(["-c", "status \"\(id)\""], environment: signals.environment(base), directory: folder)
-        #expect(status.output.contains("state       cancelled"), "\(status.output)")
+        #expect(status.output.contains(keeps ? "state       active" : "state       cancelled"), "\(status.output)")
 
         let second = try PseudoTerminal(environment: env, directory: folder, columns: 80)
         try second.waitForPrompt("> ")
         #expect(second.screen.contains("was stopped by SIGHUP at "), "\(second.state)")
-        #expect(second.screen.contains("discarded session \(id)"), "\(second.state)")
+        let told =
+            keeps ? "session \(id) is left active (0 records staged); end it with: close \"\(id)\" discard" : "discarded session \(id)"
+        #expect(second.screen.contains(told), "\(second.state)")
         second.type("exit\r")
         #expect(second.waitForExit() == 0)
         // Said once: a third shell has nothing to tell.
