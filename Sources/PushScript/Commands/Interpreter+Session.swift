@@ -133,7 +133,10 @@ extension Interpreter {
         let targets = Set(command.states.map { SessionState($0.value.rawValue) })
         let targetList = command.states.map(\.value.rawValue).joined(separator: " or ")
         let timeout = try command.timeout.map { expr throws(ScriptError) in try duration(expr, .waitTimeout) } ?? settings.waitTimeout
+        // The activity log is asked from this time on (the service's clock);
+        // the timeout is measured on the stopwatch (a monotonic clock).
         let started = connection.now()
+        let stopwatch = connection.stopwatch()
         var interval: Duration = .milliseconds(250)
         var shown: SessionState? = nil
         var history: [WaitStep] = []
@@ -150,7 +153,7 @@ extension Interpreter {
                 try await refresh(handle, at: command.session.range, doing: "wait")
             }
             let state = handle.state
-            let elapsed = connection.now().duration(since: started)
+            let elapsed = stopwatch.elapsed
             if state != shown {
                 let step = WaitStep(from: shown, state: state, after: elapsed)
                 history.append(step)

@@ -143,7 +143,13 @@ public final class Interpreter: @unchecked Sendable {
         sources[source.name] = source
         // The script itself counts as included: a file that includes itself is a cycle at once.
         if !source.name.hasPrefix("<") && source.name != "-c" { includes.start(script: source.name) }
-        guard let program = checkBeforeRunning(source) else { return ExitCode.parse.rawValue }
+        guard let program = checkBeforeRunning(source) else {
+            guard let signal = interruption else { return ExitCode.parse.rawValue }
+            reportOutside(
+                ScriptError(signal.exitCode, "stopped by \(signal.name) during the check before the run; nothing was sent"),
+                label: "interrupted")
+            return signal.exitCode.rawValue
+        }
         var firstFailure: ScriptError?
         let code: Int32
         do {
@@ -209,6 +215,8 @@ public final class Interpreter: @unchecked Sendable {
             files.records = nil
         }
         let (program, diagnostics) = Checker.parseAndCheck(source, predefined: Set(variables.keys), files: files)
+        // Stopped by a signal: what the check found is incomplete; the caller says why it stopped.
+        if Task.isCancelled { return nil }
         if !diagnostics.isEmpty {
             report(diagnostics, sources: Array(sources.values))
         }
@@ -250,6 +258,11 @@ public final class Interpreter: @unchecked Sendable {
     /// Runs statements in order, honouring `on_error`.
     func executeBlock(_ statements: [Statement], firstFailure: inout ScriptError?) async throws {
         for statement in statements {
+            // Nothing new is started once a signal (or a lost output) asked the run
+            // to stop. A lost output is looked at here too, not only by the runner's
+            // watcher: the next statement (a `close ... apply`) may come sooner.
+            if interruption == nil, let failure = StandardStreams.failure { interrupt(failure.stop) }
+            if interruption != nil || Task.isCancelled { throw CancellationError() }
             do {
                 failedExchange.clear()
                 _ = try await execute(statement, firstFailure: &firstFailure)

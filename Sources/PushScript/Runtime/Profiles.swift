@@ -312,7 +312,7 @@ extension Profile {
         do { try process.run() } catch {
             throw ConfigurationError("\(place): the key command cannot be started: \(error.localizedDescription)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = (try? output.fileHandleForReading.readToEnd()) ?? Data()
         process.waitUntilExit()
         let program = command.split(separator: " ").first.map(String.init) ?? command
         if process.terminationStatus == 127 {
