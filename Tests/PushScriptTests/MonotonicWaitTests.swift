@@ -40,9 +40,10 @@ import _PushTestSupport
             let clock = SteppingClock(after: .milliseconds(300), step: step)
             connection.wallClock = { clock.now() }
             let started = ContinuousClock.now
-            // Never closed: the wait can only time out. `now()` after it reads the stepped wall clock.
+            // An hour from expiry: the wait can only time out (a wait for `processed` on a session
+            // never closed now fails at once, so it waits for `expired`). `now()` after it reads the stepped wall clock.
             let run = await runScript(
-                "set on_error continue\nlet s = start\nwait s until processed timeout 1s\nprint now()\n", connection: connection)
+                "set on_error continue\nlet s = start\nwait s until expired timeout 1s\nprint now()\n", connection: connection)
             let took = ContinuousClock.now - started
             #expect(run.code == ExitCode.waitFailed.rawValue, "\(run.stderr)")
             // On the wall clock it would end at the step, "after 2h"; measured
