@@ -143,7 +143,7 @@ extension Statement {
                 if let mapping = options.mapping { parts.append("mapping=\(mapping.sexpr)") }
                 return "(" + parts.joined(separator: " ") + ")"
             }
-        case .close(let session, let mode): return "(close \(session.sexpr) \(mode.value.rawValue))"
+        case .close(let session, let mode, let anyway): return "(close \(session.sexpr) \(mode.value.rawValue)\(anyway ? " anyway" : ""))"
         case .wait(let wait):
             return
                 "(wait \(wait.session.sexpr) \(wait.states.map(\.value.rawValue).joined(separator: "|")) \(wait.timeout.sexpr))"

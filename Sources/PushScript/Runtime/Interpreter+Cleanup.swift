@@ -26,6 +26,22 @@ extension Interpreter {
         await Task { [self] in await cleanUp(sessions, reason: reason) }.value
     }
 
+    /// Whether the cleanup after a stop will discard a session: one this run
+    /// started is active now (read again: an expired session is not
+    /// discarded, and an error must not say it is).
+    func willDiscardSessions() async -> Bool {
+        guard !keepsSessionsOnStop, !startedSessions.isEmpty else { return false }
+        let sessions = startedSessions
+        let client = connection.client
+        return await Task {
+            for handle in sessions {
+                if let now = try? await client.session(handle.id) { handle.refresh(now) }
+                if handle.state == .active { return true }
+            }
+            return false
+        }.value
+    }
+
     private func cleanUp(_ sessions: [SessionHandle], reason: String) async {
         let client = connection.client
         let keep = keepsSessionsOnStop

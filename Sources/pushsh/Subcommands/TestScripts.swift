@@ -106,7 +106,9 @@ struct ScriptResult {
     }
 
     /// Whether the failure is the script's own verdict (an expect, a wait) rather than an error.
-    var isAssertion: Bool { exitCode == ScriptExit.expectFailed.rawValue || exitCode == ScriptExit.waitFailed.rawValue }
+    var isAssertion: Bool {
+        [ScriptExit.expectFailed, .waitFailed, .processingFailed].map(\.rawValue).contains(exitCode)
+    }
 
     static func run(_ file: String, environment: [String: String], variables: [String]) async -> ScriptResult {
         let clock = ContinuousClock()

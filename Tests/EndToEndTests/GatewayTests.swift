@@ -1,0 +1,226 @@
+import Foundation
+import XCTest
+
+/// The project's own fault-injecting gateway (Tests/FakeService/gateway_server.py),
+/// written from the documentation, on a port of its own.
+final class GatewayServer {
+    let port: Int
+    private let started: StartedProcess
+
+    static var script: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("FakeService/gateway_server.py").path
+    }
+
+    init() throws {
+        let python = try NetworkTools.require("python3", package: "python3")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.script]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        started = StartedProcess(process)
+        var line = Data()
+        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        guard let text = String(data: line, encoding: .utf8), text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            throw XCTSkip("the gateway did not start (python3 \(Self.script))")
+        }
+        self.port = port
+    }
+
+    func base(_ mode: String) -> String { "http://127.0.0.1:\(port)/\(mode)/api/external/push" }
+
+    /// What the backend holds: staged (sessions not cancelled) and applied records per employeeId, and the sessions.
+    func counts() throws -> (staged: [String: Int], applied: [String: Int], sessions: [[String: Any]]) {
+        let data = try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/_gateway/counts")!)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        return (
+            object["staged"] as? [String: Int] ?? [:], object["applied"] as? [String: Int] ?? [:],
+            object["sessions"] as? [[String: Any]] ?? []
+        )
+    }
+
+    func stop() { started.stop() }
+}
+
+/// Exactly once behind gateways that answer unclearly, late or not at all:
+/// every test counts what the backend staged and applied per employeeId.
+final class GatewayTests: XCTestCase {
+    /// `count` User records, E1…En, in users.jsonl of a fresh folder; returns the folder.
+    func folder(records count: Int = 250, padding: Int = 0, script: String) throws -> URL {
+        let dir = try NetworkTools.temporaryDirectory("gateway")
+        let pad = String(repeating: "r", count: padding)
+        let users = (1...count).map { i in
+            #"{"employeeId": "E\#(i)", "firstName": "A", "lastName": "B", "workEmail": "e\#(i)@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z", "roleDescription": "\#(pad)"}"#
+        }
+        try (users.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("users.jsonl"), atomically: true, encoding: .utf8)
+        try script.write(to: dir.appendingPathComponent("load.push"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    func run(_ dir: URL, _ gateway: GatewayServer, mode: String) throws -> Binary.Result {
+        let env = Binary.environment([
+            "SPRINTO_API_KEY": "gw-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": gateway.base(mode),
+        ])
+        return try Binary.run(["run", dir.appendingPathComponent("load.push").path], environment: env, directory: dir)
+    }
+
+    static func load(concurrency: Int, settings: String = "") -> String {
+        """
+        set page_size 50
+        set push_concurrency \(concurrency)
+        \(settings)
+        let s = start
+        push s User from "users.jsonl"
+        close s apply
+        wait s until processed timeout 30s
+
+        """
+    }
+
+    /// Every one of E1…En exactly once.
+    func assertOnce(_ counts: [String: Int], records: Int = 250, _ what: String, _ output: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(counts.count, records, "\(what): \(counts.count) keys\n\(output)", file: file, line: line)
+        let twice = counts.filter { $0.value != 1 }.keys.sorted()
+        XCTAssertEqual(twice, [], "\(what) other than once\n\(output)", file: file, line: line)
+    }
+
+    /// A gateway answers page 2 with 504 after 0.4 s; the backend stages it
+    /// 0.6 s later. Reading the session at once would see it missing and send
+    /// it again: the settle window waits for the late page instead.
+    func testAPageThatLandsAfterA504IsNotSentTwice() throws {
+        for concurrency in [1, 16] {
+            let gateway = try GatewayServer()
+            defer { gateway.stop() }
+            let dir = try folder(script: Self.load(concurrency: concurrency))
+            let result = try run(dir, gateway, mode: "late504")
+            XCTAssertEqual(result.code, 0, result.output)
+            XCTAssertTrue(result.output.contains("unclear page checked against the session after its counts settled"), result.output)
+            let counts = try gateway.counts()
+            assertOnce(counts.staged, "staged (push_concurrency \(concurrency))", result.output)
+            assertOnce(counts.applied, "applied (push_concurrency \(concurrency))", result.output)
+        }
+    }
+
+    /// A 504 whose page never reached the backend, and a CDN's `200 text/html`
+    /// maintenance page: after the settle window the page is still missing,
+    /// so it is sent again, once.
+    func testAPageThatNeverLandedIsSentAgainAfterTheSettleWindow() throws {
+        for (mode, concurrency) in [("lost504", 1), ("html200", 1), ("lost504", 16)] {
+            let gateway = try GatewayServer()
+            defer { gateway.stop() }
+            let dir = try folder(script: Self.load(concurrency: concurrency, settings: "set settle 1s"))
+            let result = try run(dir, gateway, mode: mode)
+            XCTAssertEqual(result.code, 0, "\(mode): " + result.output)
+            XCTAssertTrue(result.output.contains("none sent twice"), result.output)
+            let counts = try gateway.counts()
+            assertOnce(counts.staged, "staged (\(mode), \(concurrency))", result.output)
+            assertOnce(counts.applied, "applied (\(mode), \(concurrency))", result.output)
+        }
+    }
+
+    /// With no settle window the late page is sent again and lands twice;
+    /// the check before apply sees the session holding a page more than this
+    /// run saw accepted, and does not apply: exit 8, both numbers, nothing applied.
+    func testTheCheckBeforeApplyRefusesASessionHoldingMoreThanThisRunPushed() throws {
+        let gateway = try GatewayServer()
+        defer { gateway.stop() }
+        let dir = try folder(script: Self.load(concurrency: 1, settings: "set settle 0s"))
+        let result = try run(dir, gateway, mode: "late504")
+        XCTAssertEqual(result.code, 8, result.output)
+        XCTAssertTrue(result.output.contains("apply: not applied: the session does not hold what this run pushed to it"), result.output)
+        XCTAssertTrue(result.output.contains("pages: the session holds 6, this run saw 5 accepted"), result.output)
+        XCTAssertTrue(result.output.contains("User records: the session holds 300, this run saw 250 accepted"), result.output)
+        XCTAssertTrue(result.output.contains("apply anyway"), result.output)
+        let counts = try gateway.counts()
+        XCTAssertEqual(counts.applied, [:], "nothing may be applied: \(result.output)")
+        XCTAssertEqual(counts.sessions.first?["state"] as? String, "cancelled", result.output)
+    }
+
+    /// `close s apply anyway` is the explicit word that applies what the session holds.
+    func testApplyAnywayAppliesWhatTheSessionHolds() throws {
+        let gateway = try GatewayServer()
+        defer { gateway.stop() }
+        let script = Self.load(concurrency: 1, settings: "set settle 0s").replacingOccurrences(of: "close s apply", with: "close s apply anyway")
+        let dir = try folder(script: script)
+        let result = try run(dir, gateway, mode: "late504")
+        XCTAssertEqual(result.code, 0, result.output)
+        XCTAssertEqual(try gateway.counts().applied.values.reduce(0, +), 300, result.output)
+    }
+
+    /// Two runs of one script at once; the second's first start meets a 503
+    /// (nothing created) and its retry a 409 naming the first run's session.
+    /// The second must not adopt it: it stops, naming the session, and
+    /// touches nothing; the first applies every record once.
+    func testTwoRunsAtOnceNeverShareASession() throws {
+        let gateway = try GatewayServer()
+        defer { gateway.stop() }
+        let first = try folder(script: "set page_size 50\nlet s = start ref \"nightly\"\nsleep 3s\npush s User from \"users.jsonl\"\nclose s apply\nwait s until processed timeout 30s\n")
+        let second = try folder(script: Self.load(concurrency: 16).replacingOccurrences(of: "let s = start", with: "let s = start ref \"nightly\""))
+        var firstResult: Binary.Result?
+        let done = expectation(description: "first run")
+        DispatchQueue.global().async {
+            firstResult = try? self.run(first, gateway, mode: "twostarts")
+            done.fulfill()
+        }
+        // The second run starts once the first run's session exists.
+        let deadline = Date().addingTimeInterval(10)
+        while try gateway.counts().sessions.isEmpty, Date() < deadline { usleep(50_000) }
+        let secondResult = try run(second, gateway, mode: "twostarts")
+        wait(for: [done], timeout: 60)
+        XCTAssertEqual(secondResult.code, 6, secondResult.output)
+        XCTAssertTrue(secondResult.output.contains("cannot prove that this run's lost first attempt created it"), secondResult.output)
+        XCTAssertEqual(firstResult?.code, 0, firstResult?.output ?? "no first run")
+        let counts = try gateway.counts()
+        assertOnce(counts.applied, "applied", (firstResult?.output ?? "") + secondResult.output)
+        XCTAssertEqual(counts.sessions.count, 1, "the second run created or touched a session")
+    }
+
+    /// The retry budget is time, not attempts: with the defaults a run rides
+    /// out a load balancer's HTML 503 for 3 s (without Retry-After, with
+    /// seconds, with an HTTP date), a 6 s window of 429s without Retry-After,
+    /// and a token bucket of 1 request/s; every record lands once.
+    func testTheDefaultRetryBudgetRidesOutOutagesAndRateLimits() throws {
+        for mode in ["lb503", "lb503s", "lb503d", "window429", "bucket"] {
+            let gateway = try GatewayServer()
+            defer { gateway.stop() }
+            let dir = try folder(records: 100, script: Self.load(concurrency: mode == "bucket" ? 16 : 1))
+            let result = try run(dir, gateway, mode: mode)
+            XCTAssertEqual(result.code, 0, "\(mode): " + result.output)
+            let counts = try gateway.counts()
+            assertOnce(counts.applied, records: 100, "applied (\(mode))", result.output)
+        }
+    }
+
+    /// An edge that refuses bodies over 64 KB (far below the documented
+    /// 5 MB): the error names the refused size and `set page_bytes`, and
+    /// following it pushes every record once.
+    func testA413FromAnEdgeLimitNamesTheSizeAndPageBytes() throws {
+        let gateway = try GatewayServer()
+        defer { gateway.stop() }
+        let script = "set page_size 200\nlet s = start\npush s User from \"users.jsonl\"\nclose s apply\nwait s until processed timeout 30s\n"
+        let dir = try folder(records: 400, padding: 600, script: script)
+        let refused = try run(dir, gateway, mode: "edge413")
+        XCTAssertEqual(refused.code, 6, refused.output)
+        XCTAssertTrue(refused.output.contains("413"), refused.output)
+        XCTAssertTrue(refused.output.contains("bytes (set page_bytes is 5000000)"), refused.output)
+        XCTAssertTrue(refused.output.contains("hint: send smaller pages: set page_bytes "), refused.output)
+        XCTAssertFalse(refused.output.contains("5 MB at most"), refused.output)
+        try ("set page_bytes 60000\n" + script).write(to: dir.appendingPathComponent("load.push"), atomically: true, encoding: .utf8)
+        let again = try run(dir, gateway, mode: "edge413")
+        XCTAssertEqual(again.code, 0, again.output)
+        assertOnce(try gateway.counts().applied, records: 400, "applied", again.output)
+    }
+
+    /// Processing that fails has an exit code of its own (9), apart from a wait that timed out (5).
+    func testFailedProcessingExitsNine() throws {
+        let gateway = try GatewayServer()
+        defer { gateway.stop() }
+        let dir = try folder(records: 20, script: Self.load(concurrency: 1))
+        let result = try run(dir, gateway, mode: "procfail")
+        XCTAssertEqual(result.code, 9, result.output)
+        XCTAssertTrue(result.output.contains("is failed and can no longer become processed"), result.output)
+    }
+}
