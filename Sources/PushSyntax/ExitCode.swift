@@ -43,7 +43,8 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         case .runtime:
             "runtime or transport error: a wrong value, an undefined name, a data file that cannot be pushed (one named by a computed path, found only when the run reaches it), a lost connection"
         case .expectFailed: "an `expect` did not hold"
-        case .waitFailed: "a `wait` timed out (the session may still be processed), or its target state became unreachable (other than by failing)"
+        case .waitFailed:
+            "a `wait` timed out (the session may still be processed), or its target state became unreachable (other than by failing)"
         case .refused:
             "the API refused a request (HTTP 4xx), or a page accepted only in part: a rejected page, a second active session, a closed session, a bad key"
         case .serviceFailed: "the service kept failing (HTTP 5xx after retries)"

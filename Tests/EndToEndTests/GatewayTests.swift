@@ -34,7 +34,15 @@ final class GatewayServer {
 
     /// What the backend holds: staged (sessions not cancelled) and applied records per employeeId, and the sessions.
     func counts() throws -> (staged: [String: Int], applied: [String: Int], sessions: [[String: Any]]) {
-        let data = try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/_gateway/counts")!)
+        // Read with curl: swift-corelibs-foundation's Data(contentsOf:) reads files only.
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: try NetworkTools.require("curl", package: "curl"))
+        curl.arguments = ["-s", "--noproxy", "*", "http://127.0.0.1:\(port)/_gateway/counts"]
+        let out = Pipe()
+        curl.standardOutput = out
+        try curl.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         return (
             object["staged"] as? [String: Int] ?? [:], object["applied"] as? [String: Int] ?? [:],
@@ -81,7 +89,9 @@ final class GatewayTests: XCTestCase {
     }
 
     /// Every one of E1…En exactly once.
-    func assertOnce(_ counts: [String: Int], records: Int = 250, _ what: String, _ output: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertOnce(
+        _ counts: [String: Int], records: Int = 250, _ what: String, _ output: String, file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(counts.count, records, "\(what): \(counts.count) keys\n\(output)", file: file, line: line)
         let twice = counts.filter { $0.value != 1 }.keys.sorted()
         XCTAssertEqual(twice, [], "\(what) other than once\n\(output)", file: file, line: line)
@@ -97,7 +107,7 @@ final class GatewayTests: XCTestCase {
             let dir = try folder(script: Self.load(concurrency: concurrency))
             let result = try run(dir, gateway, mode: "late504")
             XCTAssertEqual(result.code, 0, result.output)
-            XCTAssertTrue(result.output.contains("unclear page checked against the session after its counts settled"), result.output)
+            XCTAssertTrue(result.output.contains("1 unclear page checked against the session, none sent twice; waited"), result.output)
             let counts = try gateway.counts()
             assertOnce(counts.staged, "staged (push_concurrency \(concurrency))", result.output)
             assertOnce(counts.applied, "applied (push_concurrency \(concurrency))", result.output)
@@ -127,7 +137,10 @@ final class GatewayTests: XCTestCase {
     func testTheCheckBeforeApplyRefusesASessionHoldingMoreThanThisRunPushed() throws {
         let gateway = try GatewayServer()
         defer { gateway.stop() }
-        let dir = try folder(script: Self.load(concurrency: 1, settings: "set settle 0s"))
+        // The sleep lets the late copy land before the close, as it would in a longer push.
+        let script = Self.load(concurrency: 1, settings: "set settle 0s").replacingOccurrences(
+            of: "close s apply", with: "sleep 2s\nclose s apply")
+        let dir = try folder(script: script)
         let result = try run(dir, gateway, mode: "late504")
         XCTAssertEqual(result.code, 8, result.output)
         XCTAssertTrue(result.output.contains("apply: not applied: the session does not hold what this run pushed to it"), result.output)
@@ -143,7 +156,8 @@ final class GatewayTests: XCTestCase {
     func testApplyAnywayAppliesWhatTheSessionHolds() throws {
         let gateway = try GatewayServer()
         defer { gateway.stop() }
-        let script = Self.load(concurrency: 1, settings: "set settle 0s").replacingOccurrences(of: "close s apply", with: "close s apply anyway")
+        let script = Self.load(concurrency: 1, settings: "set settle 0s").replacingOccurrences(
+            of: "close s apply", with: "sleep 2s\nclose s apply anyway")
         let dir = try folder(script: script)
         let result = try run(dir, gateway, mode: "late504")
         XCTAssertEqual(result.code, 0, result.output)
@@ -157,24 +171,40 @@ final class GatewayTests: XCTestCase {
     func testTwoRunsAtOnceNeverShareASession() throws {
         let gateway = try GatewayServer()
         defer { gateway.stop() }
-        let first = try folder(script: "set page_size 50\nlet s = start ref \"nightly\"\nsleep 3s\npush s User from \"users.jsonl\"\nclose s apply\nwait s until processed timeout 30s\n")
-        let second = try folder(script: Self.load(concurrency: 16).replacingOccurrences(of: "let s = start", with: "let s = start ref \"nightly\""))
-        var firstResult: Binary.Result?
-        let done = expectation(description: "first run")
-        DispatchQueue.global().async {
-            firstResult = try? self.run(first, gateway, mode: "twostarts")
-            done.fulfill()
-        }
+        let first = try folder(
+            script:
+                "set page_size 50\nlet s = start ref \"nightly\"\nsleep 3s\npush s User from \"users.jsonl\"\nclose s apply\nwait s until processed timeout 30s\n"
+        )
+        let second = try folder(
+            script: Self.load(concurrency: 16).replacingOccurrences(of: "let s = start", with: "let s = start ref \"nightly\""))
+        // The first run goes on in the background, its output in a file.
+        let firstOutput = first.appendingPathComponent("output.txt")
+        FileManager.default.createFile(atPath: firstOutput.path, contents: nil)
+        let firstRun = Process()
+        firstRun.executableURL = URL(fileURLWithPath: Binary.path)
+        firstRun.arguments = ["run", first.appendingPathComponent("load.push").path]
+        firstRun.environment = Binary.environment([
+            "SPRINTO_API_KEY": "gw-key", "SPRINTO_INTEGRATION_ID": "demo", "SPRINTO_BASE_URL": gateway.base("twostarts"),
+        ])
+        firstRun.currentDirectoryURL = first
+        let handle = try FileHandle(forWritingTo: firstOutput)
+        firstRun.standardOutput = handle
+        firstRun.standardError = handle
+        try firstRun.run()
+        let running = StartedProcess(firstRun)
         // The second run starts once the first run's session exists.
         let deadline = Date().addingTimeInterval(10)
         while try gateway.counts().sessions.isEmpty, Date() < deadline { usleep(50_000) }
         let secondResult = try run(second, gateway, mode: "twostarts")
-        wait(for: [done], timeout: 60)
+        firstRun.waitUntilExit()
+        running.stop()
+        let firstResult = Binary.Result(
+            output: (try? String(contentsOf: firstOutput, encoding: .utf8)) ?? "", standardOutput: "", code: firstRun.terminationStatus)
         XCTAssertEqual(secondResult.code, 6, secondResult.output)
         XCTAssertTrue(secondResult.output.contains("cannot prove that this run's lost first attempt created it"), secondResult.output)
-        XCTAssertEqual(firstResult?.code, 0, firstResult?.output ?? "no first run")
+        XCTAssertEqual(firstResult.code, 0, firstResult.output)
         let counts = try gateway.counts()
-        assertOnce(counts.applied, "applied", (firstResult?.output ?? "") + secondResult.output)
+        assertOnce(counts.applied, "applied", firstResult.output + secondResult.output)
         XCTAssertEqual(counts.sessions.count, 1, "the second run created or touched a session")
     }
 
@@ -200,7 +230,8 @@ final class GatewayTests: XCTestCase {
     func testA413FromAnEdgeLimitNamesTheSizeAndPageBytes() throws {
         let gateway = try GatewayServer()
         defer { gateway.stop() }
-        let script = "set page_size 200\nlet s = start\npush s User from \"users.jsonl\"\nclose s apply\nwait s until processed timeout 30s\n"
+        let script =
+            "set page_size 200\nlet s = start\npush s User from \"users.jsonl\"\nclose s apply\nwait s until processed timeout 30s\n"
         let dir = try folder(records: 400, padding: 600, script: script)
         let refused = try run(dir, gateway, mode: "edge413")
         XCTAssertEqual(refused.code, 6, refused.output)

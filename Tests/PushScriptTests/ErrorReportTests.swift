@@ -40,7 +40,10 @@ import Testing
     /// one past the hint limit is cut between words.
     @Test func hintsAreNeverCutMidWord() {
         var error = ScriptError(
-            .runtime, "push stopped", hint: "the accepted records are staged; fix the rejected ones and push only them again; to accept partial pages and go on, say: set partial_pages accept")
+            .runtime, "push stopped",
+            hint:
+                "the accepted records are staged; fix the rejected ones and push only them again; to accept partial pages and go on, say: set partial_pages accept"
+        )
         error.resume = "push ... from \"a-rather-long-folder-name/and-a-longer-file-name-for-the-export.jsonl\" skip 1200"
         error.sessionsDiscarded = true
         let hint = ErrorReport(error).error.hint ?? ""

@@ -166,6 +166,7 @@ extension Statement {
             case .pageSize(let value): return "(set page_size \(value.sexpr))"
             case .retries(let value): return "(set retries \(value.sexpr))"
             case .retryFor(let value): return "(set retry_for \(value.sexpr))"
+            case .settle(let value): return "(set settle \(value.sexpr))"
             case .pageBytes(let value): return "(set page_bytes \(value.sexpr))"
             case .progress(let on): return "(set progress \(on.value ? "on" : "off"))"
             case .validation(let on): return "(set validation \(on.value ? "on" : "off"))"

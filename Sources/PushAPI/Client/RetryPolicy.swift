@@ -21,7 +21,8 @@ public struct RetryPolicy: Sendable {
     public static let unboundedAttempts = 1000
 
     public init(
-        maxAttempts: Int = RetryPolicy.unboundedAttempts, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(10), maxTotal: Duration = .seconds(60)
+        maxAttempts: Int = RetryPolicy.unboundedAttempts, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(10),
+        maxTotal: Duration = .seconds(60)
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay

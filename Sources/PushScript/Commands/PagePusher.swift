@@ -233,7 +233,9 @@ struct PagePusher {
                     return try result.get()
                 }
                 return try await client.push(encodedPage: body, to: handle.id)
-            } catch let error where error.isUnclear && batchesBefore != nil && budget.allows(afterAttempts: unclearAttempts + 1, wait: .zero) {
+            } catch let error
+                where error.isUnclear && batchesBefore != nil && budget.allows(afterAttempts: unclearAttempts + 1, wait: .zero)
+            {
                 unclearAttempts += 1
                 tally.recoveries += 1
                 let expected = batchesBefore! + tally.pages
@@ -318,7 +320,8 @@ struct PagePusher {
             "the page was \(bytes) bytes (set page_bytes is \(interpreter.settings.pageBytes)); the service or a gateway in front of it refused it, so nothing of it was staged"
         )
         refused.hint =
-            "send smaller pages: set page_bytes \(smaller) (a limit below the refused size), then push again" + (refused.resume == nil ? "" : " from where it stopped")
+            "send smaller pages: set page_bytes \(smaller) (a limit below the refused size), then push again"
+            + (refused.resume == nil ? "" : " from where it stopped")
         return refused
     }
 
@@ -393,15 +396,17 @@ struct PushTally {
     var retries = 0
 
     func value(elapsed: Duration) -> Value {
-        .record([
+        var fields: [(String, Value)] = [
             ("session_id", .string(sessionID)), ("entity_type", .string(entityType)), ("pages", .int(Int64(pages))),
             ("accepted", .int(Int64(accepted))), ("rejected", .int(Int64(rejected))),
             ("accepted_by_entity", .object(acceptedByEntity.sorted { $0.key < $1.key }.map { ($0.key, Value.int(Int64($0.value))) })),
             ("validation_errors", .array(validationErrors)),
             ("bytes", .int(Int64(bytes))), ("unclear_pages_checked", .int(Int64(recoveries))),
-            ("settle_ms", .int(settleTime.wholeMilliseconds)), ("retries", .int(Int64(retries))),
-            ("elapsed_ms", .int(elapsed.wholeMilliseconds)),
-        ])
+        ]
+        // Only after unclear answers: a clean push's result keeps its shape.
+        if recoveries > 0 { fields.append(("settle_ms", .int(settleTime.wholeMilliseconds))) }
+        fields += [("retries", .int(Int64(retries))), ("elapsed_ms", .int(elapsed.wholeMilliseconds))]
+        return .record(fields)
     }
 }
 

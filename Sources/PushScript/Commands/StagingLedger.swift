@@ -38,7 +38,8 @@ struct StagingLedger: Sendable {
         let expected = expectedRecords
         let held = session.acceptedRecordsByEntity.filter { $0.value != 0 }
         for type in Set(expected.keys).union(held.keys).sorted() where expected[type, default: 0] != held[type, default: 0] {
-            lines.append("\(type) records: the session holds \(held[type, default: 0]), this run saw \(expected[type, default: 0]) accepted")
+            lines.append(
+                "\(type) records: the session holds \(held[type, default: 0]), this run saw \(expected[type, default: 0]) accepted")
         }
         return lines
     }
