@@ -44,6 +44,12 @@ extension PagePusher {
             let still = previous.map { $0.0 == session.acceptedBatches && $0.1 == session.acceptedRecordsByEntity } ?? false
             if waited >= window && (still || window == .zero) { return .settled(session) }
             if waited >= window * 3 { return .moving(session) }
+            if previous == nil, interpreter.verbose {
+                // A pause of up to three windows is never a mystery under -v.
+                interpreter.output.errorLine(
+                    "* an answer was unclear: reading session \(id) until its counts stand still for \(DurationText.human(window)) (set settle)"
+                )
+            }
             previous = (session.acceptedBatches, session.acceptedRecordsByEntity)
             let step = window == .zero ? .zero : min(interval, max(window - waited, .milliseconds(50)))
             if Task.isCancelled { return .interrupted }
