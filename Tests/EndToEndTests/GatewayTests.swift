@@ -245,6 +245,44 @@ final class GatewayTests: XCTestCase {
         assertOnce(try gateway.counts().applied, records: 400, "applied", again.output)
     }
 
+    /// A listener that goes away for 3 s and for 10 s just after a page's
+    /// connection dropped unanswered: the session cannot be read until it
+    /// is back, then the page is found missing and sent again, once.
+    func testAPushRidesOutAListenerThatGoesAway() throws {
+        for mode in ["outage3", "outage10"] {
+            let gateway = try GatewayServer()
+            defer { gateway.stop() }
+            let dir = try folder(records: 100, script: Self.load(concurrency: 1, settings: "set settle 1s"))
+            let result = try run(dir, gateway, mode: mode)
+            XCTAssertEqual(result.code, 0, "\(mode): " + result.output)
+            assertOnce(try gateway.counts().applied, records: 100, "applied (\(mode))", result.output)
+        }
+    }
+
+    /// Close is the last to give up: two 503s on close are retried and the
+    /// records applied; a close that keeps failing names the session, what
+    /// it holds and the exact command that applies it later.
+    func testACloseThatFailsIsRetriedAndThenNamesTheWayOn() throws {
+        let gateway = try GatewayServer()
+        defer { gateway.stop() }
+        let dir = try folder(records: 100, script: Self.load(concurrency: 1))
+        let result = try run(dir, gateway, mode: "closefail")
+        XCTAssertEqual(result.code, 0, result.output)
+        assertOnce(try gateway.counts().applied, records: 100, "applied", result.output)
+
+        let down = try GatewayServer()
+        defer { down.stop() }
+        let downDir = try folder(records: 100, script: Self.load(concurrency: 1, settings: "set retry_for 3s"))
+        let failed = try run(downDir, down, mode: "closedown")
+        XCTAssertEqual(failed.code, 7, failed.output)
+        let id = try XCTUnwrap(down.counts().sessions.first?["id"] as? String)
+        XCTAssertTrue(failed.output.contains("session \(id) is active with 100 records in 2 pages staged"), failed.output)
+        XCTAssertTrue(failed.output.contains("close \"\(id)\" apply (keeps the staged records)"), failed.output)
+        // The cleanup's discard fails the same way: it says so, and does not claim it discarded anything.
+        XCTAssertFalse(failed.output.contains("discarded session"), failed.output)
+        XCTAssertEqual(try down.counts().staged.count, 100, failed.output)
+    }
+
     /// Processing that fails has an exit code of its own (9), apart from a wait that timed out (5).
     func testFailedProcessingExitsNine() throws {
         let gateway = try GatewayServer()

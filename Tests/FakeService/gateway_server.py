@@ -30,6 +30,11 @@ rate limiters do. Each base URL picks a mode:
   edge413     bodies over 64 KB get an HTML 413 from the edge
   procfail    processing fails (twice): the session ends "failed"
   closefail   the first two closes get an HTML 503 (not forwarded)
+  closedown   every close gets an HTML 503 (not forwarded)
+  outage3     the first page's connection is dropped unanswered (not
+              forwarded), and the listener goes away for 3 s: connections
+              are refused until it comes back on the same port
+  outage10    the same for 10 s
 
 Control routes (no key): GET /_gateway/counts answers
   {"staged": {"<employeeId>": n, ...},   # over every session that is not cancelled
@@ -50,6 +55,7 @@ APPLIED = {}       # employeeId -> times applied
 COUNTERS = {}      # (mode, what) -> count
 FIRST_SEEN = {}    # mode -> time of its first request (or first page)
 BUCKET = {"tokens": 1.0, "at": time.monotonic()}
+OUTAGE = {"seconds": 0, "event": threading.Event()}
 
 
 def iso(t=None):
@@ -176,6 +182,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.html(503, "Service Temporarily Unavailable")
         if mode == "closefail" and is_close and count(mode, "close") <= 2:
             return self.html(503, "Service Temporarily Unavailable")
+        if mode == "closedown" and is_close:
+            return self.html(503, "Service Temporarily Unavailable")
+        if mode in ("outage3", "outage10") and is_page and count(mode, "page") == 1:
+            # Drop this connection unanswered, and take the listener away.
+            self.close_connection = True
+            OUTAGE["seconds"] = 3 if mode == "outage3" else 10
+            OUTAGE["event"].set()
+            return
         if is_page and mode in ("late504", "lost504", "html200"):
             n = count(mode, "page")
             if n == 2 and mode == "late504":
@@ -288,10 +302,22 @@ def main():
     a = p.parse_args()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    ThreadingHTTPServer.allow_reuse_address = True
     server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     server.daemon_threads = True
-    print(f"PORT {server.server_address[1]}", flush=True)
-    server.serve_forever()
+    port = server.server_address[1]
+    print(f"PORT {port}", flush=True)
+    while True:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        OUTAGE["event"].wait()
+        OUTAGE["event"].clear()
+        # The listener goes away: connections are refused until it is back.
+        server.shutdown()
+        server.server_close()
+        time.sleep(OUTAGE["seconds"])
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server.daemon_threads = True
 
 
 if __name__ == "__main__":
