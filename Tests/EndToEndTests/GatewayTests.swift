@@ -283,6 +283,22 @@ final class GatewayTests: XCTestCase {
         XCTAssertEqual(try down.counts().staged.count, 100, failed.output)
     }
 
+    /// A gateway that answers 408 on a keep-alive connection left idle: the
+    /// request was not passed on, so pushsh sends it again, a page or a
+    /// close included, one page at a time and pipelined.
+    func testA408OnAnIdleConnectionIsSentAgain() throws {
+        for concurrency in [1, 16] {
+            let gateway = try GatewayServer()
+            defer { gateway.stop() }
+            let script =
+                "set page_size 50\nset push_concurrency \(concurrency)\nlet s = start\nsleep 1500ms\npush s User from \"users.jsonl\"\nsleep 1500ms\nclose s apply\nwait s until processed timeout 30s\n"
+            let dir = try folder(records: 100, script: script)
+            let result = try run(dir, gateway, mode: "idle408")
+            XCTAssertEqual(result.code, 0, "push_concurrency \(concurrency): " + result.output)
+            assertOnce(try gateway.counts().applied, records: 100, "applied (\(concurrency))", result.output)
+        }
+    }
+
     /// Processing that fails has an exit code of its own (9), apart from a wait that timed out (5).
     func testFailedProcessingExitsNine() throws {
         let gateway = try GatewayServer()

@@ -31,6 +31,9 @@ rate limiters do. Each base URL picks a mode:
   procfail    processing fails (twice): the session ends "failed"
   closefail   the first two closes get an HTML 503 (not forwarded)
   closedown   every close gets an HTML 503 (not forwarded)
+  idle408     a keep-alive connection idle for more than 1 s is answered
+              "408 Request Timeout" (HTML) on its next request, not
+              forwarded, and closed
   outage3     the first page's connection is dropped unanswered (not
               forwarded), and the listener goes away for 3 s: connections
               are refused until it comes back on the same port
@@ -163,6 +166,12 @@ class Handler(BaseHTTPRequestHandler):
             if is_page:
                 FIRST_SEEN.setdefault((mode, "page"), now)
         # The gateway.
+        if mode == "idle408":
+            idle = now - getattr(self, "last_at", now)
+            self.last_at = now
+            if idle > 1.0:
+                self.close_connection = True
+                return self.html(408, "Request Timeout", {"Connection": "close"})
         if mode in ("lb503", "lb503s", "lb503d") and now - FIRST_SEEN[mode] < 3:
             headers = {"lb503s": {"Retry-After": "1"},
                        "lb503d": {"Retry-After": email.utils.formatdate(time.time() + 1, usegmt=True)}}.get(mode, {})

@@ -178,7 +178,7 @@ public enum HTTPStatus {
         .ok, .created, .accepted, .nonAuthoritativeInformation, .noContent,
         .movedPermanently, .found, .seeOther, .temporaryRedirect, .permanentRedirect,
         .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .proxyAuthenticationRequired,
-        .conflict, .contentTooLarge, .unsupportedMediaType, .tooManyRequests,
+        .requestTimeout, .conflict, .contentTooLarge, .unsupportedMediaType, .tooManyRequests,
         .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
     ]
 

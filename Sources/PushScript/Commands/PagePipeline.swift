@@ -230,8 +230,10 @@ extension PagePusher {
             case .failure(let error) where error.isUnclear:
                 pipe.inFlight[outcome.number] = nil
                 unclear.append((page, error))
-            case .failure(let error) where error.status == .tooManyRequests || error.kind == .transport(.notConnected):
-                // Refused before anything was done: the page can simply go again.
+            case .failure(let error)
+            where error.status == .tooManyRequests || error.status == .requestTimeout || error.kind == .transport(.notConnected):
+                // Refused before anything was done (a 429, a 408 from a gateway
+                // that timed an idle connection out): the page can simply go again.
                 pipe.inFlight[outcome.number] = nil
                 let backoff = client.backoff(afterAttempt: page.attempts, retryAfter: error.retryAfter)
                 var page = page
