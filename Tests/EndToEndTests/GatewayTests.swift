@@ -299,6 +299,30 @@ final class GatewayTests: XCTestCase {
         }
     }
 
+    /// A session that expires mid-push: the run stops, does not claim to
+    /// discard the expired session (the cleanup leaves it alone), and its
+    /// way on applies every record once: close the expired session with
+    /// apply, and push the rest with the skip it names into a new session.
+    func testASessionThatExpiresMidPushIsNotSaidToBeDiscarded() throws {
+        let gateway = try GatewayServer()
+        defer { gateway.stop() }
+        let dir = try folder(records: 200, script: Self.load(concurrency: 1))
+        let result = try run(dir, gateway, mode: "expire")
+        XCTAssertEqual(result.code, 6, result.output)
+        XCTAssertFalse(result.output.contains("discarded"), result.output)
+        XCTAssertTrue(result.output.contains("skip 100"), result.output)
+        let id = try XCTUnwrap(gateway.counts().sessions.first?["id"] as? String)
+        XCTAssertEqual(try gateway.counts().sessions.first?["state"] as? String, "expired")
+        // Both halves of the hint, as a user would follow them.
+        let way =
+            "close \"\(id)\" apply\nset page_size 50\nlet t = start\npush t User from \"users.jsonl\" skip 100\nclose t apply\nwait t until processed timeout 30s\n"
+        try way.write(to: dir.appendingPathComponent("load.push"), atomically: true, encoding: .utf8)
+        let resumed = try run(dir, gateway, mode: "plain")
+        XCTAssertEqual(resumed.code, 0, resumed.output)
+        Thread.sleep(forTimeInterval: 0.5)
+        assertOnce(try gateway.counts().applied, records: 200, "applied", result.output + resumed.output)
+    }
+
     /// Processing that fails has an exit code of its own (9), apart from a wait that timed out (5).
     func testFailedProcessingExitsNine() throws {
         let gateway = try GatewayServer()

@@ -31,6 +31,9 @@ rate limiters do. Each base URL picks a mode:
   procfail    processing fails (twice): the session ends "failed"
   closefail   the first two closes get an HTML 503 (not forwarded)
   closedown   every close gets an HTML 503 (not forwarded)
+  expire      a session expires (no request for its inactivity timeout, as
+              if the push had stalled) once it holds two pages: later pages
+              get 409 with error.state "expired"
   idle408     a keep-alive connection idle for more than 1 s is answered
               "408 Request Timeout" (HTML) on its next request, not
               forwarded, and closed
@@ -239,7 +242,11 @@ class Handler(BaseHTTPRequestHandler):
                 if by_entity is None:
                     return self.answer(400, {"error": {"code": "invalid_body", "message": "entities must be an object of arrays"}})
                 if by_entity == "inactive":
-                    return self.answer(409, {"error": {"code": "session_not_active", "message": "the session is " + s["state"]}})
+                    return self.answer(409, {"error": {"code": "session_not_active", "message": "the session is " + s["state"],
+                                                       "state": s["state"]}})
+                if mode == "expire" and len(s["pages"]) >= 2:
+                    with LOCK:
+                        s["state"] = "expired"
                 total = sum(by_entity.values())
                 return self.answer(202, {"session_id": s["id"], "accepted_count_total": total, "accepted_count_by_entity": by_entity,
                                          "rejected_count_total": 0, "validation_errors": [],
