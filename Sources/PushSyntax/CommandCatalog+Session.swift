@@ -130,7 +130,7 @@ extension CommandCatalog {
                 reads it and compares what it holds (pages, and records per entity
                 type) with what this run saw accepted. When they differ (a page
                 that landed after its answer was lost, someone else pushing), it
-                does not apply: it stops with exit code 8, shows both sets of
+                does not apply: it stops with exit code 9, shows both sets of
                 numbers and what to do. 'close s discard' and pushing again is the
                 safe way on; 'close s apply anyway' applies what the session holds
                 after you have looked at it. A failed close is retried within
@@ -158,6 +158,10 @@ extension CommandCatalog {
                 targets can be reached any more: waiting for 'processed' fails when the
                 session becomes 'failed' or 'cancelled'. A session never becomes active
                 again, so waiting for 'active' makes sense only for one that is active now.
+                An active session moves only when it is closed (or expires), so a wait
+                for processing, processed, failed or cancelled on a session still active
+                fails at once with the fix (close s apply first); pushsh check warns
+                when no close of the session comes before such a wait.
                 It gives up after the timeout: 10m unless 'timeout' says otherwise.
                 Either way the script stops with exit code 5 (unless 'set on_error
                 continue').

@@ -142,7 +142,7 @@ public struct Completer: Sendable {
             return ["integration", "key"]
         case "include": return ["\""]
         case "save": return args.isEmpty ? ["\""] : args.count == 1 ? ["replace"] : []
-        case "if", "expect", "print", "for", "exit", "sleep":
+        case "if", "expect", "print", "for", "exit", "quit", "sleep":
             if command == "for" && args.count == 1 { return ["in"] }
             // `expect CONDITION else MESSAGE`: the catalog's words for expect, once a condition is there.
             let following = command == "expect" && !args.isEmpty ? CommandCatalog.followingWords(after: command) : []

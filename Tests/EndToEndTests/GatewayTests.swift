@@ -133,7 +133,7 @@ final class GatewayTests: XCTestCase {
 
     /// With no settle window the late page is sent again and lands twice;
     /// the check before apply sees the session holding a page more than this
-    /// run saw accepted, and does not apply: exit 8, both numbers, nothing applied.
+    /// run saw accepted, and does not apply: exit 9, both numbers, nothing applied.
     func testTheCheckBeforeApplyRefusesASessionHoldingMoreThanThisRunPushed() throws {
         let gateway = try GatewayServer()
         defer { gateway.stop() }
@@ -142,7 +142,7 @@ final class GatewayTests: XCTestCase {
             of: "close s apply", with: "sleep 2s\nclose s apply")
         let dir = try folder(script: script)
         let result = try run(dir, gateway, mode: "late504")
-        XCTAssertEqual(result.code, 8, result.output)
+        XCTAssertEqual(result.code, 9, result.output)
         XCTAssertTrue(result.output.contains("apply: not applied: the session does not hold what this run pushed to it"), result.output)
         XCTAssertTrue(result.output.contains("pages: the session holds 6, this run saw 5 accepted"), result.output)
         XCTAssertTrue(result.output.contains("User records: the session holds 300, this run saw 250 accepted"), result.output)
@@ -323,13 +323,13 @@ final class GatewayTests: XCTestCase {
         assertOnce(try gateway.counts().applied, records: 200, "applied", result.output + resumed.output)
     }
 
-    /// Processing that fails has an exit code of its own (9), apart from a wait that timed out (5).
-    func testFailedProcessingExitsNine() throws {
+    /// Processing that fails has an exit code of its own (10), apart from a wait that timed out (5).
+    func testFailedProcessingHasAnExitCodeOfItsOwn() throws {
         let gateway = try GatewayServer()
         defer { gateway.stop() }
         let dir = try folder(records: 20, script: Self.load(concurrency: 1))
         let result = try run(dir, gateway, mode: "procfail")
-        XCTAssertEqual(result.code, 9, result.output)
+        XCTAssertEqual(result.code, 10, result.output)
         XCTAssertTrue(result.output.contains("is failed and can no longer become processed"), result.output)
     }
 }

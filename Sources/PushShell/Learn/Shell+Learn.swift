@@ -59,9 +59,10 @@ extension Shell {
         return completer
     }
 
-    /// The name entries typed in a lesson are read under: relative paths are taken from the lesson's folder.
-    var entrySourceName: String {
-        learning.tour.map { $0.workDirectory + "/<prompt>" } ?? "<prompt>"
+    /// An entry as a source: `<prompt>` in messages (`<prompt>:1:5`), and in
+    /// a lesson with relative paths taken from the lesson's folder.
+    func entrySource(_ text: String) -> SourceFile {
+        SourceFile(name: "<prompt>", text: text, directory: learning.tour?.workDirectory)
     }
 
     /// A path written at the prompt: in a lesson, a relative one is taken from the lesson's folder.
@@ -257,7 +258,7 @@ extension Shell {
             output.line(TerminalStyle(enabled: output.color).dim("skipping: running it for you:"))
             output.line("  " + step.suggestion.replacingOccurrences(of: "\n", with: "\n  "))
             tour.beginEntry()
-            let outcome = await runCancellable(SourceFile(name: entrySourceName, text: step.suggestion))
+            let outcome = await runCancellable(entrySource(step.suggestion))
             if outcome == .done { transcript.append(step.suggestion) }
             tour.endEntry(step.suggestion, outcome: outcome, nudge: false)
             if tour.step?.line == step.line { tour.skipStep() }
