@@ -107,6 +107,7 @@ public enum SettingName: String, WordChoice {
     case pushConcurrency = "push_concurrency"
     case retries
     case retryFor = "retry_for"
+    case settle
     case validation
     case timeout
     case partialPages = "partial_pages"
@@ -123,8 +124,9 @@ public enum SettingName: String, WordChoice {
         case .pageBytes: "a whole number from 1024 to 50000000 (the largest request body a page may make, in bytes)"
         case .progress: "'on' or 'off' (the progress display of a push from a file)"
         case .pushConcurrency: "a whole number from 1 to 32 (the most pages of a push from a file in flight at once; 1 sends one at a time)"
-        case .retries: "a whole number from 0 to 10 (retries of a request that failed with 429 or 5xx)"
+        case .retries: "a whole number from 0 to 10 (caps the retries of a request; by default retry_for alone bounds them)"
         case .retryFor: "a duration such as 30s (how long to keep retrying a request)"
+        case .settle: "a duration such as 5s (how long a session's counts must stay still before an unclear page counts as not landed)"
         case .validation: "'on' or 'off' (checking each User record against the documented rules before sending)"
         case .timeout: "a duration such as 60s (how long one request may take)"
         case .partialPages: PartialPagesMode.choiceList

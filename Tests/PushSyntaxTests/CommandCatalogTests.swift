@@ -64,7 +64,7 @@ import Testing
     @Test func followingWordsForCompletion() {
         #expect(CommandCatalog.followingWords(after: "wait").contains("until"))
         #expect(CommandCatalog.followingWords(after: "wait").contains("processed"))
-        #expect(CommandCatalog.followingWords(after: "close") == ["apply", "discard"])
+        #expect(CommandCatalog.followingWords(after: "close") == ["apply", "discard", "anyway"])
         #expect(CommandCatalog.followingWords(after: "connect").contains("eu"))
         #expect(CommandCatalog.followingWords(after: "sandbox").contains("rate-limit"))
         #expect(CommandCatalog.followingWords(after: "print") == [])

@@ -83,14 +83,18 @@ extension Interpreter {
             } else {
                 try await pusher.send(input)
             }
-        } catch let error as ScriptError {
+        } catch {
+            // What landed before the stop is this run's too: the check before apply counts it.
+            handle.ledger?.confirm(pusher.tally)
             recordsSent.add(pusher.tally)
+            guard let error = error as? ScriptError else { throw error }
             pusher.tally.retries = pusher.retried
             variables["last_push"] = pusher.tally.value(elapsed: pusher.elapsed)
             pusher.progress.finish()
             throw error
         }
         pusher.progress.finish()
+        handle.ledger?.confirm(pusher.tally)
         recordsSent.add(pusher.tally)
         if let snapshot = try? await connection.client.session(handle.id) { handle.refresh(snapshot) }
         track(handle)

@@ -160,7 +160,7 @@ public final class Interpreter: @unchecked Sendable {
             if exit.code != ExitCode.ok.rawValue { await cleanUpAfterStopping(because: "ended with exit \(exit.code)") }
             return exit.code
         } catch var error as ScriptError {
-            error.sessionsDiscarded = !keepsSessionsOnStop && !startedSessions.isEmpty
+            error.sessionsDiscarded = await willDiscardSessions()
             if let signal = interruption {
                 report(error, asInterruption: true)
                 await cleanUpAfterStopping(because: "stopped by \(signal.name)")
@@ -326,7 +326,7 @@ public final class Interpreter: @unchecked Sendable {
         case .start(let reference): return try await start(reference: reference, at: range)
         case .status(let session): return try await status(session, at: range)
         case .push(let command): return try await push(command, at: range)
-        case .close(let session, let mode): return try await close(session, mode: mode, at: range)
+        case .close(let session, let mode, let anyway): return try await close(session, mode: mode, anyway: anyway, at: range)
         case .wait(let command): return try await wait(command, at: range)
         case .integration: return try await integration(at: range)
         case .activity(let query): return try await activity(query, at: range)
@@ -466,6 +466,7 @@ public final class Interpreter: @unchecked Sendable {
         case .retryFor(let expr):
             settings.retryFor = try duration(expr, .retryFor)
             applyClientSettings()
+        case .settle(let expr): settings.settle = try duration(expr, .settle)
         case .validation(let on): settings.validation = on.value
         case .timeout(let expr):
             let timeout = try duration(expr, .requestTimeout)

@@ -123,7 +123,9 @@ struct ScriptResult {
     }
 
     /// Whether the failure is the script's own verdict (an expect, a wait) rather than an error.
-    var isAssertion: Bool { exitCode == ScriptExit.expectFailed.rawValue || exitCode == ScriptExit.waitFailed.rawValue }
+    var isAssertion: Bool {
+        [ScriptExit.expectFailed, .waitFailed, .processingFailed].map(\.rawValue).contains(exitCode)
+    }
 
     /// - Parameter sandboxOnly: the flag that allows the built-in sandbox only, when given.
     static func run(_ file: String, environment: [String: String], variables: [String], sandboxOnly: String? = nil) async -> ScriptResult {
