@@ -27,7 +27,8 @@ extension CommandCatalog {
                             integration and activity; sandbox records gives an array.
 
                 Read fields with '.' and elements with '[ ]':
-                  s.state    last_push.validation_errors[0].field    s.accepted_records_by_entity.User
+                  s.state    last_push.validation_errors[0].field
+                  s.accepted_records_by_entity.User
 
                 In if, expect, and, or and not, false, null, 0, "", [] and {} count
                 as false; every other value (a session too) counts as true.
@@ -152,6 +153,8 @@ extension CommandCatalog {
 extension CommandCatalog {
     /// One line per built-in function: its signature and what it returns.
     fileprivate static var functionTable: String {
-        BuiltinFunction.all.map { "  " + $0.signature.padded(to: 24) + $0.summary }.joined(separator: "\n")
+        BuiltinFunction.all.flatMap {
+            TextFlow.hanging("  " + $0.signature.padded(to: 24), $0.summary, width: TextFlow.listingWidth)
+        }.joined(separator: "\n")
     }
 }

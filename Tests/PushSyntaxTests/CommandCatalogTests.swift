@@ -99,3 +99,25 @@ import Testing
         #expect(source.lineCount == 3)
     }
 }
+
+/// `help` at 80x24 is read through `less`, which wraps a line of 80 or more
+/// columns mid-word: every help text, fitted as the shell fits it to an 80
+/// column terminal, must have no line longer than the shell's line width.
+@Suite struct HelpWidthTests {
+    @Test func everyHelpTextFitsEightyColumns() throws {
+        let width = TextFlow.lineWidth(forTerminalColumns: 80)
+        let texts =
+            [("help", CommandCatalog.overview)]
+            + CommandCatalog.helpWords.compactMap { word in
+                CommandCatalog.helpText(for: word).map { ("help \(word)", $0) }
+            }
+        #expect(texts.count == CommandCatalog.helpWords.count + 1)
+        var tooLong: [String] = []
+        for (name, text) in texts {
+            for line in TextFlow.reflow(text, width: width).split(separator: "\n") where line.count > width {
+                tooLong.append("\(name): \(line.count) columns: \(line)")
+            }
+        }
+        #expect(tooLong.isEmpty, "\(tooLong.joined(separator: "\n"))")
+    }
+}
