@@ -362,7 +362,10 @@ struct DateFormat {
         }
         guard rest.isEmpty else { throw problem("\"\(rest.prefix(20))\" follows the date", hint: "the format ends before the value does") }
         if let hour12, let pm {
-            guard (1...12).contains(hour12) else { throw problem("\(hour12) cannot be an hour on a 12-hour clock") }
+            guard (1...12).contains(hour12) else {
+                throw problem(
+                    "\(hour12) cannot be an hour on a 12-hour clock", hint: "hh goes from 1 to 12; 24-hour times are read with HH")
+            }
             fields.hour = hour12 % 12 + (pm ? 12 : 0)
         }
         try check(fields)
@@ -383,11 +386,11 @@ struct DateFormat {
             let leap = f.month == 2 && f.day == 29 ? " (\(f.year) is not a leap year)" : ""
             throw problem(
                 f.day == 0 ? "0 cannot be a day" : "\(monthName) \(f.year) has no day \(f.day)\(leap)",
-                hint: f.day > 12 || f.day == 0 ? "check the value; pushsh never moves a date into the next month" : nil)
+                hint: "check the value; pushsh never moves a date into the next month")
         }
-        guard f.hour < 24 else { throw problem("\(f.hour) cannot be an hour") }
-        guard f.minute < 60 else { throw problem("\(f.minute) cannot be a minute") }
-        guard f.second < 60 else { throw problem("\(f.second) cannot be a second") }
+        guard f.hour < 24 else { throw problem("\(f.hour) cannot be an hour", hint: "hours go from 0 to 23") }
+        guard f.minute < 60 else { throw problem("\(f.minute) cannot be a minute", hint: "minutes go from 0 to 59") }
+        guard f.second < 60 else { throw problem("\(f.second) cannot be a second", hint: "seconds go from 0 to 59") }
     }
 
     /// This format with day and month swapped (`MM/dd/yyyy` → `dd/MM/yyyy`), when it has both.

@@ -93,7 +93,11 @@ enum TextFunctions {
         case "trim": return .string(try a.string(0).trimmingCharacters(in: .whitespacesAndNewlines))
         case "replace":
             let (text, old, new) = (try a.string(0), try a.string(1), try a.string(2))
-            guard !old.isEmpty else { throw FunctionError(argument: 1, "replace: OLD is empty; there is nothing to replace") }
+            guard !old.isEmpty else {
+                throw FunctionError(
+                    argument: 1, "replace: OLD is empty; there is nothing to replace",
+                    hint: "give the text to replace, e.g. replace(x, \"-\", \"\")")
+            }
             return .string(text.replacingOccurrences(of: old, with: new))
         case "split":
             let (text, separator) = (try a.string(0), try a.string(1))
