@@ -157,7 +157,7 @@ extension CommandCatalog {
                 """,
             details: """
                 With no word, lists every command and topic. Topics: values,
-                expressions, durations, exit-codes, network, profiles.
+                expressions, durations, dates, exit-codes, network, profiles.
                 """, looksOnly: true),
         CommandHelp(
             name: "save", area: .shell,

@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func topicsAndOverview() throws {
-        #expect(CommandCatalog.topics.map(\.name) == ["values", "expressions", "durations", "exit-codes", "network", "profiles"])
+        #expect(CommandCatalog.topics.map(\.name) == ["values", "expressions", "durations", "dates", "exit-codes", "network", "profiles"])
         let exitCodes = try #require(CommandCatalog.helpText(for: "exit-codes"))
         // Each code starts a line of the table (the old `|| hasPrefix` made this always true).
         for code in [0, 1, 2, 3, 4, 5, 6, 7, 129, 130, 143] {
