@@ -1,3 +1,5 @@
+import Foundation
+
 /// The fixed words of the language that stand for a choice: states, regions,
 /// close modes, formats, settings, and the built-in functions.
 ///
@@ -242,6 +244,10 @@ public struct BuiltinFunction: Sendable, Hashable {
     public func problem(with literal: Literal, asArgument i: Int) -> String? {
         let name = i < argumentNames.count ? argumentNames[i] : "argument \(i + 1)"
         switch (kind(ofArgument: i), literal) {
+        case (.text, .string(let pattern)) where name == "PATTERN":
+            // Compiled now as at run time, so a broken pattern stops the run before anything is sent.
+            return (try? NSRegularExpression(pattern: pattern)) == nil
+                ? "\(self.name): PATTERN \"\(pattern.prefix(40))\" is not a regular expression" : nil
         case (.anything, _), (.text, .string), (.wholeNumber, .integer): return nil
         case (.text, _): return "\(self.name): \(name) must be a string, got \(literal.description)"
         case (.wholeNumber, _): return "\(self.name): \(name) must be a whole number, got \(literal.description)"

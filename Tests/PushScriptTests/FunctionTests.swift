@@ -96,7 +96,8 @@ import _PushTestSupport
         (#"date("15/03/2023")"#, #""15/03/2023" is not an ISO 8601 date"#, #"date(x, "MM/dd/yyyy")"#),
         ("excel_date(12)", "outside Excel's dates", "61 (1900-03-01)"),
         (#"excel_date("soon")"#, #"SERIAL "soon" is not a number"#, "date(TEXT, FORMAT)"),
-        (#"matches("x", "(")"#, #"PATTERN "(" is not a regular expression"#, "brackets"),
+        // Not a literal (the checker compiles literal patterns), so it reaches the run.
+        (#"matches("x", string("("))"#, #"PATTERN "(" is not a regular expression"#, "brackets"),
         (#"split("a", "")"#, "split: SEPARATOR is empty", ""),
         (#"replace("a", "", "b")"#, "replace: OLD is empty", ""),
         (#"pad("a", 3, "ab")"#, #"pad: FILL must be one character, got "ab""#, ""),
@@ -124,6 +125,11 @@ import _PushTestSupport
         #expect(run.stderr.contains("pad: WIDTH must be a whole number, got the string \"5\""))
         #expect(run.stderr.contains("join: ARRAY must be an array"))
         #expect(!run.stdout.contains("started session"))
+        let pattern = await runScript("let s = start\nprint matches(\"x\", \"([a-z]\")\n")
+        #expect(pattern.code == ExitCode.parse.rawValue, "\(pattern.stderr)")
+        #expect(
+            pattern.stderr.contains("test.push:2:20: error: matches: PATTERN \"([a-z]\" is not a regular expression"), "\(pattern.stderr)")
+        #expect(!pattern.stdout.contains("started session"))
         let arity = await runScript("print lower(\"a\", \"b\")\n")
         #expect(arity.code == ExitCode.parse.rawValue)
         #expect(arity.stderr.contains("'lower' takes 1 argument, not 2"), "\(arity.stderr)")
