@@ -248,6 +248,9 @@ public struct BuiltinFunction: Sendable, Hashable {
             // Compiled now as at run time, so a broken pattern stops the run before anything is sent.
             return (try? NSRegularExpression(pattern: pattern)) == nil
                 ? "\(self.name): PATTERN \"\(pattern.prefix(40))\" is not a regular expression" : nil
+        case (.text, .string(let format)) where name == "FORMAT":
+            if case .failure(let problem) = DateFormatSyntax.pieces(of: format) { return problem.message }
+            return nil
         case (.anything, _), (.text, .string), (.wholeNumber, .integer): return nil
         case (.text, _): return "\(self.name): \(name) must be a string, got \(literal.description)"
         case (.wholeNumber, _): return "\(self.name): \(name) must be a whole number, got \(literal.description)"

@@ -91,8 +91,8 @@ import _PushTestSupport
         (#"date("2023-03-26 02:30", "yyyy-MM-dd HH:mm", "Europe/Berlin")"#, "does not exist in Europe/Berlin", "offset"),
         (#"date("2023-10-29 02:30", "yyyy-MM-dd HH:mm", "Europe/Berlin")"#, "happens twice in Europe/Berlin", "does not guess"),
         (#"date("2023-03-15", "yyyy-MM-dd", "Mars/Base")"#, #"ZONE "Mars/Base" is not a time zone"#, "Europe/Berlin"),
-        (#"date("03/15/2023", "MM/dd/yyyy hh:mm")"#, "has hh without a", "12-hour"),
-        (#"date("03/15/2023", "MM/qq/yyyy")"#, "'qq', which is not a date field", "fields:"),
+        (#"date("03/15/2023", string("MM/dd/yyyy hh:mm"))"#, "has hh without a", "12-hour"),
+        (#"date("03/15/2023", string("MM/qq/yyyy"))"#, "'qq', which is not a date field", "fields:"),
         (#"date("15/03/2023")"#, #""15/03/2023" is not an ISO 8601 date"#, #"date(x, "MM/dd/yyyy")"#),
         ("excel_date(12)", "outside Excel's dates", "61 (1900-03-01)"),
         (#"excel_date("soon")"#, #"SERIAL "soon" is not a number"#, "date(TEXT, FORMAT)"),
@@ -130,6 +130,11 @@ import _PushTestSupport
         #expect(
             pattern.stderr.contains("test.push:2:20: error: matches: PATTERN \"([a-z]\" is not a regular expression"), "\(pattern.stderr)")
         #expect(!pattern.stdout.contains("started session"))
+        let format = await runScript("let s = start\nprint date(\"03/15/2023\", \"MM/dd/yyy\")\n")
+        #expect(format.code == ExitCode.parse.rawValue, "\(format.stderr)")
+        #expect(
+            format.stderr.contains("test.push:2:26: error: date: FORMAT \"MM/dd/yyy\" has 'yyy', which is not a date field"),
+            "\(format.stderr)")
         let arity = await runScript("print lower(\"a\", \"b\")\n")
         #expect(arity.code == ExitCode.parse.rawValue)
         #expect(arity.stderr.contains("'lower' takes 1 argument, not 2"), "\(arity.stderr)")

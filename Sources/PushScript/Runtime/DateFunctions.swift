@@ -243,59 +243,19 @@ struct Zone {
     }
 }
 
-/// A date format such as `MM/dd/yyyy` or `dd.MM.yyyy HH:mm:ss`: letters are
-/// fields, text in '…' and any other character must be there as written.
+/// A date format such as `MM/dd/yyyy` (see `DateFormatSyntax`), reading values.
 struct DateFormat {
-    enum Piece: Equatable {
-        case literal(Character)
-        case year4, year2, month, day, hour24, hour12, minute, second, fraction, meridiem
-    }
+    typealias Piece = DateFormatSyntax.Piece
 
     let text: String
     let pieces: [Piece]
 
-    static let fields: [(String, Piece)] = [
-        ("yyyy", .year4), ("yy", .year2), ("MM", .month), ("M", .month), ("dd", .day), ("d", .day), ("HH", .hour24),
-        ("H", .hour24), ("hh", .hour12), ("h", .hour12), ("mm", .minute), ("m", .minute), ("ss", .second), ("s", .second),
-        ("SSS", .fraction), ("a", .meridiem),
-    ]
-
     init(_ text: String) throws(FunctionError) {
         self.text = text
-        var pieces: [Piece] = []
-        var rest = Substring(text)
-        while let first = rest.first {
-            if first == "'" {
-                guard let close = rest.dropFirst().firstIndex(of: "'") else {
-                    throw FunctionError(argument: 1, "date: FORMAT \"\(text)\" opens a quote it does not close")
-                }
-                pieces += rest[rest.index(after: rest.startIndex)..<close].map(Piece.literal)
-                rest = rest[rest.index(after: close)...]
-            } else if first.isLetter {
-                guard let (word, piece) = Self.fields.first(where: { rest.hasPrefix($0.0) }),
-                    !(rest.dropFirst(word.count).first == first)
-                else {
-                    let run = rest.prefix { $0 == first }
-                    throw FunctionError(
-                        argument: 1, "date: FORMAT \"\(text)\" has '\(run)', which is not a date field",
-                        hint: "fields: yyyy yy MM dd HH hh mm ss SSS a; put other letters in quotes: 'T'")
-                }
-                pieces.append(piece)
-                rest = rest.dropFirst(word.count)
-            } else {
-                pieces.append(.literal(first))
-                rest = rest.dropFirst()
-            }
+        switch DateFormatSyntax.pieces(of: text) {
+        case .success(let pieces): self.pieces = pieces
+        case .failure(let problem): throw FunctionError(argument: 1, problem.message, hint: problem.hint)
         }
-        guard pieces.contains(.year4) || pieces.contains(.year2), pieces.contains(.month), pieces.contains(.day) else {
-            throw FunctionError(argument: 1, "date: FORMAT \"\(text)\" needs a year, a month and a day (yyyy, MM, dd)")
-        }
-        if pieces.contains(.hour12) != pieces.contains(.meridiem) {
-            throw FunctionError(
-                argument: 1, "date: FORMAT \"\(text)\" has \(pieces.contains(.hour12) ? "hh without a" : "a without hh")",
-                hint: "12-hour times are written hh:mm a (2:30 PM); 24-hour times HH:mm")
-        }
-        self.pieces = pieces
     }
 
     /// Reads `value` in `zone`, refusing any field out of range.
