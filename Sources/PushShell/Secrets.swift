@@ -121,7 +121,7 @@ enum Secrets {
             case .file(let path, let options):
                 return all([command.session, path, options.skip, options.mapping] + options.mappings.map(\.from))
             }
-        case .close(let session, _): return all([session])
+        case .close(let session, _, _): return all([session])
         case .wait(let command): return all([command.session, command.timeout])
         case .let(let name, .expression(let expr)): return all([expr]).union([name.value])
         case .let(let name, .command(let inner)): return variables(readOrDefinedBy: inner).union([name.value])

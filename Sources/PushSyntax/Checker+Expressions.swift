@@ -34,6 +34,11 @@ extension ScriptChecker {
                     "'\(builtin.name)' takes \(expected) \(noun), not \(arguments.count)", at: expression.range,
                     hint: "\(builtin.signature): \(builtin.summary)")
             }
+            for (i, argument) in arguments.enumerated() {
+                if case .literal(let literal, let range) = argument, let problem = builtin.problem(with: literal, asArgument: i) {
+                    error(problem, at: range, hint: builtin.signature)
+                }
+            }
         case .not(let operand, _):
             check(operand)
         case .binary(_, let left, let right, _):

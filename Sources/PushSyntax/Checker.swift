@@ -201,7 +201,7 @@ struct ScriptChecker {
             checkPush(push)
             // Every push leaves its result in `last_push`, even a rejected one.
             defined.insert("last_push")
-        case .close(let session, let mode):
+        case .close(let session, let mode, _):
             check(session)
             if case .variable(let name, _) = session {
                 if let earlier = closed[name] {
@@ -373,6 +373,7 @@ struct ScriptChecker {
         case .pushConcurrency(let value): expect(value, .pushConcurrency)
         case .retries(let value): expect(value, .retries)
         case .retryFor(let value): expect(value, .retryFor)
+        case .settle(let value): expect(value, .settle)
         }
     }
 

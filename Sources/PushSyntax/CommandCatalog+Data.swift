@@ -58,8 +58,9 @@ extension CommandCatalog {
 
                 The result has session_id, entity_type, pages (pages accepted),
                 accepted, rejected, accepted_by_entity, validation_errors (each with
-                entity_type, index, field and issue), bytes, unclear_pages_checked
-                and elapsed_ms. It is also kept
+                entity_type, index, field and issue), bytes, unclear_pages_checked,
+                settle_ms (only after unclear answers: how long they waited for the
+                session's counts to settle, see 'set settle') and elapsed_ms. It is also kept
                 in last_push, which is set even when a page is rejected: after 'set
                 on_error continue', last_push.validation_errors[0].field names the
                 first bad field. A push that succeeds refreshes the session value.

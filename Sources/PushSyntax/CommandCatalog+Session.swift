@@ -107,7 +107,7 @@ extension CommandCatalog {
         CommandHelp(
             name: "close", area: .session,
             summary: "close a session: apply its records, or discard them",
-            syntax: "close SESSION apply|discard",
+            syntax: "close SESSION apply [anyway]|discard",
             example: """
                 close s apply
                 wait s until processed timeout 5m
@@ -125,8 +125,19 @@ extension CommandCatalog {
                 Only an active session can be closed. An expired session can still be
                 closed with apply (its records are processed) or discard; closing a
                 session in any other state is refused with 409.
+
+                Check before apply: on a session this run pushed to, apply first
+                reads it and compares what it holds (pages, and records per entity
+                type) with what this run saw accepted. When they differ (a page
+                that landed after its answer was lost, someone else pushing), it
+                does not apply: it stops with exit code 9, shows both sets of
+                numbers and what to do. 'close s discard' and pushing again is the
+                safe way on; 'close s apply anyway' applies what the session holds
+                after you have looked at it. A failed close is retried within
+                'set retry_for'; if it still fails, the message gives the exact
+                command that applies or discards the session later.
                 """,
-            followingWords: CloseMode.allCases.map(\.rawValue), producesValue: true),
+            followingWords: CloseMode.allCases.map(\.rawValue) + ["anyway"], producesValue: true),
         CommandHelp(
             name: "wait", area: .session,
             summary: "wait until a session reaches one of the given states",

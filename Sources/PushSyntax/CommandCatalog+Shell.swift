@@ -33,6 +33,7 @@ extension CommandCatalog {
                 set push_concurrency N
                 set retries N
                 set retry_for DURATION
+                set settle DURATION
                 set validation on|off
                 set timeout DURATION
                 set partial_pages stop|accept
@@ -69,14 +70,24 @@ extension CommandCatalog {
                            lost answer. 1 sends one page at a time. Pages sharing an
                            employeeId never travel together; types other than User go
                            one at a time (their natural key is not known).
-                retries    how many times one request is retried, 0 to 10 (4): after a
-                           429 (honouring Retry-After), and for reads also after a 502,
-                           503, 504 or a lost connection. Waits grow exponentially,
-                           with jitter.
-                retry_for  how long to keep retrying one request, as a duration (60s).
+                retries    caps how many times one request is retried, 0 to 10; by
+                           default only retry_for bounds them: after a 429 or a 408
+                           (honouring Retry-After), and for reads also after a 502,
+                           503, 504 or a lost connection; pages, start and close by
+                           the exactly-once rules. Waits grow exponentially, with
+                           jitter.
+                retry_for  how long to keep retrying one request, as a duration (60s),
+                           from its first attempt: enough for a 10 s outage or a
+                           1 request/s rate limit.
                            It also caps Retry-After: a service asking for a longer
                            wait ends the retries, and the error says how long it
                            asked for. Waits of a second or more show on a terminal.
+                settle     after an unclear answer to a page (a timeout, a reset, a
+                           502/503/504, a 2xx that is not JSON), how long the
+                           session's counts must stay still before the page counts
+                           as not landed and is sent again (5s): a gateway may give
+                           up on a page the service stages a moment later. Costs
+                           nothing when every answer is clear.
                 validation on (the default) checks every User record against the
                            documented rules before the first page is sent; off
                            leaves the checking to the service (for integrations
@@ -158,7 +169,7 @@ extension CommandCatalog {
                 """,
             details: """
                 With no word, lists every command and topic. Topics: values,
-                expressions, durations, exit-codes, network, profiles. Any other
+                expressions, durations, dates, exit-codes, network, profiles. Any other
                 word (help csv) lists the commands and topics that mention it.
                 """, looksOnly: true),
         CommandHelp(

@@ -117,13 +117,13 @@ public enum CommandCatalog: Sendable {
             guard !inArea.isEmpty else { continue }
             lines.append(area.title + ":")
             for command in inArea {
-                lines.append("  " + command.name.padded(to: width) + "  " + command.summary)
+                lines += TextFlow.hanging("  " + command.name.padded(to: width) + "  ", command.summary, width: TextFlow.listingWidth)
             }
             lines.append("")
         }
         lines.append("Topics:")
         for topic in topics {
-            lines.append("  " + topic.name.padded(to: width) + "  " + topic.summary)
+            lines += TextFlow.hanging("  " + topic.name.padded(to: width) + "  ", topic.summary, width: TextFlow.listingWidth)
         }
         lines.append("")
         lines.append("Type 'help WORD' for one command or topic, e.g. 'help push' or 'help values'.")

@@ -88,6 +88,7 @@ extension ArgumentRule {
     public static let waitTimeout = ArgumentRule("'timeout'", .duration, example: "timeout 5m")
     public static let activitySince = ArgumentRule("'since'", .durationOrTimestamp, example: "activity since 1h")
     public static let retryFor = ArgumentRule("retry_for", .duration, example: "set retry_for 30s")
+    public static let settle = ArgumentRule("settle", .duration, example: "set settle 5s")
     public static let requestTimeout = ArgumentRule("timeout", .duration, example: "set timeout 60s")
     public static let sandboxAdvance = ArgumentRule("'sandbox advance'", .duration, example: "sandbox advance 1h")
     public static let sandboxProcessing = ArgumentRule("'sandbox processing'", .duration, example: "sandbox processing 10s")
@@ -106,7 +107,7 @@ extension ArgumentRule {
 
     /// Every rule, for tests that hold the checker and the interpreter to them.
     public static let all: [ArgumentRule] = [
-        sleep, waitTimeout, activitySince, retryFor, requestTimeout, sandboxAdvance, sandboxProcessing, activityPage, activitySize,
+        sleep, waitTimeout, activitySince, retryFor, settle, requestTimeout, sandboxAdvance, sandboxProcessing, activityPage, activitySize,
         pushSkip, exitCode, pageSize, pageBytes, pushConcurrency, retries, sandboxFailNext, sandboxRateLimit,
     ]
 }

@@ -100,7 +100,10 @@ public struct Completer: Sendable {
                 if args[2] == "from" { return args.count == 3 ? ["\""] : Self.pushFileOptions }
                 return []
             }
-        case "close": return args.isEmpty ? sessions : CloseMode.allCases.map(\.rawValue)
+        case "close":
+            if args.isEmpty { return sessions }
+            // After apply, the word that skips the check before apply.
+            return args.count == 2 && args[1] == "apply" ? ["anyway"] : CloseMode.allCases.map(\.rawValue)
         case "wait":
             if args.isEmpty { return sessions }
             if args.count == 1 { return ["until"] }

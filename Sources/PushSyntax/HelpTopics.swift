@@ -27,7 +27,8 @@ extension CommandCatalog {
                             integration and activity; sandbox records gives an array.
 
                 Read fields with '.' and elements with '[ ]':
-                  s.state    last_push.validation_errors[0].field    s.accepted_records_by_entity.User
+                  s.state    last_push.validation_errors[0].field
+                  s.accepted_records_by_entity.User
 
                 In if, expect, and, or and not, false, null, 0, "", [] and {} count
                 as false; every other value (a session too) counts as true.
@@ -77,6 +78,27 @@ extension CommandCatalog {
                 30s; check and run both refuse it. A string in the same form works
                 too, so a duration can come from outside: --var limit=5m, then
                 wait s until processed timeout limit.
+                """),
+        HelpTopic(
+            name: "dates", summary: "reading dates as exports write them: date(), excel_date(), formats",
+            text: """
+                date(TEXT, FORMAT [, ZONE]) reads a date as a file writes it and gives the
+                ISO 8601 date-time Sprinto expects, in UTC: date("03/15/2023", "MM/dd/yyyy")
+                is "2023-03-15T00:00:00.000Z". Without FORMAT, TEXT must be ISO 8601
+                (2023-03-15, or 2023-03-15T09:30:00Z). excel_date(SERIAL) reads the day
+                numbers spreadsheets store: excel_date(45000.5) is 2023-03-15 at noon.
+
+                  yyyy  four-digit year       yy    two-digit year (69-99: 19xx)
+                  MM    month, 1 to 12        dd    day of the month
+                  HH    hour, 0 to 23         hh a  hour 1 to 12 and AM/PM
+                  mm    minutes               ss    seconds
+                  SSS   fraction of a second  'T'   a letter as written
+
+                ZONE is where a value without an offset was written: UTC (the default),
+                an offset such as +05:30, or a name such as Europe/Berlin, whose
+                daylight-saving changes apply. Nothing is guessed: 13 under MM, 30
+                February, a two-digit year under yyyy, and a time the clocks skip or
+                show twice are errors that name the value, never a date moved.
                 """),
         HelpTopic(
             name: "exit-codes", summary: "what pushsh's exit status means",
@@ -152,6 +174,8 @@ extension CommandCatalog {
 extension CommandCatalog {
     /// One line per built-in function: its signature and what it returns.
     fileprivate static var functionTable: String {
-        BuiltinFunction.all.map { "  " + $0.signature.padded(to: 24) + $0.summary }.joined(separator: "\n")
+        BuiltinFunction.all.flatMap {
+            TextFlow.hanging("  " + $0.signature.padded(to: 24), $0.summary, width: TextFlow.listingWidth)
+        }.joined(separator: "\n")
     }
 }

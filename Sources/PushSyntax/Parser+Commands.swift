@@ -27,7 +27,10 @@ extension Parser {
                     "expected 'apply' or 'discard' after the session",
                     hint: "close \(written) apply   (or: close \(written) discard)")
             }
-            return .close(session: session, mode: Located(mode, advance().range))
+            let located = Located(mode, advance().range)
+            // 'anyway' belongs to apply alone: a discard has nothing to check.
+            let anyway = mode == .apply && accept("anyway")
+            return .close(session: session, mode: located, anyway: anyway)
         case "wait": return try parseWait()
         case "integration":
             advance()

@@ -227,6 +227,7 @@ extension Parser {
         case .pageSize: return .set(.pageSize(try parseRequiredExpression(what, hint: "set page_size 100")))
         case .retries: return .set(.retries(try parseRequiredExpression(what, hint: "set retries 3")))
         case .retryFor: return .set(.retryFor(try parseRequiredExpression(what, hint: "set retry_for 30s")))
+        case .settle: return .set(.settle(try parseRequiredExpression(what, hint: "set settle 5s")))
         case .timeout: return .set(.timeout(try parseRequiredExpression(what, hint: "set timeout 60s")))
         case .partialPages:
             return .set(.partialPages(try parseChoice(PartialPagesMode.self, noun: noun, "", hint: "set partial_pages accept")))

@@ -33,8 +33,9 @@ public struct Statement: Sendable, Hashable {
         case status(session: Expr)
         /// `push EXPR TYPE EXPR` or `push EXPR TYPE from EXPR [options]`.
         case push(PushCommand)
-        /// `close EXPR apply|discard`.
-        case close(session: Expr, mode: Located<CloseMode>)
+        /// `close EXPR apply [anyway]|discard`. `anyway` skips the check before
+        /// apply (the session holding what this run pushed to it).
+        case close(session: Expr, mode: Located<CloseMode>, anyway: Bool)
         /// `wait EXPR until STATE [or STATE]... [timeout EXPR]`.
         case wait(WaitCommand)
         /// `integration`: the integration's session counts.
@@ -275,6 +276,8 @@ public enum Setting: Sendable, Hashable {
     case pushConcurrency(Expr)
     case retries(Expr)
     case retryFor(Expr)
+    /// `set settle DURATION`: how long an unclear page's session counts must stay still.
+    case settle(Expr)
     /// `set validation on|off`: the check pass applies the documented record rules.
     case validation(Located<Bool>)
     /// `set timeout DURATION`: how long one request may take.
@@ -296,6 +299,7 @@ public enum Setting: Sendable, Hashable {
         case .pushConcurrency: .pushConcurrency
         case .retries: .retries
         case .retryFor: .retryFor
+        case .settle: .settle
         case .validation: .validation
         case .timeout: .timeout
         case .partialPages: .partialPages

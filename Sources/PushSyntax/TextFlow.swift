@@ -13,6 +13,11 @@ public enum TextFlow {
     /// goes through here.
     public static func lineWidth(forTerminalColumns columns: Int) -> Int { max(1, columns - 1) }
 
+    /// The width help listings (the overview, the function table) are laid
+    /// out for: reflow leaves indented lines as they are, so they must fit
+    /// the narrowest terminal help is read on, 80 columns, through `less`.
+    public static let listingWidth = lineWidth(forTerminalColumns: 80)
+
     /// Re-flows every paragraph whose lines all start at the left margin
     /// (prose); a paragraph with any indented line (code, a table, a
     /// definition list with hanging indents) is left alone.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The fixed words of the language that stand for a choice: states, regions,
 /// close modes, formats, settings, and the built-in functions.
 ///
@@ -107,6 +109,7 @@ public enum SettingName: String, WordChoice {
     case pushConcurrency = "push_concurrency"
     case retries
     case retryFor = "retry_for"
+    case settle
     case validation
     case timeout
     case partialPages = "partial_pages"
@@ -123,8 +126,9 @@ public enum SettingName: String, WordChoice {
         case .pageBytes: "a whole number from 1024 to 50000000 (the largest request body a page may make, in bytes)"
         case .progress: "'on' or 'off' (the progress display of a push from a file)"
         case .pushConcurrency: "a whole number from 1 to 32 (the most pages of a push from a file in flight at once; 1 sends one at a time)"
-        case .retries: "a whole number from 0 to 10 (retries of a request that failed with 429 or 5xx)"
+        case .retries: "a whole number from 0 to 10 (caps the retries of a request; by default retry_for alone bounds them)"
         case .retryFor: "a duration such as 30s (how long to keep retrying a request)"
+        case .settle: "a duration such as 5s (how long a session's counts must stay still before an unclear page counts as not landed)"
         case .validation: "'on' or 'off' (checking each User record against the documented rules before sending)"
         case .timeout: "a duration such as 60s (how long one request may take)"
         case .partialPages: PartialPagesMode.choiceList
@@ -173,7 +177,96 @@ public struct BuiltinFunction: Sendable, Hashable {
         BuiltinFunction(
             name: "number", arity: 1...1, signature: "number(X)",
             summary: "X as a number (a string such as \"42\" or \"1.5\" is parsed)"),
+        // Text: the string functions an export needs reshaping with (issue 25).
+        BuiltinFunction(name: "lower", arity: 1...1, signature: "lower(TEXT)", summary: "TEXT in lower case"),
+        BuiltinFunction(name: "upper", arity: 1...1, signature: "upper(TEXT)", summary: "TEXT in upper case"),
+        BuiltinFunction(
+            name: "trim", arity: 1...1, signature: "trim(TEXT)",
+            summary: "TEXT without the spaces, tabs and line ends at either end"),
+        BuiltinFunction(
+            name: "replace", arity: 3...3, signature: "replace(TEXT, OLD, NEW)",
+            summary: "TEXT with every OLD (plain text, not a pattern) replaced by NEW"),
+        BuiltinFunction(
+            name: "split", arity: 2...2, signature: "split(TEXT, SEPARATOR)",
+            summary: "the parts of TEXT between each SEPARATOR, as an array of strings"),
+        BuiltinFunction(
+            name: "join", arity: 2...2, signature: "join(ARRAY, SEPARATOR)",
+            summary: "the strings and numbers of ARRAY in one string, SEPARATOR between them"),
+        BuiltinFunction(
+            name: "substring", arity: 2...3, signature: "substring(TEXT, START [, LENGTH])",
+            summary: "the characters of TEXT from START (0 is the first; -1 the last), LENGTH of them or to the end"),
+        BuiltinFunction(
+            name: "starts_with", arity: 2...2, signature: "starts_with(TEXT, PREFIX)",
+            summary: "whether TEXT starts with PREFIX"),
+        BuiltinFunction(
+            name: "ends_with", arity: 2...2, signature: "ends_with(TEXT, SUFFIX)", summary: "whether TEXT ends with SUFFIX"),
+        BuiltinFunction(
+            name: "contains", arity: 2...2, signature: "contains(X, PART)",
+            summary: "whether the string X holds the text PART, or the array X holds the value PART"),
+        BuiltinFunction(
+            name: "pad", arity: 2...3, signature: "pad(TEXT, WIDTH [, FILL])",
+            summary: "TEXT filled to WIDTH characters with FILL (a space): on the left, or on the right when WIDTH is negative"),
+        BuiltinFunction(
+            name: "matches", arity: 2...2, signature: "matches(TEXT, PATTERN)",
+            summary: "whether the regular expression PATTERN matches somewhere in TEXT"),
+        BuiltinFunction(
+            name: "match", arity: 2...2, signature: "match(TEXT, PATTERN)",
+            summary: "the first match of PATTERN in TEXT as an array (the whole match, then each group), or null"),
+        BuiltinFunction(
+            name: "replace_pattern", arity: 3...3, signature: "replace_pattern(TEXT, PATTERN, NEW)",
+            summary: "TEXT with every match of PATTERN replaced by NEW, where $1 is the first group"),
+        // Dates: read as the export writes them, written as the ISO 8601 Sprinto expects.
+        BuiltinFunction(
+            name: "date", arity: 1...3, signature: "date(TEXT [, FORMAT [, ZONE]])",
+            summary:
+                "TEXT read as FORMAT (such as \"MM/dd/yyyy\" or \"dd.MM.yyyy HH:mm\"; ISO 8601 when absent) in ZONE (UTC), as an ISO 8601 date-time in UTC"
+        ),
+        BuiltinFunction(
+            name: "excel_date", arity: 1...2, signature: "excel_date(SERIAL [, ZONE])",
+            summary: "an Excel serial day number (45000.5 is 2023-03-15 12:00) in ZONE (UTC), as an ISO 8601 date-time in UTC"),
     ]
+
+    /// The arguments as the signature names them: `pad(TEXT, WIDTH [, FILL])`
+    /// gives TEXT, WIDTH, FILL; errors say which one is wrong by these names.
+    public var argumentNames: [String] {
+        guard let open = signature.firstIndex(of: "(") else { return [] }
+        return signature[signature.index(after: open)...].split(whereSeparator: { ",[]() ".contains($0) }).map(String.init)
+    }
+
+    /// What an argument must be, as far as a literal shows it before a run.
+    public enum ArgumentKind: Sendable {
+        case text, wholeNumber, array, anything
+    }
+
+    /// The kind of argument `i`, read from the name the signature gives it,
+    /// so a function's signature is the one place its argument types are said.
+    public func kind(ofArgument i: Int) -> ArgumentKind {
+        guard i < argumentNames.count else { return .anything }
+        switch argumentNames[i] {
+        case "NAME", "TEXT", "OLD", "NEW", "SEPARATOR", "PREFIX", "SUFFIX", "FILL", "PATTERN", "FORMAT", "ZONE": return .text
+        case "START", "LENGTH", "WIDTH": return .wholeNumber
+        case "ARRAY": return .array
+        default: return .anything
+        }
+    }
+
+    /// Why `literal` cannot be argument `i`, in the words the run would use; nil when it can.
+    public func problem(with literal: Literal, asArgument i: Int) -> String? {
+        let name = i < argumentNames.count ? argumentNames[i] : "argument \(i + 1)"
+        switch (kind(ofArgument: i), literal) {
+        case (.text, .string(let pattern)) where name == "PATTERN":
+            // Compiled now as at run time, so a broken pattern stops the run before anything is sent.
+            return (try? NSRegularExpression(pattern: pattern)) == nil
+                ? "\(self.name): PATTERN \"\(pattern.prefix(40))\" is not a regular expression" : nil
+        case (.text, .string(let format)) where name == "FORMAT":
+            if case .failure(let problem) = DateFormatSyntax.pieces(of: format) { return problem.message }
+            return nil
+        case (.anything, _), (.text, .string), (.wholeNumber, .integer): return nil
+        case (.text, _): return "\(self.name): \(name) must be a string, got \(literal.description)"
+        case (.wholeNumber, _): return "\(self.name): \(name) must be a whole number, got \(literal.description)"
+        case (.array, _): return "\(self.name): \(name) must be an array, got \(literal.description)"
+        }
+    }
 
     /// Looks a function up by name.
     public static func named(_ name: String) -> BuiltinFunction? {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PushScript
 import PushSyntax
 
 /// `pushsh`: the push API's companion. Subcommands in `Subcommands/`, one per file.
@@ -54,9 +55,9 @@ struct Pushsh: AsyncParsableCommand {
     /// Like ArgumentParser's, except that a bad command line exits 1 (the
     /// documented usage code) rather than sysexits' 64.
     static func main() async {
+        StandardStreams.prepare()
         if let word = CommandLine.arguments.dropFirst().first, let near = misspelledSubcommand(word) {
-            FileHandle.standardError.write(
-                Data("pushsh: '\(word)' is not a command or a file; did you mean 'pushsh \(near)'? (pushsh --help lists them)\n".utf8))
+            Terminal.warn("pushsh: '\(word)' is not a command or a file; did you mean 'pushsh \(near)'? (pushsh --help lists them)")
             Foundation.exit(ScriptExit.usage.rawValue)
         }
         do {
@@ -69,7 +70,7 @@ struct Pushsh: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Terminal.warn(fullMessage(for: error))
                 Foundation.exit(ScriptExit.usage.rawValue)
             }
             exit(withError: error)

@@ -2,14 +2,15 @@ import Foundation
 import PushScript
 
 /// Writes lines to stdout and stderr, unbuffered, so a log line is on screen
-/// (or in a pipe) the moment it is made.
+/// (or in a pipe) the moment it is made; a closed pipe or a full disk is
+/// noted in `StandardStreams.failure`, never a crash.
 enum Terminal {
     static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        StandardStreams.write(text + "\n", to: .output)
     }
 
     static func warn(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardStreams.write(text + "\n", to: .error)
     }
 
     /// `HH:MM:SS` of this machine's time, for request logs.

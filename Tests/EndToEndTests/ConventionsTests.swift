@@ -165,6 +165,36 @@ import Testing
         #expect(defaulted.screen.contains("less called with: [] LESS=FRX") && defaulted.screen.contains("LESS:push:"), "\(defaulted.state)")
     }
 
+    /// Foundation's legacy FileHandle calls (`write(_:)`, `readDataToEndOfFile()`...)
+    /// trap on any I/O error on Linux: a closed pipe or a full disk would crash
+    /// a run and leave its session active. Sources write through
+    /// StandardStreams (standard output and error) or the throwing
+    /// `write(contentsOf:)`, and read with `readToEnd()`.
+    @Test func noTrappingFileHandleCallsInSources() throws {
+        let sources = Binary.root.appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        // Writers that are no FileHandle: our own, the C call, Foundation's throwing String/Data writers.
+        let notFileHandles: Set<String> = ["StandardStreams", "Glibc", "Foundation", "JSONWriter", "inner", "text"]
+        let legacy = try NSRegularExpression(
+            pattern:
+                #"(\w+)(?:\(\))?\.write\((?!contentsOf:|toFile:|to:)|readDataToEndOfFile\(|readData\(ofLength|\.seekToEndOfFile\(|\.synchronizeFile\(|\.closeFile\("#
+        )
+        var found: [String] = []
+        for case let url as URL in files where url.pathExtension == "swift" {
+            let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            for (number, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                let text = String(line)
+                for match in legacy.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                    if let receiver = Range(match.range(at: 1), in: text), notFileHandles.contains(String(text[receiver])) { continue }
+                    found.append("\(url.path.replacingOccurrences(of: Binary.root.path + "/", with: "")):\(number + 1): \(text)")
+                }
+            }
+        }
+        #expect(
+            found.isEmpty,
+            "trapping FileHandle calls (use StandardStreams.write, write(contentsOf:) or readToEnd()):\n\(found.joined(separator: "\n"))")
+    }
+
     @Test func theLessonListFitsTheTerminal() throws {
         let env = Binary.environment([
             "PUSHSH_LEARN_PROGRESS": FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-progress-\(UUID().uuidString)")

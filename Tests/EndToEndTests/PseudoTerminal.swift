@@ -7,7 +7,8 @@ import Foundation
 /// `pushsh` on a real pseudo-terminal, for what only a terminal shows:
 /// libedit's keys, Tab, Ctrl-C, Ctrl-D.
 final class PseudoTerminal {
-    let master: Int32
+    /// The master side; -1 once `hangUp()` closed it.
+    private(set) var master: Int32
     let process: Process
     /// The terminal's slave side, opened again to read its mode (see `isReadingKeys`).
     private let slavePath: String
@@ -53,7 +54,14 @@ final class PseudoTerminal {
 
     deinit {
         if process.isRunning { process.terminate() }
+        if master >= 0 { close(master) }
+    }
+
+    /// Closes the master side, as a closed terminal window or a dropped ssh
+    /// connection does: the kernel sends SIGHUP to the program on it.
+    func hangUp() {
         close(master)
+        master = -1
     }
 
     func type(_ text: String) {
@@ -124,6 +132,11 @@ final class PseudoTerminal {
 
     /// Reads what the terminal has, waiting up to `milliseconds` for it; false once the terminal is closed.
     private func readAvailable(waitingAtMost milliseconds: Int32) -> Bool {
+        guard master >= 0 else {
+            // Hung up: nothing more to read; only the time passes.
+            usleep(UInt32(milliseconds) * 1000)
+            return false
+        }
         var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
         guard poll(&pfd, 1, milliseconds) > 0 else { return true }
         var buffer = [UInt8](repeating: 0, count: 4096)

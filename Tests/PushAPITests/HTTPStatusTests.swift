@@ -11,7 +11,7 @@ import Testing
         (200, "OK"), (201, "Created"), (202, "Accepted"), (203, "Non-Authoritative Information"), (204, "No Content"),
         (301, "Moved Permanently"), (302, "Found"), (303, "See Other"), (307, "Temporary Redirect"),
         (308, "Permanent Redirect"), (400, "Bad Request"), (401, "Unauthorized"), (403, "Forbidden"), (404, "Not Found"),
-        (405, "Method Not Allowed"), (407, "Proxy Authentication Required"), (409, "Conflict"),
+        (405, "Method Not Allowed"), (407, "Proxy Authentication Required"), (408, "Request Timeout"), (409, "Conflict"),
         (413, "Content Too Large"), (415, "Unsupported Media Type"), (429, "Too Many Requests"),
         (500, "Internal Server Error"), (502, "Bad Gateway"), (503, "Service Unavailable"), (504, "Gateway Timeout"),
     ]

@@ -71,6 +71,35 @@ func response(_ status: HTTPResponse.Status, _ body: String = "{}", headers: [(n
         #expect(waits.all == [.milliseconds(200), .milliseconds(400), .milliseconds(800)])
     }
 
+    /// A 408 means the service did nothing: repeated on any request (RFC 9110), a start included.
+    @Test func retriesA408EvenOnAStart() async throws {
+        let transport = ScriptedTransport([
+            response(408, "<html>Request Timeout</html>"), .success(TransportResponse(status: 201, body: sessionBody)),
+        ])
+        let waits = Recorder<Duration>()
+        let session = try await client(transport, waits: waits).startSession()
+        #expect(session.id == "ses_1")
+        #expect(transport.requestCount == 2)
+    }
+
+    /// The budget is time, not attempts: by default a request is retried
+    /// until `maxTotal` is spent, counting the waits (a clock that moves by
+    /// the waits alone, as the sandbox's does, still ends the retries).
+    @Test func theDefaultBudgetIsTimeNotAttempts() async throws {
+        let transport = ScriptedTransport(
+            Array(repeating: response(503), count: 40) + [.success(TransportResponse(status: 200, body: sessionBody))])
+        let waits = Recorder<Duration>()
+        _ = try await client(transport, waits: waits, policy: RetryPolicy(maxTotal: .seconds(600))).session("ses_1")
+        #expect(transport.requestCount == 41)
+        let spent = ScriptedTransport(Array(repeating: response(503), count: 100))
+        let spentWaits = Recorder<Duration>()
+        await #expect(throws: PushAPIError.self) {
+            _ = try await client(spent, waits: spentWaits, policy: RetryPolicy(maxTotal: .seconds(30))).session("ses_1")
+        }
+        #expect(spentWaits.all.reduce(.zero, +) <= .seconds(30))
+        #expect(spent.requestCount < 100)
+    }
+
     @Test func neverResendsAPageAfterAnUnclearFailure() async {
         let transport = ScriptedTransport([.failure(TransportFailure(.connectionLost, "reset by peer"))])
         let waits = Recorder<Duration>()

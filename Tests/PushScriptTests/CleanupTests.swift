@@ -1,3 +1,4 @@
+import Foundation
 import PushAPI
 import PushScript
 import Testing
@@ -17,6 +18,20 @@ import _PushTestSupport
             states.append(try await connection.client.session(handle.id).state)
         }
         return (run.code, run.stderr, states)
+    }
+
+    /// Issue 22: an error's hint said "this run's session is discarded
+    /// below" for a session that had expired, which the cleanup leaves
+    /// alone. The hint now says so only when a session will be discarded.
+    @Test func anExpiredSessionIsNotSaidToBeDiscarded() async throws {
+        let folder = try ScratchFolder("cleanup")
+        let line =
+            #"{"employeeId": "E1", "firstName": "A", "lastName": "B", "workEmail": "a@example.com", "employmentType": "EMPLOYEE", "employmentStartDate": "2022-01-15T09:00:00Z"}"#
+        let path = try folder.write("users.jsonl", line + "\n" + line.replacingOccurrences(of: "E1", with: "E2") + "\n")
+        let result = try await run("let s = start\nsandbox advance 2h\npush s User from \"\(path)\" skip 1\n")
+        #expect(result.code == 6, "\(result.err)")
+        #expect(result.states == [.expired], "\(result.err)")
+        #expect(!result.err.contains("discarded"), "\(result.err)")
     }
 
     @Test func aPlainErrorDiscardsTheSession() async throws {

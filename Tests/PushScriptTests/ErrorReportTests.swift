@@ -35,6 +35,28 @@ import Testing
         #expect(ErrorReport(unplaced).text(sources: ["run.push": script], color: false) == "error: no connection")
     }
 
+    /// The hint that was cut mid-word at 300 characters (issue 22): a long
+    /// push error's hint with the resume advice folded in is shown whole, and
+    /// one past the hint limit is cut between words.
+    @Test func hintsAreNeverCutMidWord() {
+        var error = ScriptError(
+            .runtime, "push stopped",
+            hint:
+                "the accepted records are staged; fix the rejected ones and push only them again; to accept partial pages and go on, say: set partial_pages accept"
+        )
+        error.resume = "push ... from \"a-rather-long-folder-name/and-a-longer-file-name-for-the-export.jsonl\" skip 1200"
+        error.sessionsDiscarded = true
+        let hint = ErrorReport(error).error.hint ?? ""
+        #expect(hint.count > 300)
+        #expect(hint.hasSuffix("set on_error keep, or --keep-sessions)"))
+        let words = (1...600).map { "word\($0)" }.joined(separator: " ")
+        let clipped = ErrorReport(ScriptError(.runtime, "bad", hint: words)).error.hint ?? ""
+        #expect(clipped.count <= ErrorReport.longestHint + 2)
+        #expect(clipped.hasSuffix(" …"))
+        let lastWord = clipped.dropLast(2).split(separator: " ").last.map(String.init) ?? ""
+        #expect(words.split(separator: " ").map(String.init).contains(lastWord))
+    }
+
     @Test func longLinesAndLongListsAreClipped() {
         let long = String(repeating: "x", count: 400)
         let error = ScriptError(.runtime, "bad", details: (1...50).map { "problem \($0) " + long }, hint: long)
@@ -42,7 +64,8 @@ import Testing
         #expect(report.error.details.count == 40)
         #expect(report.error.details.last?.hasPrefix("problem 40 ") == true)
         #expect(report.error.details.allSatisfy { $0.count == 301 && $0.hasSuffix("…") })
-        #expect(report.error.hint == String(repeating: "x", count: 300) + "…")
+        // A hint is pushsh's advice: not cut at 300 (that cut 'set on_error kee…' in two).
+        #expect(report.error.hint == long)
         let text = report.text(sources: [:], color: false)
         #expect(text.split(separator: "\n").count == 1 + 40 + 1)
         #expect(!text.contains("problem 41 "))

@@ -144,7 +144,7 @@ import _PushTestSupport
             base_url = "\(base)"
             integration = "acme"
             key_command = "printf '\(key)\\\\n'"
-            timeout = "10s"
+            timeout = "30s"
             """.write(toFile: config, atomically: true, encoding: .utf8)
             let run = await runScript(
                 """

@@ -179,7 +179,7 @@ import _PushTestSupport
     static func numbers(inText line: String) -> [String: Int]? {
         let pattern =
             #"^pushed (\d+) User records? to ses_\w+ in (\d+) pages?(?: in \S+ \(\d+ records/s\))?: (\d+) accepted, (\d+) rejected"#
-            + #"(?: \((\d+) unclear pages? checked against the session, none sent twice\))?(?: \((\d+) requests? retried\))?"#
+            + #"(?: \((\d+) unclear pages? checked against the session, none sent twice(?:; waited [^)]+ for its counts to settle)?\))?(?: \((\d+) requests? retried\))?"#
             + #"(?: \(up to \d+ pages in flight\))?$"#
         guard let regex = try? NSRegularExpression(pattern: pattern),
             let match = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line))

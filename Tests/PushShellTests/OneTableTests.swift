@@ -38,7 +38,8 @@ import Testing
             "set": [
                 "set ", "set on_error ", "set output ", "set progress ", "set partial_pages ", "set csv_quotes ", "set csv_duplicates ",
             ],
-            "close": ["close s "], "activity": ["activity "], "start": ["start "], "if": ["", "if x "], "for": ["for x ", ""],
+            "close": ["close s ", "close s apply "], "activity": ["activity "], "start": ["start "], "if": ["", "if x "],
+            "for": ["for x ", ""],
             "expect": ["expect x "],
             "connect": [
                 "connect ", "connect region ", "connect region us integration \"i\" key ", "connect region us ",

@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func topicsAndOverview() throws {
-        #expect(CommandCatalog.topics.map(\.name) == ["values", "expressions", "durations", "exit-codes", "network", "profiles"])
+        #expect(CommandCatalog.topics.map(\.name) == ["values", "expressions", "durations", "dates", "exit-codes", "network", "profiles"])
         let exitCodes = try #require(CommandCatalog.helpText(for: "exit-codes"))
         // Each code starts a line of the table (the old `|| hasPrefix` made this always true).
         for code in [0, 1, 2, 3, 4, 5, 6, 7, 129, 130, 143] {
@@ -64,7 +64,7 @@ import Testing
     @Test func followingWordsForCompletion() {
         #expect(CommandCatalog.followingWords(after: "wait").contains("until"))
         #expect(CommandCatalog.followingWords(after: "wait").contains("processed"))
-        #expect(CommandCatalog.followingWords(after: "close") == ["apply", "discard"])
+        #expect(CommandCatalog.followingWords(after: "close") == ["apply", "discard", "anyway"])
         #expect(CommandCatalog.followingWords(after: "connect").contains("eu"))
         #expect(CommandCatalog.followingWords(after: "sandbox").contains("rate-limit"))
         #expect(CommandCatalog.followingWords(after: "print") == [])
@@ -97,5 +97,27 @@ import Testing
                 "one", "two", "three", "",
             ])
         #expect(source.lineCount == 3)
+    }
+}
+
+/// `help` at 80x24 is read through `less`, which wraps a line of 80 or more
+/// columns mid-word: every help text, fitted as the shell fits it to an 80
+/// column terminal, must have no line longer than the shell's line width.
+@Suite struct HelpWidthTests {
+    @Test func everyHelpTextFitsEightyColumns() throws {
+        let width = TextFlow.lineWidth(forTerminalColumns: 80)
+        let texts =
+            [("help", CommandCatalog.overview)]
+            + CommandCatalog.helpWords.compactMap { word in
+                CommandCatalog.helpText(for: word).map { ("help \(word)", $0) }
+            }
+        #expect(texts.count == CommandCatalog.helpWords.count + 1)
+        var tooLong: [String] = []
+        for (name, text) in texts {
+            for line in TextFlow.reflow(text, width: width).split(separator: "\n") where line.count > width {
+                tooLong.append("\(name): \(line.count) columns: \(line)")
+            }
+        }
+        #expect(tooLong.isEmpty, "\(tooLong.joined(separator: "\n"))")
     }
 }

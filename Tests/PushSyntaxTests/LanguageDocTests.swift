@@ -109,3 +109,23 @@ import Testing
 extension String {
     fileprivate func replacingBackticks() -> String { filter { $0 != "`" } }
 }
+
+/// The functions table in docs/language.md lists every built-in function by
+/// its signature, as `help expressions` does, and no function the language lacks.
+@Suite struct FunctionDocTests {
+    @Test func everyFunctionIsInTheTableAndNoOtherIs() {
+        for function in BuiltinFunction.all {
+            #expect(LanguageDocTests.text.contains("| `\(function.signature)` |"), "docs/language.md lacks \(function.signature)")
+        }
+        let rows = LanguageDocTests.lines.filter { $0.hasPrefix("| `") && $0.contains("(") }
+        let documented = rows.compactMap { row -> String? in
+            let cell = row.dropFirst(3).prefix { $0 != "`" }
+            guard let open = cell.firstIndex(of: "("), cell.hasSuffix(")") else { return nil }
+            return String(cell[..<open])
+        }
+        #expect(documented.count >= BuiltinFunction.all.count, "\(documented)")
+        for name in documented where !name.contains(" ") && name.allSatisfy({ $0.isLetter || $0 == "_" }) {
+            #expect(BuiltinFunction.named(name) != nil, "docs/language.md documents \(name)(), which is not a function")
+        }
+    }
+}

@@ -57,6 +57,9 @@ import Testing
         #expect(sexpr(#"start ref "x""#) == #"(start "x")"#)
         #expect(sexpr("status s") == "(status s)")
         #expect(sexpr("close sessions[0] discard") == "(close ([] sessions 0) discard)")
+        // 'anyway' skips the check before apply; it belongs to apply alone.
+        #expect(sexpr("close s apply anyway") == "(close s apply anyway)")
+        #expect(sexpr("set settle 2s") == "(set settle 2000ms)")
         #expect(
             sexpr("wait s until processed or failed or cancelled")
                 == "(wait s processed|failed|cancelled -)")

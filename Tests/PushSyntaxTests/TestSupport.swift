@@ -143,7 +143,7 @@ extension Statement {
                 if let mapping = options.mapping { parts.append("mapping=\(mapping.sexpr)") }
                 return "(" + parts.joined(separator: " ") + ")"
             }
-        case .close(let session, let mode): return "(close \(session.sexpr) \(mode.value.rawValue))"
+        case .close(let session, let mode, let anyway): return "(close \(session.sexpr) \(mode.value.rawValue)\(anyway ? " anyway" : ""))"
         case .wait(let wait):
             return
                 "(wait \(wait.session.sexpr) \(wait.states.map(\.value.rawValue).joined(separator: "|")) \(wait.timeout.sexpr))"
@@ -166,6 +166,7 @@ extension Statement {
             case .pageSize(let value): return "(set page_size \(value.sexpr))"
             case .retries(let value): return "(set retries \(value.sexpr))"
             case .retryFor(let value): return "(set retry_for \(value.sexpr))"
+            case .settle(let value): return "(set settle \(value.sexpr))"
             case .pageBytes(let value): return "(set page_bytes \(value.sexpr))"
             case .progress(let on): return "(set progress \(on.value ? "on" : "off"))"
             case .validation(let on): return "(set validation \(on.value ? "on" : "off"))"

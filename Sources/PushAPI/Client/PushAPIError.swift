@@ -136,11 +136,15 @@ public struct PushAPIError: Error, Sendable, CustomStringConvertible {
 
     /// Whether the request may have been acted on although no clear answer came:
     /// a timeout or a dropped connection after sending, or a gateway error.
+    /// A page answered 2xx with a body that is not the service's (a CDN's
+    /// `200 text/html` maintenance page) is unclear too: whatever answered
+    /// may or may not have passed the page on.
     public var isUnclear: Bool {
         switch kind {
         case .transport(let failure): return failure == .timedOut || failure == .connectionLost
         case .http(let status): return HTTPStatus.gatewayFailures.contains(status)
-        case .unexpectedResponse, .redirected: return false
+        case .unexpectedResponse: return endpoint == .pushPage
+        case .redirected: return false
         }
     }
 
@@ -174,7 +178,7 @@ public enum HTTPStatus {
         .ok, .created, .accepted, .nonAuthoritativeInformation, .noContent,
         .movedPermanently, .found, .seeOther, .temporaryRedirect, .permanentRedirect,
         .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .proxyAuthenticationRequired,
-        .conflict, .contentTooLarge, .unsupportedMediaType, .tooManyRequests,
+        .requestTimeout, .conflict, .contentTooLarge, .unsupportedMediaType, .tooManyRequests,
         .internalServerError, .badGateway, .serviceUnavailable, .gatewayTimeout,
     ]
 

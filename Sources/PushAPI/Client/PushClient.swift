@@ -190,7 +190,7 @@ public struct PushClient: Sendable {
     /// name that does not resolve, a certificate that is not trusted).
     public func send(_ request: TransportRequest) async throws(PushAPIError) -> (TransportResponse, Int) {
         let clock = ContinuousClock()
-        let started = clock.now
+        var budget = RetryBudget(retryPolicy)
         var attempt = 0
         while true {
             attempt += 1
@@ -210,19 +210,19 @@ public struct PushClient: Sendable {
             let wait: Duration?
             switch outcome {
             case .success(let response):
+                // 429 and 408 mean the service did nothing (RFC 9110 lets a
+                // client repeat a request after 408 on any method).
                 let retryable =
-                    response.status == .tooManyRequests
+                    response.status == .tooManyRequests || response.status == .requestTimeout
                     || (request.isIdempotent && HTTPStatus.gatewayFailures.contains(response.status))
-                wait =
-                    retryable
-                    ? nextWait(attempt, retryAfter: parseRetryAfter(response.header("retry-after")), started: started, clock: clock) : nil
+                wait = retryable ? nextWait(attempt, retryAfter: parseRetryAfter(response.header("retry-after")), budget: budget) : nil
                 exchange.retryingAfter = wait
                 exchange.waitAskedByService = wait != nil && response.header("retry-after") != nil
                 observer?(exchange)
                 guard wait != nil else { return (response, attempt) }
             case .failure(let failure):
                 let retryable = failure.cause.isRetryable(idempotent: request.isIdempotent)
-                wait = retryable ? nextWait(attempt, retryAfter: nil, started: started, clock: clock) : nil
+                wait = retryable ? nextWait(attempt, retryAfter: nil, budget: budget) : nil
                 exchange.retryingAfter = wait
                 observer?(exchange)
                 guard wait != nil else {
@@ -230,6 +230,7 @@ public struct PushClient: Sendable {
                 }
             }
             if let wait, wait > .zero {
+                budget.spend(wait)
                 do { try await sleep(wait) } catch {
                     var interrupted = PushAPIError(
                         kind: .transport(.other), request: "\(request.method) \(request.path)",
@@ -263,10 +264,8 @@ public struct PushClient: Sendable {
     /// A `Retry-After` is honoured as asked, but never past `maxTotal`
     /// (`set retry_for`): a wait beyond it ends the retries, and the error says
     /// how long the service asked for.
-    private func nextWait(_ attempt: Int, retryAfter: Duration?, started: ContinuousClock.Instant, clock: ContinuousClock) -> Duration? {
-        guard attempt < retryPolicy.maxAttempts else { return nil }
+    private func nextWait(_ attempt: Int, retryAfter: Duration?, budget: RetryBudget) -> Duration? {
         let wait = backoff(afterAttempt: attempt, retryAfter: retryAfter)
-        guard (clock.now - started) + wait <= retryPolicy.maxTotal else { return nil }
-        return wait
+        return budget.allows(afterAttempts: attempt, wait: wait) ? wait : nil
     }
 }

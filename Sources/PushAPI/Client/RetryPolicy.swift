@@ -15,8 +15,14 @@ public struct RetryPolicy: Sendable {
     /// Retries stop when waiting again would pass this much time since the first attempt.
     public var maxTotal: Duration
 
+    /// Attempts when no count is set: the budget in time (`maxTotal`) ends
+    /// the retries; this only keeps a wait of zero (a test's fixed jitter)
+    /// from looping for ever.
+    public static let unboundedAttempts = 1000
+
     public init(
-        maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(10), maxTotal: Duration = .seconds(60)
+        maxAttempts: Int = RetryPolicy.unboundedAttempts, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(10),
+        maxTotal: Duration = .seconds(60)
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay

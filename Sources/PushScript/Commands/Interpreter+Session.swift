@@ -17,36 +17,68 @@ extension Interpreter {
     }
 
     /// Starts a session, surviving an unclear answer: a retry that meets 409
-    /// adopts the session the lost answer created (new, empty, started just
-    /// now), rather than failing on our own session.
+    /// adopts the session the lost answer created, but only when the evidence
+    /// proves it this run's (``provablyOurs(_:reference:since:)``). Another
+    /// run of the same script may have started at the same moment: pushing
+    /// into its session would apply records twice, so anything less stops
+    /// the start, naming the active session.
     func startSession(reference: String?, at range: SourceRange) async throws(ScriptError) -> Session {
         let client = connection.client
         let began = connection.now()
         var unclear = 0
+        var budget = RetryBudget(settings.retryPolicy)
         while true {
             do {
                 return try await client.startSession(clientReferenceID: reference)
-            } catch let error where error.isUnclear && unclear < settings.retries {
+            } catch let error where error.isUnclear && budget.allows(afterAttempts: unclear + 1, wait: resendWait(error, unclear + 1)) {
                 unclear += 1
+                let wait = resendWait(error, unclear)
+                budget.spend(wait)
                 try await pauseBeforeResending(
-                    "start", client.backoff(afterAttempt: unclear, atMost: RetryPolicy.resendMaxDelay), at: range,
+                    "start", wait, at: range,
                     details: [
                         "an earlier attempt's answer was lost: it may have started a session; 'integration' shows whether one is active"
                     ])
             } catch let error where error.status == .conflict && unclear > 0 {
                 if let id = error.activeSessionID, let active = try? await client.session(id),
-                    active.acceptedBatches == 0, let created = active.createdAt, created >= began.adding(.seconds(-60))
+                    provablyOurs(active, reference: reference, since: began)
                 {
                     output.errorLine(errorPaint.dim("(an earlier attempt to start had created \(id) before its answer was lost; using it)"))
                     return active
                 }
-                throw ScriptError(error, at: range, doing: "start")
+                var failure = ScriptError(error, at: range, doing: "start")
+                let id = error.activeSessionID
+                let named = id.map { "session \($0)" } ?? "a session"
+                failure.message =
+                    "start: \(named) is active, and pushsh cannot prove that this run's lost first attempt created it: it may be another run's; nothing was pushed into it"
+                failure.details.append(
+                    reference == nil
+                        ? "without 'start ref', the session carries nothing that ties it to this run"
+                        : "it must carry this start's client_reference_id (\(reference!)), be created after this run's first attempt and hold nothing"
+                )
+                failure.hint =
+                    "if no other run is pushing to this integration, it is this run's: look at it (status \"\(id ?? "SESSION_ID")\"), end it (close \"\(id ?? "SESSION_ID")\" discard) and run again; a reference unique to each run (start ref \"nightly-${RUN_ID}\") lets pushsh recover such a start by itself"
+                throw failure
             } catch let error where error.kind == .unexpectedResponse {
                 throw await startAnswerUnusable(error, since: began, at: range)
             } catch {
                 throw ScriptError(error, at: range, doing: "start")
             }
         }
+    }
+
+    /// Whether `active` is the session this run's lost start created: it
+    /// carries the client_reference_id this start sent (the service must
+    /// show it: without it nothing ties a session to a run), was created no
+    /// earlier than this run's first attempt, and holds nothing yet. Another
+    /// run of the same script sends the same reference, so the creation time
+    /// is what tells a session started before this run tried apart; no grace
+    /// is given for clocks, since a wrong "no" stops the run with a clear
+    /// message and a wrong "yes" pushes into another run's session.
+    func provablyOurs(_ active: Session, reference: String?, since began: Timestamp) -> Bool {
+        guard let reference, active.raw["client_reference_id"]?.stringValue == reference else { return false }
+        guard let created = active.createdAt, created >= began else { return false }
+        return (active.acceptedBatches ?? 0) == 0 && active.acceptedRecordsTotal == 0
     }
 
     /// The wait before sending `what` again after its answer was lost. A
@@ -97,33 +129,93 @@ extension Interpreter {
         track(handle)
     }
 
-    /// `close S apply|discard`.
-    func close(_ sessionExpr: Expr, mode: Located<CloseMode>, at range: SourceRange) async throws(ScriptError) -> Value {
+    /// `close S apply [anyway]|discard`.
+    func close(_ sessionExpr: Expr, mode: Located<CloseMode>, anyway: Bool, at range: SourceRange) async throws(ScriptError) -> Value {
         let handle = try session(sessionExpr)
         let action: CloseAction = mode.value == .apply ? .apply : .discard
+        if action == .apply, !anyway, let ledger = handle.ledger {
+            try await checkBeforeApply(handle, ledger, at: range)
+        }
         var unclear = 0
+        // Close is the last thing to give up: it has the whole retry budget.
+        var budget = RetryBudget(settings.retryPolicy)
         while true {
             do {
                 handle.refresh(try await connection.client.close(handle.id, action: action))
                 break
-            } catch let error where error.isUnclear && unclear < settings.retries {
+            } catch let error where error.isUnclear && budget.allows(afterAttempts: unclear + 1, wait: resendWait(error, unclear + 1)) {
                 // Did the close land? A closed session is no longer active (or expired).
                 unclear += 1
                 if let now = try? await connection.client.session(handle.id) {
                     handle.refresh(now)
                     if now.state != .active && now.state != .expired { break }
                 }
+                let wait = resendWait(error, unclear)
+                budget.spend(wait)
                 try await pauseBeforeResending(
-                    "close", connection.client.backoff(afterAttempt: unclear, atMost: RetryPolicy.resendMaxDelay), at: range,
+                    "close", wait, at: range,
                     details: ["\(handle.id) was not seen closed; 'status \(handle.id)' shows where it stands"])
             } catch {
-                throw ScriptError(error, at: range, doing: "close")
+                throw await closeFailed(error, handle, action, at: range)
             }
         }
         track(handle)
         warn(about: handle.snapshot.warnings, in: "close")
         show(.closed(handle.snapshot, action))
         return .session(handle)
+    }
+
+    /// The wait before sending a start or close again after an unclear
+    /// answer: what the service's `Retry-After` asks, else the backoff (at
+    /// most ``RetryPolicy/resendMaxDelay``). The jitter makes it random, so
+    /// the budget is checked with one draw and waited with another, both
+    /// under the same cap.
+    func resendWait(_ error: PushAPIError, _ attempt: Int) -> Duration {
+        error.retryAfter ?? connection.client.backoff(afterAttempt: attempt, atMost: RetryPolicy.resendMaxDelay)
+    }
+
+    /// A close that failed for good: it names the session, what it holds,
+    /// and the exact commands that apply or discard it later, so a night's
+    /// work is not stranded unnamed.
+    func closeFailed(_ error: PushAPIError, _ handle: SessionHandle, _ action: CloseAction, at range: SourceRange) async -> ScriptError {
+        var failure = ScriptError(error, at: range, doing: "close")
+        guard error.status != .notFound, error.status != .conflict else { return failure }
+        let id = handle.id
+        if let now = try? await connection.client.session(id) { handle.refresh(now) }
+        let held = handle.snapshot
+        let pages = held.acceptedBatches.map { " in \($0) page\($0 == 1 ? "" : "s")" } ?? ""
+        failure.details.append(
+            "session \(id) is \(held.state) with \(held.acceptedRecordsTotal) record\(held.acceptedRecordsTotal == 1 ? "" : "s")\(pages) staged; the \(action.rawValue) did not go through"
+        )
+        failure.hint =
+            "once the service answers again: close \"\(id)\" apply (keeps the staged records) or close \"\(id)\" discard; an active session expires after its inactivity timeout"
+        failure.hintIfDiscarded =
+            "the run tries to discard session \(id) below; if that fails too, once the service answers again: close \"\(id)\" apply (keeps the staged records) or close \"\(id)\" discard"
+        return failure
+    }
+
+    /// The check before apply: a session this run pushed to is applied only
+    /// when it holds exactly what this run saw accepted. It costs one read.
+    /// A page that landed after its answer was lost and the settle window
+    /// closed, or pages someone else pushed, would otherwise be applied with
+    /// the rest, some records twice.
+    func checkBeforeApply(_ handle: SessionHandle, _ ledger: StagingLedger, at range: SourceRange) async throws(ScriptError) {
+        try await refresh(handle, at: range, doing: "close")
+        let differences = ledger.differences(from: handle.snapshot)
+        guard !differences.isEmpty else { return }
+        let id = handle.id
+        var error = ScriptError(
+            .notApplied,
+            "close \(id) apply: not applied: the session does not hold what this run pushed to it", at: range,
+            details: differences + [
+                "a page whose answer was lost may have landed after pushsh looked, or someone else is pushing to this integration; applying now could apply records twice"
+            ],
+            hint:
+                "look at what it holds (status \"\(id)\"); then close \"\(id)\" discard and push again (the safe way), or, when what it holds is what you want applied, close \"\(id)\" apply anyway"
+        )
+        error.hintIfDiscarded =
+            "this run's session is discarded below, so nothing of it is applied: push again in a new session; to look at it and apply it anyway instead, keep it (set on_error keep, or --keep-sessions) and say: close \"\(id)\" apply anyway"
+        throw error
     }
 
     /// `wait S until STATE [or STATE]... [timeout D]`: polls with backoff,
@@ -133,7 +225,10 @@ extension Interpreter {
         let targets = Set(command.states.map { SessionState($0.value.rawValue) })
         let targetList = command.states.map(\.value.rawValue).joined(separator: " or ")
         let timeout = try command.timeout.map { expr throws(ScriptError) in try duration(expr, .waitTimeout) } ?? settings.waitTimeout
+        // The activity log is asked from this time on (the service's clock);
+        // the timeout is measured on the stopwatch (a monotonic clock).
         let started = connection.now()
+        let stopwatch = connection.stopwatch()
         var interval: Duration = .milliseconds(250)
         var shown: SessionState? = nil
         var history: [WaitStep] = []
@@ -150,7 +245,7 @@ extension Interpreter {
                 try await refresh(handle, at: command.session.range, doing: "wait")
             }
             let state = handle.state
-            let elapsed = connection.now().duration(since: started)
+            let elapsed = stopwatch.elapsed
             if state != shown {
                 let step = WaitStep(from: shown, state: state, after: elapsed)
                 history.append(step)
@@ -167,8 +262,11 @@ extension Interpreter {
                     at: range, hint: "close \(name) apply first, then: wait \(name) until \(targetList)")
             }
             if state.isKnown, targets.isDisjoint(with: state.reachable) {
+                // Failed processing is its own outcome: cron must tell "will not
+                // apply" (10) from "still processing, may apply" (5).
                 var error = ScriptError(
-                    .waitFailed, "session \(handle.id) is \(state) and can no longer become \(targetList)", at: range,
+                    state == .failed ? .processingFailed : .waitFailed,
+                    "session \(handle.id) is \(state) and can no longer become \(targetList)", at: range,
                     hint: hintForUnreachable(state))
                 if let lastError = handle.snapshot.lastError { error.details.append("last error: \(lastError)") }
                 throw error

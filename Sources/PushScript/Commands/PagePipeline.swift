@@ -13,6 +13,8 @@ struct FlightPage {
     let keys: Set<UInt64>
     /// Sends so far.
     var attempts = 0
+    /// The page's retry budget (`set retry_for`), from its first send.
+    var budget: RetryBudget?
     var size: Int { records.count }
 }
 
@@ -168,6 +170,7 @@ extension PagePusher {
                     guard var page = pipe.ready.first, pipe.mayLaunch(page) else { break }
                     pipe.ready.removeFirst()
                     page.attempts += 1
+                    if page.budget == nil { page.budget = RetryBudget(interpreter.settings.retryPolicy) }
                     pipe.inFlight[page.number] = page
                     tally.inFlightMax = max(tally.inFlightMax, pipe.inFlight.count)
                     let body = page.body
@@ -227,17 +230,21 @@ extension PagePusher {
             case .failure(let error) where error.isUnclear:
                 pipe.inFlight[outcome.number] = nil
                 unclear.append((page, error))
-            case .failure(let error) where error.status == .tooManyRequests || error.kind == .transport(.notConnected):
-                // Refused before anything was done: the page can simply go again.
+            case .failure(let error)
+            where error.status == .tooManyRequests || error.status == .requestTimeout || error.kind == .transport(.notConnected):
+                // Refused before anything was done (a 429, a 408 from a gateway
+                // that timed an idle connection out): the page can simply go again.
                 pipe.inFlight[outcome.number] = nil
-                if page.attempts > interpreter.settings.retries {
+                let backoff = client.backoff(afterAttempt: page.attempts, retryAfter: error.retryAfter)
+                var page = page
+                if !(page.budget?.allows(afterAttempts: page.attempts, wait: backoff) ?? true) {
                     if fatal == nil { fatal = (page, error) }
                 } else {
+                    page.budget?.spend(backoff)
                     again.append(page)
                     interpreter.retries.add()
                 }
-                let backoff = client.backoff(afterAttempt: page.attempts, retryAfter: error.retryAfter)
-                wait = max(wait, error.retryAfter ?? backoff)
+                wait = max(wait, backoff)
             case .failure(let error):
                 pipe.inFlight[outcome.number] = nil
                 if fatal == nil || fatal!.0.number > page.number { fatal = (page, error) }
@@ -247,7 +254,7 @@ extension PagePusher {
         pipe.careful = true
         if !unclear.isEmpty {
             tally.recoveries += unclear.count
-            let landed = try await resolve(unclear, &pipe)
+            let landed = try await resolve(unclear, &pipe, settle: interrupted ? .zero : interpreter.settings.settle)
             for (index, (page, error)) in unclear.enumerated() {
                 if landed.contains(index) {
                     var byEntity: [String: Int] = [:]
@@ -257,20 +264,24 @@ extension PagePusher {
                         rejectedCountTotal: 0, validationErrors: [], echoedPageHint: page.number)
                     pipe.inFlight[page.number] = page
                     land(FlightOutcome(number: page.number, result: .success(answer), roundTrip: .zero), &pipe)
-                } else if page.attempts > interpreter.settings.retries {
-                    if fatal == nil || fatal!.0.number > page.number { fatal = (page, error) }
                 } else {
-                    // It did not land: sending it again cannot stage it twice.
-                    again.append(page)
-                    wait = max(
-                        wait, client.backoff(afterAttempt: page.attempts, retryAfter: error.retryAfter, atMost: RetryPolicy.resendMaxDelay))
+                    let backoff = error.retryAfter ?? client.backoff(afterAttempt: page.attempts, atMost: RetryPolicy.resendMaxDelay)
+                    var page = page
+                    if !(page.budget?.allows(afterAttempts: page.attempts, wait: backoff) ?? true) {
+                        if fatal == nil || fatal!.0.number > page.number { fatal = (page, error) }
+                    } else {
+                        // It did not land: sending it again cannot stage it twice.
+                        page.budget?.spend(backoff)
+                        again.append(page)
+                        wait = max(wait, backoff)
+                    }
                 }
             }
         }
         if let (page, error) = fatal {
             tally.rejected += error.batch?.rejectedCountTotal ?? 0
             tally.validationErrors += error.validationErrors.map { located($0, number: page.number, records: page.records) }
-            throw pipelineFailure(error, page, pipe)
+            throw tooLarge(pipelineFailure(error, page, pipe), error, bytes: page.body.count)
         }
         if interrupted { return }
         pipe.ready = (again + pipe.ready).sorted { $0.number < $1.number }
@@ -280,24 +291,33 @@ extension PagePusher {
     }
 
     /// Reads the session and works out which unclear pages landed (their indices in `unclear`).
-    private mutating func resolve(_ unclear: [(FlightPage, PushAPIError)], _ pipe: inout PagePipeline) async throws -> Set<Int> {
-        let client = interpreter.connection.client
-        let id = handle.id
-        // Its own task: an interrupted push still learns what landed.
-        let read = await Task { await Self.readSession(client, id) }.value
+    /// Once the session's counts have settled (``settledSession(most:window:)``):
+    /// a page a gateway gave up on may still land a moment later.
+    private mutating func resolve(_ unclear: [(FlightPage, PushAPIError)], _ pipe: inout PagePipeline, settle: Duration) async throws
+        -> Set<Int>
+    {
         let numbers = unclear.map { "\($0.0.number)" }.joined(separator: ", ")
+        let expectedBatches = (batchesBefore ?? 0) + tally.pages
         let session: Session
-        switch read {
-        case .success(let s): session = s
-        case .failure(let error):
+        switch await settledSession(most: expectedBatches + unclear.count, window: settle) {
+        case .settled(let s): session = s
+        case .unreadable(let error):
             var stoppedError = pipelineFailure(error, unclear[0].0, pipe)
             stoppedError.details.append(
                 "the answers to page\(unclear.count == 1 ? "" : "s") \(numbers) were lost and the session could not be read to learn whether they landed: they are in doubt; nothing was sent twice"
             )
             throw stoppedError
+        case .interrupted:
+            throw stopped(interruptedMessage)
+        case .moving:
+            var stoppedError = pipelineFailure(unclear[0].1, unclear[0].0, pipe)
+            stoppedError.message =
+                "push stopped: the answers to page\(unclear.count == 1 ? "" : "s") \(numbers) were unclear, and the session's counts were still changing after \(DurationText.human(settle * 3)): which landed cannot be told; nothing was sent twice"
+            stoppedError.details += unclear.map { "in doubt: page \($0.0.number), \(describe($0.0))" }
+            stoppedError.resume = nil
+            stoppedError.hint = Self.inDoubtHint
+            throw stoppedError
         }
-        handle.refresh(session)
-        let expectedBatches = (batchesBefore ?? 0) + tally.pages
         let expectedRecords = pipe.recordsBefore + pipe.recordsConfirmed
         let held = session.acceptedRecordsByEntity[plan.entityType] ?? session.acceptedRecordsTotal
         let moreBatches = (session.acceptedBatches ?? -1) - expectedBatches

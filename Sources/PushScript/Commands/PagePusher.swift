@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PushAPI
 import PushSyntax
 
@@ -48,6 +49,7 @@ struct PagePusher {
         do {
             let session = try await interpreter.connection.client.session(handle.id)
             handle.refresh(session)
+            if handle.ledger == nil { handle.ledger = StagingLedger(before: session) }
             batchesBefore = session.acceptedBatches
             recordsBefore = session.acceptedRecordsByEntity[plan.entityType] ?? session.acceptedRecordsTotal
         } catch {
@@ -222,6 +224,7 @@ struct PagePusher {
     ) async throws -> BatchIngestResponse {
         let client = interpreter.connection.client
         var unclearAttempts = 0
+        var budget = RetryBudget(interpreter.settings.retryPolicy)
         var outcome: Result<BatchIngestResponse, PushAPIError>? = firstTry
         while true {
             do {
@@ -230,15 +233,28 @@ struct PagePusher {
                     return try result.get()
                 }
                 return try await client.push(encodedPage: body, to: handle.id)
-            } catch let error where error.isUnclear && batchesBefore != nil && unclearAttempts < interpreter.settings.retries {
+            } catch let error
+                where error.isUnclear && batchesBefore != nil && budget.allows(afterAttempts: unclearAttempts + 1, wait: .zero)
+            {
                 unclearAttempts += 1
                 tally.recoveries += 1
                 let expected = batchesBefore! + tally.pages
                 let session: Session
-                do { session = try await client.session(handle.id) } catch {
-                    throw failure(error, number: number, records: records)
+                switch await settledSession(most: expected + 1, window: interpreter.settings.settle) {
+                case .settled(let read): session = read
+                case .unreadable(let readError): throw failure(readError, number: number, records: records)
+                case .interrupted: throw stopped(interruptedMessage)
+                case .moving(let read):
+                    var stoppedError = failure(error, number: number, records: records)
+                    stoppedError.message =
+                        "push stopped: the answer to page \(number) was unclear, and the session's counts were still changing after \(DurationText.human(interpreter.settings.settle * 3)): whether it landed cannot be told; nothing was sent twice"
+                    stoppedError.details.append(
+                        "in doubt: page \(number), \(records.count) records\(lines(of: records)); the session has \(read.acceptedBatches.map(String.init) ?? "?") accepted pages where \(expected) or \(expected + 1) were expected"
+                    )
+                    stoppedError.resume = nil
+                    stoppedError.hint = Self.inDoubtHint
+                    throw stoppedError
                 }
-                handle.refresh(session)
                 if session.acceptedBatches == expected + 1 {
                     // It landed; the answer was lost on the way back.
                     var byEntity: [String: Int] = [:]
@@ -249,20 +265,64 @@ struct PagePusher {
                 }
                 guard session.acceptedBatches == expected else {
                     var stoppedError = failure(error, number: number, records: records)
-                    stoppedError.details.append(
-                        "the session now has \(session.acceptedBatches.map(String.init) ?? "?") accepted pages where \(expected) or \(expected + 1) were expected: someone else is pushing to it"
-                    )
+                    let extra = (session.acceptedBatches ?? 0) - expected
+                    if extra > 1 && extra <= unclearAttempts {
+                        // This page was sent `unclearAttempts` times: its own
+                        // copies explain the count, one landed after the settle window.
+                        stoppedError.message =
+                            "push stopped: page \(number) landed \(extra) times: an earlier copy, whose answer was unclear, landed after the settle window (set settle \(DurationText.format(interpreter.settings.settle))); nothing more was sent"
+                        stoppedError.resume = nil
+                        stoppedError.hint =
+                            "close the session with discard and push the file again (applying it would apply page \(number)'s records twice); a longer 'set settle' waits longer for a late page"
+                    } else {
+                        stoppedError.details.append(
+                            "the session now has \(session.acceptedBatches.map(String.init) ?? "?") accepted pages where \(expected) or \(expected + 1) were expected, more than this run's own pages explain: someone else is pushing to it"
+                        )
+                    }
                     throw stoppedError
                 }
                 // It did not land: sending it again cannot stage it twice.
-                let wait = client.backoff(afterAttempt: unclearAttempts, retryAfter: error.retryAfter, atMost: RetryPolicy.resendMaxDelay)
+                let wait = error.retryAfter ?? client.backoff(afterAttempt: unclearAttempts, atMost: RetryPolicy.resendMaxDelay)
+                guard budget.allows(afterAttempts: unclearAttempts, wait: wait) else {
+                    var spent = failure(error, number: number, records: records)
+                    spent.details.append(
+                        "page \(number) did not land (the session's counts settled without it); the retry budget (retry_for \(DurationText.format(interpreter.settings.retryFor))) is spent"
+                    )
+                    throw spent
+                }
+                budget.spend(wait)
                 do { try await interpreter.connection.pause(wait) } catch { throw stopped(interruptedMessage) }
             } catch {
                 tally.rejected += error.batch?.rejectedCountTotal ?? 0
                 tally.validationErrors += error.validationErrors.map { located($0, number: number, records: records) }
-                throw failure(error, number: number, records: records)
+                throw tooLarge(failure(error, number: number, records: records), error, bytes: body.count)
             }
         }
+    }
+
+    /// What to do when a push stops with pages in doubt: the same words for one page at a time and for a pipeline.
+    static let inDoubtHint =
+        "look at what the session holds ('status'), then close it with discard and push the file again; or, when its counts are what you expect, close it with apply"
+
+    /// `, lines 12–30 of users.jsonl` for records read from a file, or nothing.
+    func lines(of records: [FileRecord]) -> String {
+        guard let first = records.first, let last = records.last, let origin, first.line > 0 else { return "" }
+        return ", lines \(first.line)–\(last.line) of \(origin)"
+    }
+
+    /// A page refused with 413: names the size refused and `set page_bytes`,
+    /// the way on (pushing the same pages again fails the same way).
+    func tooLarge(_ failure: ScriptError, _ error: PushAPIError, bytes: Int) -> ScriptError {
+        guard error.status == .contentTooLarge else { return failure }
+        var refused = failure
+        let smaller = max(1024, bytes / 2)
+        refused.details.append(
+            "the page was \(bytes) bytes (set page_bytes is \(interpreter.settings.pageBytes)); the service or a gateway in front of it refused it, so nothing of it was staged"
+        )
+        refused.hint =
+            "send smaller pages: set page_bytes \(smaller) (a limit below the refused size), then push again"
+            + (refused.resume == nil ? "" : " from where it stopped")
+        return refused
     }
 
     /// A failed page as a script error: where each rejected record came from, and how to go on.
@@ -325,6 +385,8 @@ struct PushTally {
     var rejected = 0
     var bytes = 0
     var recoveries = 0
+    /// How long unclear answers made the push wait for the session's counts to settle.
+    var settleTime: Duration = .zero
     var acceptedByEntity: [String: Int] = [:]
     /// Every rejected record, with its page and (from a file) its line.
     var validationErrors: [Value] = []
@@ -334,14 +396,17 @@ struct PushTally {
     var retries = 0
 
     func value(elapsed: Duration) -> Value {
-        .record([
+        var fields: [(String, Value)] = [
             ("session_id", .string(sessionID)), ("entity_type", .string(entityType)), ("pages", .int(Int64(pages))),
             ("accepted", .int(Int64(accepted))), ("rejected", .int(Int64(rejected))),
             ("accepted_by_entity", .object(acceptedByEntity.sorted { $0.key < $1.key }.map { ($0.key, Value.int(Int64($0.value))) })),
             ("validation_errors", .array(validationErrors)),
-            ("bytes", .int(Int64(bytes))), ("unclear_pages_checked", .int(Int64(recoveries))), ("retries", .int(Int64(retries))),
-            ("elapsed_ms", .int(elapsed.wholeMilliseconds)),
-        ])
+            ("bytes", .int(Int64(bytes))), ("unclear_pages_checked", .int(Int64(recoveries))),
+        ]
+        // Only after unclear answers: a clean push's result keeps its shape.
+        if recoveries > 0 { fields.append(("settle_ms", .int(settleTime.wholeMilliseconds))) }
+        fields += [("retries", .int(Int64(retries))), ("elapsed_ms", .int(elapsed.wholeMilliseconds))]
+        return .record(fields)
     }
 }
 
@@ -383,8 +448,10 @@ struct PageSource {
         case .file(let path, _, let format, let renames, let skip):
             var opened: any RecordStream
             do {
+                // Held to the version the check pass read: nothing of another is sent.
                 opened = try RecordSource.open(
-                    path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
+                    path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv,
+                    version: plan.total.version.map { .verified($0) } ?? .ignored)
             } catch {
                 throw ScriptError(.runtime, "\(origin ?? path) \(error.message)", at: range)
             }
@@ -451,6 +518,10 @@ struct PageSource {
             item = try stream!.next()
             // Warnings were shown by the check pass.
             while case .warning? = item { item = try stream!.next() }
+        } catch  where error.fileChanged {
+            throw ScriptError(
+                .runtime, "\(origin ?? "the file") \(error.message); nothing of the new version was sent", at: range,
+                hint: "push from a file nobody writes to meanwhile (let the export write elsewhere, then mv it into place)")
         } catch {
             throw ScriptError(.runtime, "\(origin ?? "the file") \(error.message)", at: range)
         }

@@ -33,14 +33,22 @@ struct RecordFileReading {
     ) -> RecordFileReading {
         var reading = RecordFileReading(rules: RecordRulesCheck(entityType: plan.entityType, enabled: validation, origin: shown))
         reading.totals.keys = KeyCensus(entityType: plan.entityType)
+        let version = FileVersion()
         do {
             var stream = try RecordSource.open(
-                path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
+                path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv,
+                version: .recorded(version))
             reading: while let item = try stream.next() {
                 switch item {
                 case .record(let record):
                     reading.totals.records += 1
                     if let progress, reading.totals.records % 1000 == 0 { progress(reading.totals.records, reading.totals.bytes) }
+                    // A signal stops a long check too (the runner cancels the task):
+                    // a problem, so that a reading cut short is never taken for clean.
+                    if reading.totals.records % 256 == 0, Task.isCancelled {
+                        reading.add(RecordProblem(line: record.line, message: "the reading was stopped here"))
+                        break reading
+                    }
                     if reading.problemCount == 0, let eachRecord, let problem = eachRecord(record) {
                         reading.add(problem)
                         break reading
@@ -69,6 +77,11 @@ struct RecordFileReading {
             reading.add(error)
         }
         reading.totals.keys.finishCounting()
+        // Written to while it was read: what was checked may be a mix of versions.
+        if reading.problemCount == 0, let change = version.changeSinceOpened(path: path) {
+            reading.add(RecordProblem(line: 0, message: "changed while it was being checked (\(change))", fileChanged: true))
+        }
+        reading.totals.version = version
         return reading
     }
 
@@ -130,7 +143,12 @@ struct RecordFileReading {
                 onlyRules: problems.isEmpty)
         }
         if problems.count == 1 && problems[0].line == 0 {
-            return Verdict(message: "\(shown) \(problems[0].message)", details: [], hint: "fix the file and push again", onlyRules: false)
+            // The file is fine, only being written to: nothing in it to fix.
+            let hint =
+                problems[0].fileChanged
+                ? "push it again once nobody writes to it (let the export write elsewhere, then mv it into place)"
+                : "fix the file and push again"
+            return Verdict(message: "\(shown) \(problems[0].message)", details: [], hint: hint, onlyRules: false)
         }
         var details = problems.map { Self.place($0, in: shown) }
         if problemCount > problems.count { details.append("… and \(problemCount - problems.count) more problems") }
@@ -264,28 +282,5 @@ extension ScriptFiles {
         var diagnostic = Diagnostic.error(verdict.message + "; nothing was sent", at: request.range, hint: verdict.hint)
         diagnostic.details = verdict.details
         return ([diagnostic], nil)
-    }
-}
-
-/// A push's check pass writing the records of a CSV to a spool as it reads
-/// them, so the send converts nothing twice; a failure to write becomes the
-/// problem that stops the push (nothing is sent from half a spool).
-struct SpoolFeed {
-    let spool: RecordSpool
-
-    /// Keeps one record; the problem when it cannot be written.
-    func append(_ record: FileRecord) -> RecordProblem? {
-        do { try spool.append(record) } catch { return Self.problem(error) }
-        return nil
-    }
-
-    /// Writes out what is buffered; the problem when it cannot be.
-    func finish() -> RecordProblem? {
-        do { try spool.finish() } catch { return Self.problem(error) }
-        return nil
-    }
-
-    static func problem(_ error: any Error) -> RecordProblem {
-        RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")
     }
 }

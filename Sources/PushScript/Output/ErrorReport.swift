@@ -16,6 +16,10 @@ import PushSyntax
 struct ErrorReport {
     /// Messages quote what was written; a 10 MB name must not become a 10 MB message.
     static let longestLine = 300
+    /// A hint is pushsh's own advice, often with a command to type: it is
+    /// never cut short of this, and then only between words (a cut inside
+    /// `set on_error keep` would give advice that cannot be followed).
+    static let longestHint = 2000
     /// Lines under the message shown at the most (the rest would bury the hint).
     static let mostDetails = 40
 
@@ -29,7 +33,7 @@ struct ErrorReport {
         self.label = label
         var shown = error
         shown.details = shown.details.prefix(Self.mostDetails).map(Self.clip)
-        shown.hint = shown.shownHint.map(Self.clip)
+        shown.hint = shown.shownHint.map(Self.clipBetweenWords)
         shown.resume = nil
         self.error = shown
     }
@@ -105,5 +109,14 @@ struct ErrorReport {
 
     static func clip(_ text: String) -> String {
         text.count > longestLine ? String(text.prefix(longestLine)) + "…" : text
+    }
+
+    /// A hint at most ``longestHint`` characters, cut between words (at the
+    /// last space before the limit) with `…` when it is longer.
+    static func clipBetweenWords(_ text: String) -> String {
+        guard text.count > longestHint else { return text }
+        let head = text.prefix(longestHint)
+        let cut = head.lastIndex(of: " ").map { head[..<$0] } ?? head
+        return String(cut) + " …"
     }
 }

@@ -69,7 +69,9 @@ struct TextRenderer {
         }
         text += ": \(paint.success("\(t.accepted) accepted")), \(t.rejected) rejected"
         if t.recoveries > 0 {
-            text += " (\(t.recoveries) unclear page\(t.recoveries == 1 ? "" : "s") checked against the session, none sent twice)"
+            text += " (\(t.recoveries) unclear page\(t.recoveries == 1 ? "" : "s") checked against the session, none sent twice"
+            if t.settleTime > .zero { text += "; waited \(DurationText.human(t.settleTime)) for its counts to settle" }
+            text += ")"
         }
         if t.retries > 0 { text += " (\(t.retries) request\(t.retries == 1 ? "" : "s") retried)" }
         if t.inFlightMax > 1 { text += " (up to \(t.inFlightMax) pages in flight)" }

@@ -103,7 +103,8 @@ extension PushAPIError {
         case .sessionNotClosable:
             return "only an active or expired session can be closed; read its state with status"
         case .bodyTooLarge:
-            return "the request body is too large (5 MB at most): push fewer records per page"
+            return
+                "the request body is larger than the service, or a gateway in front of it, takes (which may be far below the documented 5 MB): send smaller pages, with fewer records: set page_bytes N (or set page_size N)"
         case .unsupportedMediaType:
             return "send the body as JSON with content-type: application/json"
         case .rateLimited(let wait):

@@ -10,6 +10,14 @@ extension Interpreter {
         stopSignalNumber.store(signal.rawValue, ordering: .relaxed)
     }
 
+    /// The shell's end on SIGHUP or SIGTERM: the cleanup a script stopped by
+    /// that signal does (sessions it started and left active discarded,
+    /// unless `set on_error keep`).
+    public func cleanUpAfterSignal(_ signal: StopSignal) async {
+        interrupt(signal)
+        await cleanUpAfterStopping(because: "stopped by \(signal.name)")
+    }
+
     /// Whether a stopped run leaves its sessions as they are.
     var keepsSessionsOnStop: Bool { keepSessionsOnStop || settings.onError == .keep }
 
@@ -26,15 +34,37 @@ extension Interpreter {
         await Task { [self] in await cleanUp(sessions, reason: reason) }.value
     }
 
+    /// Whether the cleanup after a stop will discard a session: one this run
+    /// started is active now (read again: an expired session is not
+    /// discarded, and an error must not say it is).
+    func willDiscardSessions() async -> Bool {
+        guard !keepsSessionsOnStop, !startedSessions.isEmpty else { return false }
+        let sessions = startedSessions
+        let client = connection.client
+        return await Task {
+            for handle in sessions {
+                if let now = try? await client.session(handle.id) { handle.refresh(now) }
+                if handle.state == .active { return true }
+            }
+            return false
+        }.value
+    }
+
     private func cleanUp(_ sessions: [SessionHandle], reason: String) async {
         let client = connection.client
         let keep = keepsSessionsOnStop
         for handle in sessions {
-            if let now = try? await client.session(handle.id) { handle.refresh(now) }
+            let read = try? await client.session(handle.id)
+            if let read { handle.refresh(read) }
             guard handle.state == .active else { continue }
             let snapshot = handle.snapshot
             let pages = snapshot.acceptedBatches.map { " in \($0) page\($0 == 1 ? "" : "s")" } ?? ""
-            let landed = "\(snapshot.acceptedRecordsTotal) record\(snapshot.acceptedRecordsTotal == 1 ? "" : "s")\(pages) staged"
+            // Counts only from a read made now: an old snapshot (the start's
+            // zero) would tell the user nothing was staged when much was.
+            let landed =
+                read == nil
+                ? "what it holds could not be read"
+                : "\(snapshot.acceptedRecordsTotal) record\(snapshot.acceptedRecordsTotal == 1 ? "" : "s")\(pages) staged"
             if keep {
                 output.errorLine(
                     errorPaint.note("note:") + " \(reason); session \(handle.id) is left active (\(landed)) as asked; "

@@ -125,7 +125,7 @@ extension Interpreter {
             "no field '\(name)' in \(value.typeName)", at: range, hint: suggestion ?? (keys.isEmpty ? nil : "fields: \(listing)"))
     }
 
-    /// The built-in functions (`env`, `len`, `now`, `today`, `keys`, `json`, `string`, `number`).
+    /// The built-in functions: the first few here, text, patterns and dates in their own files.
     func call(_ function: Word, _ values: [Value], arguments: [Expr], at range: SourceRange) throws(ScriptError) -> Value {
         guard let builtin = BuiltinFunction.named(function.value) else {
             let known = BuiltinFunction.all.map(\.name)
@@ -180,6 +180,14 @@ extension Interpreter {
             default: throw .runtime("number takes a string or a number, got \(values[0].typeName)", at: argumentRange(0))
             }
         default:
+            let given = FunctionArguments(builtin, values)
+            do throws(FunctionError) {
+                if let value = try TextFunctions.call(builtin.name, given) { return value }
+                if let value = try PatternFunctions.call(builtin.name, given) { return value }
+                if let value = try DateFunctions.call(builtin.name, given) { return value }
+            } catch {
+                throw .runtime(error.message, at: error.argument.map(argumentRange) ?? range, hint: error.hint)
+            }
             throw .runtime("the function \(builtin.name) is not available here", at: function.range)
         }
     }

@@ -151,7 +151,13 @@ public final class Interpreter: @unchecked Sendable {
         sources[source.name] = source
         // The script itself counts as included: a file that includes itself is a cycle at once.
         if !source.name.hasPrefix("<") && source.name != "-c" { includes.start(script: source.name) }
-        guard let program = checkBeforeRunning(source) else { return ExitCode.parse.rawValue }
+        guard let program = checkBeforeRunning(source) else {
+            guard let signal = interruption else { return ExitCode.parse.rawValue }
+            reportOutside(
+                ScriptError(signal.exitCode, "stopped by \(signal.name) during the check before the run; nothing was sent"),
+                label: "interrupted")
+            return signal.exitCode.rawValue
+        }
         var firstFailure: ScriptError?
         let code: Int32
         do {
@@ -162,7 +168,7 @@ public final class Interpreter: @unchecked Sendable {
             if exit.code != ExitCode.ok.rawValue { await cleanUpAfterStopping(because: "ended with exit \(exit.code)") }
             return exit.code
         } catch var error as ScriptError {
-            error.sessionsDiscarded = !keepsSessionsOnStop && !startedSessions.isEmpty
+            error.sessionsDiscarded = await willDiscardSessions()
             if let signal = interruption {
                 report(error, asInterruption: true)
                 await cleanUpAfterStopping(because: "stopped by \(signal.name)")
@@ -217,6 +223,8 @@ public final class Interpreter: @unchecked Sendable {
             files.records = nil
         }
         let (program, diagnostics) = Checker.parseAndCheck(source, predefined: Set(variables.keys), files: files)
+        // Stopped by a signal: what the check found is incomplete; the caller says why it stopped.
+        if Task.isCancelled { return nil }
         if !diagnostics.isEmpty {
             report(diagnostics, sources: Array(sources.values))
         }
@@ -258,6 +266,11 @@ public final class Interpreter: @unchecked Sendable {
     /// Runs statements in order, honouring `on_error`.
     func executeBlock(_ statements: [Statement], firstFailure: inout ScriptError?) async throws {
         for statement in statements {
+            // Nothing new is started once a signal (or a lost output) asked the run
+            // to stop. A lost output is looked at here too, not only by the runner's
+            // watcher: the next statement (a `close ... apply`) may come sooner.
+            if interruption == nil, let failure = StandardStreams.failure { interrupt(failure.stop) }
+            if interruption != nil || Task.isCancelled { throw CancellationError() }
             do {
                 failedExchange.clear()
                 _ = try await execute(statement, firstFailure: &firstFailure)
@@ -321,7 +334,7 @@ public final class Interpreter: @unchecked Sendable {
         case .start(let reference): return try await start(reference: reference, at: range)
         case .status(let session): return try await status(session, at: range)
         case .push(let command): return try await push(command, at: range)
-        case .close(let session, let mode): return try await close(session, mode: mode, at: range)
+        case .close(let session, let mode, let anyway): return try await close(session, mode: mode, anyway: anyway, at: range)
         case .wait(let command): return try await wait(command, at: range)
         case .integration: return try await integration(at: range)
         case .activity(let query): return try await activity(query, at: range)
@@ -461,6 +474,7 @@ public final class Interpreter: @unchecked Sendable {
         case .retryFor(let expr):
             settings.retryFor = try duration(expr, .retryFor)
             applyClientSettings()
+        case .settle(let expr): settings.settle = try duration(expr, .settle)
         case .validation(let on): settings.validation = on.value
         case .timeout(let expr):
             let timeout = try duration(expr, .requestTimeout)

@@ -302,24 +302,35 @@ extension Profile {
     }
 
     /// Runs `key_command` through `/bin/sh -c`: its standard output is the key;
-    /// its standard input and error stay the terminal's, so `op` or `pass` can ask.
+    /// its standard input and error stay the terminal's, and it runs in the
+    /// terminal's foreground process group, so `op`, `pass` or gpg's pinentry
+    /// can ask for a passphrase (in a process group of its own it was stopped
+    /// by SIGTTIN as it read, and pushsh waited for good).
     static func run(_ command: String, for place: String) throws(ConfigurationError) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe()
-        process.standardOutput = output
-        do { try process.run() } catch {
-            throw ConfigurationError("\(place): the key command cannot be started: \(error.localizedDescription)")
+        guard let pipe = ForegroundProcess.pipe() else {
+            throw ConfigurationError(
+                "\(place): the key command cannot be started: no pipe for its output (\(String(cString: strerror(errno))))")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        var data = Data()
+        let status = ForegroundProcess(arguments: ["/bin/sh", "-c", command]).run(output: pipe.write) {
+            close(pipe.write)
+            data = ForegroundProcess.readAll(from: pipe.read)
+            close(pipe.read)
+        }
+        guard let status else {
+            close(pipe.read)
+            close(pipe.write)
+            throw ConfigurationError("\(place): the key command cannot be started (/bin/sh could not be run)")
+        }
         let program = command.split(separator: " ").first.map(String.init) ?? command
-        if process.terminationStatus == 127 {
+        if status == 128 + SIGINT {
+            throw ConfigurationError("\(place): the key command (\(program) …) was interrupted; no key was read")
+        }
+        if status == 127 {
             throw ConfigurationError("\(place): the key command's program \(program) was not found; is it installed and on the PATH?")
         }
-        guard process.terminationStatus == 0 else {
-            throw ConfigurationError("\(place): the key command (\(program) …) failed with exit code \(process.terminationStatus)")
+        guard status == 0 else {
+            throw ConfigurationError("\(place): the key command (\(program) …) failed with exit code \(status)")
         }
         guard let line = firstLine(data) else {
             throw ConfigurationError("\(place): the key command (\(program) …) printed nothing")

@@ -19,9 +19,13 @@ public struct ScriptError: Error, Sendable {
     /// Set when the run is about to discard its sessions: the hint then says
     /// to push again from the start instead of giving `resume`.
     var sessionsDiscarded = false
+    /// The hint when the run discards its sessions after this error, where
+    /// that changes what can be done (a session that is gone cannot be applied).
+    var hintIfDiscarded: String?
 
     /// The hint as shown: the hint, then how to go on.
     var shownHint: String? {
+        if sessionsDiscarded, let hintIfDiscarded { return hintIfDiscarded }
         guard let resume else { return hint }
         let next =
             sessionsDiscarded

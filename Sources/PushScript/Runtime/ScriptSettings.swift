@@ -17,10 +17,16 @@ public struct ScriptSettings: Sendable {
     public var pushConcurrency = 16
     /// Whether a push from a file shows its progress.
     public var progress = true
-    /// Retries of a request that failed with 429, 5xx or a lost connection.
-    public var retries = 4
+    /// Retries of a request that failed with 429, 5xx or a lost connection,
+    /// when `set retries` caps them; by default only `retry_for` does.
+    public var retries: Int?
     /// How long to keep retrying one request.
     public var retryFor: Duration = .seconds(60)
+    /// After an unclear answer to a page, how long the session's counts must
+    /// stay still before the page counts as not landed (`set settle`): long
+    /// enough for a page a gateway gave up on to reach the backend. It costs
+    /// nothing when every answer is clear, or when the page is seen landed.
+    public var settle: Duration = .seconds(5)
     /// Whether a push checks each record against the documented rules before sending (`set validation`).
     public var validation = true
     /// How CSV files are read (`set csv_quotes`, `set csv_trim`, `set csv_duplicates`).
@@ -35,5 +41,5 @@ public struct ScriptSettings: Sendable {
     public init() {}
 
     /// The retry policy these settings describe.
-    var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: retries + 1, maxTotal: retryFor) }
+    var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: retries.map { $0 + 1 } ?? RetryPolicy.unboundedAttempts, maxTotal: retryFor) }
 }

@@ -132,6 +132,10 @@ public final class SessionHandle: @unchecked Sendable {
     // Mutated only by the interpreter, which runs one statement at a time.
     public private(set) var snapshot: Session
 
+    /// What this run saw the session accept, once it has pushed to it: the
+    /// check before apply compares it with what the session holds.
+    var ledger: StagingLedger?
+
     public init(_ snapshot: Session) { self.snapshot = snapshot }
 
     public var id: String { snapshot.id }

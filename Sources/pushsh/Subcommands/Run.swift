@@ -6,6 +6,7 @@ import PushAPI
 import PushScript
 import PushShell
 import PushSyntax
+import Synchronization
 
 /// `pushsh [run] FILE.push`, `pushsh -c`, a script on stdin.
 struct Run: AsyncParsableCommand {
@@ -121,7 +122,13 @@ struct Run: AsyncParsableCommand {
             }
             source = SourceFile(name: file, bytes: [UInt8](data))
         } else {
-            source = SourceFile(name: "<stdin>", bytes: [UInt8](FileHandle.standardInput.readDataToEndOfFile()))
+            // A closed stdin (`<&-`) reads as an empty script: StandardStreams.prepare gave it /dev/null.
+            do {
+                source = SourceFile(name: "<stdin>", bytes: [UInt8]((try FileHandle.standardInput.readToEnd()) ?? Data()))
+            } catch {
+                Terminal.warn("pushsh: the script on standard input cannot be read: \(error.localizedDescription)")
+                throw ExitCode(.usage)
+            }
         }
 
         // A script that connects by itself starts on the built-in sandbox:
@@ -181,18 +188,36 @@ struct Run: AsyncParsableCommand {
 }
 
 extension Run {
-    /// Runs the script in a task that SIGINT, SIGTERM or SIGHUP stops: the
-    /// interpreter is told which signal, stops at the next safe point, reports
-    /// what landed and cleans up; the exit code is then 128 + the signal.
+    /// Runs the script in a task that SIGINT, SIGTERM or SIGHUP stops, or an
+    /// output that can no longer be written (`| head -1`, `> /dev/full`): the
+    /// interpreter is told why, stops at the next safe point, reports what
+    /// landed and cleans up; the exit code is then 128 + the signal (141 for
+    /// a broken pipe), or 8 for an output that failed otherwise.
     static func runStoppably(_ interpreter: Interpreter, _ source: SourceFile) async -> Int32 {
         StopSignals.install()
-        return await StoppableWork.run {
+        let code = await StoppableWork.run {
             await interpreter.run(source)
         } stoppingWhen: {
-            guard let signal = StopSignals.pending else { return false }
-            interpreter.interrupt(signal)
+            guard let stop = StopSignals.pending ?? StandardStreams.failure?.stop else { return false }
+            if StopSignals.pending == nil { tellOutputFailure("stopping the run") }
+            interpreter.interrupt(stop)
             return true
         }
+        // The last lines may fail after the last statement: the output is
+        // incomplete all the same, and a caller must not read it as a success.
+        if code == ScriptExit.ok.rawValue, let failure = StandardStreams.failure {
+            tellOutputFailure("the output is incomplete")
+            return failure.stop.exitCode.rawValue
+        }
+        return code
+    }
+
+    private static let toldOutputFailure = Atomic<Bool>(false)
+
+    /// Says once, on the other stream if it still works, which output failed and what follows.
+    private static func tellOutputFailure(_ consequence: String) {
+        guard let failure = StandardStreams.failure, !toldOutputFailure.exchange(true, ordering: .relaxed) else { return }
+        Terminal.warn("pushsh: \(failure.description); \(consequence)")
     }
 
     /// Whether the script has a `connect` of its own (in a block too; not in an included file).
