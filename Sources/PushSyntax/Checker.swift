@@ -182,10 +182,15 @@ struct ScriptChecker {
             }
         case .start(let reference):
             reference.map { check($0) }
+            // Every session command leaves its session in `last_session`; a new one is not closed yet.
+            defined.insert("last_session")
+            closed["last_session"] = nil
         case .status(let session):
             check(session)
+            defined.insert("last_session")
         case .push(let push):
             checkPush(push)
+            defined.insert("last_session")
             // Every push leaves its result in `last_push`, even a rejected one.
             defined.insert("last_push")
         case .close(let session, let mode):
@@ -238,6 +243,8 @@ struct ScriptChecker {
             checkInclude(path, statement: statement, in: source)
         case .set(let setting):
             checkSetting(setting)
+            // Going on past failures, a script reads the last one in `last_error`.
+            if case .onError(let mode) = setting, mode.value == .continue { defined.insert("last_error") }
         case .help(let topic):
             if let topic, CommandCatalog.helpText(for: topic.value) == nil {
                 let suggestion = Spelling.closest(to: topic.value, among: CommandCatalog.helpWords)
@@ -249,8 +256,9 @@ struct ScriptChecker {
             if let code { expect(code, .exitCode) }
         case .sandbox(let command):
             checkSandbox(command)
-        case .save(let path, _):
+        case .save(let path, _, let entries):
             check(path)
+            if case .last(let count) = entries { expect(count, .saveLast) }
         case .learn, .why:
             break
         case .expression(let expression):

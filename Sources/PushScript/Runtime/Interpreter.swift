@@ -15,6 +15,10 @@ public final class Interpreter: @unchecked Sendable {
     public internal(set) var variables: [String: Value] = [:]
     public internal(set) var settings = ScriptSettings()
     public internal(set) var connection: Connection
+    /// The one built-in sandbox of this shell or run, once there is one:
+    /// `connect sandbox` comes back to it, so its sessions outlive a
+    /// `connect` elsewhere (`sandbox reset` is the way to start afresh).
+    public internal(set) var builtInSandbox: Connection?
     /// Trace every HTTP exchange to the error stream (`-v`).
     public var verbose = false
     /// Counts requests retried (429, 5xx, lost connections), for results and traces.
@@ -27,6 +31,8 @@ public final class Interpreter: @unchecked Sendable {
     let environment: [String: String]
     /// Sessions this interpreter has seen, by id, so a session id string finds its handle.
     var knownSessions: [String: SessionHandle] = [:]
+    /// Every session this interpreter has seen (the shell's `save` writes their ids as names).
+    public var knownSessionHandles: [SessionHandle] { Array(knownSessions.values) }
     /// Every source read so far, by name, to show lines of included files in errors.
     var sources: [String: SourceFile] = [:]
     /// Data files the check before the run read and found clean: a push that
@@ -34,10 +40,20 @@ public final class Interpreter: @unchecked Sendable {
     var checkedFiles: [CheckedFile: PushPlan.Totals] = [:]
     /// Finds and reads included files, refusing cycles and endless trees of includes.
     var includes = IncludeLoader()
-    /// The session the last session command touched, for the shell's prompt.
-    public internal(set) var lastSession: SessionHandle?
-    /// The most recent failure, for the shell.
-    public internal(set) var lastError: ScriptError?
+    /// The session the last session command touched, for the shell's prompt;
+    /// scripts and the prompt read it as `last_session` (a bare `start` leaves
+    /// a session no name holds).
+    public internal(set) var lastSession: SessionHandle? {
+        didSet { variables[Self.lastSessionName] = lastSession.map(Value.session) }
+    }
+    /// The most recent failure, for the shell; scripts and the prompt read it as
+    /// `last_error` (`last_error.active_session_id` after a start met 409).
+    public internal(set) var lastError: ScriptError? {
+        didSet { variables[Self.lastErrorName] = lastError.map(\.value) }
+    }
+    /// The names the interpreter keeps up to date itself.
+    public static let lastSessionName = "last_session"
+    public static let lastErrorName = "last_error"
     /// Sessions started by this interpreter, in order: what a stopped run cleans up and the shell warns about.
     public internal(set) var startedSessions: [SessionHandle] = []
     /// The number of the signal that stopped the run (0: none); set from a signal watcher's thread.
@@ -87,6 +103,7 @@ public final class Interpreter: @unchecked Sendable {
         sandboxes: SandboxFactory? = nil, transports: TransportFactory? = nil
     ) {
         self.connection = connection
+        if connection.sandbox != nil { builtInSandbox = connection }
         self.sandboxes = sandboxes
         self.transports = transports
         self.output = RedactingOutput(output)
@@ -105,7 +122,10 @@ public final class Interpreter: @unchecked Sendable {
     }
 
     /// Closes the connection's network resources; call once done.
-    public func shutdown() async { await connection.client.transport.shutdown() }
+    public func shutdown() async {
+        await connection.client.transport.shutdown()
+        if connection.sandbox == nil { await builtInSandbox?.client.transport.shutdown() }
+    }
 
     /// Defines a variable from outside (`--var NAME=VALUE`).
     public func define(_ name: String, _ value: Value) { variables[name] = value }

@@ -178,11 +178,11 @@ extension Shell {
         lessonInterpreter.warnsAboutTypedKeys = false
         lessonInterpreter.shellCommand = { [unowned self] statement in try await self.shellCommand(statement) }
         let tour = Tour(
-            lesson: lesson, interpreter: lessonInterpreter, workDirectory: work, learner: learner, learnerTranscript: transcript,
+            lesson: lesson, interpreter: lessonInterpreter, workDirectory: work, learner: learner, learnerTranscript: typed,
             output: output)
         learning.tour = tour
         interpreter = lessonInterpreter
-        transcript = []
+        typed = TypedEntries()
         tour.showOpening()
     }
 
@@ -191,7 +191,7 @@ extension Shell {
         guard let tour = learning.tour else { return }
         learning.tour = nil
         interpreter = tour.learnerInterpreter
-        transcript = tour.learnerTranscript
+        typed = tour.learnerTranscript
         await tour.interpreter.connection.client.transport.shutdown()
         defer { learning.textProblems += tour.textProblems }
         guard !quiet else { return }
@@ -257,8 +257,7 @@ extension Shell {
             output.line(TerminalStyle(enabled: output.color).dim("skipping: running it for you:"))
             output.line("  " + step.suggestion.replacingOccurrences(of: "\n", with: "\n  "))
             tour.beginEntry()
-            let outcome = await runCancellable(SourceFile(name: entrySourceName, text: step.suggestion))
-            if outcome == .done { transcript.append(step.suggestion) }
+            let outcome = await runTyped(step.suggestion)
             tour.endEntry(step.suggestion, outcome: outcome, nudge: false)
             if tour.step?.line == step.line { tour.skipStep() }
             await afterStepChange(tour)

@@ -35,7 +35,7 @@ final class Tour {
     let workDirectory: String
     /// The learner's own interpreter and transcript, put back when the lesson ends.
     let learnerInterpreter: Interpreter
-    let learnerTranscript: [String]
+    let learnerTranscript: TypedEntries
     let output: ScriptOutput
     let log = ExchangeLog()
 
@@ -56,7 +56,7 @@ final class Tour {
     private(set) var textProblems: [String] = []
 
     init(
-        lesson: Lesson, interpreter: Interpreter, workDirectory: String, learner: Interpreter, learnerTranscript: [String],
+        lesson: Lesson, interpreter: Interpreter, workDirectory: String, learner: Interpreter, learnerTranscript: TypedEntries,
         output: ScriptOutput
     ) {
         self.lesson = lesson
