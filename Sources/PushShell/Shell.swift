@@ -195,7 +195,12 @@ public final class Shell {
         }
         let startedBefore = interpreter.startedSessions.count
         let outcome = await runCancellable(SourceFile(name: entrySourceName, text: entry))
-        if outcome == .done {
+        // After `set on_error continue` a failure is one the flow goes past
+        // (an expected 409, a rejected page whose last_push is read next): a
+        // script replays it the same way. A line that does not parse never is.
+        var goesPast = false
+        if case .failed(let code) = outcome { goesPast = code != .parse && interpreter.settings.onError == .continue }
+        if outcome == .done || goesPast {
             let started = interpreter.startedSessions.dropFirst(startedBefore).map(\.id)
             typed.entries.append(TranscriptEntry(text: entry, folder: folder, sessions: sessions, started: started))
         }

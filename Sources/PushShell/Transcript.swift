@@ -79,16 +79,22 @@ enum Transcript {
         // would stop the replay with "undefined variable", so it goes too.
         var unavailable: Set<String> = []
         let targetFolder = (context.target as NSString).deletingLastPathComponent
-        for entry in entries {
+        let parsedEntries = entries.map { entry in
             let source = SourceFile(name: "<prompt>", text: entry.text)
-            let parsed = Parser.parse(source)
+            return (entry, source, Parser.parse(source))
+        }
+        // What each statement reads as a value, in order, to see whether a `status` feeds a later line.
+        var laterReads = parsedEntries.filter { !$0.2.hasErrors }.flatMap { $0.2.program.statements.map(valueReads) }
+        for (entry, source, parsed) in parsedEntries {
             guard !parsed.hasErrors else { continue }
             var writer = StatementWriter(source: source, context: context, folder: entry.folder, targetFolder: targetFolder)
             writer.unavailable = unavailable
             defer { unavailable = writer.unavailable }
             for statement in parsed.program.statements {
-                // What only looks at things is left out; the catalog says which those are.
-                if CommandCatalog.looksOnly(statement) { continue }
+                laterReads.removeFirst()
+                // What only looks at things is left out; the catalog says which those are. But a
+                // `status` refreshes the session value that a later line reads (`expect s.state == ...`).
+                if CommandCatalog.looksOnly(statement) && !refreshesARead(statement, laterReads) { continue }
                 guard writer.admits(statement) else {
                     leftOut += 1
                     continue
@@ -145,6 +151,28 @@ enum Transcript {
         return SavedScript(
             text: lines.joined(separator: "\n") + "\n", statements: count, leftOut: leftOut, leftOutSessions: leftOutSessions,
             keyVariable: keyVariable)
+    }
+
+    /// Whether `statement` is a `status` whose session a later statement reads as a value.
+    static func refreshesARead(_ statement: Statement, _ later: [Set<String>]) -> Bool {
+        guard case .status(let session) = statement.kind else { return false }
+        let names = Interpreter.variables(in: session)
+        return later.contains { !$0.isDisjoint(with: names) }
+    }
+
+    /// The variables a statement reads as values (not as the session a command acts on).
+    static func valueReads(_ statement: Statement) -> Set<String> {
+        func all(_ exprs: [Expr?]) -> Set<String> { exprs.reduce(into: []) { if let e = $1 { $0.formUnion(Interpreter.variables(in: e)) } } }
+        func block(_ statements: [Statement]) -> Set<String> { statements.reduce(into: []) { $0.formUnion(valueReads($1)) } }
+        switch statement.kind {
+        case .expect(let condition, let message): return all([condition, message])
+        case .print(let exprs): return all(exprs)
+        case .let(_, .expression(let expr)), .expression(let expr): return all([expr])
+        case .if(let conditional):
+            return conditional.branches.reduce(into: block(conditional.elseBody ?? [])) { $0.formUnion(all([$1.condition]).union(block($1.body))) }
+        case .for(let loop): return all([loop.sequence]).union(block(loop.body))
+        default: return []
+        }
     }
 
     /// The variables a saved script reads without defining them (a range

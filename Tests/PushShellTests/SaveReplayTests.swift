@@ -76,7 +76,9 @@ import _PushTestSupport
         let replay = CapturedOutput()
         let replayer = Interpreter(connection: frozenSandbox(), output: replay, environment: [:], sandboxes: .builtIn, transports: .http)
         let code = await replayer.run(SourceFile(name: target, text: saved))
-        #expect(code == 0, "\(flow): \(saved)\n---\n\(replay.combined)")
+        // A flow that went past failures (set on_error continue) ends with the first one's code, as its script does.
+        let wentPast = saved.contains("set on_error continue")
+        #expect(code == 0 || wentPast && code != 2, "\(flow): \(saved)\n---\n\(replay.combined)")
         #expect(try Self.picture(replayer.connection.sandbox) == Self.picture(interpreter.connection.sandbox), "\(flow): \(saved)")
     }
 
@@ -138,10 +140,12 @@ import _PushTestSupport
             "save \"DIR/none.push\" since last save",
         ])
         #expect(try typed.saved("all.push").hasSuffix("\nlet s = start\nprint \"one\"\n"))
-        #expect(try typed.saved("since.push").hasSuffix("\nprint \"two\"\nclose s discard\n"), "\(try typed.saved("since.push"))")
+        let since = try typed.saved("since.push")
+        #expect(since.hasSuffix("\nprint \"two\"\nclose s discard\n"), "\(since)")
         #expect(typed.output.errors.contains("warning: the saved lines read 's', defined before the entries saved"), "\(typed.output.errors)")
         // The last 2 entries that ran: the `save` itself and `print "three"`; the save writes nothing.
-        #expect(try typed.saved("last.push").hasSuffix("\nprint \"three\"\n"), "\(try typed.saved("last.push"))")
+        let last = try typed.saved("last.push")
+        #expect(last.hasSuffix("\nprint \"three\"\n"), "\(last)")
         #expect(typed.output.errors.contains("nothing to save yet: no statement that does something has run in the entries chosen"))
         #expect(!FileManager.default.fileExists(atPath: typed.dir.path + "/none.push"))
     }
