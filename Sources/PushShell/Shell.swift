@@ -194,7 +194,10 @@ public final class Shell {
             sessions[handle.id] = name.hasPrefix("\"") ? "" : name
         }
         let startedBefore = interpreter.startedSessions.count
+        let tour = learning.tour
         let outcome = await runCancellable(SourceFile(name: entrySourceName, text: entry))
+        // An entry that started or left a lesson belongs to neither transcript.
+        guard learning.tour === tour else { return outcome }
         // After `set on_error continue` a failure is one the flow goes past
         // (an expected 409, a rejected page whose last_push is read next): a
         // script replays it the same way. A line that does not parse never is.

@@ -189,3 +189,24 @@ enum SuggestedCommands {
         !Parser.parse(SourceFile(name: "<advice>", text: command)).hasErrors
     }
 }
+
+/// `let r = sandbox records User` binds quietly, as other lets do: a count, not 50 records.
+@Suite struct QuietRecordsTests {
+    @Test func aLetKeepsTheRecordsAndShowsTheirCount() async {
+        let run = await runScript(
+            """
+            let s = start
+            push s User [\(adaRecord)]
+            close s apply
+            wait s until processed
+            let r = sandbox records User
+            expect len(r) == 1
+            sandbox records User
+            """)
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 User record applied (kept in r; print r shows them)\n"), "\(run.stdout)")
+        // Without a let, the records are shown as before.
+        #expect(run.stdout.contains("1 User record applied\n  {\"employeeId\":\"E1\""), "\(run.stdout)")
+        #expect(run.stdout.components(separatedBy: "\"employeeId\":\"E1\"").count == 2, "\(run.stdout)")
+    }
+}

@@ -117,3 +117,51 @@ import _PushTestSupport
         #expect(!run.output.errors.contains("let ses_"), "\(run.output.errors)")
     }
 }
+
+/// `back` in a lesson and where a lesson's files live.
+@Suite struct LessonBackAndFolderTests {
+    /// Back from step 4 to step 3 (the push): the sandbox is as it was before
+    /// the push, so pushing again stages 3 records, not 6, and no 409 anywhere.
+    @Test func backRewindsTheLessonsSandboxToBeforeThatStep() async throws {
+        let output = CapturedOutput()
+        let lines = ScriptedLines([
+            "learn lifecycle", "let s = start", "status s", "push s User from \"new-hires.json\"", "back",
+            "push s User from \"new-hires.json\"", "print s.accepted_records_total", "quit",
+        ])
+        let learner = Interpreter(connection: frozenSandbox(), output: output, environment: [:], sandboxes: .builtIn)
+        let shell = Shell(interpreter: learner, lines: lines, output: output, history: nil)
+        shell.learnSettings = learnSettings(progress: nil, work: try temporaryFolder("learn-back"))
+        _ = await shell.run(showBanner: false)
+        #expect(output.standard.contains("(back one step: the lesson's sandbox is set up again"), "\(output.standard)")
+        #expect(output.standard.components(separatedBy: "── lifecycle · step 3 of 5").count - 1 == 2, "\(output.standard)")
+        #expect(output.standard.contains("\n3\n"), "\(output.standard)")
+        #expect(!output.errors.contains("409"), "\(output.errors)")
+        // What ran before the step (start, status) was replayed without being shown again.
+        #expect(output.standard.components(separatedBy: "started session").count - 1 == 1, "\(output.standard)")
+    }
+
+    /// Lessons keep their files in a folder the learner can find again, said when the lesson starts.
+    @Test func aLessonsFilesStayInTheDataHome() throws {
+        let home = try temporaryFolder("learn-home")
+        #expect(LearnSettings.forEnvironment(["HOME": home]).workDirectory == home + "/.local/share/pushsh/lessons")
+        #expect(LearnSettings.forEnvironment(["HOME": home, "XDG_DATA_HOME": "/data"]).workDirectory == "/data/pushsh/lessons")
+        #expect(LearnSettings.forEnvironment(["PUSHSH_LEARN_DIR": "/x/y"]).workDirectory == "/x/y")
+        #expect(LearnSettings.forEnvironment(["PUSHSH_HISTORY": "/h/hist", "HOME": home]).workDirectory == "/h/hist.lessons")
+    }
+
+    @Test func theLessonSaysWhereItsFilesAreAndTheyStay() async throws {
+        let home = try temporaryFolder("learn-home")
+        let output = CapturedOutput()
+        let learner = Interpreter(connection: frozenSandbox(), output: output, environment: [:], sandboxes: .builtIn)
+        let shell = Shell(
+            interpreter: learner, lines: ScriptedLines(["learn lifecycle", "quit"]), output: output, history: nil)
+        var settings = LearnSettings.forEnvironment(["HOME": home])
+        settings.lessonsDirectory = shippedLessons.directory
+        shell.learnSettings = settings
+        _ = await shell.run(showBanner: false)
+        let folder = home + "/.local/share/pushsh/lessons"
+        #expect(output.standard.contains("in \(folder);"), "\(output.standard)")
+        #expect(output.standard.contains("stay in \(folder))"), "\(output.standard)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/new-hires.json"))
+    }
+}

@@ -37,7 +37,7 @@ extension Interpreter {
             do { records = try await connection.client.sandboxRecords(entityType: type.value) } catch {
                 throw ScriptError(error, at: range, doing: "sandbox records")
             }
-            show(.sandboxRecords(entityType: type.value, records: records))
+            show(.sandboxRecords(entityType: type.value, records: records, keptIn: bindingName))
             return .array(records.map(Value.init))
         case .reset:
             sandbox.reset()

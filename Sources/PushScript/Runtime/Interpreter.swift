@@ -51,6 +51,8 @@ public final class Interpreter: @unchecked Sendable {
     public internal(set) var lastError: ScriptError? {
         didSet { variables[Self.lastErrorName] = lastError.map(\.value) }
     }
+    /// The variable the command running now gives its value to (`let r = ...`), for a shorter display.
+    var bindingName: String?
     /// The names the interpreter keeps up to date itself.
     public static let lastSessionName = "last_session"
     public static let lastErrorName = "last_error"
@@ -315,6 +317,8 @@ public final class Interpreter: @unchecked Sendable {
             switch value {
             case .expression(let expr): result = try evaluate(expr)
             case .command(let inner):
+                bindingName = name.value
+                defer { bindingName = nil }
                 guard let produced = try await execute(inner, firstFailure: &firstFailure) else {
                     throw ScriptError.runtime("'\(inner.commandWord)' gives no value to keep", at: inner.range)
                 }

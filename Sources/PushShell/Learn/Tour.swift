@@ -304,11 +304,10 @@ final class Tour {
         stepIndex += 1
     }
 
-    /// `back`: the previous step again (the sandbox is not rewound).
-    func stepBack() -> Bool {
-        guard stepIndex > 0 else { return false }
-        stepIndex -= 1
-        return true
+    /// `back`: a lesson started again and replayed up to `step` goes on from there.
+    func resume(at step: Int) {
+        stepIndex = min(max(step, 0), lesson.steps.count)
+        misses = 0
     }
 
     /// The closing text once every step is done.
