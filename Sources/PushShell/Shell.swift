@@ -146,7 +146,8 @@ public final class Shell {
         let name = free.first { interpreter.variables[$0] == nil } ?? "session"
         output.errorLine(
             errorStyle.dim(
-                "(no name holds \(session.id): it is last_session until another session command; keep it with: let \(name) = last_session)"))
+                "(no name holds \(session.id): it is last_session until another session command; keep it with: let \(name) = last_session)")
+        )
     }
 
     /// The variable that holds `handle` (the learner's own before

@@ -162,14 +162,18 @@ enum Transcript {
 
     /// The variables a statement reads as values (not as the session a command acts on).
     static func valueReads(_ statement: Statement) -> Set<String> {
-        func all(_ exprs: [Expr?]) -> Set<String> { exprs.reduce(into: []) { if let e = $1 { $0.formUnion(Interpreter.variables(in: e)) } } }
+        func all(_ exprs: [Expr?]) -> Set<String> {
+            exprs.reduce(into: []) { if let e = $1 { $0.formUnion(Interpreter.variables(in: e)) } }
+        }
         func block(_ statements: [Statement]) -> Set<String> { statements.reduce(into: []) { $0.formUnion(valueReads($1)) } }
         switch statement.kind {
         case .expect(let condition, let message): return all([condition, message])
         case .print(let exprs): return all(exprs)
         case .let(_, .expression(let expr)), .expression(let expr): return all([expr])
         case .if(let conditional):
-            return conditional.branches.reduce(into: block(conditional.elseBody ?? [])) { $0.formUnion(all([$1.condition]).union(block($1.body))) }
+            return conditional.branches.reduce(into: block(conditional.elseBody ?? [])) {
+                $0.formUnion(all([$1.condition]).union(block($1.body)))
+            }
         case .for(let loop): return all([loop.sequence]).union(block(loop.body))
         default: return []
         }

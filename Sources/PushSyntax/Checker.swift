@@ -146,7 +146,8 @@ struct ScriptChecker {
     var recordSettings = RecordSettings()
 
     init(defined: Set<String>, source: SourceFile, loadInclude: @escaping (String) throws -> SourceFile) {
-        self.defined = defined
+        // `last_error` is always there: null until something fails.
+        self.defined = defined.union(["last_error"])
         self.currentSource = source
         self.loadInclude = loadInclude
     }
@@ -243,8 +244,6 @@ struct ScriptChecker {
             checkInclude(path, statement: statement, in: source)
         case .set(let setting):
             checkSetting(setting)
-            // Going on past failures, a script reads the last one in `last_error`.
-            if case .onError(let mode) = setting, mode.value == .continue { defined.insert("last_error") }
         case .help(let topic):
             if let topic, CommandCatalog.helpText(for: topic.value) == nil {
                 let suggestion = Spelling.closest(to: topic.value, among: CommandCatalog.helpWords)

@@ -35,7 +35,8 @@ import _PushTestSupport
         }
         #expect(run.code == 3, "\(run.stderr)")  // the refused close, gone on past
         #expect(
-            run.stderr.contains("session ses_910a2dec89025cc1 belongs to the built-in sandbox (integration demo), and commands now go to http://127.0.0.1:"),
+            run.stderr.contains(
+                "session ses_910a2dec89025cc1 belongs to the built-in sandbox (integration demo), and commands now go to http://127.0.0.1:"),
             "\(run.stderr)")
         #expect(run.stderr.contains("hint: to use it, connect back first: connect sandbox   (then s works again)"), "\(run.stderr)")
         #expect(run.stdout.contains("closed session ses_910a2dec89025cc1 with apply"), "\(run.stdout)")

@@ -142,7 +142,8 @@ import _PushTestSupport
         #expect(try typed.saved("all.push").hasSuffix("\nlet s = start\nprint \"one\"\n"))
         let since = try typed.saved("since.push")
         #expect(since.hasSuffix("\nprint \"two\"\nclose s discard\n"), "\(since)")
-        #expect(typed.output.errors.contains("warning: the saved lines read 's', defined before the entries saved"), "\(typed.output.errors)")
+        #expect(
+            typed.output.errors.contains("warning: the saved lines read 's', defined before the entries saved"), "\(typed.output.errors)")
         // The last 2 entries that ran: the `save` itself and `print "three"`; the save writes nothing.
         let last = try typed.saved("last.push")
         #expect(last.hasSuffix("\nprint \"three\"\n"), "\(last)")

@@ -100,7 +100,8 @@ import _PushTestSupport
         #expect(run.lines.prompts[1] == "sandbox last_session:active> ", "\(run.lines.prompts)")
         #expect(
             run.output.errors.contains(
-                "(no name holds ses_910a2dec89025cc1: it is last_session until another session command; keep it with: let s = last_session)"),
+                "(no name holds ses_910a2dec89025cc1: it is last_session until another session command; keep it with: let s = last_session)"
+            ),
             "\(run.output.errors)")
         #expect(run.output.errors.contains("hint: 'close \"ses_910a2dec89025cc1\" discard' ends it"), "\(run.output.errors)")
         #expect(run.output.standard.contains("\nses_910a2dec89025cc1\n"), "\(run.output.standard)")

@@ -229,7 +229,8 @@ extension Interpreter {
         case .cancelled: return "the session was discarded; start a new one"
         case .processed: return "the session is already processed"
         case .expired:
-            return "an expired session can still be closed: 'close \(name) discard' drops what it staged, 'close \(name) apply' processes it"
+            return
+                "an expired session can still be closed: 'close \(name) discard' drops what it staged, 'close \(name) apply' processes it"
         default: return "check the states: help wait"
         }
     }

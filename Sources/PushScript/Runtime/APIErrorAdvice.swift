@@ -104,7 +104,8 @@ extension PushAPIError {
                     "'activity since 2h' shows which session is active (started and not closed since); close it with discard (or apply), or let it expire, then start again"
             }
             let session = StringLiteral.quoted(id)
-            return "'close \(session) discard' ends it and drops what it staged ('close \(session) apply' processes it instead); then start again"
+            return
+                "'close \(session) discard' ends it and drops what it staged ('close \(session) apply' processes it instead); then start again"
         case .sessionExpired:
             return
                 "the session expired (no request for its inactivity timeout) holding only what was staged so far: discard it and push everything again in a new session, or apply it to keep those pages and push only the rest"

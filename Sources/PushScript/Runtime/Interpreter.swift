@@ -49,7 +49,7 @@ public final class Interpreter: @unchecked Sendable {
     /// The most recent failure, for the shell; scripts and the prompt read it as
     /// `last_error` (`last_error.active_session_id` after a start met 409).
     public internal(set) var lastError: ScriptError? {
-        didSet { variables[Self.lastErrorName] = lastError.map(\.value) }
+        didSet { variables[Self.lastErrorName] = lastError?.value ?? .null }
     }
     /// The variable the command running now gives its value to (`let r = ...`), for a shorter display.
     var bindingName: String?
@@ -106,6 +106,7 @@ public final class Interpreter: @unchecked Sendable {
     ) {
         self.connection = connection
         if connection.sandbox != nil { builtInSandbox = connection }
+        variables[Self.lastErrorName] = .null
         self.sandboxes = sandboxes
         self.transports = transports
         self.output = RedactingOutput(output)
