@@ -169,6 +169,7 @@ extension Interpreter {
         var shown: SessionState? = nil
         var history: [WaitStep] = []
         let watchExpiry = targets.contains(.expired)
+        let name = sessionText(command.session, handle)
 
         while true {
             // Reading an active session resets its inactivity clock, so a wait
@@ -202,14 +203,14 @@ extension Interpreter {
                     "timed out after \(DurationText.human(elapsed)) waiting for \(handle.id) to become \(targetList); it is \(state)",
                     at: range,
                     hint: state == .active && !targets.contains(.active)
-                        ? "the session is still active: processing starts only after close ... apply"
-                        : "give it longer: wait ... timeout 30m")
+                        ? "the session is still active: processing starts only after 'close \(name) apply'"
+                        : "give it longer: 'wait \(name) until \(targetList) timeout 30m'")
             }
             let remaining = timeout - elapsed
             do { try await pause(min(interval, remaining)) } catch {
                 throw ScriptError(
                     .runtime, "wait interrupted after \(DurationText.human(elapsed)); \(handle.id) is \(state)", at: range,
-                    hint: "to keep waiting: wait ... until \(targetList)")
+                    hint: "to keep waiting: 'wait \(name) until \(targetList)'")
             }
             interval = min(interval * 3 / 2, .seconds(5))
         }
