@@ -166,3 +166,12 @@ import _PushTestSupport
         #expect(FileManager.default.fileExists(atPath: folder + "/new-hires.json"))
     }
 }
+
+/// After `sandbox reset` the sandbox's sessions are gone: leaving warns about none.
+@Suite struct ResetSessionsTests {
+    @Test func aResetSandboxLeavesNothingToWarnAbout() async {
+        let run = await SessionsAtThePromptTests.run(["let s = start", "sandbox reset", "exit"])
+        #expect(run.code == 0)
+        #expect(!run.output.errors.contains("still active"), "\(run.output.errors)")
+    }
+}

@@ -42,6 +42,10 @@ extension Interpreter {
         case .reset:
             sandbox.reset()
             lastSession = nil
+            // Its sessions are gone: none is left to clean up or to warn about on exit.
+            let here = connection.service
+            startedSessions.removeAll { $0.service == here }
+            knownSessions = knownSessions.filter { $0.value.service != here }
             show(.sandbox(.reset))
             return nil
         case .faults(let expr):
