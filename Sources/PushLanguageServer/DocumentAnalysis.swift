@@ -29,8 +29,8 @@ public struct IncludeLink: Sendable, Equatable {
 
 /// One document parsed, checked and indexed: everything the server answers from.
 ///
-/// Diagnostics are exactly `pushsh check`'s: the lexer's and parser's, and,
-/// when the file parses, the checker's (included files followed).
+/// Diagnostics are exactly `pushsh check`'s: the lexer's and parser's, and
+/// the checker's over the statements that parsed (included files followed).
 public struct DocumentAnalysis: Sendable {
     public let source: SourceFile
     public let lines: LineTable
@@ -62,7 +62,10 @@ public struct DocumentAnalysis: Sendable {
         self.parsed = parsed
         var sources = [source.name: source]
         var diagnostics = parsed.diagnostics
-        if !parsed.hasErrors {
+        // Checked even when a line does not parse (as `pushsh check` does), so
+        // the line being typed does not hide the rest of the file's problems.
+        do {
+            let predefined = predefined.union(parsed.unfinishedNames)
             var read: [String: SourceFile] = [:]
             let found = withoutActuallyEscaping(readFile) { readFile -> [Diagnostic] in
                 let load: (String) throws -> SourceFile = { path in

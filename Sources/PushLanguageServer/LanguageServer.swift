@@ -60,7 +60,7 @@ public final class LanguageServer {
         let key = [
             request.path, stamp, request.written, request.entityType, request.format?.rawValue ?? "-",
             request.renames.map { "\($0.from)>\($0.to)" }.joined(separator: ","), request.mappingFile ?? "-", "\(request.skip)",
-            "\(request.settings)",
+            "\(request.settings)", request.inlineJSON ?? "-",
         ].joined(separator: "|")
         let found = recordsSeen[key] ?? records(request)
         if recordsSeen.count > 64 { recordsSeen.removeAll() }

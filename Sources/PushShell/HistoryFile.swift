@@ -9,6 +9,9 @@ public final class HistoryFile {
     public private(set) var entries: [String] = []
     /// Set when the file exists and others may read it.
     public private(set) var permissionWarning: String?
+    /// Puts the rewritten file in place: rename(2), which a test replaces
+    /// by a failing one where it cannot make the real one fail.
+    var replaceFile: (_ from: String, _ to: String) -> Int32 = { Foundation.rename($0, $1) }
 
     public init(path: String, limit: Int = 2000) {
         self.path = path
@@ -54,12 +57,21 @@ public final class HistoryFile {
         return true
     }
 
+    /// What `remove(where:)` did to the file.
+    public enum Removal: Equatable, Sendable {
+        /// This many entries went from the file (0: none held it).
+        case removed(Int)
+        /// This many entries should have gone, but the file could not be
+        /// rewritten: it is as it was (the entries still in it), for this reason.
+        case failed(Int, reason: String)
+    }
+
     /// Drops every entry `predicate` picks and rewrites the file without them
-    /// (atomically, mode 0600); returns how many went. The file is read again
-    /// first, so entries another shell appended meanwhile are kept (and
-    /// scrubbed too).
+    /// (mode 0600), replacing it only once the new one is wholly on disk. The
+    /// file is read again first, so entries another shell appended meanwhile
+    /// are kept (and scrubbed too).
     @discardableResult
-    public func remove(where predicate: (String) -> Bool) -> Int {
+    public func remove(where predicate: (String) -> Bool) -> Removal {
         if let data = FileManager.default.contents(atPath: path) {
             entries = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map {
                 Self.decode(String($0))
@@ -68,8 +80,9 @@ public final class HistoryFile {
         let before = entries.count
         entries.removeAll(where: predicate)
         let removed = before - entries.count
-        if removed > 0 { rewrite() }
-        return removed
+        guard removed > 0 else { return .removed(0) }
+        if let failure = rewrite() { return .failed(removed, reason: failure) }
+        return .removed(removed)
     }
 
     private func append(_ line: String) {
@@ -80,16 +93,40 @@ public final class HistoryFile {
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
-    private func rewrite() {
+    /// Writes the entries to a temporary file beside the history and renames
+    /// it over the history once every byte is written and synced; nil then.
+    /// On any failure the history is left as it was, the temporary file is
+    /// removed, and the reason is returned (a full disk must not leave a
+    /// history cut short, nor a rename that failed a key on disk unsaid).
+    @discardableResult
+    private func rewrite() -> String? {
         let text = entries.map(Self.encode).joined(separator: "\n") + "\n"
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { return }
+        guard fd >= 0 else { return "\(temporary) cannot be created: \(Self.reason(errno))" }
+        var problem: String?
         let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        rename(temporary, path)
+        var offset = 0
+        while offset < bytes.count && problem == nil {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                problem = "\(temporary) cannot be written: \(Self.reason(written < 0 ? errno : EIO))"
+            }
+        }
+        if problem == nil && fsync(fd) != 0 { problem = "\(temporary) cannot be written: \(Self.reason(errno))" }
+        if close(fd) != 0 && problem == nil { problem = "\(temporary) cannot be written: \(Self.reason(errno))" }
+        if problem == nil && replaceFile(temporary, path) != 0 {
+            problem = "\(path) cannot be replaced: \(Self.reason(errno))"
+        }
+        if problem != nil { unlink(temporary) }
+        return problem
     }
+
+    static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 
     static func encode(_ entry: String) -> String {
         entry.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")

@@ -75,6 +75,7 @@ public final class LineEditor: LineSource {
         Interrupts.clear()
         var count: Int32 = 0
         guard let pointer = el_gets(editLine, &count) else {
+            if Interrupts.stop != nil { return .end }
             if Interrupts.pending {
                 Interrupts.clear()
                 return .interrupted
@@ -92,7 +93,7 @@ public final class LineEditor: LineSource {
         var bytes: [UInt8] = []
         var expected = 1
         while true {
-            if Interrupts.pending {
+            if Interrupts.pending || Interrupts.stop != nil {
                 errno = EINTR
                 return -1
             }

@@ -71,12 +71,15 @@ public final class Shell {
     public func run(showBanner: Bool = true, lesson: String? = nil) async -> Int32 {
         if showBanner { output.line(banner) }
         if let warning = history?.permissionWarning { output.errorLine(errorStyle.warning("warning:") + " " + warning) }
+        if let note = stopNote?.take() { output.errorLine(errorStyle.note("note:") + " " + note) }
         history?.entries.forEach(lines.remember)
         if let lesson {
             do { try await learn(lesson, at: nil) } catch let error as ScriptError { interpreter.report(error) } catch {}
         }
         while true {
+            if let signal = stopRequest { return await stop(by: signal) }
             guard let entry = readEntry() else {
+                if let signal = stopRequest { return await stop(by: signal) }
                 output.line("")
                 if warnAboutActiveSessions() { continue }
                 return ExitCode.ok.rawValue
@@ -99,6 +102,28 @@ public final class Shell {
             await endLessonEntry(tour, entry: entry, outcome: outcome)
         }
     }
+
+    /// SIGHUP (the terminal went away) or SIGTERM: what a script does on that
+    /// signal (the sessions this shell started and left active discarded,
+    /// unless `set on_error keep`), noted for the next shell, which says it.
+    func stop(by signal: StopSignal) async -> Int32 {
+        await interpreter.cleanUpAfterSignal(signal)
+        stopNote?.record(signal, sessions: interpreter.startedSessions)
+        return signal.exitCode.rawValue
+    }
+
+    /// SIGHUP or SIGTERM, or an output that can no longer be written (a
+    /// terminal gone, `> /dev/full`): the shell cannot go on.
+    var stopRequest: StopSignal? { Self.stopRequest() }
+
+    static func stopRequest() -> StopSignal? {
+        if let signal = Interrupts.stop { return signal }
+        guard let failure = StandardStreams.failure else { return nil }
+        // The shell writes to its terminal: EIO there is a hang-up, whether its SIGHUP came first or not.
+        return failure.code == EIO ? .hangup : failure.stop
+    }
+
+    var stopNote: ShellStopNote? { history.map { ShellStopNote(historyPath: $0.path) } }
 
     /// On the first `exit` or Ctrl-D while a session this shell started is
     /// still active: says so once and offers both ways out; true means stay.
@@ -196,7 +221,7 @@ public final class Shell {
         }
         let startedBefore = interpreter.startedSessions.count
         let tour = learning.tour
-        let outcome = await runCancellable(SourceFile(name: entrySourceName, text: entry))
+        let outcome = await runCancellable(entrySource(entry))
         // An entry that started or left a lesson belongs to neither transcript.
         guard learning.tour === tour else { return outcome }
         // After `set on_error continue` a failure is one the flow goes past
@@ -218,6 +243,10 @@ public final class Shell {
         return await StoppableWork.run {
             await interpreter.runEntry(source)
         } stoppingWhen: {
+            if let signal = Shell.stopRequest() {
+                interpreter.interrupt(signal)
+                return true
+            }
             guard Interrupts.pending else { return false }
             Interrupts.clear()
             return true
@@ -253,11 +282,21 @@ public final class Shell {
         let keys = interpreter.keysUsed
         let tainted = secretVariables.reduce(into: Set<String>()) { $0.formUnion(definingEntries[$1] ?? []) }
         let holdsKey: (String) -> Bool = { tainted.contains($0) || Secrets.containsKnownKey($0, knownKeys: keys) }
-        let removed = history?.remove(where: holdsKey) ?? 0
+        let removal = history?.remove(where: holdsKey) ?? .removed(0)
         let forgotten = lines.forget(where: holdsKey)
-        if max(removed, forgotten) > 0 {
-            let count = max(removed, forgotten)
-            output.errorLine("(\(count) earlier history entr\(count == 1 ? "y" : "ies") holding the key removed)")
+        switch removal {
+        case .failed(let count, let reason):
+            // Never "removed" unless it was: the key is still on disk, and the user must know where.
+            output.errorLine(
+                errorStyle.warning("warning:")
+                    + " \(count) earlier history entr\(count == 1 ? "y" : "ies") holding the key could not be removed from "
+                    + "\(history?.path ?? "the history") (\(reason)); the key is still in that file: remove those lines by hand "
+                    + "or delete the file")
+        case .removed(let removed):
+            if max(removed, forgotten) > 0 {
+                let count = max(removed, forgotten)
+                output.errorLine("(\(count) earlier history entr\(count == 1 ? "y" : "ies") holding the key removed)")
+            }
         }
     }
 

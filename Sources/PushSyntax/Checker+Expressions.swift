@@ -106,10 +106,26 @@ extension ScriptChecker {
     /// `push s user ...`: a type that differs from a documented one only by
     /// case or a typo is a different, unvalidated type, staged silently.
     mutating func checkEntityType(_ type: Word) {
-        guard let meant = KnownEntityTypes.likelyMeant(type.value) else { return }
-        warn(
-            "'\(type.value)' is not the entity type '\(meant)': its records are not validated and land apart from \(meant)'s",
-            at: type.range, hint: "did you mean '\(meant)'? (entity types are case-sensitive)")
+        guard let problem = KnownEntityTypes.problem(type.value) else { return }
+        if problem.isError {
+            error(problem.message, at: type.range, hint: problem.hint)
+        } else {
+            warn(problem.message, at: type.range, hint: problem.hint)
+        }
+    }
+
+    /// Where a missing data file was looked for, with the name in that folder
+    /// it most likely meant (`employes.jsonl` for `employees.jsonl`).
+    private func missingFileHint(written: String, resolved: String, files: CheckFiles) -> String {
+        let rule = "a path is relative to the folder of the script that names it"
+        let folder = resolved.lastIndex(of: "/").map { $0 == resolved.startIndex ? "/" : String(resolved[..<$0]) } ?? ""
+        let name = resolved.lastIndex(of: "/").map { String(resolved[resolved.index(after: $0)...]) } ?? resolved
+        guard let meant = Spelling.closest(to: name, among: files.folderEntries(folder)) else {
+            return "looked for \(files.shown(resolved)); \(rule)"
+        }
+        let writtenFolder = written.lastIndex(of: "/").map { String(written[...$0]) } ?? ""
+        let shownFolder = folder.isEmpty ? "the current folder" : files.shown(folder) + "/"
+        return "did you mean \"\(writtenFolder)\(meant)\"? (looked in \(shownFolder); \(rule))"
     }
 
     /// `push ... from "file"`: the file exists and can be read, and the
@@ -124,7 +140,7 @@ extension ScriptChecker {
         case .missing:
             error(
                 "the data file \"\(written)\" does not exist", at: pathExpression.range,
-                hint: "looked for \(shown); a path is relative to the folder of the script that names it")
+                hint: missingFileHint(written: written, resolved: resolved, files: files))
         case .folder:
             error("the data file \"\(written)\" is a folder", at: pathExpression.range, hint: "looked at \(shown)")
         case .unreadable:
@@ -182,7 +198,22 @@ extension ScriptChecker {
         let request = DataFileRecords(
             path: resolved, written: written, range: pathExpression.range, entityType: entityType, format: options.format?.value,
             renames: renames, mappingFile: mappingPath, skip: skip, settings: recordSettings)
-        for var found in readRecords(request) {
+        addRecordFindings(readRecords(request))
+    }
+
+    /// `push s User [{...}]` with records written as literals: held to the
+    /// record rules as the push's check pass will hold them, so `pushsh check`
+    /// and the run agree on inline records as on a file's.
+    mutating func checkInlineRecords(_ records: Expr, entityType: String) {
+        guard let files, let readRecords = files.records, recordSettings.known, let json = records.constantJSON else { return }
+        let request = DataFileRecords(
+            path: "", written: "the records", range: records.range, entityType: entityType, format: nil, renames: [],
+            mappingFile: nil, skip: 0, settings: recordSettings, inlineJSON: json)
+        addRecordFindings(readRecords(request))
+    }
+
+    private mutating func addRecordFindings(_ findings: [Diagnostic]) {
+        for var found in findings {
             // After 'set on_error continue' the script goes on past the failed
             // push (a lesson, a test of the refusal): known, but not fatal.
             if recordSettings.continuesOnError && found.severity == .error {
@@ -247,6 +278,7 @@ extension ScriptChecker {
         diagnostics.append(contentsOf: parsed.diagnostics)
         includeStack.append(resolved)
         let definedBefore = defined
+        defined.formUnion(parsed.unfinishedNames)
         let outerSource = currentSource
         currentSource = included
         checkBlock(parsed.program.statements, in: included)

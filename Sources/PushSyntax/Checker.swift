@@ -45,14 +45,16 @@ public enum Checker: Sendable {
         return checker.diagnostics
     }
 
-    /// Parses and checks a whole source: the parser's diagnostics, then (when
-    /// it parses) the checker's. What `pushsh check`, a run and the prompt share.
+    /// Parses and checks a whole source: the parser's diagnostics, then the
+    /// checker's. What `pushsh check`, a run and the prompt share.
+    ///
+    /// The checker runs even when a line does not parse, over the statements
+    /// that did, so one unfinished line does not hide every other problem.
     public static func parseAndCheck(_ source: SourceFile, predefined: Set<String>, files: CheckFiles) -> (
         program: Program, diagnostics: [Diagnostic]
     ) {
         let parsed = Parser.parse(source)
-        guard !parsed.hasErrors else { return (parsed.program, parsed.diagnostics) }
-        let found = check(parsed.program, source: source, predefined: predefined, files: files)
+        let found = check(parsed.program, source: source, predefined: predefined.union(parsed.unfinishedNames), files: files)
         return (parsed.program, (parsed.diagnostics + found).sortedByLocation())
     }
 }
@@ -79,6 +81,9 @@ public struct CheckFiles {
     /// stop it (unreadable lines, broken record rules), so a run fails before
     /// its first request and `pushsh check` says so; nil: records unread.
     public var records: ((DataFileRecords) -> [Diagnostic])?
+    /// The names of the files in a folder (by its resolved path, "" for the
+    /// current one), for "did you mean" when a data file is missing.
+    public var folderEntries: (String) -> [String] = { _ in [] }
 
     public init(
         loadInclude: @escaping (String) throws -> SourceFile, dataFile: @escaping (String) -> DataFile,
@@ -107,6 +112,9 @@ public struct DataFileRecords: Sendable {
     public var mappingFile: String?
     public var skip: Int
     public var settings: RecordSettings
+    /// Records written in the script instead of a file (`push s User [{...}]`),
+    /// as JSON text; `path` is then empty and `written` says "the records".
+    public var inlineJSON: String? = nil
 }
 
 /// The settings a data file is read under, as far as the checker can follow them.
@@ -138,6 +146,11 @@ struct ScriptChecker {
     var checkedIncludes: [String: Set<String>] = [:]
     /// Sessions (by variable name) closed earlier in the current straight-line stretch, and how.
     var closed: [String: Located<CloseMode>] = [:]
+    /// Sessions this script starts (`let s = start`), by variable, and those
+    /// a `close` names anywhere after that, in file order (a close in a block
+    /// counts: this only catches the wait nothing could ever move).
+    var startedSessions: Set<String> = []
+    var closedSessions: Set<String> = []
     /// The file being checked now (an included one while its statements are checked): paths resolve from it.
     var currentSource: SourceFile
     /// What may be learnt about files on disk; nil checks the script alone.
@@ -204,6 +217,7 @@ struct ScriptChecker {
                         at: statement.range)
                 }
                 closed[name] = mode
+                closedSessions.insert(name)
             }
         case .wait(let wait):
             checkWait(wait)
@@ -220,6 +234,12 @@ struct ScriptChecker {
             }
             define(name)
             closed[name.value] = nil
+            closedSessions.remove(name.value)
+            if case .command(let command) = value, case .start = command.kind {
+                startedSessions.insert(name.value)
+            } else {
+                startedSessions.remove(name.value)
+            }
         case .print(let values):
             for value in values { check(value) }
         case .expect(let condition, let message):
@@ -245,7 +265,7 @@ struct ScriptChecker {
         case .set(let setting):
             checkSetting(setting)
         case .help(let topic):
-            if let topic, CommandCatalog.helpText(for: topic.value) == nil {
+            if let topic, CommandCatalog.helpAnswer(for: topic.value) == nil {
                 let suggestion = Spelling.closest(to: topic.value, among: CommandCatalog.helpWords)
                 warn(
                     "there is no help on '\(topic.value)'", at: topic.range,
@@ -288,6 +308,7 @@ struct ScriptChecker {
                     "records must be a JSON array or object, not \(literal.description)", at: range,
                     hint: "push \(name(of: push.session)) \(push.entityType.value) [{\"employeeId\": \"E1\"}]")
             }
+            checkInlineRecords(records, entityType: push.entityType.value)
         case .file(let path, let options):
             check(path)
             if let skip = options.skip { expect(skip, .pushSkip) }
@@ -330,6 +351,15 @@ struct ScriptChecker {
                     at: first.range.through(last.range),
                     hint: "wait \(name) until \(close.value == .apply ? "processed or failed" : "cancelled")")
             }
+        }
+        if case .variable(let name, _) = wait.session, startedSessions.contains(name), !closedSessions.contains(name),
+            let first = wait.states.first, let last = wait.states.last,
+            SessionStateName.waitNeedsClose(seen)
+        {
+            warn(
+                "no 'close \(name)' comes before this wait, so '\(name)' stays active and the wait only times out",
+                at: first.range.through(last.range),
+                hint: "close \(name) apply first: an active session moves only when it is closed (or expires)")
         }
         if let timeout = wait.timeout { expect(timeout, .waitTimeout) }
     }

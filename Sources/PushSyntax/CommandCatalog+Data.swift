@@ -18,6 +18,8 @@ extension CommandCatalog {
                 """,
             details: """
                 TYPE is the entity type, such as User, written as a word or a string.
+                Entity types are case-sensitive: 'user' for User is an error. A path
+                after 'from' is a string: from "data/users.jsonl".
                 RECORDS is an array of objects or a single object; it may span lines
                 while a bracket or brace is open.
 

@@ -136,5 +136,14 @@ extension CommandCatalog {
                 otherwise exits with the code of its first failure. At the prompt it
                 leaves the shell. See 'help exit-codes' for what each code means.
                 """),
+        CommandHelp(
+            name: "quit", area: .flow,
+            summary: "the same as exit",
+            syntax: "quit [CODE]",
+            example: "quit",
+            details: """
+                Another word for 'exit', for those who reach for it at the prompt:
+                it stops the script, or leaves the shell, with the code given or 0.
+                """),
     ]
 }

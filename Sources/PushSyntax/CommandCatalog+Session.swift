@@ -155,6 +155,10 @@ extension CommandCatalog {
                 targets can be reached any more: waiting for 'processed' fails when the
                 session becomes 'failed' or 'cancelled'. A session never becomes active
                 again, so waiting for 'active' makes sense only for one that is active now.
+                An active session moves only when it is closed (or expires), so a wait
+                for processing, processed, failed or cancelled on a session still active
+                fails at once with the fix (close s apply first); pushsh check warns
+                when no close of the session comes before such a wait.
                 It gives up after the timeout: 10m unless 'timeout' says otherwise.
                 Either way the script stops with exit code 5 (unless 'set on_error
                 continue').

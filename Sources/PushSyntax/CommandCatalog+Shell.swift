@@ -157,7 +157,8 @@ extension CommandCatalog {
                 """,
             details: """
                 With no word, lists every command and topic. Topics: values,
-                expressions, durations, exit-codes, network, profiles.
+                expressions, durations, exit-codes, network, profiles. Any other
+                word (help csv) lists the commands and topics that mention it.
                 """, looksOnly: true),
         CommandHelp(
             name: "save", area: .shell,

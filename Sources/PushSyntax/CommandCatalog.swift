@@ -151,6 +151,29 @@ public enum CommandCatalog: Sendable {
         return nil
     }
 
+    /// What `help WORD` says: the command's or topic's text, else the list of
+    /// commands and topics whose help mentions the word (`help csv` leads to
+    /// `push`); nil when nothing mentions it either.
+    public static func helpAnswer(for word: String) -> String? {
+        if let text = helpText(for: word) { return text }
+        let found = mentioning(word)
+        guard !found.isEmpty else { return nil }
+        return "'\(word)' is not a command or a topic; the help on these mentions it:\n"
+            + found.map { "  help \($0)" }.joined(separator: "\n")
+    }
+
+    /// The commands and topics whose help text has `word` (any case, a plural
+    /// too) as a word of its own, in the order `help` lists them.
+    public static func mentioning(_ word: String) -> [String] {
+        let wanted = word.lowercased()
+        guard !wanted.isEmpty else { return [] }
+        return helpWords.filter { name in
+            guard let text = helpText(for: name) else { return false }
+            let words = text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "_") }
+            return words.contains { $0 == wanted || $0 == wanted + "s" || $0 + "s" == wanted }
+        }
+    }
+
     /// Every word `help` accepts, for completion and "did you mean".
     public static var helpWords: [String] { commands.map(\.name) + topics.map(\.name) }
 

@@ -59,7 +59,12 @@ public struct ArgumentRule: Sendable, Hashable {
 
     /// A string that is not a duration (or, for `since`, not a timestamp either).
     public func badDurationText(_ text: String) -> (message: String, hint: String) {
-        notADuration("\"\(text.prefix(40))\"")
+        let problem = notADuration("\"\(text.prefix(40))\"")
+        // `since "2023-03-15"`: a date alone; say the time it most likely means.
+        if kind == .durationOrTimestamp, let dateTime = TimestampText.dateTime(fromDateOnly: text) {
+            return (problem.message, "a date alone is not a time; write \"\(dateTime)\"")
+        }
+        return problem
     }
 
     /// A duration below zero.
@@ -193,9 +198,41 @@ public enum KnownEntityTypes: Sendable {
     /// A known type that `name` differs from only by case or a typo; nil when it is known or unlike any.
     public static func likelyMeant(_ name: String) -> String? {
         guard !names.contains(name) else { return nil }
-        if let same = names.first(where: { $0.lowercased() == name.lowercased() }) { return same }
+        if let same = sameButCase(name) { return same }
         return Spelling.closest(to: name, among: names)
     }
+
+    /// The documented type that `name` spells in other letter case (`user`, `USER`).
+    static func sameButCase(_ name: String) -> String? {
+        names.first { $0 != name && $0.lowercased() == name.lowercased() }
+    }
+
+    /// What is wrong with an entity type as written: the one rule for the
+    /// check, the prompt and the run (`push`, `sandbox records`).
+    ///
+    /// A documented type in the wrong letter case is an error: the service
+    /// would keep the records apart, unvalidated, under a type nobody reads.
+    /// Any other type is the integrator's own and allowed as written; one
+    /// that looks like a typo of a documented type gets a warning.
+    public static func problem(_ name: String) -> EntityTypeProblem? {
+        if let meant = sameButCase(name) {
+            return EntityTypeProblem(
+                message: "the entity type is '\(meant)', not '\(name)' (entity types are case-sensitive)",
+                hint: "did you mean \(meant)?", isError: true)
+        }
+        guard let meant = likelyMeant(name) else { return nil }
+        return EntityTypeProblem(
+            message: "'\(name)' is not the entity type '\(meant)': its records are not validated and land apart from \(meant)'s",
+            hint: "did you mean '\(meant)'? (entity types are case-sensitive)", isError: false)
+    }
+}
+
+/// Why an entity type as written is refused (or only warned about).
+public struct EntityTypeProblem: Sendable, Equatable {
+    public var message: String
+    public var hint: String
+    /// An error stops the statement; a warning lets it run.
+    public var isError: Bool
 }
 
 /// The duration grammar of the language (`500ms`, `30s`, `1.5m`, `2h`, `1d`),
@@ -233,6 +270,14 @@ public enum DurationSyntax: Sendable {
 /// copy of its rule; `TimestampAgreementTests` keeps the two accepting the
 /// same texts, so that `pushsh check` passes exactly the times a run reads.
 public enum TimestampText: Sendable {
+    /// `2023-03-15` as the time it most likely means, `2023-03-15T00:00:00Z`;
+    /// nil for anything but a real calendar date written alone.
+    public static func dateTime(fromDateOnly text: String) -> String? {
+        guard text.utf8.count == 10 else { return nil }
+        let candidate = text + "T00:00:00Z"
+        return isValid(candidate) ? candidate : nil
+    }
+
     public static func isValid(_ text: String) -> Bool {
         var p = Array(text.utf8)[...]
         func number(_ count: Int) -> Int? {

@@ -145,7 +145,7 @@ public struct Completer: Sendable {
             if args.count >= 2 && args[args.count - 2] == "since" && args.last == "last" { return ["save"] }
             if args.contains("replace") || args.last == "last" { return [] }
             return args.contains("since") || args.contains("last") ? ["replace"] : ["last", "since", "replace"]
-        case "if", "expect", "print", "for", "exit", "sleep":
+        case "if", "expect", "print", "for", "exit", "quit", "sleep":
             if command == "for" && args.count == 1 { return ["in"] }
             // `expect CONDITION else MESSAGE`: the catalog's words for expect, once a condition is there.
             let following = command == "expect" && !args.isEmpty ? CommandCatalog.followingWords(after: command) : []

@@ -53,6 +53,18 @@ extension Sequence where Element == Diagnostic {
     /// Whether any of the diagnostics is an error.
     public var hasErrors: Bool { contains { $0.severity == .error } }
 
+    /// What `pushsh check --strict` reports: every warning an error (the
+    /// values only the built-in sandbox refuses among them), saying why.
+    public func strict() -> [Diagnostic] {
+        map { diagnostic in
+            guard diagnostic.severity == .warning else { return diagnostic }
+            var error = diagnostic
+            error.severity = .error
+            error.message += " (an error with --strict)"
+            return error
+        }
+    }
+
     /// The diagnostics in file order (by file name, then position), errors first at a tie.
     public func sortedByLocation() -> [Diagnostic] {
         enumerated().sorted { left, right in

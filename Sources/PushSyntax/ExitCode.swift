@@ -17,10 +17,14 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
     case refused = 6
     /// The service kept failing (5xx after retries).
     case serviceFailed = 7
+    /// Standard output or error could not be written (a full disk, an I/O error).
+    case outputFailed = 8
     /// Stopped by SIGHUP (the terminal went away): 128 + 1, as shells report it.
     case hangup = 129
     /// Interrupted by Ctrl-C (SIGINT): 128 + 2.
     case interrupted = 130
+    /// Its output was closed (`| head -1`): 128 + 13, as shells report SIGPIPE.
+    case brokenPipe = 141
     /// Stopped by SIGTERM (cron, systemd, a CI timeout): 128 + 15.
     case terminated = 143
 
@@ -41,8 +45,12 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         case .refused:
             "the API refused a request (HTTP 4xx), or a page accepted only in part: a rejected page, a second active session, a closed session, a bad key"
         case .serviceFailed: "the service kept failing (HTTP 5xx after retries)"
+        case .outputFailed:
+            "standard output or standard error could not be written (a full disk, an I/O error); the run stopped at a safe point and sessions it left active were discarded"
         case .hangup: "stopped by SIGHUP (the terminal went away); sessions it left active were discarded"
         case .interrupted: "interrupted by Ctrl-C (SIGINT); sessions it left active were discarded"
+        case .brokenPipe:
+            "stopped because its output was closed (a broken pipe: piped to `head -1`, a reader that went away), as shells report SIGPIPE; sessions it left active were discarded"
         case .terminated: "stopped by SIGTERM (cron, systemd, a CI timeout); sessions it left active were discarded"
         }
     }
@@ -58,8 +66,10 @@ public enum ExitCode: Int32, Sendable, CaseIterable {
         case .waitFailed: "wait timed out or unreachable"
         case .refused: "API refused (4xx)"
         case .serviceFailed: "service failing (5xx)"
+        case .outputFailed: "output cannot be written"
         case .hangup: "SIGHUP"
         case .interrupted: "SIGINT (Ctrl-C)"
+        case .brokenPipe: "broken pipe (SIGPIPE)"
         case .terminated: "SIGTERM"
         }
     }

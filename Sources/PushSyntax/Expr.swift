@@ -39,6 +39,12 @@ public indirect enum Expr: Sendable, Hashable {
         if case .literal(.string(let text), _) = self { return text }
         return nil
     }
+
+    /// The name, if this is a bare variable (for hints that repeat what was written).
+    public var variableName: String? {
+        if case .variable(let name, _) = self { return name }
+        return nil
+    }
 }
 
 /// A value written directly in the source.

@@ -9,7 +9,7 @@ public struct Lexer: Sendable {
     /// The file being read.
     public let source: SourceFile
     /// Problems found so far: bad characters, bad escapes, unterminated strings, huge numbers.
-    public private(set) var diagnostics: [Diagnostic] = []
+    public internal(set) var diagnostics: [Diagnostic] = []
     /// Whether the input ended inside an open `(`, `[`, `{` or `${`.
     public private(set) var endedInsideGroup = false
     /// Whether the input ended right after a line-continuing `\`.
@@ -233,6 +233,13 @@ public struct Lexer: Sendable {
             false
         }
     }
+
+    /// Whether a bracket, brace, parenthesis or `${` is open.
+    var hasOpenGroups: Bool { !groups.isEmpty }
+
+    /// Forgets the open brackets, so the next line break ends a statement
+    /// again (the parser's recovery after a bracket that is never closed).
+    mutating func abandonGroups() { groups.removeAll() }
 
     /// Pops the innermost bracket for a closing one. A mismatched closer still
     /// pops, so that `print (1]` does not leave a bracket open for the rest of

@@ -72,7 +72,7 @@ extension Parser {
     /// An optional `cacert EXPR` after the credentials: a PEM file of CAs to trust.
     private mutating func parseCACert() throws -> Expr? {
         guard accept("cacert") else { return nil }
-        return try parseRequiredExpression("a PEM file after 'cacert'", hint: "... cacert \"corporate-ca.pem\"")
+        return try parsePath(after: "cacert", expected: "a PEM file after 'cacert'", hint: "... cacert \"corporate-ca.pem\"")
     }
 
     /// `integration EXPR key (EXPR | file EXPR | prompt)`.
@@ -86,7 +86,9 @@ extension Parser {
             hint: "key env(\"SPRINTO_API_KEY\"), key file \"~/.sprinto-key\" or key prompt")
         if at("prompt") { return (integration, .prompt(range: advance().range)) }
         if accept("file") {
-            return (integration, .file(try parseRequiredExpression("a file path after 'key file'", hint: nil)))
+            return (
+                integration, .file(try parsePath(after: "file", expected: "a file path after 'key file'", hint: "key file \"push.key\""))
+            )
         }
         return (
             integration,
@@ -132,7 +134,7 @@ extension Parser {
                 hint: "push \(text(of: session)) \(entityType.value) [{\"employeeId\": \"E1\"}]")
             return .push(PushCommand(session: session, entityType: entityType, source: .records(records)))
         }
-        let path = try parseRequiredExpression("a file path after 'from'", hint: "push s User from \"users.jsonl\"")
+        let path = try parsePath(after: "from", hint: "push s User from \"users.jsonl\"")
         var options = PushFileOptions()
         var seen: Set<String> = []
         while let option = current.kind.word, ["format", "skip", "map", "mapping"].contains(option) {
@@ -147,8 +149,8 @@ extension Parser {
             case "skip":
                 options.skip = try parseRequiredExpression("a number of records after 'skip'", hint: "skip 1")
             case "mapping":
-                options.mapping = try parseRequiredExpression(
-                    "an object after 'mapping'", hint: "mapping {\"Employee ID\": \"employeeId\"}")
+                options.mapping = try parsePath(
+                    after: "mapping", expected: "an object after 'mapping'", hint: "mapping {\"Employee ID\": \"employeeId\"}")
             default:
                 let from = try parseRequiredExpression(
                     "a field name after 'map'", hint: "map \"Employee ID\" to employeeId")
@@ -272,6 +274,20 @@ extension Parser {
     mutating func parseRequiredExpression(_ what: String, hint: String?) throws -> Expr {
         if current.kind.endsStatement { throw fail("expected \(what), found \(current.kind)", hint: hint) }
         return try parseExpression()
+    }
+
+    /// A file path after `word` (`from`, `include`, `save`, `mapping`,
+    /// `cacert`, `key file`): any expression, but a path typed without quotes
+    /// gets one error that shows it quoted, instead of one per slash.
+    mutating func parsePath(after word: String, expected: String? = nil, hint: String) throws -> Expr {
+        if !current.kind.endsStatement, let path = lexer.takeUnquotedPath(at: current.range.start) {
+            current = lexer.next()
+            previous = Token(.string(path.text), path.range, spaceBefore: true)
+            throw fail(
+                "a path after '\(word)' is a string: \(word) \"\(path.text)\"", at: path.range,
+                hint: "put the path in double quotes")
+        }
+        return try parseRequiredExpression(expected ?? "a file path after '\(word)'", hint: hint)
     }
 
     /// A name to define (`let`, `for`): a word, not a keyword.

@@ -138,6 +138,13 @@ extension Parser {
             advance()
             return .literal(.null, range: token.range)
         case .word(let name):
+            // `print len(` then `sleep 5` on the next line: the line is a new
+            // statement, not an argument (no value is named like a command).
+            if lexer.hasOpenGroups, startsLineWithStatementWord {
+                throw fail(
+                    "expected an expression, found '\(name)', which starts a statement",
+                    hint: "a bracket opened before this line is still open")
+            }
             advance()
             return .variable(name, range: token.range)
         case .punctuation(.leftParen):

@@ -19,8 +19,7 @@ extension Parser {
         case "for": kind = try parseFor()
         case "include":
             advance()
-            kind = .include(
-                path: try parseRequiredExpression("a file path after 'include'", hint: "include \"common.push\""))
+            kind = .include(path: try parsePath(after: "include", hint: "include \"common.push\""))
         case "set": kind = try parseSet()
         case "help":
             advance()
@@ -28,7 +27,7 @@ extension Parser {
         case "learn":
             advance()
             kind = .learn(topic: try parseOptionalTopic())
-        case "exit":
+        case "exit", "quit":  // `quit` is another word for `exit` (help quit)
             advance()
             kind = .exit(code: current.kind.endsStatement ? nil : try parseExpression())
         case "why":
@@ -36,7 +35,7 @@ extension Parser {
             kind = .why
         case "save":
             advance()
-            let path = try parseRequiredExpression("a file path after 'save'", hint: "save \"session.push\"")
+            let path = try parsePath(after: "save", hint: "save \"session.push\"")
             var entries = SaveEntries.all
             if accept("last") {
                 entries = .last(try parseRequiredExpression("a number of entries after 'last'", hint: "save \"flow.push\" last 5"))
@@ -79,6 +78,7 @@ extension Parser {
     private mutating func parseLet() throws -> Statement.Kind {
         advance()
         let name = try parseName("a variable name after 'let'", hint: "let s = start")
+        pendingName = name.value
         guard accept(.equal) else {
             let hint = at(.equalEqual) ? "'let' takes a single '='" : "let \(name.value) = VALUE"
             throw fail("expected '=' after the variable name, found \(current.kind)", hint: hint)
@@ -127,11 +127,18 @@ extension Parser {
         var branches: [ConditionalBlock] = []
         var elseBody: [Statement]?
         var broken = false
+        // Every body parsed, kept for the checker if the block turns out broken.
+        var bodies: [Statement] = []
+        func abandon(_ parser: inout Parser) -> Failure {
+            parser.salvaged = bodies + parser.salvaged
+            return Failure()
+        }
         var condition = parseBlockHeader(&broken) { parser in
             try parser.parseRequiredExpression("a condition after 'if'", hint: "if s.state == \"failed\"")
         }
         while true {
-            guard let body = parseBlock(closers: ["else", "end"], opener: opener) else { throw Failure() }
+            guard let body = parseBlock(closers: ["else", "end"], opener: opener) else { throw abandon(&self) }
+            bodies += body
             if let condition { branches.append(ConditionalBlock(condition: condition, body: body)) }
             if accept("end") { break }
             advance()  // else
@@ -148,12 +155,13 @@ extension Parser {
                 broken = true
                 synchronize()
             }
-            guard let body = parseBlock(closers: ["end"], opener: opener) else { throw Failure() }
+            guard let body = parseBlock(closers: ["end"], opener: opener) else { throw abandon(&self) }
+            bodies += body
             elseBody = body
             advance()  // end
             break
         }
-        if broken { throw Failure() }
+        if broken { throw abandon(&self) }
         return .if(IfStatement(branches: branches, elseBody: elseBody))
     }
 
@@ -168,9 +176,16 @@ extension Parser {
             try parser.expect(word: "in", "after the loop variable", hint: "for \(name.value) in LIST")
             return (name, try parser.parseRequiredExpression("a list after 'in'", hint: nil))
         }
-        guard let body = parseBlock(closers: ["end"], opener: opener) else { throw Failure() }
+        guard let body = parseBlock(closers: ["end"], opener: opener) else {
+            if let header { unfinishedNames.insert(header.0.value) }
+            throw Failure()
+        }
         advance()  // end
-        guard let header, !broken else { throw Failure() }
+        guard let header, !broken else {
+            salvaged = body
+            if let header { unfinishedNames.insert(header.0.value) }
+            throw Failure()
+        }
         return .for(ForLoop(variable: header.0, sequence: header.1, body: body))
     }
 

@@ -1,6 +1,9 @@
 /// What parsing a source gives: the program, the problems, and whether more input is expected.
 public struct ParseResult: Sendable {
-    /// The statements that parsed; a statement with an error is left out.
+    /// The statements that parsed; a statement with an error is left out, but
+    /// the statements inside a broken `if` or `for` block are kept (in its
+    /// place), so the checker still looks at them. A program with errors is
+    /// only ever checked, never run.
     public var program: Program
     /// Lexer and parser diagnostics in source order.
     public var diagnostics: [Diagnostic]
@@ -8,6 +11,9 @@ public struct ParseResult: Sendable {
     /// `${`, an `if` or `for` block, or right after a line-continuing `\`,
     /// with nothing else wrong: the interactive shell then asks for another line.
     public var isIncomplete: Bool
+    /// Names whose `let` did not parse: the checker takes them as defined, so
+    /// one broken line does not make every later use of its name an error too.
+    public var unfinishedNames: Set<String> = []
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.hasErrors }
@@ -39,6 +45,12 @@ public struct Parser: Sendable {
     var failedBeforeEnd = false
     /// Whether the input ended inside an `if` or `for` block.
     var endedInsideBlock = false
+    /// Statements parsed inside a block that was then abandoned, waiting to be
+    /// put in the program where the block stood.
+    var salvaged: [Statement] = []
+    /// The name of the `let` being parsed, and the names of those that failed.
+    var pendingName: String?
+    var unfinishedNames: Set<String> = []
 
     /// Thrown to abandon the statement being parsed; the diagnostic is already recorded.
     struct Failure: Error {}
@@ -78,9 +90,11 @@ public struct Parser: Sendable {
     private func result(_ program: Program) -> ParseResult {
         let all = (lexer.diagnostics + diagnostics).sortedByLocation()
         let open = lexer.endedInsideGroup || lexer.endedWithContinuation || endedInsideBlock
-        return ParseResult(
+        var result = ParseResult(
             program: program, diagnostics: all,
             isIncomplete: open && !failedBeforeEnd && lexer.diagnostics.isEmpty)
+        result.unfinishedNames = unfinishedNames
+        return result
     }
 
     // MARK: - Program and blocks
@@ -98,20 +112,25 @@ public struct Parser: Sendable {
                 synchronize()
                 continue
             }
-            if let statement = parseStatementRecovering() { statements.append(statement) }
+            statements += parseStatementRecovering()
         }
         return Program(statements: statements, range: start.through(current.range))
     }
 
-    /// Parses one statement and its terminator; on an error, skips to the next statement.
-    mutating func parseStatementRecovering() -> Statement? {
+    /// Parses one statement and its terminator; on an error, skips to the next
+    /// statement and gives what could be salvaged from the broken one (the
+    /// statements of its blocks), for the checker.
+    mutating func parseStatementRecovering() -> [Statement] {
+        pendingName = nil
         do {
             let statement = try parseStatement()
             try expectEndOfStatement()
-            return statement
+            return [statement]
         } catch {
+            if let pendingName { unfinishedNames.insert(pendingName) }
             synchronize()
-            return nil
+            defer { salvaged = [] }
+            return salvaged
         }
     }
 
@@ -127,6 +146,7 @@ public struct Parser: Sendable {
                     "expected 'end' to close the '\(word)' on line \(opener.range.line)",
                     hint: "every 'if' and 'for' block ends with a line that says 'end'")
                 endedInsideBlock = true
+                salvaged += statements
                 return nil
             }
             if let word = current.kind.word, word == "else" || word == "end" {
@@ -140,7 +160,7 @@ public struct Parser: Sendable {
                 synchronize()
                 continue
             }
-            if let statement = parseStatementRecovering() { statements.append(statement) }
+            statements += parseStatementRecovering()
         }
     }
 
@@ -192,8 +212,26 @@ public struct Parser: Sendable {
     }
 
     /// Skips to the end of the current statement (not past it).
+    ///
+    /// A bracket left open would take every later line into the broken
+    /// statement (a line break inside brackets does not end one), hiding
+    /// their problems. So while skipping, a line that starts with a statement
+    /// word (`let`, `push`, `end`...) is taken as the next statement and the
+    /// open brackets are given up: no value spans a line that starts so.
     mutating func synchronize() {
-        while !current.kind.endsStatement { advance() }
+        while !current.kind.endsStatement {
+            if lexer.hasOpenGroups, startsLineWithStatementWord {
+                lexer.abandonGroups()
+                return
+            }
+            advance()
+        }
+    }
+
+    /// Whether the current token is the first on its line and a word that starts a statement.
+    var startsLineWithStatementWord: Bool {
+        guard current.range.start.line > previous.range.end.line, let word = current.kind.word else { return false }
+        return CommandCatalog.commandWords.contains(word) || CommandCatalog.blockWords.contains(word)
     }
 
     mutating func expectEndOfStatement() throws {

@@ -12,11 +12,18 @@ public struct SourceFile: Sendable, Hashable {
     /// The bytes the lexer reads: the original bytes, which may be invalid UTF-8.
     public let utf8: [UInt8]
 
+    /// The folder that holds this file, used to resolve `include` paths;
+    /// nil for `<stdin>`, `<prompt>`, `-c` and bare file names, which resolve
+    /// against the current directory, unless one is given (a lesson's prompt
+    /// reads paths from the lesson's folder but is still called `<prompt>`).
+    public let directory: String?
+
     /// A source made from text that is already a valid Swift string.
-    public init(name: String, text: String) {
+    public init(name: String, text: String, directory: String? = nil) {
         self.name = name
         self.text = text
         self.utf8 = Array(text.utf8)
+        self.directory = directory ?? Self.folder(of: name)
     }
 
     /// A source made from the bytes of a file, valid UTF-8 or not.
@@ -24,12 +31,10 @@ public struct SourceFile: Sendable, Hashable {
         self.name = name
         self.text = String(decoding: bytes, as: UTF8.self)
         self.utf8 = bytes
+        self.directory = Self.folder(of: name)
     }
 
-    /// The folder that holds this file, used to resolve `include` paths;
-    /// nil for `<stdin>`, `<prompt>`, `-c` and bare file names, which resolve
-    /// against the current directory.
-    public var directory: String? {
+    private static func folder(of name: String) -> String? {
         guard !name.hasPrefix("<"), name != "-c", let slash = name.lastIndex(of: "/") else {
             return nil
         }

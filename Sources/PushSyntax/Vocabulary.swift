@@ -35,6 +35,14 @@ public enum SessionStateName: String, WordChoice {
         case .processed, .failed, .cancelled: [self]
         }
     }
+
+    /// Whether a wait for `states` can only succeed after the session is
+    /// closed: an active session moves only by `close` or by expiry, and
+    /// none of these is `active` or `expired`. The check and the run's wait
+    /// both ask this.
+    public static func waitNeedsClose(_ states: Set<SessionStateName>) -> Bool {
+        !states.isEmpty && !states.contains(.active) && !states.contains(.expired)
+    }
 }
 
 /// A Sprinto region for `connect region`.

@@ -34,7 +34,7 @@ enum BuildInfo {
         #if os(Linux)
             // /proc files report size 0, so read them as a stream, not by their size.
             guard let file = FileHandle(forReadingAtPath: "/proc/self/maps") else { return "stdlib unknown" }
-            let maps = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+            let maps = String(decoding: (try? file.readToEnd()) ?? Data(), as: UTF8.self)
             try? file.close()
             guard !maps.isEmpty else { return "stdlib unknown" }
             return maps.contains("libswiftCore.so") ? "shared stdlib" : "static stdlib"

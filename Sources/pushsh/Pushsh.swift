@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PushScript
 import PushSyntax
 
 /// `pushsh`: the push API's companion. Subcommands in `Subcommands/`, one per file.
@@ -17,7 +18,7 @@ struct Pushsh: AsyncParsableCommand {
             pushsh learn [LESSON]      a guided tour of the push API, in the shell
             pushsh profiles            list the profiles of the config file
             pushsh test FILE.push...   run scripts as tests, for CI (JUnit and TAP reports)
-            pushsh lsp                 the language server, for editors (docs/editors.md)
+            pushsh lsp                 the language server, for editors
 
             Options for running (before FILE.push; also for the shell):
               -c STATEMENTS            run these statements instead of a file
@@ -26,6 +27,8 @@ struct Pushsh: AsyncParsableCommand {
               --profile NAME           start on this profile of the config file
               -v, --verbose            trace every HTTP exchange (the key redacted)
               -q, --quiet              no progress display while pushing files
+              --summary                end with one line: time, outcome, counts (cron)
+              --timestamps             the time in front of every line on stderr
 
             Commands go to: the --profile (or PUSHSH_PROFILE) profile; else the
             service of SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID; else the config
@@ -36,7 +39,13 @@ struct Pushsh: AsyncParsableCommand {
 
             Networks: HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY choose a proxy;
             --cacert FILE (or PUSHSH_CACERT, SSL_CERT_FILE, SSL_CERT_DIR) trusts a CA;
-            --timeout DURATION (or PUSHSH_TIMEOUT) bounds each request; docs/network.md.
+            --timeout DURATION (or PUSHSH_TIMEOUT) bounds each request.
+
+            Long help in the shell goes through PUSHSH_PAGER, else PAGER, else less
+            (LESS=FRX when LESS is unset); an empty one or cat means none.
+
+            More: man pushsh (every command and option), 'pushsh SUBCOMMAND --help',
+            and in the shell 'help' and 'help TOPIC' (help network, help profiles).
             """,
         version: BuildInfo.description,
         subcommands: [Run.self, Check.self, Serve.self, Learn.self, Profiles.self, LSP.self, TestScripts.self],
@@ -46,9 +55,9 @@ struct Pushsh: AsyncParsableCommand {
     /// Like ArgumentParser's, except that a bad command line exits 1 (the
     /// documented usage code) rather than sysexits' 64.
     static func main() async {
+        StandardStreams.prepare()
         if let word = CommandLine.arguments.dropFirst().first, let near = misspelledSubcommand(word) {
-            FileHandle.standardError.write(
-                Data("pushsh: '\(word)' is not a command or a file; did you mean 'pushsh \(near)'? (pushsh --help lists them)\n".utf8))
+            Terminal.warn("pushsh: '\(word)' is not a command or a file; did you mean 'pushsh \(near)'? (pushsh --help lists them)")
             Foundation.exit(ScriptExit.usage.rawValue)
         }
         do {
@@ -61,7 +70,7 @@ struct Pushsh: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Terminal.warn(fullMessage(for: error))
                 Foundation.exit(ScriptExit.usage.rawValue)
             }
             exit(withError: error)

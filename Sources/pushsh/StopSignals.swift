@@ -17,7 +17,7 @@ enum StopSignals {
 
     /// Installs the handlers (the shell has its own for Ctrl-C).
     static func install() {
-        for signal in StopSignal.allCases {
+        for signal in StopSignal.caught {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
                 // Only async-signal-safe work here: an atomic exchange, a switch, and _exit.

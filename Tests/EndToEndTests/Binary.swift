@@ -35,6 +35,7 @@ enum Binary {
         env["NO_COLOR"] = "1"
         // No pager in tests (an empty PAGER means none); the pager tests set one.
         env["PAGER"] = ""
+        env["PUSHSH_PAGER"] = nil
         for (k, v) in extra { env[k] = v }
         return env
     }

@@ -80,8 +80,11 @@ import Testing
         #expect(check.err.contains("nightly.push:3:40: error: data/export.csv has no column \"Employe ID\""), "\(check.err)")
         #expect(check.err.contains("hint: did you mean \"Employee ID\"?"), "\(check.err)")
         #expect(!check.err.contains("no column \"First Name\""))
-        #expect(check.err.contains("nightly.push:4:8: warning: 'user' is not the entity type 'User'"), "\(check.err)")
-        #expect(check.err.contains("2 errors, 1 warning"), "\(check.err)")
+        // A documented type in the wrong case is an error (issue 21, item 4; it was a warning).
+        #expect(
+            check.err.contains("nightly.push:4:8: error: the entity type is 'User', not 'user' (entity types are case-sensitive)"),
+            "\(check.err)")
+        #expect(check.err.contains("3 errors, 0 warnings"), "\(check.err)")
         // The run finds the same before sending anything.
         let run = try Binary.runSeparately(["-v", path])
         #expect(run.code == 2)
@@ -90,14 +93,15 @@ import Testing
     }
 
     @Test func strictTurnsWarningsIntoErrors() throws {
-        let dir = try folder(["w.push": "let s = start\npush s user [{\"a\": 1}]\nclose s discard\n"])
+        // 'Usr' (a near miss of User) is still only a warning; 'user' is an error of its own now.
+        let dir = try folder(["w.push": "let s = start\npush s Usr [{\"a\": 1}]\nclose s discard\n"])
         let path = dir.appendingPathComponent("w.push").path
         let lenient = try Binary.runSeparately(["check", path])
         #expect(lenient.code == 0)
         #expect(lenient.err.contains("w.push: ok (1 warning)"), "\(lenient.err)")
         let strict = try Binary.runSeparately(["check", "--strict", path])
         #expect(strict.code == 2)
-        #expect(strict.err.contains("w.push:2:8: error: 'user' is not the entity type 'User'"), "\(strict.err)")
+        #expect(strict.err.contains("w.push:2:8: error: 'Usr' is not the entity type 'User'"), "\(strict.err)")
         #expect(strict.err.contains("(an error with --strict)"))
     }
 

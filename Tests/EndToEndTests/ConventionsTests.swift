@@ -63,6 +63,41 @@ import Testing
         }
     }
 
+    /// The issue's case: `pushsh -c 'print x' 2>err.log` on a terminal. The
+    /// check before the run reports `x`; its diagnostic goes to stderr and must
+    /// be coloured for stderr (a file: none), not for stdout (the terminal).
+    @Test func checkDiagnosticsAreColouredForTheErrorStreamAlone() throws {
+        var env = Binary.environment()
+        env["NO_COLOR"] = nil
+        let escape = "\u{1B}["
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-err-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+
+        // stdout on the terminal, stderr to a file: the file gets no escapes.
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let errLog = try FileHandle(forWritingTo: log)
+        let errToFile = try PseudoTerminal(arguments: ["-c", "print x"], environment: env, standardError: errLog)
+        try errLog.close()
+        #expect(errToFile.waitForExit() == 2, "\(errToFile.state)")
+        let errText = try String(contentsOf: log, encoding: .utf8)
+        #expect(errText.contains("error:") && errText.contains("'x'"), "\(errText)")
+        #expect(!errText.contains(escape), "escape codes in the error log: \(errText.debugDescription)")
+
+        // The converse: stdout to a file, stderr on the terminal: the diagnostic
+        // is coloured; stdout's file gets no escapes.
+        let discarded = FileHandle(forWritingAtPath: "/dev/null")
+        let errOnTerminal = try PseudoTerminal(arguments: ["-c", "print x"], environment: env, standardOutput: discarded)
+        #expect(errOnTerminal.waitForExit() == 2, "\(errOnTerminal.state)")
+        #expect(errOnTerminal.transcript.contains("\u{1B}[1;31merror:"), "\(errOnTerminal.transcript.debugDescription)")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let outLog = try FileHandle(forWritingTo: log)
+        let outToFile = try PseudoTerminal(arguments: ["-c", "let s = start\nstatus s"], environment: env, standardOutput: outLog)
+        try outLog.close()
+        #expect(outToFile.waitForExit() == 0, "\(outToFile.state)")
+        let outText = try String(contentsOf: log, encoding: .utf8)
+        #expect(outText.contains("started session") && !outText.contains(escape), "\(outText.debugDescription)")
+    }
+
     @Test func helpListsTheRunOptionsWithinEightyColumns() throws {
         var env = Binary.environment()
         env["COLUMNS"] = "80"
@@ -75,6 +110,11 @@ import Testing
         }
         let long = help.output.split(separator: "\n").filter { $0.count > 80 }
         #expect(long.isEmpty, "lines past 80 columns: \(long)")
+        // An installed pushsh has a man page, not the source tree's docs/.
+        #expect(help.output.contains("man pushsh") && !help.output.contains("docs/"), "\(help.output)")
+        for flag in ["--summary", "--timestamps", "PUSHSH_PAGER"] {
+            #expect(help.output.contains(flag), "\(flag) missing:\n\(help.output)")
+        }
     }
 
     @Test func versionAndDidYouMean() throws {
@@ -110,18 +150,49 @@ import Testing
         let piped = try Binary.run(["-c", "help push"], environment: env)
         #expect(!piped.output.contains("PAGED:") && piped.output.contains("push:"))
 
-        // With PAGER unset, `less -R` when there is one on the PATH.
+        // With PAGER unset, `less` from the PATH, with git's LESS=FRX (colour kept, no screen switch, quit on one screen).
         let bin = FileManager.default.temporaryDirectory.appendingPathComponent("pushsh-pager-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let less = bin.appendingPathComponent("less")
-        try "#!/bin/sh\necho \"less called with: $*\"\nsed s/^/LESS:/\n".write(to: less, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho \"less called with: [$*] LESS=$LESS\"\nsed s/^/LESS:/\n".write(to: less, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: less.path)
         var byDefault = Binary.environment()
         byDefault["PAGER"] = nil
+        byDefault["LESS"] = nil
         byDefault["PATH"] = bin.path + ":" + (byDefault["PATH"] ?? "/usr/bin:/bin")
         let defaulted = try PseudoTerminal(arguments: ["-c", "help push"], environment: byDefault)
         #expect(defaulted.waitForExit() == 0, "\(defaulted.state)")
-        #expect(defaulted.screen.contains("less called with: -R") && defaulted.screen.contains("LESS:push:"), "\(defaulted.state)")
+        #expect(defaulted.screen.contains("less called with: [] LESS=FRX") && defaulted.screen.contains("LESS:push:"), "\(defaulted.state)")
+    }
+
+    /// Foundation's legacy FileHandle calls (`write(_:)`, `readDataToEndOfFile()`...)
+    /// trap on any I/O error on Linux: a closed pipe or a full disk would crash
+    /// a run and leave its session active. Sources write through
+    /// StandardStreams (standard output and error) or the throwing
+    /// `write(contentsOf:)`, and read with `readToEnd()`.
+    @Test func noTrappingFileHandleCallsInSources() throws {
+        let sources = Binary.root.appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        // Writers that are no FileHandle: our own, the C call, Foundation's throwing String/Data writers.
+        let notFileHandles: Set<String> = ["StandardStreams", "Glibc", "Foundation", "JSONWriter", "inner", "text"]
+        let legacy = try NSRegularExpression(
+            pattern:
+                #"(\w+)(?:\(\))?\.write\((?!contentsOf:|toFile:|to:)|readDataToEndOfFile\(|readData\(ofLength|\.seekToEndOfFile\(|\.synchronizeFile\(|\.closeFile\("#
+        )
+        var found: [String] = []
+        for case let url as URL in files where url.pathExtension == "swift" {
+            let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            for (number, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                let text = String(line)
+                for match in legacy.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                    if let receiver = Range(match.range(at: 1), in: text), notFileHandles.contains(String(text[receiver])) { continue }
+                    found.append("\(url.path.replacingOccurrences(of: Binary.root.path + "/", with: "")):\(number + 1): \(text)")
+                }
+            }
+        }
+        #expect(
+            found.isEmpty,
+            "trapping FileHandle calls (use StandardStreams.write, write(contentsOf:) or readToEnd()):\n\(found.joined(separator: "\n"))")
     }
 
     @Test func theLessonListFitsTheTerminal() throws {

@@ -7,13 +7,21 @@ import Foundation
 /// `pushsh` on a real pseudo-terminal, for what only a terminal shows:
 /// libedit's keys, Tab, Ctrl-C, Ctrl-D.
 final class PseudoTerminal {
-    let master: Int32
+    /// The master side; -1 once `hangUp()` closed it.
+    private(set) var master: Int32
     let process: Process
     /// The terminal's slave side, opened again to read its mode (see `isReadingKeys`).
     private let slavePath: String
     private(set) var transcript = ""
 
-    init(arguments: [String] = [], environment: [String: String], directory: URL = Binary.root, columns: UInt16 = 100) throws {
+    /// - Parameters:
+    ///   - standardOutput, standardError: a file to send that stream to instead
+    ///     of the terminal (`2>err.log` on a terminal); the terminal stays the
+    ///     controlling one and stdin either way.
+    init(
+        arguments: [String] = [], environment: [String: String], directory: URL = Binary.root, columns: UInt16 = 100,
+        standardOutput: FileHandle? = nil, standardError: FileHandle? = nil
+    ) throws {
         var master: Int32 = 0
         var slave: Int32 = 0
         var size = winsize(ws_row: 24, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
@@ -24,7 +32,10 @@ final class PseudoTerminal {
         // setsid --ctty makes the pty the controlling terminal, so Ctrl-C
         // becomes SIGINT for pushsh alone and never reaches the test runner.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        process.arguments = ["--ctty", Binary.path] + arguments
+        // --wait: the child of Process leads a process group, so setsid forks
+        // to start the session; without --wait it would exit 0 at once and
+        // every exit status read here would be setsid's, not pushsh's.
+        process.arguments = ["--ctty", "--wait", Binary.path] + arguments
         var env = environment
         env["TERM"] = "xterm"
         env["LANG"] = "C.UTF-8"
@@ -32,8 +43,8 @@ final class PseudoTerminal {
         process.currentDirectoryURL = directory
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
         process.standardInput = handle
-        process.standardOutput = handle
-        process.standardError = handle
+        process.standardOutput = standardOutput ?? handle
+        process.standardError = standardError ?? handle
         defer { close(slave) }
         // The child has its own copy of the slave; with ours closed, the
         // master reads EIO once the child is gone and all it wrote was read,
@@ -43,7 +54,14 @@ final class PseudoTerminal {
 
     deinit {
         if process.isRunning { process.terminate() }
+        if master >= 0 { close(master) }
+    }
+
+    /// Closes the master side, as a closed terminal window or a dropped ssh
+    /// connection does: the kernel sends SIGHUP to the program on it.
+    func hangUp() {
         close(master)
+        master = -1
     }
 
     func type(_ text: String) {
@@ -114,6 +132,11 @@ final class PseudoTerminal {
 
     /// Reads what the terminal has, waiting up to `milliseconds` for it; false once the terminal is closed.
     private func readAvailable(waitingAtMost milliseconds: Int32) -> Bool {
+        guard master >= 0 else {
+            // Hung up: nothing more to read; only the time passes.
+            usleep(UInt32(milliseconds) * 1000)
+            return false
+        }
         var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
         guard poll(&pfd, 1, milliseconds) > 0 else { return true }
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -13,9 +13,19 @@ import Testing
         var base = ""
         var log = ""
 
-        init(key: String = SecretsTests.key, integration: String = "acme") throws {
+        /// - Parameters:
+        ///   - keyArguments: how the key is given (`--api-key KEY` by default).
+        ///   - environment: variables added to the server's environment.
+        init(
+            key: String = SecretsTests.key, integration: String = "acme", keyArguments: [String]? = nil,
+            environment: [String: String] = [:]
+        ) throws {
             process.executableURL = URL(fileURLWithPath: Binary.path)
-            process.arguments = ["serve", "--port", "0", "--api-key", key, "--integration", integration, "--processing-time", "100ms"]
+            process.arguments =
+                ["serve", "--port", "0"] + (keyArguments ?? ["--api-key", key]) + [
+                    "--integration", integration, "--processing-time", "100ms",
+                ]
+            process.environment = Binary.environment(environment)
             process.standardOutput = pipe
             process.standardError = pipe
             try process.run()

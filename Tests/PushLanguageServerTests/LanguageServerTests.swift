@@ -129,6 +129,27 @@ final class ServerHarness {
         #expect(messages.contains { $0.contains("Employe ID") }, "\(messages)")
     }
 
+    /// An unfinished line (here an unclosed bracket) hides none of the
+    /// other statements' problems, before or after it (issue 21, item 7).
+    @Test func anUnfinishedLineHidesNoOtherProblem() throws {
+        let harness = ServerHarness(files: [:])
+        _ = harness.request(1, "initialize", ["capabilities": [:]])
+        harness.open(
+            "file:///work/typing.push",
+            "let s = start\nprint nope_before\npush s User [{\"employeeId\": \"E1\"}\nsleep 5\nprint nope_after\n")
+        let found = try #require(harness.diagnostics(for: "file:///work/typing.push"))
+        let lines = found.compactMap { diagnostic -> String? in
+            guard let message = diagnostic["message"] as? String,
+                let line = (diagnostic["range"] as? [String: [String: Int]])?["start"]?["line"]
+            else { return nil }
+            return "\(line): \(message.split(separator: "\n").first ?? "")"
+        }
+        #expect(lines.contains("1: undefined variable 'nope_before'"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("3: expected ',' or ']' after an array element") }, "\(lines)")
+        #expect(lines.contains("3: 'sleep' needs a duration, and 5 has no unit"), "\(lines)")
+        #expect(lines.contains("4: undefined variable 'nope_after'"), "\(lines)")
+    }
+
     @Test func diagnosticsAreTheCheckersIncludingIncludedFiles() throws {
         let harness = ServerHarness(files: ["/work/lib.push": "sleep 5\n"])
         _ = harness.request(1, "initialize", ["capabilities": [:]])

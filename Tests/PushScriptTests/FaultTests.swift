@@ -129,12 +129,13 @@ import _PushTestSupport
         #expect(run.stderr.contains("discard it and push everything again in a new session, or apply it"))
     }
 
-    @Test func aWaitOnASessionNobodyClosesTimesOutWithAHint() async throws {
+    /// Only a close moves an active session towards processed, so the wait
+    /// says so at once instead of waiting out its timeout (issue 21, item 10).
+    @Test func aWaitOnASessionNobodyClosesFailsAtOnceWithTheFix() async throws {
         let run = await runScript("let s = start\nwait s until processed timeout 5m\n")
         #expect(run.code == 5)
-        #expect(run.stderr.contains("timed out after 5m waiting for"), "\(run.stderr)")
-        #expect(run.stderr.contains("it is active"))
-        // The hint's command runs as written (issue 23: no 'close ... apply' placeholder).
-        #expect(run.stderr.contains("processing starts only after 'close s apply'"))
+        #expect(run.stderr.contains("is active and was not closed, so it cannot become processed"), "\(run.stderr)")
+        #expect(run.stderr.contains("hint: close s apply first, then: wait s until processed"))
+        #expect(!run.stderr.contains("timed out"))
     }
 }

@@ -60,6 +60,12 @@ import _PushTestSupport
         // Undefined names and functions.
         Case(statement: "print strat", ok: false), Case(statement: "print nosuch(1)", ok: false),
         Case(statement: "print len(1, 2)", ok: false), Case(statement: "print len([1, 2])", ok: true),
+        // A documented entity type in the wrong case is refused; an undocumented one is allowed as written.
+        Case(statement: "push s user [{\"employeeId\": \"E1\"}]", ok: false, prelude: session),
+        Case(statement: "push s USER [{\"employeeId\": \"E1\"}]", ok: false, prelude: session),
+        Case(statement: "push s Device [{\"id\": \"D1\"}]", ok: true, prelude: session),
+        Case(statement: "push s device [{\"id\": \"D1\"}]", ok: true, prelude: session),
+        Case(statement: "sandbox records user", ok: false), Case(statement: "sandbox records User", ok: true),
     ]
 
     /// What the checker alone says: true when it finds no error.

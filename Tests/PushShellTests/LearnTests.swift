@@ -182,6 +182,9 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         let (shell, _) = try shell(lines, output: output)
         _ = await shell.run(showBanner: false)
         #expect(output.errors.contains("undefined variable 't'"))
+        // The lesson's folder resolves paths but is not glued to the name (issue 21, item 11).
+        #expect(output.errors.contains("<prompt>:1:8: error: undefined variable 't'"), "\(output.errors)")
+        #expect(!output.errors.contains("/<prompt>"))
         #expect(output.standard.contains("not yet: this step is done when command == \"status\" (now command is \"push\")"))
         #expect(output.standard.contains("hint: status takes the session: status s"))
         #expect(output.standard.contains("→ 400 Bad Request: error.code validation_failed"))

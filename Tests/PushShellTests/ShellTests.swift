@@ -54,6 +54,34 @@ func temporaryDirectory() throws -> URL {
         }
     }
 
+    /// The prompt refuses what the check and the run refuse (issue 21, items 4,
+    /// 5, 10): a documented type in the wrong case, an unquoted path (once), a
+    /// wait nothing can end; and `quit` leaves like `exit`.
+    @Test func thePromptAgreesWithTheCheckAndTheRun() async {
+        let (shell, _, output, interpreter) = shell([
+            "let s = start",
+            "push s user [{\"employeeId\": \"E1\"}]",
+            "push s User from examples/data/employees.jsonl",
+            "wait s until processed",
+            "close s discard",
+            "quit",
+            "print \"not reached\"",
+        ])
+        let code = await shell.run()
+        #expect(code == 0)
+        #expect(output.errors.contains("<prompt>:1:8: error: the entity type is 'User', not 'user' (entity types are case-sensitive)"))
+        #expect(output.errors.contains("hint: did you mean User?"))
+        let path = "<prompt>:1:18: error: a path after 'from' is a string: from \"examples/data/employees.jsonl\""
+        #expect(output.errors.components(separatedBy: path).count == 2, "\(output.errors)")
+        #expect(!output.errors.contains("unexpected character '/'"))
+        #expect(output.errors.contains("is active and was not closed, so it cannot become processed"))
+        #expect(output.errors.contains("hint: close s apply first, then: wait s until processed"))
+        #expect(!output.standard.contains("not reached"))
+        if case .session(let handle)? = interpreter.variables["s"] {
+            #expect(handle.snapshot.acceptedRecordsTotal == 0)
+        }
+    }
+
     @Test func anErrorNeverEndsTheShellAndPointsIntoTheLine() async {
         let (shell, _, output, interpreter) = shell(["let s = start", "close s finish", "status nope", "let x = 1", "print x"])
         let code = await shell.run()

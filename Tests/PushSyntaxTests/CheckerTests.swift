@@ -99,6 +99,7 @@ import Testing
                 """) == [
                     "2:14: warning: a session never becomes active again, so waiting for 'active' only succeeds at once or never",
                     "3:27: warning: 'processed' is listed twice",
+                    "3:14: warning: no 'close s' comes before this wait, so 's' stays active and the wait only times out",
                     "5:14: warning: 's' was closed with discard on line 4, so it ends cancelled; this wait cannot succeed",
                 ])
         #expect(

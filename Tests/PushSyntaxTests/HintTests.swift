@@ -98,10 +98,10 @@ import Testing
         #expect(diagnostic?.hint == "did you mean 'start'? (type 'help' for the list of commands)")
     }
 
-    @Test func entityTypeThatDiffersByCaseIsAWarning() {
+    @Test func entityTypeThatDiffersByCaseIsAnError() {
         let (diagnostic, rendered) = first("push s user [{\"a\": 1}]")
-        #expect(diagnostic?.severity == .warning)
-        #expect(diagnostic?.hint == "did you mean 'User'? (entity types are case-sensitive)", "\(rendered)")
+        #expect(diagnostic?.severity == .error)
+        #expect(diagnostic?.hint == "did you mean User?", "\(rendered)")
         #expect(first("push s Usr [{\"a\": 1}]").diagnostic?.hint == "did you mean 'User'? (entity types are case-sensitive)")
         #expect(first("push s Device [{\"a\": 1}]").diagnostic == nil)
     }

@@ -103,6 +103,41 @@ async def test_a_parse_error_as_you_type_then_fixed(client: LanguageClient, tmp_
     assert list(await diagnostics_for(client, document)) == []
 
 
+@pytest.mark.parametrize(
+    "unfinished",
+    [
+        'push s User [{"employeeId": "E1"}',  # an unclosed bracket
+        'print "state is ${s.state}',  # an unclosed string
+        'if s.state == "active"',  # a block without its end
+        "print len(",  # an unclosed call
+    ],
+)
+async def test_an_unfinished_line_hides_no_other_problem(client: LanguageClient, tmp_path, unfinished):
+    # Issue 21, item 7: while one line is being typed, the editor still shows
+    # every other statement's problems, before and after it.
+    path = tmp_path / "several.push"
+    before = "let s = start\nprint undefined_one\n"
+    after = "sleep 5\nprint undefined_two\n"
+    document = await open_document(client, path, before + after)
+    finished = {(d.range.start.line, d.message.split("\n")[0]) for d in client.diagnostics[document]}
+    assert (1, "undefined variable 'undefined_one'") in finished
+    assert (3, "undefined variable 'undefined_two'") in finished
+    client.diagnostics.pop(document, None)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=document, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=before + unfinished + "\n" + after)],
+        )
+    )
+    typing = await diagnostics_for(client, document)
+    lines = {(d.range.start.line, d.message.split("\n")[0]) for d in typing}
+    assert (1, "undefined variable 'undefined_one'") in lines, lines
+    assert (3, "'sleep' needs a duration, and 5 has no unit") in lines, lines
+    assert (4, "undefined variable 'undefined_two'") in lines, lines
+    # ... and the unfinished line itself is reported too.
+    assert any(d.severity == types.DiagnosticSeverity.Error and d.range.start.line in (2, 3, 5) for d in typing), lines
+
+
 async def test_problems_in_included_files_go_to_those_files(client: LanguageClient, tmp_path):
     (tmp_path / "lib.push").write_text('let s = start\nsleep 5\n')
     main = tmp_path / "main.push"

@@ -71,7 +71,11 @@ public enum RecordValidation {
         }
         for field in userDates {
             if let text = object[field]?.stringValue, !text.isEmpty, Timestamp(iso8601: text) == nil {
-                problem(field, "must be an ISO 8601 date-time such as 2022-01-15T09:00:00Z (got \"\(text.prefix(80))\")")
+                if let dateTime = dateTime(fromDateOnly: text) {
+                    problem(field, "must be an ISO 8601 date-time, not a date alone: write \"\(dateTime)\" (got \"\(text)\")")
+                } else {
+                    problem(field, "must be an ISO 8601 date-time such as 2022-01-15T09:00:00Z (got \"\(text.prefix(80))\")")
+                }
             } else if let value = object[field], value != .null, value.stringValue == nil {
                 // Already reported as "must be a string" only for string fields; dates get their own message.
                 problem(field, "must be an ISO 8601 date-time string, got \(value.typeName)")
@@ -81,6 +85,14 @@ public enum RecordValidation {
             problem("employmentType", "must be one of \(employmentTypes.joined(separator: ", ")) (got \"\(type.prefix(40))\")", .sandbox)
         }
         return problems
+    }
+
+    /// `2023-03-15` as the date-time it most likely means (`2023-03-15T00:00:00Z`);
+    /// nil for anything but a real calendar date written alone.
+    static func dateTime(fromDateOnly text: String) -> String? {
+        guard text.utf8.count == 10 else { return nil }
+        let candidate = text + "T00:00:00Z"
+        return Timestamp(iso8601: candidate) == nil ? nil : candidate
     }
 
     /// Empty, or whitespace only (as `Character.isWhitespace` has it).

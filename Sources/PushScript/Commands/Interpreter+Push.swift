@@ -8,6 +8,7 @@ extension Interpreter {
     /// the page hint. A file is read twice: once to check every record (nothing
     /// is sent if any is bad), once to send; neither pass holds the whole file.
     func push(_ command: PushCommand, at range: SourceRange) async throws -> Value {
+        try refuseMisspelledType(command.entityType)
         let handle = try session(command.session)
         let type = command.entityType.value
         var plan = PushPlan(entityType: type, pageSize: settings.pageSize, pageBytes: settings.pageBytes)
@@ -41,7 +42,7 @@ extension Interpreter {
                 path: path, entityType: type, format: format, renames: renames, skip: skip, validation: settings.validation,
                 csv: settings.csv, pageBytes: settings.pageBytes
             ).flatMap { checkedFiles.removeValue(forKey: $0) }
-            let spool = reused == nil && format == .csv ? try? RecordSpool() : nil
+            let spool = reused == nil && format == .csv ? RecordSpool() : nil
             defer { spool?.remove() }
             if let reused {
                 plan.total = reused
@@ -49,11 +50,25 @@ extension Interpreter {
                 plan.total = try checkFile(input, plan: plan, at: pathExpr.range, spool: spool, session: handle)
             }
             if plan.total.records == 0 { return emptyPush(shown: written, handle: handle, plan: plan) }
-            if let spool {
+            if let spool, spool.isUsable {
                 return try await send(.spooled(path: spool.path, shown: written, skip: skip), to: handle, plan: plan, at: range)
+            }
+            if let failure = spool?.failure {
+                // The data file is fine: the folder beside it is not; say which, and go on without it.
+                output.errorLine(
+                    errorPaint.warning("warning:")
+                        + " \(failure), so \(written) is read a second time to send it instead of from a spool; "
+                        + "set TMPDIR to a folder with room to spare the second reading")
             }
         }
         return try await send(input, to: handle, plan: plan, at: range)
+    }
+
+    /// Stops at a documented entity type written in the wrong case, as the check does.
+    func refuseMisspelledType(_ type: Word) throws(ScriptError) {
+        if let problem = KnownEntityTypes.problem(type.value), problem.isError {
+            throw ScriptError.runtime(problem.message, at: type.range, hint: problem.hint)
+        }
     }
 
     /// Sends the pages of a checked input and reports the result.
@@ -69,12 +84,14 @@ extension Interpreter {
                 try await pusher.send(input)
             }
         } catch let error as ScriptError {
+            recordsSent.add(pusher.tally)
             pusher.tally.retries = pusher.retried
             variables["last_push"] = pusher.tally.value(elapsed: pusher.elapsed)
             pusher.progress.finish()
             throw error
         }
         pusher.progress.finish()
+        recordsSent.add(pusher.tally)
         if let snapshot = try? await connection.client.session(handle.id) { handle.refresh(snapshot) }
         track(handle)
         pusher.tally.retries = pusher.retried
@@ -133,7 +150,9 @@ extension Interpreter {
         var reading = RecordFileReading(rules: RecordRulesCheck(entityType: plan.entityType, enabled: settings.validation, origin: nil))
         for (index, record) in records.enumerated() { reading.rules.check(record.json, index: index, line: 0) }
         reading.totals.records = records.count
-        if let warning = reading.rules.warningText { output.errorLine(errorPaint.warning("warning:") + " " + warning) }
+        if let warning = reading.rules.warningText, !warnedInline.contains(range) {
+            output.errorLine(errorPaint.warning("warning:") + " " + warning)
+        }
         guard let verdict = reading.verdict(shown: "the records", entityType: plan.entityType, skip: 0) else { return }
         keepRejected(reading.rules, sessionID: handle.id, entityType: plan.entityType)
         // Only rules can be broken here (the records parsed already): refused, as a rejected page is.
@@ -171,13 +190,17 @@ extension Interpreter {
         guard case .file(let path, let shown, let format, let renames, let skip) = input else { return PushPlan.Totals() }
         // A big file takes a while to check: say so on a terminal.
         let progress = showsProgress && output.errorIsTerminal ? CheckProgress(output: output, path: path, shown: shown) : nil
-        let feed = spool.map(SpoolFeed.init)
-        var reading = RecordFileReading.read(
+        let reading = RecordFileReading.read(
             path: path, shown: shown, format: format, renames: renames, skip: skip, plan: plan, validation: settings.validation,
-            eachRecord: feed?.append, progress: progress?.update)
+            eachRecord: spool.map { spool in
+                {
+                    spool.append($0)
+                    return nil
+                }
+            }, progress: progress?.update)
         progress?.finish()
+        spool?.finish()
         for line in reading.warningLines(shown: shown) { output.writeError(line + "\n") }
-        if let problem = feed?.finish() { reading.add(problem) }
         if let warning = reading.rules.warningText, reading.problems.isEmpty {
             output.errorLine(errorPaint.warning("warning:") + " " + warning)
         }
@@ -209,6 +232,8 @@ struct PushPlan {
         var bytes = 0
         /// The natural keys seen, so pages sharing one are never in flight together.
         var keys = KeyCensus(entityType: "")
+        /// The version of the file that was checked: the send pass is held to it.
+        var version: FileVersion?
     }
 
     let entityType: String

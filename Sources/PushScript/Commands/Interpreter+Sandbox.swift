@@ -31,6 +31,7 @@ extension Interpreter {
             show(.sandbox(.rateLimit(limit)))
             return nil
         case .records(let type):
+            try refuseMisspelledType(type)
             let records: [JSONValue]
             // Through the client, not the controls: the request is what a
             // lesson and a trace show (the sandbox's GET /_sandbox/… route).

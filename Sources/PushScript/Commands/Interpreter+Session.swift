@@ -164,7 +164,10 @@ extension Interpreter {
         let targets = Set(command.states.map { SessionState($0.value.rawValue) })
         let targetList = command.states.map(\.value.rawValue).joined(separator: " or ")
         let timeout = try command.timeout.map { expr throws(ScriptError) in try duration(expr, .waitTimeout) } ?? settings.waitTimeout
+        // The activity log is asked from this time on (the service's clock);
+        // the timeout is measured on the stopwatch (a monotonic clock).
         let started = connection.now()
+        let stopwatch = connection.stopwatch()
         var interval: Duration = .milliseconds(250)
         var shown: SessionState? = nil
         var history: [WaitStep] = []
@@ -182,7 +185,7 @@ extension Interpreter {
                 try await refresh(handle, at: command.session.range, doing: "wait")
             }
             let state = handle.state
-            let elapsed = connection.now().duration(since: started)
+            let elapsed = stopwatch.elapsed
             if state != shown {
                 let step = WaitStep(from: shown, state: state, after: elapsed)
                 history.append(step)
@@ -190,6 +193,14 @@ extension Interpreter {
                 shown = state
             }
             if targets.contains(state) { break }
+            if state == .active, SessionStateName.waitNeedsClose(Set(command.states.map(\.value))) {
+                // Nothing but a close moves an active session towards these; waiting would only time out.
+                let name = command.session.variableName ?? "s"
+                throw ScriptError(
+                    .waitFailed,
+                    "session \(handle.id) is active and was not closed, so it cannot become \(targetList) while this waits",
+                    at: range, hint: "close \(name) apply first, then: wait \(name) until \(targetList)")
+            }
             if state.isKnown, targets.isDisjoint(with: state.reachable) {
                 var error = ScriptError(
                     .waitFailed, "session \(handle.id) is \(state) and can no longer become \(targetList)", at: range,

@@ -345,6 +345,14 @@ struct PushTally {
     }
 }
 
+extension RecordCounts {
+    /// Counts in what a push sent, accepted or not.
+    mutating func add(_ tally: PushTally) {
+        accepted += tally.accepted
+        rejected += tally.rejected
+    }
+}
+
 /// The natural key of a record, for messages (`E9002`).
 enum RecordKey {
     static func naturalKey(_ json: [UInt8], type: String) -> String? {
@@ -375,8 +383,10 @@ struct PageSource {
         case .file(let path, _, let format, let renames, let skip):
             var opened: any RecordStream
             do {
+                // Held to the version the check pass read: nothing of another is sent.
                 opened = try RecordSource.open(
-                    path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
+                    path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv,
+                    version: plan.total.version.map { .verified($0) } ?? .ignored)
             } catch {
                 throw ScriptError(.runtime, "\(origin ?? path) \(error.message)", at: range)
             }
@@ -443,6 +453,10 @@ struct PageSource {
             item = try stream!.next()
             // Warnings were shown by the check pass.
             while case .warning? = item { item = try stream!.next() }
+        } catch  where error.fileChanged {
+            throw ScriptError(
+                .runtime, "\(origin ?? "the file") \(error.message); nothing of the new version was sent", at: range,
+                hint: "push from a file nobody writes to meanwhile (let the export write elsewhere, then mv it into place)")
         } catch {
             throw ScriptError(.runtime, "\(origin ?? "the file") \(error.message)", at: range)
         }

@@ -33,14 +33,22 @@ struct RecordFileReading {
     ) -> RecordFileReading {
         var reading = RecordFileReading(rules: RecordRulesCheck(entityType: plan.entityType, enabled: validation, origin: shown))
         reading.totals.keys = KeyCensus(entityType: plan.entityType)
+        let version = FileVersion()
         do {
             var stream = try RecordSource.open(
-                path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv)
+                path: path, format: format, entityType: plan.entityType, renames: renames, limits: plan.limits, csv: plan.csv,
+                version: .recorded(version))
             reading: while let item = try stream.next() {
                 switch item {
                 case .record(let record):
                     reading.totals.records += 1
                     if let progress, reading.totals.records % 1000 == 0 { progress(reading.totals.records, reading.totals.bytes) }
+                    // A signal stops a long check too (the runner cancels the task):
+                    // a problem, so that a reading cut short is never taken for clean.
+                    if reading.totals.records % 256 == 0, Task.isCancelled {
+                        reading.add(RecordProblem(line: record.line, message: "the reading was stopped here"))
+                        break reading
+                    }
                     if reading.problemCount == 0, let eachRecord, let problem = eachRecord(record) {
                         reading.add(problem)
                         break reading
@@ -69,6 +77,11 @@ struct RecordFileReading {
             reading.add(error)
         }
         reading.totals.keys.finishCounting()
+        // Written to while it was read: what was checked may be a mix of versions.
+        if reading.problemCount == 0, let change = version.changeSinceOpened(path: path) {
+            reading.add(RecordProblem(line: 0, message: "changed while it was being checked (\(change))", fileChanged: true))
+        }
+        reading.totals.version = version
         return reading
     }
 
@@ -130,7 +143,12 @@ struct RecordFileReading {
                 onlyRules: problems.isEmpty)
         }
         if problems.count == 1 && problems[0].line == 0 {
-            return Verdict(message: "\(shown) \(problems[0].message)", details: [], hint: "fix the file and push again", onlyRules: false)
+            // The file is fine, only being written to: nothing in it to fix.
+            let hint =
+                problems[0].fileChanged
+                ? "push it again once nobody writes to it (let the export write elsewhere, then mv it into place)"
+                : "fix the file and push again"
+            return Verdict(message: "\(shown) \(problems[0].message)", details: [], hint: hint, onlyRules: false)
         }
         var details = problems.map { Self.place($0, in: shown) }
         if problemCount > problems.count { details.append("… and \(problemCount - problems.count) more problems") }
@@ -186,7 +204,47 @@ extension ScriptFiles {
 
     /// `records(_:)`, and for a file with nothing to say at all (no problem,
     /// no warning), what the push may reuse instead of reading it again.
+    /// Records written in the script, held to the rules as the push's
+    /// ``Interpreter/checkInline(_:plan:handle:at:)`` will: the same verdict, in
+    /// the same words. Anything but an object or an array of objects is left
+    /// to the push, which says what it got.
+    static func readInline(_ json: String, _ request: DataFileRecords) -> [Diagnostic] {
+        let records: [JSONValue]
+        switch try? JSONValue(parsing: Array(json.utf8)) {
+        case .array(let items)?: records = items
+        case let object?: records = [object]
+        case nil: return []
+        }
+        guard records.allSatisfy({ if case .object = $0 { true } else { false } }) else { return [] }
+        var reading = RecordFileReading(
+            rules: RecordRulesCheck(entityType: request.entityType, enabled: request.settings.validation, origin: nil))
+        for (index, record) in records.enumerated() {
+            reading.rules.check(record.jsonBytes, parsed: record, index: index, line: 0)
+        }
+        reading.totals.records = records.count
+        guard let verdict = reading.verdict(shown: request.written, entityType: request.entityType, skip: 0) else {
+            return sandboxRulesWarning(reading.rules, at: request.range).map { [$0] } ?? []
+        }
+        var diagnostic = Diagnostic.error(verdict.message + "; nothing was sent", at: request.range, hint: verdict.hint)
+        diagnostic.details = verdict.details
+        return [diagnostic]
+    }
+
+    /// The values only the built-in sandbox refuses, as a warning under the path.
+    static func sandboxRulesWarning(_ rules: RecordRulesCheck, at range: SourceRange) -> Diagnostic? {
+        guard let text = rules.warningText else { return nil }
+        var lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let headline = lines.removeFirst()
+        var warning = Diagnostic.warning(
+            String(headline.hasSuffix(":") ? headline.dropLast() : headline[...]), at: range,
+            hint: "the built-in sandbox rejects the page that holds \(rules.warningCount == 1 ? "it" : "them"); "
+                + "pushsh check --strict makes this an error")
+        warning.details = lines
+        return warning
+    }
+
     static func read(_ request: DataFileRecords) -> (diagnostics: [Diagnostic], clean: (CheckedFile, PushPlan.Totals)?) {
+        if let json = request.inlineJSON { return (readInline(json, request), nil) }
         // A name that says no format is the push's own error, with its own hint.
         guard let format = RecordSource.format(for: request.path, given: request.format) else { return ([], nil) }
         var renames: [String: String] = [:]
@@ -213,35 +271,16 @@ extension ScriptFiles {
             path: request.path, shown: request.written, format: format, renames: FieldRenames(renames: renames), skip: request.skip,
             plan: plan, validation: request.settings.validation)
         guard let verdict = reading.verdict(shown: request.written, entityType: request.entityType, skip: request.skip) else {
-            let quiet = reading.warningCount == 0 && reading.rules.warningCount == 0
-            return ([], quiet ? stamp.map { ($0, reading.totals) } : nil)
+            // The sandbox's own rules are said here, once (the push reuses this
+            // reading), so `pushsh check` warns of what the built-in sandbox
+            // will reject and `check --strict` refuses it. The readers'
+            // warnings are still the push's to print.
+            let sandboxOnly = Self.sandboxRulesWarning(reading.rules, at: request.range)
+            return (sandboxOnly.map { [$0] } ?? [], reading.warningCount == 0 ? stamp.map { ($0, reading.totals) } : nil)
         }
         // The words of the push's own check pass: check and run say the same.
         var diagnostic = Diagnostic.error(verdict.message + "; nothing was sent", at: request.range, hint: verdict.hint)
         diagnostic.details = verdict.details
         return ([diagnostic], nil)
-    }
-}
-
-/// A push's check pass writing the records of a CSV to a spool as it reads
-/// them, so the send converts nothing twice; a failure to write becomes the
-/// problem that stops the push (nothing is sent from half a spool).
-struct SpoolFeed {
-    let spool: RecordSpool
-
-    /// Keeps one record; the problem when it cannot be written.
-    func append(_ record: FileRecord) -> RecordProblem? {
-        do { try spool.append(record) } catch { return Self.problem(error) }
-        return nil
-    }
-
-    /// Writes out what is buffered; the problem when it cannot be.
-    func finish() -> RecordProblem? {
-        do { try spool.finish() } catch { return Self.problem(error) }
-        return nil
-    }
-
-    static func problem(_ error: any Error) -> RecordProblem {
-        RecordProblem(line: 0, message: "could not be spooled: \(error.localizedDescription)")
     }
 }

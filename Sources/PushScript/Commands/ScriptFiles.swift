@@ -16,6 +16,7 @@ public enum ScriptFiles {
             dataFile: dataFile)
         // Data files' records too: a bad record is known before the run.
         files.records = records
+        files.folderEntries = { folder in (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? [] }
         return files
     }
 

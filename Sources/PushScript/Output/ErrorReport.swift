@@ -1,3 +1,4 @@
+import PushAPI
 import PushSyntax
 
 /// A failed statement as a person reads it on the error stream: the place,
@@ -47,6 +48,35 @@ struct ErrorReport {
         for line in error.details { text += "\n  " + line }
         if let hint = error.hint { text += "\n" + style.hint("hint:") + " " + hint }
         return text
+    }
+
+    /// The same failure for machines (`--output json`): one object on one
+    /// line, with the fields the text has. The label is the key of the message
+    /// (`error`, or `interrupted`), as it is the word in front of it in the text.
+    ///
+    /// ```
+    /// {"error":"push failed: the page was rejected","location":"run.push:4:6","details":["..."],"hint":"...","exit_code":5}
+    /// ```
+    var json: String {
+        var object = JSONObject([(label, .string(Self.clip(error.message)))])
+        if let range = error.range { object["location"] = .string(range.description) }
+        if !error.details.isEmpty { object["details"] = .array(error.details.map { .string($0) }) }
+        if let hint = error.hint { object["hint"] = .string(hint) }
+        object["exit_code"] = .int(Int64(error.exitCode.rawValue))
+        return JSONValue.object(object).jsonText
+    }
+
+    /// A problem the check before a run found, for machines: one object per
+    /// line, keyed by its severity (`error`, `warning`, `note`) as the text
+    /// labels it. An error stops the run before its first request, with the
+    /// check's exit code.
+    static func json(_ diagnostic: Diagnostic) -> String {
+        var object = JSONObject([(diagnostic.severity.rawValue, .string(clip(diagnostic.message)))])
+        object["location"] = .string(diagnostic.range.description)
+        if !diagnostic.details.isEmpty { object["details"] = .array(diagnostic.details.prefix(mostDetails).map { .string(clip($0)) }) }
+        if let hint = diagnostic.hint { object["hint"] = .string(clip(hint)) }
+        if diagnostic.severity == .error { object["exit_code"] = .int(Int64(ExitCode.parse.rawValue)) }
+        return JSONValue.object(object).jsonText
     }
 
     /// A failure that is not a `ScriptError` (a bug, or an error from below

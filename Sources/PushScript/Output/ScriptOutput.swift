@@ -29,7 +29,8 @@ extension ScriptOutput {
     public func errorLine(_ text: String) { writeError(text + "\n") }
 }
 
-/// Standard output and standard error, unbuffered.
+/// Standard output and standard error, unbuffered; a write that fails never
+/// crashes (see `StandardStreams`).
 public struct StandardOutput: ScriptOutput {
     public let color: Bool
     public let errorColor: Bool
@@ -58,8 +59,8 @@ public struct StandardOutput: ScriptOutput {
 
     public var errorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-    public func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
-    public func writeError(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    public func write(_ text: String) { StandardStreams.write(text, to: .output) }
+    public func writeError(_ text: String) { StandardStreams.write(text, to: .error) }
 }
 
 /// Collects output in memory: for tests, and for the shell's `save`.

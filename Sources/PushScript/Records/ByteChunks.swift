@@ -1,4 +1,5 @@
 import Foundation
+import PushSyntax
 
 /// Reads a file in large chunks, so memory stays bounded whatever its size.
 final class ByteChunks {
@@ -7,17 +8,44 @@ final class ByteChunks {
     /// Bytes a read asks for (tests use tiny chunks to cut tokens and records at every place).
     let chunkSize: Int
 
-    init(path: String, chunkSize: Int = ByteChunks.chunkSize) throws(RecordProblem) {
+    /// For a file that is not there (a path computed at run time, which the
+    /// check could not look at): the name in its folder it most likely meant.
+    static func likelyMeant(_ path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        guard let meant = Spelling.closest(to: (path as NSString).lastPathComponent, among: entries) else { return "" }
+        return " (did you mean \(meant)? looked in \(folder.isEmpty ? "the current folder" : folder + "/"))"
+    }
+
+    /// What this reading does with the file's version: notes it (a check
+    /// pass), or holds the file to one noted before (a send pass).
+    enum Version {
+        case ignored
+        case recorded(FileVersion)
+        case verified(FileVersion)
+    }
+
+    private var recording: FileVersion?
+    private var verifier: FileVersion.Verifier?
+
+    init(path: String, chunkSize: Int = ByteChunks.chunkSize, version: Version = .ignored) throws(RecordProblem) {
         self.chunkSize = chunkSize
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw RecordProblem(line: 0, message: "does not exist")
+            throw RecordProblem(line: 0, message: "does not exist" + Self.likelyMeant(path))
         }
         guard !isDirectory.boolValue else { throw RecordProblem(line: 0, message: "is a folder, not a file") }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw RecordProblem(line: 0, message: "cannot be read (permissions?)")
         }
         self.handle = handle
+        switch version {
+        case .ignored: break
+        case .recorded(let version):
+            version.opened(handle.fileDescriptor)
+            recording = version
+        case .verified(let version): verifier = FileVersion.Verifier(version: version)
+        }
     }
 
     deinit { try? handle.close() }
@@ -28,8 +56,22 @@ final class ByteChunks {
     /// is UTF-16 or UTF-32 is refused by name: every reader wants UTF-8.
     func next() throws(RecordProblem) -> [UInt8]? {
         do {
-            guard let data = try handle.read(upToCount: atStart ? max(4, chunkSize) : chunkSize), !data.isEmpty else { return nil }
+            guard let data = try handle.read(upToCount: atStart ? max(4, chunkSize) : chunkSize), !data.isEmpty else {
+                try verifier?.checkEnd()
+                return nil
+            }
             let bytes = [UInt8](data)
+            if let recording {
+                bytes.withUnsafeBytes { recording.record($0) }
+            } else if var verifying = verifier {
+                // No throwing closure here: the compiler cannot yet lower a typed throw through withUnsafeBytes.
+                let problem = bytes.withUnsafeBytes { chunk -> RecordProblem? in
+                    do { try verifying.check(chunk) } catch let problem as RecordProblem { return problem } catch { return nil }
+                    return nil
+                }
+                verifier = verifying
+                if let problem { throw problem }
+            }
             if atStart {
                 atStart = false
                 if let encoding = Self.foreignEncoding(bytes) {
@@ -62,4 +104,6 @@ struct RecordProblem: Error, Sendable {
     var line: Int
     var column: Int? = nil
     var message: String
+    /// The file is not the version its check pass read (``FileVersion``).
+    var fileChanged = false
 }

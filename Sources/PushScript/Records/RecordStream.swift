@@ -93,12 +93,13 @@ enum RecordSource {
 
     static func open(
         path: String, format: PushFormat, entityType: String, renames: FieldRenames,
-        limits: RecordLimits = RecordLimits(), csv: CSVOptions = CSVOptions()
+        limits: RecordLimits = RecordLimits(), csv: CSVOptions = CSVOptions(), version: ByteChunks.Version = .ignored
     ) throws(RecordProblem) -> any RecordStream {
+        let chunks = try ByteChunks(path: path, version: version)
         switch format {
-        case .jsonl: return JSONLinesStream(chunks: try ByteChunks(path: path), renames: renames, limits: limits)
-        case .json: return JSONArrayStream(chunks: try ByteChunks(path: path), entityType: entityType, renames: renames, limits: limits)
-        case .csv: return try CSVStream(chunks: try ByteChunks(path: path), renames: renames, limits: limits, options: csv)
+        case .jsonl: return JSONLinesStream(chunks: chunks, renames: renames, limits: limits)
+        case .json: return JSONArrayStream(chunks: chunks, entityType: entityType, renames: renames, limits: limits)
+        case .csv: return try CSVStream(chunks: chunks, renames: renames, limits: limits, options: csv)
         }
     }
 

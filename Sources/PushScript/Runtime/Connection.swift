@@ -11,6 +11,9 @@ public struct Connection: Sendable {
     public var label: String
     /// The config file's profile this connection came from, if any.
     public var profile: Profile?
+    /// This machine's wall clock, for the times shown and sent (`now()`);
+    /// tests step it to see that no timeout reads it.
+    public var wallClock: @Sendable () -> Timestamp = { .now }
 
     /// A connection through any client; for tests and embedders.
     public init(client: PushClient, sandbox: (any SandboxControls)?, label: String) {
@@ -134,7 +137,16 @@ public struct Connection: Sendable {
     }
 
     /// The time as the target sees it: the sandbox's clock, or this machine's.
-    public func now() -> Timestamp { sandbox?.now() ?? .now }
+    public func now() -> Timestamp { sandbox?.now() ?? wallClock() }
+
+    /// A stopwatch for a timeout (`wait ... timeout`): on the sandbox's clock,
+    /// which `pause` moves, else on the monotonic clock, so a step of the
+    /// wall clock neither ends a wait early nor stretches it.
+    public func stopwatch() -> Stopwatch {
+        guard let sandbox else { return .monotonic() }
+        let origin = sandbox.now()
+        return Stopwatch { sandbox.now().duration(since: origin) }
+    }
 
     /// Waits for `duration`: on the built-in sandbox by moving its clock (no
     /// real waiting), elsewhere by sleeping.

@@ -18,6 +18,14 @@ extension Interpreter {
         return nil
     }
 
+    /// The shell's end on SIGHUP or SIGTERM: the cleanup a script stopped by
+    /// that signal does (sessions it started and left active discarded,
+    /// unless `set on_error keep`).
+    public func cleanUpAfterSignal(_ signal: StopSignal) async {
+        interrupt(signal)
+        await cleanUpAfterStopping(because: "stopped by \(signal.name)")
+    }
+
     /// Whether a stopped run leaves its sessions as they are.
     var keepsSessionsOnStop: Bool { keepSessionsOnStop || settings.onError == .keep }
 

@@ -38,6 +38,8 @@ public final class Interpreter: @unchecked Sendable {
     /// Data files the check before the run read and found clean: a push that
     /// reads one the same way, unchanged, is not read a second time.
     var checkedFiles: [CheckedFile: PushPlan.Totals] = [:]
+    /// Inline records whose warnings the check before the run already gave (by where they are written).
+    var warnedInline: Set<SourceRange> = []
     /// Finds and reads included files, refusing cycles and endless trees of includes.
     var includes = IncludeLoader()
     /// The session the last session command touched, for the shell's prompt;
@@ -56,6 +58,8 @@ public final class Interpreter: @unchecked Sendable {
     /// The names the interpreter keeps up to date itself.
     public static let lastSessionName = "last_session"
     public static let lastErrorName = "last_error"
+    /// Records sent in pages so far (accepted or rejected), for a run's summary.
+    public internal(set) var recordsSent = RecordCounts()
     /// Sessions started by this interpreter, in order: what a stopped run cleans up and the shell warns about.
     public internal(set) var startedSessions: [SessionHandle] = []
     /// The number of the signal that stopped the run (0: none); set from a signal watcher's thread.
@@ -65,6 +69,9 @@ public final class Interpreter: @unchecked Sendable {
     /// Whether a run checks the whole script first; only tests turn it off,
     /// to see that the interpreter alone reaches the checker's verdicts.
     var checksBeforeRunning = true
+    /// The flag that allows the built-in sandbox only (`pushsh test
+    /// --sandbox-only`), when given: a `connect` elsewhere fails naming it.
+    public var sandboxOnly: String?
     /// Keep the sessions a stopped run leaves active (`--keep-sessions`), as `set on_error keep` does.
     public var keepSessionsOnStop = false
     /// The HTTP exchange that failed in the statement of `lastError`, for `why`.
@@ -159,7 +166,13 @@ public final class Interpreter: @unchecked Sendable {
         sources[source.name] = source
         // The script itself counts as included: a file that includes itself is a cycle at once.
         if !source.name.hasPrefix("<") && source.name != "-c" { includes.start(script: source.name) }
-        guard let program = checkBeforeRunning(source) else { return ExitCode.parse.rawValue }
+        guard let program = checkBeforeRunning(source) else {
+            guard let signal = interruption else { return ExitCode.parse.rawValue }
+            reportOutside(
+                ScriptError(signal.exitCode, "stopped by \(signal.name) during the check before the run; nothing was sent"),
+                label: "interrupted")
+            return signal.exitCode.rawValue
+        }
         var firstFailure: ScriptError?
         let code: Int32
         do {
@@ -209,7 +222,7 @@ public final class Interpreter: @unchecked Sendable {
         if !checksBeforeRunning {
             // Tests hold the interpreter's own rules to the checker's: parse only.
             let parsed = Parser.parse(source)
-            if parsed.hasErrors { output.writeError(Diagnostic.render(parsed.diagnostics, sources: [source], color: output.color)) }
+            if parsed.hasErrors { report(parsed.diagnostics, sources: [source]) }
             return parsed.hasErrors ? nil : parsed.program
         }
         var files = ScriptFiles.checkFiles { [weak self] included in self?.sources[included.name] = included }
@@ -217,14 +230,18 @@ public final class Interpreter: @unchecked Sendable {
             files.records = { [weak self] request in
                 let result = ScriptFiles.read(request)
                 if let (file, totals) = result.clean { self?.checkedFiles[file] = totals }
+                // Inline records' sandbox-only values, warned of here, are not warned of again by the push.
+                if request.inlineJSON != nil, !result.diagnostics.isEmpty { self?.warnedInline.insert(request.range) }
                 return result.diagnostics
             }
         } else {
             files.records = nil
         }
         let (program, diagnostics) = Checker.parseAndCheck(source, predefined: Set(variables.keys), files: files)
+        // Stopped by a signal: what the check found is incomplete; the caller says why it stopped.
+        if Task.isCancelled { return nil }
         if !diagnostics.isEmpty {
-            output.writeError(Diagnostic.render(diagnostics, sources: Array(sources.values), color: output.color))
+            report(diagnostics, sources: Array(sources.values))
         }
         return diagnostics.hasErrors ? nil : program
     }
@@ -264,6 +281,11 @@ public final class Interpreter: @unchecked Sendable {
     /// Runs statements in order, honouring `on_error`.
     func executeBlock(_ statements: [Statement], firstFailure: inout ScriptError?) async throws {
         for statement in statements {
+            // Nothing new is started once a signal (or a lost output) asked the run
+            // to stop. A lost output is looked at here too, not only by the runner's
+            // watcher: the next statement (a `close ... apply`) may come sooner.
+            if interruption == nil, let failure = StandardStreams.failure { interrupt(failure.stop) }
+            if interruption != nil || Task.isCancelled { throw CancellationError() }
             do {
                 failedExchange.clear()
                 _ = try await execute(statement, firstFailure: &firstFailure)
@@ -286,14 +308,32 @@ public final class Interpreter: @unchecked Sendable {
     /// Prints an error with its place, source line, caret, details and hint.
     public func report(_ error: ScriptError) {
         lastError = error
-        output.errorLine(ErrorReport(error).text(sources: sources, color: output.errorColor))
+        write(ErrorReport(error))
     }
 
     /// Prints a failure that no statement reported (an interruption, an
     /// error that is not a `ScriptError`) in the same layout, without making
     /// it the error `why` explains.
     func reportOutside(_ error: ScriptError, label: String = "error") {
-        output.errorLine(ErrorReport(error, label: label).text(sources: sources, color: output.errorColor))
+        write(ErrorReport(error, label: label))
+    }
+
+    /// A failure on the error stream: text for people, or with `--output json`
+    /// (`set output json`) one JSON object per line, so that a machine reading
+    /// the run never has to parse prose.
+    private func write(_ report: ErrorReport) {
+        switch settings.output {
+        case .text: output.errorLine(report.text(sources: sources, color: output.errorColor))
+        case .json: output.errorLine(report.json)
+        }
+    }
+
+    /// The check's problems on the error stream, as text or one JSON object each.
+    func report(_ diagnostics: [Diagnostic], sources: [SourceFile]) {
+        switch settings.output {
+        case .text: output.writeError(Diagnostic.render(diagnostics, sources: sources, color: output.errorColor))
+        case .json: for diagnostic in diagnostics { output.errorLine(ErrorReport.json(diagnostic)) }
+        }
     }
 
     // MARK: Statements
@@ -303,6 +343,7 @@ public final class Interpreter: @unchecked Sendable {
         let range = statement.range
         switch statement.kind {
         case .connect(let target):
+            try refuseUnlessSandbox(target, at: range)
             try await connect(target, at: range)
             return nil
         case .start(let reference): return try await start(reference: reference, at: range)
@@ -423,7 +464,7 @@ public final class Interpreter: @unchecked Sendable {
         } catch {
             if let (source, diagnostics) = error.unparsed {
                 sources[source.name] = source
-                output.writeError(Diagnostic.render(diagnostics, sources: [source], color: output.errorColor))
+                report(diagnostics, sources: [source])
             }
             throw error.error
         }
@@ -497,8 +538,8 @@ public final class Interpreter: @unchecked Sendable {
             showLong(CommandCatalog.overview)
             return
         }
-        guard let text = CommandCatalog.helpText(for: topic.value) else {
-            output.line("no help on '\(topic.value)'; try: help")
+        guard let text = CommandCatalog.helpAnswer(for: topic.value) else {
+            output.line("no help on '\(topic.value)', and no help text mentions it; try: help")
             return
         }
         showLong(text)

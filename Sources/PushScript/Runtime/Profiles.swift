@@ -271,22 +271,29 @@ extension Profile {
             }
             return value
         case .file(let path):
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
-                throw ConfigurationError("\(place): the key file \(path) does not exist")
-            }
-            if let mode = attributes[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
-                throw ConfigurationError(
-                    "\(place): the key file \(path) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)"
-                )
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError("\(place): the key file \(path) cannot be read")
-            }
-            guard let line = Self.firstLine(data) else { throw ConfigurationError("\(place): the key file \(path) is empty") }
-            return line
+            return try Self.readKeyFile(path, for: place)
         case .command(let command):
             return try Self.run(command, for: place)
         }
+    }
+
+    /// The key in the first line of a file only its owner may read (a
+    /// profile's `key_file`, `pushsh serve --api-key-file`); `place` starts
+    /// each error (`profile 'prod'`, `--api-key-file`).
+    public static func readKeyFile(_ path: String, for place: String) throws(ConfigurationError) -> String {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            throw ConfigurationError("\(place): the key file \(path) does not exist")
+        }
+        if let mode = attributes[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
+            throw ConfigurationError(
+                "\(place): the key file \(path) can be read by others (mode \(String(mode.intValue & 0o777, radix: 8))); fix with: chmod 600 \(path)"
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(place): the key file \(path) cannot be read")
+        }
+        guard let line = firstLine(data) else { throw ConfigurationError("\(place): the key file \(path) is empty") }
+        return line
     }
 
     static func firstLine(_ data: Data) -> String? {
@@ -305,7 +312,7 @@ extension Profile {
         do { try process.run() } catch {
             throw ConfigurationError("\(place): the key command cannot be started: \(error.localizedDescription)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = (try? output.fileHandleForReading.readToEnd()) ?? Data()
         process.waitUntilExit()
         let program = command.split(separator: " ").first.map(String.init) ?? command
         if process.terminationStatus == 127 {

@@ -62,9 +62,10 @@ extension Shell {
         return completer
     }
 
-    /// The name entries typed in a lesson are read under: relative paths are taken from the lesson's folder.
-    var entrySourceName: String {
-        learning.tour.map { $0.workDirectory + "/<prompt>" } ?? "<prompt>"
+    /// An entry as a source: `<prompt>` in messages (`<prompt>:1:5`), and in
+    /// a lesson with relative paths taken from the lesson's folder.
+    func entrySource(_ text: String) -> SourceFile {
+        SourceFile(name: "<prompt>", text: text, directory: learning.tour?.workDirectory)
     }
 
     /// A path written at the prompt: in a lesson, a relative one is taken from the lesson's folder.

@@ -30,15 +30,7 @@ struct Check: AsyncParsableCommand {
         let files = ScriptFiles.checkFiles { collected.add($0) }
         var diagnostics = Checker.parseAndCheck(source, predefined: predefined, files: files).diagnostics
         let sources = collected.all
-        if strict {
-            diagnostics = diagnostics.map { diagnostic in
-                guard diagnostic.severity == .warning else { return diagnostic }
-                var error = diagnostic
-                error.severity = .error
-                error.message += " (an error with --strict)"
-                return error
-            }
-        }
+        if strict { diagnostics = diagnostics.strict() }
         if !diagnostics.isEmpty {
             Terminal.warn(Diagnostic.render(diagnostics.sortedByLocation(), sources: sources, color: color))
         }

@@ -10,7 +10,7 @@ struct LSP: ParsableCommand {
         commandName: "lsp",
         abstract: "A language server for .push files (LSP over standard input and output), for editors.",
         discussion: """
-            Editors start it themselves (see editors/ and docs/editors.md): it gives the same \
+            Editors start it themselves (set-ups for VS Code and Neovim: editors/ and docs/editors.md in the pushsh source): it gives the same \
             diagnostics as pushsh check as you type, completion, help on hover, go to definition \
             and an outline. It reads scripts and included files and never touches the network. \
             Messages are JSON-RPC 2.0 with Content-Length headers (LSP 3.17, UTF-16 positions).

@@ -11,7 +11,7 @@ struct Learn: AsyncParsableCommand {
         discussion: """
             Without a lesson name it starts the first lesson not yet finished. Each lesson runs on a \
             fresh built-in sandbox of its own; finished lessons are remembered in ~/.pushsh_learn \
-            (or PUSHSH_LEARN_PROGRESS). In a lesson, type hint, skip, back or quit. See docs/learn.md.
+            (or PUSHSH_LEARN_PROGRESS). In a lesson, type hint, skip, back or quit.
             """)
 
     @Argument(help: "The lesson to start (pushsh learn --list shows them).")

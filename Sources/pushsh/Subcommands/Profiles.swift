@@ -11,7 +11,7 @@ struct Profiles: AsyncParsableCommand {
         discussion: """
             The config file is $XDG_CONFIG_HOME/pushsh/config.toml (~/.config/pushsh/config.toml \
             by default; PUSHSH_CONFIG names another). Use a profile with --profile NAME, \
-            PUSHSH_PROFILE=NAME, or 'connect profile NAME'. See docs/profiles.md.
+            PUSHSH_PROFILE=NAME, or 'connect profile NAME'. In the shell: help profiles.
             """)
 
     func run() async throws {

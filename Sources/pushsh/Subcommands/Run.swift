@@ -6,6 +6,7 @@ import PushAPI
 import PushScript
 import PushShell
 import PushSyntax
+import Synchronization
 
 /// `pushsh [run] FILE.push`, `pushsh -c`, a script on stdin.
 struct Run: AsyncParsableCommand {
@@ -38,6 +39,15 @@ struct Run: AsyncParsableCommand {
     var quiet = false
 
     @Flag(
+        help:
+            "End with a one-line summary on stderr: the time (UTC), the script, the exit code and its meaning, sessions started, records sent, accepted and rejected. For cron logs."
+    )
+    var summary = false
+
+    @Flag(help: "Put the time (UTC) in front of every line on stderr: errors, warnings, -v traces, progress lines.")
+    var timestamps = false
+
+    @Flag(
         name: .customLong("keep-sessions"),
         help:
             "When the script fails or is interrupted, leave the sessions it started active (for a resume with skip N) instead of discarding them; as 'set on_error keep'."
@@ -46,7 +56,7 @@ struct Run: AsyncParsableCommand {
     @Option(
         name: .customLong("cacert"),
         help: ArgumentHelp(
-            "Trust the CAs in this PEM file too, besides the system's (a TLS-inspecting proxy's CA). Same as PUSHSH_CACERT. SSL_CERT_FILE and SSL_CERT_DIR replace the system's CAs. See docs/network.md.",
+            "Trust the CAs in this PEM file too, besides the system's (a TLS-inspecting proxy's CA). Same as PUSHSH_CACERT. SSL_CERT_FILE and SSL_CERT_DIR replace the system's CAs. In the shell: help network.",
             valueName: "FILE"))
     var cacert: String?
 
@@ -96,6 +106,7 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let environment = Self.environment(cacert: cacert, timeout: timeout)
+        let started = ContinuousClock.now
         if file == nil && command == nil && isatty(STDIN_FILENO) == 1 {
             throw ExitCode(await Interactive.run(environment: environment, verbose: verbose, variables: variables, profile: profile))
         }
@@ -106,11 +117,18 @@ struct Run: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else {
                 let reason = FileManager.default.fileExists(atPath: file) ? "cannot be read" : "does not exist"
                 Terminal.warn("pushsh: \(file) \(reason)")
+                if let line = summaryLine(ScriptExit.usage.rawValue, script: file, since: started) { Terminal.warn(line) }
                 throw ExitCode(.usage)
             }
             source = SourceFile(name: file, bytes: [UInt8](data))
         } else {
-            source = SourceFile(name: "<stdin>", bytes: [UInt8](FileHandle.standardInput.readDataToEndOfFile()))
+            // A closed stdin (`<&-`) reads as an empty script: StandardStreams.prepare gave it /dev/null.
+            do {
+                source = SourceFile(name: "<stdin>", bytes: [UInt8]((try FileHandle.standardInput.readToEnd()) ?? Data()))
+            } catch {
+                Terminal.warn("pushsh: the script on standard input cannot be read: \(error.localizedDescription)")
+                throw ExitCode(.usage)
+            }
         }
 
         // A script that connects by itself starts on the built-in sandbox:
@@ -123,9 +141,11 @@ struct Run: AsyncParsableCommand {
                 transports: .http)
         } catch {
             Terminal.warn("pushsh: \(error.message)")
+            if let line = summaryLine(ScriptExit.usage.rawValue, script: source.name, since: started) { Terminal.warn(line) }
             throw ExitCode(.usage)
         }
-        let out = StandardOutput(environment: environment)
+        let out: ScriptOutput =
+            timestamps ? TimestampedErrors(StandardOutput(environment: environment)) : StandardOutput(environment: environment)
         if connection.sandbox != nil && output == "text" && !connects {
             out.writeError("pushsh: using the built-in sandbox (set SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID to use the real service)\n")
         } else if let notice = connection.notice, !quiet {
@@ -145,23 +165,53 @@ struct Run: AsyncParsableCommand {
         interpreter.keepSessionsOnStop = keepSessions
         let code = await Self.runStoppably(interpreter, source)
         await connection.client.transport.shutdown()
+        if let line = summaryLine(code, script: source.name, since: started, interpreter: interpreter) { out.writeError(line + "\n") }
         if code != ScriptExit.ok.rawValue { throw ExitCode(code) }
+    }
+
+    /// The `--summary` line, when asked for; without an interpreter the run
+    /// ended before its script began (a missing file, a bad profile), and
+    /// the log still gets its clear end.
+    func summaryLine(_ code: Int32, script: String, since started: ContinuousClock.Instant, interpreter: Interpreter? = nil) -> String? {
+        guard summary else { return nil }
+        let line = RunSummary(
+            ended: Date(), script: script, exitCode: code, elapsed: ContinuousClock.now - started,
+            sessionsStarted: interpreter?.startedSessions.count ?? 0, records: interpreter?.recordsSent ?? RecordCounts())
+        return output == "json" ? line.json : line.text
     }
 }
 
 extension Run {
-    /// Runs the script in a task that SIGINT, SIGTERM or SIGHUP stops: the
-    /// interpreter is told which signal, stops at the next safe point, reports
-    /// what landed and cleans up; the exit code is then 128 + the signal.
+    /// Runs the script in a task that SIGINT, SIGTERM or SIGHUP stops, or an
+    /// output that can no longer be written (`| head -1`, `> /dev/full`): the
+    /// interpreter is told why, stops at the next safe point, reports what
+    /// landed and cleans up; the exit code is then 128 + the signal (141 for
+    /// a broken pipe), or 8 for an output that failed otherwise.
     static func runStoppably(_ interpreter: Interpreter, _ source: SourceFile) async -> Int32 {
         StopSignals.install()
-        return await StoppableWork.run {
+        let code = await StoppableWork.run {
             await interpreter.run(source)
         } stoppingWhen: {
-            guard let signal = StopSignals.pending else { return false }
-            interpreter.interrupt(signal)
+            guard let stop = StopSignals.pending ?? StandardStreams.failure?.stop else { return false }
+            if StopSignals.pending == nil { tellOutputFailure("stopping the run") }
+            interpreter.interrupt(stop)
             return true
         }
+        // The last lines may fail after the last statement: the output is
+        // incomplete all the same, and a caller must not read it as a success.
+        if code == ScriptExit.ok.rawValue, let failure = StandardStreams.failure {
+            tellOutputFailure("the output is incomplete")
+            return failure.stop.exitCode.rawValue
+        }
+        return code
+    }
+
+    private static let toldOutputFailure = Atomic<Bool>(false)
+
+    /// Says once, on the other stream if it still works, which output failed and what follows.
+    private static func tellOutputFailure(_ consequence: String) {
+        guard let failure = StandardStreams.failure, !toldOutputFailure.exchange(true, ordering: .relaxed) else { return }
+        Terminal.warn("pushsh: \(failure.description); \(consequence)")
     }
 
     /// Whether the script has a `connect` of its own (in a block too; not in an included file).

@@ -11,8 +11,10 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the sandbox (a simulation of the push API) over HTTP.",
         discussion: """
             Binds 127.0.0.1 by default and prints the base URL, the integration id and the
-            API key to use. Routes are the push API's, under /api/external/push/v1/...;
-            applied records can be read at /_sandbox/integrations/{id}/records/{type}.
+            API key to use (a generated one; a key given is never shown). A key comes
+            from --api-key-file PATH, PUSHSH_SERVE_API_KEY or --api-key (ps shows it).
+            Routes are the push API's, under /api/external/push/v1/...; applied records
+            can be read at /_sandbox/integrations/{id}/records/{type}.
             """)
 
     @Option(help: "Address to bind. Anything but loopback exposes the sandbox to the network.")
@@ -24,8 +26,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The integration id to serve.")
     var integration = SandboxIntegration.demo.id
 
-    @Option(name: .customLong("api-key"), help: "The integration's API key (generated when not given).")
+    @Option(
+        name: .customLong("api-key"),
+        help:
+            "The integration's API key (generated when no key is given). Other users see it in ps; prefer --api-key-file or \(Self.keyVariable)."
+    )
     var apiKey: String?
+
+    @Option(
+        name: .customLong("api-key-file"),
+        help: ArgumentHelp("Read the API key from the first line of this file (mode 600, as a profile's key_file).", valueName: "PATH"))
+    var apiKeyFile: String?
 
     @Option(
         name: .customLong("processing-time"), help: "How long one processing attempt takes (e.g. 2s, 500ms).",
@@ -56,6 +67,7 @@ struct Serve: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if apiKey != nil && apiKeyFile != nil { throw ValidationError("give --api-key or --api-key-file, not both") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1 request per second") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
@@ -70,9 +82,37 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    /// The variable `serve` reads its key from. Not SPRINTO_API_KEY: that
+    /// one usually holds a real service's key, which a sandbox should not
+    /// quietly take over.
+    static let keyVariable = "PUSHSH_SERVE_API_KEY"
+
+    /// The key to serve and where it came from, for the banner (which never shows a key it was given).
+    func servedKey(environment: [String: String]) throws(ConfigurationError) -> (key: String, source: String?) {
+        let given: (String, String)?
+        if let apiKey {
+            given = (apiKey, "--api-key")
+        } else if let apiKeyFile {
+            given = (try Profile.readKeyFile(apiKeyFile, for: "--api-key-file"), "--api-key-file \(apiKeyFile)")
+        } else if let key = environment[Self.keyVariable], !key.isEmpty {
+            given = (key, Self.keyVariable)
+        } else {
+            given = nil
+        }
+        guard let (key, source) = given else { return (SandboxIntegration.generateKey(), nil) }
+        if let problem = APIKey.problem(with: key) { throw ConfigurationError("\(source): \(problem)") }
+        return (key, source)
+    }
+
     func run() async throws {
-        let generated = apiKey == nil
-        let key = apiKey ?? SandboxIntegration.generateKey()
+        let key: String
+        let keySource: String?
+        do {
+            (key, keySource) = try servedKey(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Terminal.warn("pushsh: \(error.message)")
+            throw ArgumentParser.ExitCode(.usage)
+        }
         let settings = SandboxSettings(
             processingTime: processingTime, inactivityTimeout: inactivityTimeout, rateLimit: rateLimit,
             maxBodyBytes: maxBodyBytes, seed: seed)
@@ -98,7 +138,7 @@ struct Serve: AsyncParsableCommand {
             let base = "http://\(shownHost):\(port)\(SandboxRouter.apiPrefix)"
             Terminal.line("pushsh sandbox listening on \(base)")
             Terminal.line("  integration id: \(integration)")
-            Terminal.line("  api key:        \(generated ? key : "(the one given with --api-key)")")
+            Terminal.line("  api key:        \(keySource.map { "(the one from \($0))" } ?? key)")
             Terminal.line("  records:        http://\(shownHost):\(port)/_sandbox/integrations/\(integration)/records/User")
             Terminal.line("  connect with:   SPRINTO_BASE_URL=\(base) SPRINTO_INTEGRATION_ID=\(integration) SPRINTO_API_KEY=... pushsh")
             if !delay.isZero { Terminal.line("  latency:        \(delay) added to every answer") }

@@ -19,7 +19,7 @@ struct TestScripts: AsyncParsableCommand {
             failed (\(ScriptExit.expectFailed.rawValue) for an expect, \(ScriptExit.refused.rawValue) for a \
             refused request, ...). Reports hold one test case per script: its duration, and for a failure \
             the error with its file:line:col and the script's output; the API key is redacted as \
-            everywhere. See docs/ci.md.
+            everywhere. CI set-ups: docs/ci.md in the pushsh source.
             """)
 
     @Argument(help: "The scripts to run, in order.")
@@ -37,6 +37,13 @@ struct TestScripts: AsyncParsableCommand {
     @Flag(help: "Print every script's output, not only that of the ones that fail.")
     var showOutput = false
 
+    @Flag(
+        name: .customLong("sandbox-only"),
+        help:
+            "Run on the built-in sandbox only: refuse SPRINTO_* settings that name a service (before any script runs) and fail a script's connect url, region or profile (exit \(ScriptExit.usage.rawValue))."
+    )
+    var sandboxOnly = false
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one script: pushsh test a.push b.push") }
         for definition in variables where ScriptVariables.parse(definition) == nil {
@@ -52,10 +59,20 @@ struct TestScripts: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        if sandboxOnly, let configuration = try? PushConfiguration.fromEnvironment(environment) {
+            Terminal.warn(
+                "pushsh test: --sandbox-only, but SPRINTO_API_KEY and SPRINTO_INTEGRATION_ID name a service (\(configuration.baseURL)); "
+                    + "nothing was run. Unset them to test on the built-in sandbox, or drop --sandbox-only")
+            throw ArgumentParser.ExitCode(.usage)
+        }
+        // The report shows when it started (the wall clock); how long it took is
+        // measured on the monotonic clock: a wall-clock step must not make a suite take hours.
         let started = Date()
+        let stopwatch = Stopwatch.monotonic()
         var results: [ScriptResult] = []
         for file in files {
-            let result = await ScriptResult.run(file, environment: environment, variables: variables)
+            let result = await ScriptResult.run(
+                file, environment: environment, variables: variables, sandboxOnly: sandboxOnly ? "--sandbox-only" : nil)
             results.append(result)
             Terminal.line(result.summaryLine)
             if showOutput || !result.passed {
@@ -65,7 +82,7 @@ struct TestScripts: AsyncParsableCommand {
                 }
             }
         }
-        let elapsed = Date().timeIntervalSince(started)
+        let elapsed = Double(stopwatch.elapsed.wholeMilliseconds) / 1000
         let failed = results.filter { !$0.passed }.count
         Terminal.line(
             "\(results.count) script\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed (\(TestReport.seconds(elapsed))s)"
@@ -108,7 +125,8 @@ struct ScriptResult {
     /// Whether the failure is the script's own verdict (an expect, a wait) rather than an error.
     var isAssertion: Bool { exitCode == ScriptExit.expectFailed.rawValue || exitCode == ScriptExit.waitFailed.rawValue }
 
-    static func run(_ file: String, environment: [String: String], variables: [String]) async -> ScriptResult {
+    /// - Parameter sandboxOnly: the flag that allows the built-in sandbox only, when given.
+    static func run(_ file: String, environment: [String: String], variables: [String], sandboxOnly: String? = nil) async -> ScriptResult {
         let clock = ContinuousClock()
         let start = clock.now
         func seconds() -> Double {
@@ -131,6 +149,7 @@ struct ScriptResult {
         let interpreter = Interpreter(
             connection: connection, output: captured, environment: environment, sandboxes: .builtIn, transports: .http)
         interpreter.setProgress(false)
+        interpreter.sandboxOnly = sandboxOnly
         for definition in variables {
             if let (name, value) = ScriptVariables.parse(definition) { interpreter.define(name, value) }
         }
