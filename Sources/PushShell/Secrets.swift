@@ -134,7 +134,9 @@ enum Secrets {
         case .for(let loop): return all([loop.sequence]).union([loop.variable.value]).union(block(loop.body))
         case .include(let path): return all([path])
         case .exit(let code): return all([code])
-        case .save(let path, _): return all([path])
+        case .save(let path, _, let entries):
+            if case .last(let count) = entries { return all([path, count]) }
+            return all([path])
         case .expression(let expr): return all([expr])
         case .integration, .activity, .set, .help, .sandbox, .learn, .why: return []
         }

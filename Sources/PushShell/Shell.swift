@@ -12,7 +12,9 @@ public final class Shell {
     let output: ScriptOutput
     let history: HistoryFile?
     /// Entries that ran without error, for `save`.
-    public internal(set) var transcript: [String] = []
+    var typed = TypedEntries()
+    /// The text of the entries that ran without error.
+    public var transcript: [String] { typed.entries.map(\.text) }
     var entryCount = 0
     /// Where `learn` finds lessons and keeps progress.
     public var learnSettings = LearnSettings()
@@ -40,23 +42,10 @@ public final class Shell {
         self.lines = lines
         self.output = output
         self.history = history
-        self.startingConnect = Self.connectStatement(for: interpreter.connection)
+        self.startingConnect = interpreter.connection.connectStatement
         // The shell says it once, with the history notice (see `record`).
         interpreter.warnsAboutTypedKeys = false
         interpreter.shellCommand = { [unowned self] statement in try await self.shellCommand(statement) }
-    }
-
-    /// The statement that connects where `connection` goes, without its key.
-    static func connectStatement(for connection: Connection) -> String {
-        if connection.sandbox != nil { return "connect sandbox" }
-        if let profile = connection.profile { return "connect profile \(profile.name)" }
-        let configuration = connection.client.configuration
-        let integration = configuration.integrationID.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "$", with: "\\$")
-        if let region = Region.allCases.first(where: { $0.baseURL == configuration.baseURL }) {
-            return "connect region \(region.rawValue) integration \"\(integration)\" key env(\"SPRINTO_API_KEY\")"
-        }
-        return "connect url \"\(configuration.baseURL)\" integration \"\(integration)\" key env(\"SPRINTO_API_KEY\")"
     }
 
     /// The interpreter entries go to now: the learner's, or a lesson's.
@@ -101,13 +90,13 @@ public final class Shell {
             record(entry)
             entryCount += 1
             let tour = beginLessonEntry()
-            let source = entrySource(entry)
-            let outcome = await runCancellable(source)
+            let outcome = await runTyped(entry)
             switch outcome {
             case .exit(let code):
                 if warnAboutActiveSessions() { continue }
                 return code
-            case .done: transcript.append(entry)
+            case .done:
+                noteUnnamedSession(after: entry)
             case .failed: break
             }
             protectKeys(after: entry)
@@ -140,25 +129,63 @@ public final class Shell {
     /// On the first `exit` or Ctrl-D while a session this shell started is
     /// still active: says so once and offers both ways out; true means stay.
     /// A second `exit` leaves the session as it is.
+    ///
+    /// Only sessions the shell can still reach are listed, each with lines
+    /// that work as typed: on another service than the current one (the
+    /// built-in sandbox, after a `connect` elsewhere) the `connect` back comes
+    /// first. A session on a service the shell has left is said in one line.
     func warnAboutActiveSessions() -> Bool {
         guard !warnedAboutActiveSessions else { return false }
         let active = interpreter.startedSessions.filter { $0.state == .active }
         guard !active.isEmpty else { return false }
         warnedAboutActiveSessions = true
+        let here = interpreter.connection.service
         for handle in active {
-            let name =
-                interpreter.variables.sorted { $0.key < $1.key }.first { entry in
-                    if case .session(let h) = entry.value { return h.id == handle.id }
-                    return false
-                }?.key ?? "\"\(handle.id)\""
             let staged = handle.snapshot.acceptedRecordsTotal
+            let records = "\(staged) record\(staged == 1 ? "" : "s") staged"
+            guard interpreter.reachableConnection(for: handle.service) != nil else {
+                output.errorLine(
+                    errorStyle.warning("warning:")
+                        + " session \(handle.id) on \(handle.service.description) may still be active (\(records)); this shell "
+                        + "is no longer connected there; it expires after an hour without requests")
+                continue
+            }
+            let name = sessionName(handle, orID: true)
+            let back = handle.service == here ? "" : "  first:       \(handle.service.connectStatement)\n"
             output.errorLine(
                 errorStyle.warning("warning:")
-                    + " session \(handle.id) is still active (\(staged) record\(staged == 1 ? "" : "s") staged); while it is, "
-                    + "the integration cannot start another one.\n  discard it:  close \(name) discard\n  apply it:    close \(name) apply\n"
+                    + " session \(handle.id) is still active (\(records)); while it is, "
+                    + "the integration cannot start another one.\n\(back)  discard it:  close \(name) discard\n  apply it:    close \(name) apply\n"
                     + "  or type exit (or Ctrl-D) again to leave it active; it expires after an hour without requests")
         }
         return true
+    }
+
+    /// After a bare `start`: how to name the session it left, so that it
+    /// need not be copied from the output (`let s = last_session`).
+    func noteUnnamedSession(after entry: String) {
+        let statements = Parser.parse(SourceFile(name: "<prompt>", text: entry)).program.statements
+        guard statements.contains(where: { if case .start = $0.kind { return true } else { return false } }),
+            let session = interpreter.lastSession, sessionName(session, orID: false) == Interpreter.lastSessionName
+        else { return }
+        let free = ["s"] + (2...99).map { "s\($0)" }
+        let name = free.first { interpreter.variables[$0] == nil } ?? "session"
+        output.errorLine(
+            errorStyle.dim(
+                "(no name holds \(session.id): it is last_session until another session command; keep it with: let \(name) = last_session)")
+        )
+    }
+
+    /// The variable that holds `handle` (the learner's own before
+    /// `last_session`); with `orID`, the quoted id when none does.
+    func sessionName(_ handle: SessionHandle, orID: Bool) -> String {
+        let holding = interpreter.variables.filter { entry in
+            if case .session(let held) = entry.value { return held === handle || held.id == handle.id && held.service == handle.service }
+            return false
+        }.keys
+        if let own = holding.filter({ $0 != Interpreter.lastSessionName }).sorted().first { return own }
+        if holding.contains(Interpreter.lastSessionName) && !orID { return Interpreter.lastSessionName }
+        return StringLiteral.quoted(handle.id)
     }
 
     /// One entry: a line, plus continuation lines while the parser says it is unfinished.
@@ -182,6 +209,32 @@ public final class Shell {
                 return entry
             }
         }
+    }
+
+    /// Runs what was typed (or a lesson's `skip` ran) and keeps it for `save`
+    /// when it ran without error, with the sessions it could name.
+    func runTyped(_ entry: String) async -> Interpreter.EntryOutcome {
+        let folder = learning.tour?.workDirectory ?? FileManager.default.currentDirectoryPath
+        var sessions: [String: String] = [:]
+        for handle in interpreter.knownSessionHandles where handle.service == interpreter.connection.service {
+            let name = sessionName(handle, orID: false)
+            sessions[handle.id] = name.hasPrefix("\"") ? "" : name
+        }
+        let startedBefore = interpreter.startedSessions.count
+        let tour = learning.tour
+        let outcome = await runCancellable(entrySource(entry))
+        // An entry that started or left a lesson belongs to neither transcript.
+        guard learning.tour === tour else { return outcome }
+        // After `set on_error continue` a failure is one the flow goes past
+        // (an expected 409, a rejected page whose last_push is read next): a
+        // script replays it the same way. A line that does not parse never is.
+        var goesPast = false
+        if case .failed(let code) = outcome { goesPast = code != .parse && interpreter.settings.onError == .continue }
+        if outcome == .done || goesPast {
+            let started = interpreter.startedSessions.dropFirst(startedBefore).map(\.id)
+            typed.entries.append(TranscriptEntry(text: entry, folder: folder, sessions: sessions, started: started))
+        }
+        return outcome
     }
 
     /// Runs an entry in a task that Ctrl-C cancels.
@@ -256,12 +309,8 @@ public final class Shell {
         let label = interpreter.connection.label
         var text = lessonPromptPrefix + paint.target(label, isSandbox: label == "sandbox")
         if let session = interpreter.lastSession {
-            let name =
-                interpreter.variables.sorted { $0.key < $1.key }.first { entry in
-                    if case .session(let h) = entry.value { return h.id == session.id }
-                    return false
-                }?.key ?? session.id
-            text += " " + name + ":" + paint.state(session.state.rawValue)
+            // A session no variable holds is `last_session`: a name that can be typed.
+            text += " " + sessionName(session, orID: false) + ":" + paint.state(session.state.rawValue)
         }
         return text + "> "
     }
@@ -274,11 +323,11 @@ public final class Shell {
 
     func shellCommand(_ statement: Statement) async throws {
         switch statement.kind {
-        case .save(let pathExpr, let replace):
+        case .save(let pathExpr, let replace, let entries):
             guard case .literal(.string(let typed), _) = pathExpr else {
                 throw ScriptError(.runtime, "save takes a file name in quotes: save \"flow.push\"", at: pathExpr.range)
             }
-            try save(to: typed, replace: replace, at: pathExpr.range)
+            try save(to: typed, replace: replace, entries: try chosen(entries), at: pathExpr.range)
         case .learn(let topic):
             try await learn(topic?.value, at: statement.range)
         default:
@@ -288,17 +337,37 @@ public final class Shell {
 }
 
 extension Shell {
-    /// `save PATH [replace]`: the transcript as a script that replays from its own folder.
-    func save(to typed: String, replace: Bool, at range: SourceRange) throws {
-        let folder = learning.tour?.workDirectory ?? FileManager.default.currentDirectoryPath
+    /// The entries `save` writes: all, the last N, or those since the last save.
+    func chosen(_ entries: SaveEntries) throws -> ArraySlice<TranscriptEntry> {
+        switch entries {
+        case .all:
+            return typed.entries[...]
+        case .sinceLastSave:
+            return typed.entries[(typed.savedUpTo ?? 0)...]
+        case .last(let expr):
+            let rule = ArgumentRule.saveLast
+            guard case .int(let count) = try interpreter.evaluate(expr, with: [:]) else {
+                throw ScriptError(.runtime, rule.notAWholeNumber("that"), at: expr.range, hint: rule.example)
+            }
+            guard rule.bounds.contains(count) else {
+                throw ScriptError(.runtime, rule.outOfBounds(count), at: expr.range, hint: rule.example)
+            }
+            return typed.entries.suffix(Int(count))
+        }
+    }
+
+    /// `save PATH [last N | since last save] [replace]`: entries as a script
+    /// that replays from its own folder, which is made if missing.
+    func save(to typed: String, replace: Bool, entries: ArraySlice<TranscriptEntry>, at range: SourceRange) throws {
         let path = PathText.absolute(resolveTypedPath(typed))
         let context = SaveContext(
             target: path, secretVariables: secretVariables, referenceVariables: referenceVariables,
             // A lesson's script is included in the lesson's own sandbox: no connect of its own.
             keys: interpreter.keysUsed, startingConnect: learning.tour == nil ? startingConnect : nil)
-        let script = Transcript.script(from: transcript.map { TranscriptEntry(text: $0, folder: folder) }, context: context)
+        let script = Transcript.script(from: Array(entries), context: context)
         guard script.statements > 0 else {
-            throw ScriptError(.runtime, "nothing to save yet: no statement that does something has run in this shell", at: range)
+            let which = entries.count == self.typed.entries.count ? "in this shell" : "in the entries chosen"
+            throw ScriptError(.runtime, "nothing to save yet: no statement that does something has run \(which)", at: range)
         }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
@@ -308,18 +377,41 @@ extension Shell {
                     .runtime, "\(typed) exists already; it was kept", at: range, hint: "save \"\(typed)\" replace   (to write over it)")
             }
         }
+        let folder = (path as NSString).deletingLastPathComponent
+        let madeFolder = !FileManager.default.fileExists(atPath: folder)
         do {
+            if madeFolder { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             try script.text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw ScriptError(
-                .runtime, "cannot write \(typed): \(error.localizedDescription)", at: range,
-                hint: "does its folder exist? save writes one file and makes no folders")
+            throw ScriptError(.runtime, "cannot write \(typed): \(error.localizedDescription)", at: range)
         }
         let shown = resolveTypedPath(typed)
-        var message = "saved \(script.statements) statement\(script.statements == 1 ? "" : "s") to \(shown); run it with: "
+        var message = "saved \(script.statements) statement\(script.statements == 1 ? "" : "s") to \(shown)"
+        if madeFolder { message += " (made the folder \(PathText.relative(folder, from: FileManager.default.currentDirectoryPath)))" }
+        message += "; run it with: "
         if let variable = script.keyVariable { message += "\(variable)=... " }
         message += "pushsh \(shown)"
         output.line(message)
+        warnAboutLeftOut(script, path: path)
+        self.typed.savedUpTo = self.typed.entries.count
         learning.tour?.saved = path
+    }
+
+    /// What `save` could not write as typed: statements naming a session the
+    /// script does not start, and names the saved lines read but never define.
+    func warnAboutLeftOut(_ script: SavedScript, path: String) {
+        if !script.leftOutSessions.isEmpty {
+            let count = script.leftOutSessions.count
+            output.errorLine(
+                errorStyle.warning("warning:")
+                    + " left out \(count) statement\(count == 1 ? "" : "s") (in the file as comments):\n"
+                    + script.leftOutSessions.map { "  " + $0 }.joined(separator: "\n"))
+        }
+        let undefined = Transcript.undefinedNames(in: script.text, path: path)
+        if !undefined.isEmpty {
+            output.errorLine(
+                errorStyle.warning("warning:") + " the saved lines read \(undefined.map { "'\($0)'" }.joined(separator: ", ")), "
+                    + "defined before the entries saved: add the definition, or save more (save \"FILE\" last N, or without a range)")
+        }
     }
 }

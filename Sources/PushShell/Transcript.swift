@@ -6,6 +6,19 @@ import PushSyntax
 struct TranscriptEntry: Sendable, Equatable {
     var text: String
     var folder: String
+    /// Every session id known just before the entry ran, with the name that
+    /// held that session then (a variable, or `last_session`; "" for none):
+    /// `save` writes a typed id as that name, or leaves its line out.
+    var sessions: [String: String] = [:]
+    /// The sessions the entry started.
+    var started: [String] = []
+}
+
+/// What the shell typed and ran, for `save`, and where the last `save` ended.
+struct TypedEntries {
+    var entries: [TranscriptEntry] = []
+    /// How many entries the last `save` had seen (`since last save` starts there).
+    var savedUpTo: Int?
 }
 
 /// What `save` needs besides the entries.
@@ -29,6 +42,9 @@ struct SavedScript: Equatable {
     var statements: Int
     /// Lines left out because they held the key or a variable it was made from.
     var leftOut: Int
+    /// Statements left out for naming a session the script does not start,
+    /// as typed, each with why (also written as comments in the script).
+    var leftOutSessions: [String] = []
     /// The environment variable the script reads the key from, when a typed key was replaced by one.
     var keyVariable: String?
 }
@@ -44,7 +60,7 @@ enum Transcript {
 
     /// One statement's lines in the script, and what it does to the connection.
     struct Item {
-        enum Kind { case connect, usesConnection, other }
+        enum Kind { case connect, usesConnection, other, comment }
         var kind: Kind
         var lines: [String]
         /// Whether a typed key in it was replaced by `env("SPRINTO_API_KEY")`.
@@ -54,25 +70,51 @@ enum Transcript {
     static func script(from entries: [TranscriptEntry], context: SaveContext) -> SavedScript {
         var items = context.startingConnect.map { [Item(kind: .connect, lines: [$0])] } ?? []
         var leftOut = 0
+        var leftOutSessions: [String] = []
+        // Sessions the script itself starts, and the names it defines: a typed
+        // session id may be written as a name only when both are in the script.
+        var startedInScript: Set<String> = []
+        var definedInScript: Set<String> = [Interpreter.lastSessionName]
         // Variables whose definition was left out: a later line reading one
         // would stop the replay with "undefined variable", so it goes too.
         var unavailable: Set<String> = []
         let targetFolder = (context.target as NSString).deletingLastPathComponent
-        for entry in entries {
+        let parsedEntries = entries.map { entry in
             let source = SourceFile(name: "<prompt>", text: entry.text)
-            let parsed = Parser.parse(source)
+            return (entry, source, Parser.parse(source))
+        }
+        // What each statement reads as a value, in order, to see whether a `status` feeds a later line.
+        var laterReads = parsedEntries.filter { !$0.2.hasErrors }.flatMap { $0.2.program.statements.map(valueReads) }
+        for (entry, source, parsed) in parsedEntries {
             guard !parsed.hasErrors else { continue }
             var writer = StatementWriter(source: source, context: context, folder: entry.folder, targetFolder: targetFolder)
             writer.unavailable = unavailable
             defer { unavailable = writer.unavailable }
             for statement in parsed.program.statements {
-                // What only looks at things is left out; the catalog says which those are.
-                if CommandCatalog.looksOnly(statement) { continue }
+                laterReads.removeFirst()
+                // What only looks at things is left out; the catalog says which those are. But a
+                // `status` refreshes the session value that a later line reads (`expect s.state == ...`).
+                if CommandCatalog.looksOnly(statement) && !refreshesARead(statement, laterReads) { continue }
                 guard writer.admits(statement) else {
                     leftOut += 1
                     continue
                 }
                 var lines = writer.render(statement, depth: 0)
+                switch SessionNames.rewrite(
+                    lines, known: entry.sessions, started: startedInScript, defined: definedInScript.subtracting(writer.unavailable))
+                {
+                case .rewritten(let rewritten):
+                    lines = rewritten
+                case .leftOut(let id):
+                    writer.unavailable.formUnion(StatementWriter.defines(statement))
+                    let typed = writer.text(statement.range)
+                    let why = "it names session \(id), which this script does not start"
+                    leftOutSessions.append("\(typed)   (\(why))")
+                    let commented = typed.components(separatedBy: "\n").map { "#   " + $0 }
+                    items.append(Item(kind: .comment, lines: ["# Left out: \(why); it would fail on replay:"] + commented))
+                    continue
+                }
+                definedInScript.formUnion(StatementWriter.defines(statement))
                 let readsTypedKey = writer.replacedKey
                 if readsTypedKey {
                     lines.insert("# The API key was typed at the prompt and is not saved: this reads it from SPRINTO_API_KEY.", at: 0)
@@ -89,6 +131,7 @@ enum Transcript {
                 items.append(Item(kind: kind, lines: lines, readsTypedKey: readsTypedKey))
             }
             leftOut += writer.leftOutInBlocks
+            startedInScript.formUnion(entry.started)
         }
         items = droppingUnusedConnects(items, hasStartingConnect: context.startingConnect != nil)
         // Said only when a statement that reads it is still in the script.
@@ -104,8 +147,55 @@ enum Transcript {
         }
         lines.append("")
         for item in items { lines += item.lines }
-        let count = items.count
-        return SavedScript(text: lines.joined(separator: "\n") + "\n", statements: count, leftOut: leftOut, keyVariable: keyVariable)
+        let count = items.filter { $0.kind != .comment }.count
+        return SavedScript(
+            text: lines.joined(separator: "\n") + "\n", statements: count, leftOut: leftOut, leftOutSessions: leftOutSessions,
+            keyVariable: keyVariable)
+    }
+
+    /// Whether `statement` is a `status` whose session a later statement reads as a value.
+    static func refreshesARead(_ statement: Statement, _ later: [Set<String>]) -> Bool {
+        guard case .status(let session) = statement.kind else { return false }
+        let names = Interpreter.variables(in: session)
+        return later.contains { !$0.isDisjoint(with: names) }
+    }
+
+    /// The variables a statement reads as values (not as the session a command acts on).
+    static func valueReads(_ statement: Statement) -> Set<String> {
+        func all(_ exprs: [Expr?]) -> Set<String> {
+            exprs.reduce(into: []) { if let e = $1 { $0.formUnion(Interpreter.variables(in: e)) } }
+        }
+        func block(_ statements: [Statement]) -> Set<String> { statements.reduce(into: []) { $0.formUnion(valueReads($1)) } }
+        switch statement.kind {
+        case .expect(let condition, let message): return all([condition, message])
+        case .print(let exprs): return all(exprs)
+        case .let(_, .expression(let expr)), .expression(let expr): return all([expr])
+        case .if(let conditional):
+            return conditional.branches.reduce(into: block(conditional.elseBody ?? [])) {
+                $0.formUnion(all([$1.condition]).union(block($1.body)))
+            }
+        case .for(let loop): return all([loop.sequence]).union(block(loop.body))
+        default: return []
+        }
+    }
+
+    /// The variables a saved script reads without defining them (a range
+    /// that leaves out their `let`), as the check before a run would find them.
+    static func undefinedNames(in text: String, path: String) -> [String] {
+        let source = SourceFile(name: path, text: text)
+        let parsed = Parser.parse(source)
+        guard !parsed.hasErrors else { return [] }
+        // Only names matter here: files are taken as readable, includes as empty.
+        let files = CheckFiles(
+            loadInclude: { SourceFile(name: $0, text: "") }, dataFile: { _ in .readable(csvHeader: nil) })
+        let diagnostics = Checker.check(parsed.program, source: source, predefined: [], files: files)
+        var names: [String] = []
+        for diagnostic in diagnostics where diagnostic.message.hasPrefix("undefined variable '") {
+            if let name = diagnostic.message.split(separator: "'").dropFirst().first.map(String.init), !names.contains(name) {
+                names.append(name)
+            }
+        }
+        return names
     }
 
     /// Drops a `connect` that nothing used before the next one replaced it,
@@ -130,7 +220,7 @@ enum Transcript {
             case .usesConnection:
                 used = true
                 kept.append(item)
-            case .other:
+            case .other, .comment:
                 kept.append(item)
             }
         }
@@ -296,11 +386,7 @@ struct StatementWriter {
         return PathText.relative(absolute, from: targetFolder)
     }
 
-    func quoted(_ text: String) -> String {
-        "\""
-            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
-                of: "$", with: "\\$") + "\""
-    }
+    func quoted(_ text: String) -> String { StringLiteral.quoted(text) }
 
     func text(_ range: SourceRange, replacing replacements: [(SourceRange, String)] = []) -> String {
         let bytes = source.utf8
@@ -334,5 +420,31 @@ enum PathText {
     /// A path made absolute from the current folder.
     static func absolute(_ path: String, in folder: String = FileManager.default.currentDirectoryPath) -> String {
         SourceFile.normalize(path.hasPrefix("/") ? path : folder + "/" + path)
+    }
+}
+
+/// Session ids typed at the prompt (`close "ses_1" discard`), as a saved script
+/// must write them: an id means one session of one service, and a replay
+/// starts new sessions with new ids.
+enum SessionNames {
+    enum Outcome: Equatable {
+        case rewritten([String])
+        /// The statement names this session and no name the script defines holds it.
+        case leftOut(String)
+    }
+
+    /// Each quoted id of a known session in `lines`, replaced by the name that
+    /// held the session when the entry was typed, if the script starts that
+    /// session and defines that name; else the statement is left out.
+    static func rewrite(_ lines: [String], known: [String: String], started: Set<String>, defined: Set<String>) -> Outcome {
+        var lines = lines
+        // Longer ids first, so that no id is replaced inside a longer one.
+        for (id, name) in known.sorted(by: { $0.key.count > $1.key.count }) {
+            let quoted = StringLiteral.quoted(id)
+            guard lines.contains(where: { $0.contains(quoted) }) else { continue }
+            guard started.contains(id), !name.isEmpty, defined.contains(name) else { return .leftOut(id) }
+            lines = lines.map { $0.replacingOccurrences(of: quoted, with: name) }
+        }
+        return .rewritten(lines)
     }
 }

@@ -159,7 +159,8 @@ struct ScriptChecker {
     var recordSettings = RecordSettings()
 
     init(defined: Set<String>, source: SourceFile, loadInclude: @escaping (String) throws -> SourceFile) {
-        self.defined = defined
+        // `last_error` is always there: null until something fails.
+        self.defined = defined.union(["last_error"])
         self.currentSource = source
         self.loadInclude = loadInclude
     }
@@ -195,10 +196,15 @@ struct ScriptChecker {
             }
         case .start(let reference):
             reference.map { check($0) }
+            // Every session command leaves its session in `last_session`; a new one is not closed yet.
+            defined.insert("last_session")
+            closed["last_session"] = nil
         case .status(let session):
             check(session)
+            defined.insert("last_session")
         case .push(let push):
             checkPush(push)
+            defined.insert("last_session")
             // Every push leaves its result in `last_push`, even a rejected one.
             defined.insert("last_push")
         case .close(let session, let mode, _):
@@ -269,8 +275,9 @@ struct ScriptChecker {
             if let code { expect(code, .exitCode) }
         case .sandbox(let command):
             checkSandbox(command)
-        case .save(let path, _):
+        case .save(let path, _, let entries):
             check(path)
+            if case .last(let count) = entries { expect(count, .saveLast) }
         case .learn, .why:
             break
         case .expression(let expression):

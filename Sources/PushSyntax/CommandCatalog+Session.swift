@@ -22,7 +22,11 @@ extension CommandCatalog {
                 Every later command talks to the service chosen here. Until you connect,
                 pushsh uses the built-in sandbox: an in-process copy of the push API that
                 needs no network and no credentials (it says so in a one-line notice).
-                'connect sandbox' switches to a new, empty built-in sandbox.
+                'connect sandbox' switches to the built-in sandbox: one per shell or
+                run, kept for its whole life, so its sessions survive a 'connect'
+                elsewhere and back ('sandbox reset' empties it). A session belongs to
+                the service that started it: used while connected elsewhere, it is
+                refused with the 'connect' that gets back to it.
 
                 'region' picks Sprinto's base URL for that region (us, in or eu); 'url'
                 takes any base URL instead (http:// or https://, up to and including
@@ -76,8 +80,12 @@ extension CommandCatalog {
                 details of the session_created event.
 
                 Only one session can be active per integration: starting a second one
-                fails with 409, and the message names the active session. Close or
-                discard that one first (or let it expire).
+                fails with 409, and the message names the active session (also kept
+                in last_error.active_session_id). Close or discard that one first (or
+                let it expire): close "ses_..." discard, with its id in quotes.
+
+                A bare 'start' keeps its session in last_session (the prompt shows that
+                name) until another session command; keep it with: let s = last_session
 
                 A session value shows its last known snapshot; every command that touches
                 the session (start, push, status, close, wait) refreshes it.

@@ -175,15 +175,19 @@ extension CommandCatalog {
         CommandHelp(
             name: "save", area: .shell,
             summary: "save the statements typed at the prompt as a .push script",
-            syntax: "save PATH [replace]",
+            syntax: "save PATH [last N | since last save] [replace]",
             example: """
                 save "nightly.push"
                 save "jobs/nightly.push" replace
+                save "jobs/step2.push" since last save
+                save "retry.push" last 3
                 """,
             details: """
                 Only for the interactive shell: writes the entries you typed in this
-                shell session that ran without error to a file, so the same steps can
-                be replayed with 'pushsh FILE'. Entries that only look at things are
+                shell session that ran without error (and those that failed after 'set
+                on_error continue') to a file, so the same steps can be replayed with
+                'pushsh FILE'; its folder is made if missing. 'last N' saves the last N
+                of those entries; 'since last save' those after the previous save. Entries that only look at things are
                 left out (help, status, integration, activity, sandbox records and
                 bare expressions), and so is a 'connect' that a later one replaced
                 before anything used it. File paths are rewritten for the saved
@@ -192,11 +196,14 @@ extension CommandCatalog {
                 variable, or built from pieces) becomes env("SPRINTO_API_KEY") with a
                 comment saying so, and the lines that held it (and those reading a
                 value left out) are left out; env(...), 'key file', 'key prompt'
-                and 'connect profile' are kept as they are.
+                and 'connect profile' are kept as they are. A session id typed in quotes
+                becomes the variable (or last_session) that held the session; a line
+                naming a session the script does not start (a one-off close of an older
+                session) is left out as a comment, and a warning lists it.
                 Block bodies are indented. An existing file is kept unless you add
                 'replace'. PATH is a string in quotes, taken from the current folder.
                 In a script, save is an error.
-                """, followingWords: ["replace"], looksOnly: true),
+                """, followingWords: ["last", "since", "replace"], looksOnly: true),
         CommandHelp(
             name: "learn", area: .shell,
             summary: "a guided tour of the push API on the sandbox, lesson by lesson",

@@ -104,11 +104,12 @@ extension ArgumentRule {
     public static let retries = ArgumentRule("retries", .wholeNumber(0...10), example: "set retries 3")
     public static let sandboxFailNext = ArgumentRule("the number of failures", .wholeNumber(0...1000), example: "sandbox fail next 2")
     public static let sandboxRateLimit = ArgumentRule("the rate limit", .wholeNumber(1...100_000), example: "sandbox rate-limit 10")
+    public static let saveLast = ArgumentRule("'last'", .wholeNumber(1...1_000_000), example: "save \"flow.push\" last 5")
 
     /// Every rule, for tests that hold the checker and the interpreter to them.
     public static let all: [ArgumentRule] = [
         sleep, waitTimeout, activitySince, retryFor, settle, requestTimeout, sandboxAdvance, sandboxProcessing, activityPage, activitySize,
-        pushSkip, exitCode, pageSize, pageBytes, pushConcurrency, retries, sandboxFailNext, sandboxRateLimit,
+        pushSkip, exitCode, pageSize, pageBytes, pushConcurrency, retries, sandboxFailNext, sandboxRateLimit, saveLast,
     ]
 }
 
@@ -164,6 +165,10 @@ public enum NameRules: Sendable {
 
     /// The hint for a name used before it is defined, the same at check, at the prompt and at run time.
     public static func undefinedHint(_ name: String, defined: some Collection<String>) -> String {
+        // A session id typed bare: it is a string, usable wherever a session is.
+        if name.hasPrefix("ses_") {
+            return "a session id is a string: write it in quotes (\"\(name)\") where a session goes, or name it: let s = \"\(name)\""
+        }
         if CommandCatalog.commandWords.contains(name) {
             return "'\(name)' is a command: it must start the statement, or give its result a name with 'let r = \(name) ...'"
         }

@@ -141,7 +141,13 @@ public struct Completer: Sendable {
             if args.contains("key") { return args.contains("cacert") ? [] : ["cacert"] }
             return ["integration", "key"]
         case "include": return ["\""]
-        case "save": return args.isEmpty ? ["\""] : args.count == 1 ? ["replace"] : []
+        case "save":
+            // save PATH [last N | since last save] [replace]
+            if args.isEmpty { return ["\""] }
+            if args.last == "since" { return ["last"] }
+            if args.count >= 2 && args[args.count - 2] == "since" && args.last == "last" { return ["save"] }
+            if args.contains("replace") || args.last == "last" { return [] }
+            return args.contains("since") || args.contains("last") ? ["replace"] : ["last", "since", "replace"]
         case "if", "expect", "print", "for", "exit", "quit", "sleep":
             if command == "for" && args.count == 1 { return ["in"] }
             // `expect CONDITION else MESSAGE`: the catalog's words for expect, once a condition is there.

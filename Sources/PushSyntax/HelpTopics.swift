@@ -22,7 +22,11 @@ extension CommandCatalog {
                             a status, push, close or wait also accepted_batches and
                             retry_count. status, close and wait give the session too;
                             print shows its id. Where a session is expected, its id
-                            string ("ses_...") works too.
+                            string ("ses_...") works too. last_session is the session
+                            the last session command touched.
+                Errors      last_error is the last failure (null before any):
+                            message, exit_code, status, code, hint, and after a
+                            start refused with 409, active_session_id.
                 Results     push gives an object (also kept in last_push); so do
                             integration and activity; sandbox records gives an array.
 

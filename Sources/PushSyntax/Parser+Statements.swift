@@ -36,7 +36,15 @@ extension Parser {
         case "save":
             advance()
             let path = try parsePath(after: "save", hint: "save \"session.push\"")
-            kind = .save(path: path, replace: accept("replace"))
+            var entries = SaveEntries.all
+            if accept("last") {
+                entries = .last(try parseRequiredExpression("a number of entries after 'last'", hint: "save \"flow.push\" last 5"))
+            } else if accept("since") {
+                try expect(word: "last", "after 'since'", hint: "save \"flow.push\" since last save")
+                try expect(word: "save", "after 'since last'", hint: "save \"flow.push\" since last save")
+                entries = .sinceLastSave
+            }
+            kind = .save(path: path, replace: accept("replace"), entries: entries)
         default:
             guard Self.valueCommands.contains(word) || word == "connect" else {
                 return try parseExpressionStatement()

@@ -64,9 +64,10 @@ public struct Statement: Sendable, Hashable {
         case exit(code: Expr?)
         /// `sandbox ...`: controls the built-in sandbox.
         case sandbox(SandboxCommand)
-        /// `save EXPR [replace]`: writes what was typed at the prompt to a file;
-        /// an existing file is kept unless `replace` is said.
-        case save(path: Expr, replace: Bool = false)
+        /// `save EXPR [last N | since last save] [replace]`: writes what was
+        /// typed at the prompt to a file; an existing file is kept unless
+        /// `replace` is said.
+        case save(path: Expr, replace: Bool = false, entries: SaveEntries = .all)
         /// `learn [WORD]`: the guided tour.
         case learn(topic: Word?)
         /// `why`: the last error in full (request, response, hint), like psql's `\errverbose`.
@@ -339,4 +340,14 @@ public enum SandboxCommand: Sendable, Hashable {
     case reset
     /// `sandbox faults EXPR|off`: a fault plan (an object); nil for `off`.
     case faults(Expr?)
+}
+
+/// Which entries typed at the prompt `save` writes.
+public enum SaveEntries: Sendable, Hashable {
+    /// Every entry since the shell opened (in a lesson: since it started).
+    case all
+    /// `last N`: the last N entries that ran without error.
+    case last(Expr)
+    /// `since last save`: the entries after the last `save` (all, before the first).
+    case sinceLastSave
 }

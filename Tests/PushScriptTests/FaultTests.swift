@@ -126,7 +126,7 @@ import _PushTestSupport
         #expect(run.code == 6)
         #expect(run.stderr.contains("is expired; only an active session accepts pages"), "\(run.stderr)")
         #expect(run.stderr.contains("hint: the session expired"))
-        #expect(run.stderr.contains("close it with apply to keep what was staged"))
+        #expect(run.stderr.contains("discard it and push everything again in a new session, or apply it"))
     }
 
     /// Only a close moves an active session towards processed, so the wait

@@ -40,10 +40,11 @@ import _PushTestSupport
             let clock = SteppingClock(after: .milliseconds(300), step: step)
             connection.wallClock = { clock.now() }
             let started = ContinuousClock.now
-            // An hour from expiry: the wait can only time out (a wait for `processed` on a session
-            // never closed now fails at once, so it waits for `expired`). `now()` after it reads the stepped wall clock.
+            // Closed on a sandbox whose clock is frozen: it stays processing, so the wait can only
+            // time out (a session never closed now fails at once). `now()` after it reads the stepped wall clock.
             let run = await runScript(
-                "set on_error continue\nlet s = start\nwait s until expired timeout 1s\nprint now()\n", connection: connection)
+                "set on_error continue\nlet s = start\nclose s apply\nwait s until processed timeout 1s\nprint now()\n",
+                connection: connection)
             let took = ContinuousClock.now - started
             #expect(run.code == ExitCode.waitFailed.rawValue, "\(run.stderr)")
             // On the wall clock it would end at the step, "after 2h"; measured

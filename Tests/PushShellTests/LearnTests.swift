@@ -196,7 +196,7 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
     @Test func skipBackHintAndQuit() async throws {
         let output = CapturedOutput()
         let lines = ScriptedLines([
-            "let mine = 1", "learn lifecycle", "hint", "skip", "back", "status s", "print s.state", "quit", "print mine", "s",
+            "let mine = 1", "learn lifecycle", "hint", "skip", "back", "let s = start", "print s.state", "quit", "print mine", "s",
         ])
         let (shell, learner) = try shell(lines, output: output)
         _ = await shell.run(showBanner: false)
@@ -205,7 +205,10 @@ func learnSettings(progress: String?, work: String) -> LearnSettings {
         #expect(text.contains("skipping: running it for you:\n  let s = start"))
         #expect(text.contains("started session ses_910a2dec89025cc1"))
         #expect(text.contains("back one step"))
-        // `status s` met step 1's check again (the session is active): on to step 2.
+        // `back` set the sandbox up again as it was before step 1 (issue 21: it
+        // kept the skipped step's session, so retyping `let s = start` met 409).
+        #expect(!output.errors.contains("409"), "\(output.errors)")
+        #expect(text.components(separatedBy: "started session ses_910a2dec89025cc1").count - 1 == 2, "\(text)")
         #expect(text.components(separatedBy: "── lifecycle · step 2 of 5").count - 1 == 2)
         #expect(text.contains("left lesson lifecycle at step 2 of 5"))
         #expect(text.contains("back in your own shell"))

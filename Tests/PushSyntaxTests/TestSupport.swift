@@ -190,7 +190,14 @@ extension Statement {
             case .reset: return "(sandbox reset)"
             case .faults(let plan): return "(sandbox faults \(plan.map(\.sexpr) ?? "off"))"
             }
-        case .save(let path, let replace): return "(save \(path.sexpr)\(replace ? " replace" : ""))"
+        case .save(let path, let replace, let entries):
+            var range = ""
+            switch entries {
+            case .all: break
+            case .last(let count): range = " (last \(count.sexpr))"
+            case .sinceLastSave: range = " since-last-save"
+            }
+            return "(save \(path.sexpr)\(range)\(replace ? " replace" : ""))"
         case .learn(let topic): return "(learn \(topic?.value ?? "-"))"
         case .expression(let expression): return expression.sexpr
         }

@@ -13,7 +13,10 @@ extension Interpreter {
                     "connect sandbox: this program was built without the built-in sandbox", at: range,
                     hint: "run the script with pushsh, which has it")
             }
-            connection = sandboxes.connection(environment: environment)
+            // One built-in sandbox per shell or run: back to it, sessions and all.
+            let sandbox = builtInSandbox ?? sandboxes.connection(environment: environment)
+            builtInSandbox = sandbox
+            connection = sandbox
         case .profile(let name):
             let transports = try networkTransports(at: range)
             do {
@@ -43,8 +46,9 @@ extension Interpreter {
             let configuration = PushConfiguration(baseURL: url, integrationID: integrationID, apiKey: apiKey)
             connection = try remote(configuration, label: Connection.label(for: configuration), cacert: cacert, at: range)
         }
-        // Only now that the new connection stands is the old one closed.
-        await previous.client.transport.shutdown()
+        // Only now that the new connection stands is the old one closed (the
+        // built-in sandbox is kept for a later `connect sandbox`).
+        if previous.sandbox == nil { await previous.client.transport.shutdown() }
         applyClientSettings()
         lastSession = nil
         let place =

@@ -38,11 +38,15 @@ extension Interpreter {
             do { records = try await connection.client.sandboxRecords(entityType: type.value) } catch {
                 throw ScriptError(error, at: range, doing: "sandbox records")
             }
-            show(.sandboxRecords(entityType: type.value, records: records))
+            show(.sandboxRecords(entityType: type.value, records: records, keptIn: bindingName))
             return .array(records.map(Value.init))
         case .reset:
             sandbox.reset()
             lastSession = nil
+            // Its sessions are gone: none is left to clean up or to warn about on exit.
+            let here = connection.service
+            startedSessions.removeAll { $0.service == here }
+            knownSessions = knownSessions.filter { $0.value.service != here }
             show(.sandbox(.reset))
             return nil
         case .faults(let expr):

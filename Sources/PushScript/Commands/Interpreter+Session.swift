@@ -8,7 +8,7 @@ extension Interpreter {
     func start(reference: Expr?, at range: SourceRange) async throws(ScriptError) -> Value {
         let ref = try reference.map { expr throws(ScriptError) in try string(expr, "the client reference id") }
         let session = try await startSession(reference: ref, at: range)
-        let handle = SessionHandle(session)
+        let handle = SessionHandle(session, service: connection.service)
         track(handle)
         trackStarted(handle)
         warn(about: session.warnings, in: "start")
@@ -46,8 +46,9 @@ extension Interpreter {
                     output.errorLine(errorPaint.dim("(an earlier attempt to start had created \(id) before its answer was lost; using it)"))
                     return active
                 }
-                var failure = ScriptError(error, at: range, doing: "start")
-                let id = error.activeSessionID
+                // Named from the answer or the activity log, as any refused start is (last_error.active_session_id).
+                var failure = await startBlocked(error, at: range)
+                let id = failure.activeSessionID
                 let named = id.map { "session \($0)" } ?? "a session"
                 failure.message =
                     "start: \(named) is active, and pushsh cannot prove that this run's lost first attempt created it: it may be another run's; nothing was pushed into it"
@@ -61,6 +62,8 @@ extension Interpreter {
                 throw failure
             } catch let error where error.kind == .unexpectedResponse {
                 throw await startAnswerUnusable(error, since: began, at: range)
+            } catch let error where error.status == .conflict {
+                throw await startBlocked(error, at: range)
             } catch {
                 throw ScriptError(error, at: range, doing: "start")
             }
@@ -79,6 +82,35 @@ extension Interpreter {
         guard let reference, active.raw["client_reference_id"]?.stringValue == reference else { return false }
         guard let created = active.createdAt, created >= began else { return false }
         return (active.acceptedBatches ?? 0) == 0 && active.acceptedRecordsTotal == 0
+    }
+
+    /// A start refused because a session is active: the error names that
+    /// session (`last_error.active_session_id`), from the answer or, when the
+    /// answer does not say, from the activity log: the newest session
+    /// created and not closed, cancelled or expired since.
+    func startBlocked(_ error: PushAPIError, at range: SourceRange) async -> ScriptError {
+        var error = error
+        if error.activeSessionID == nil, let log = try? await connection.client.activity(since: nil, page: 1, pageSize: 200) {
+            error.activeSessionID = Self.activeSession(in: log.items)
+            if let id = error.activeSessionID { error.reason = .sessionAlreadyActive(id: id) }
+        }
+        var failure = ScriptError(error, at: range, doing: "start")
+        if let id = error.activeSessionID, error.message.range(of: id) == nil {
+            failure.details.append("the active session is \(id) (from the activity log)")
+        }
+        return failure
+    }
+
+    /// The newest session the log (newest first) shows created and not left since.
+    static func activeSession(in events: [ActivityEvent]) -> String? {
+        let leaving = Set([ActivityEventType.sessionExpired, .sessionClosed, .sessionCancelled].map(\.rawValue))
+        var left: Set<String> = []
+        for event in events {
+            guard let id = event.sessionID else { continue }
+            if leaving.contains(event.type) { left.insert(id) }
+            if event.type == ActivityEventType.sessionCreated.rawValue, !left.contains(id) { return id }
+        }
+        return nil
     }
 
     /// The wait before sending `what` again after its answer was lost. A
@@ -104,10 +136,10 @@ extension Interpreter {
         if let id {
             failure.details.append("the session is \(id)")
             failure.hint =
-                "close it so it does not block the next start: close \"\(id)\" discard (or apply), or let it expire after its inactivity timeout"
+                "close it so it does not block the next start: 'close \(StringLiteral.quoted(id)) discard' (or apply), or let it expire after its inactivity timeout"
         } else {
             failure.hint =
-                "a session may now be active and block the next start (409): find it with 'activity' and close it (close \"SESSION_ID\" discard), or let it expire"
+                "a session may now be active and block the next start (409): 'activity since 2h' shows it; close it with discard, or let it expire"
         }
         return failure
     }
@@ -154,7 +186,7 @@ extension Interpreter {
                 budget.spend(wait)
                 try await pauseBeforeResending(
                     "close", wait, at: range,
-                    details: ["\(handle.id) was not seen closed; 'status \(handle.id)' shows where it stands"])
+                    details: ["\(handle.id) was not seen closed; 'status \(StringLiteral.quoted(handle.id))' shows where it stands"])
             } catch {
                 throw await closeFailed(error, handle, action, at: range)
             }
@@ -233,6 +265,7 @@ extension Interpreter {
         var shown: SessionState? = nil
         var history: [WaitStep] = []
         let watchExpiry = targets.contains(.expired)
+        let name = sessionText(command.session, handle)
 
         while true {
             // Reading an active session resets its inactivity clock, so a wait
@@ -267,7 +300,7 @@ extension Interpreter {
                 var error = ScriptError(
                     state == .failed ? .processingFailed : .waitFailed,
                     "session \(handle.id) is \(state) and can no longer become \(targetList)", at: range,
-                    hint: hintForUnreachable(state))
+                    hint: hintForUnreachable(state, named: sessionText(command.session, handle)))
                 if let lastError = handle.snapshot.lastError { error.details.append("last error: \(lastError)") }
                 throw error
             }
@@ -277,14 +310,14 @@ extension Interpreter {
                     "timed out after \(DurationText.human(elapsed)) waiting for \(handle.id) to become \(targetList); it is \(state)",
                     at: range,
                     hint: state == .active && !targets.contains(.active)
-                        ? "the session is still active: processing starts only after close ... apply"
-                        : "give it longer: wait ... timeout 30m")
+                        ? "the session is still active: processing starts only after 'close \(name) apply'"
+                        : "give it longer: 'wait \(name) until \(targetList) timeout 30m'")
             }
             let remaining = timeout - elapsed
             do { try await pause(min(interval, remaining)) } catch {
                 throw ScriptError(
                     .runtime, "wait interrupted after \(DurationText.human(elapsed)); \(handle.id) is \(state)", at: range,
-                    hint: "to keep waiting: wait ... until \(targetList)")
+                    hint: "to keep waiting: 'wait \(name) until \(targetList)'")
             }
             interval = min(interval * 3 / 2, .seconds(5))
         }
@@ -292,12 +325,20 @@ extension Interpreter {
         return .session(handle)
     }
 
-    func hintForUnreachable(_ state: SessionState) -> String {
+    /// How a hint names the session `expr` gave: the variable as written, else the quoted id.
+    func sessionText(_ expr: Expr, _ handle: SessionHandle) -> String {
+        if case .variable(let name, _) = expr { return name }
+        return StringLiteral.quoted(handle.id)
+    }
+
+    func hintForUnreachable(_ state: SessionState, named name: String) -> String {
         switch state {
         case .failed: return "processing failed twice; see last_error, then start a new session and push again"
         case .cancelled: return "the session was discarded; start a new one"
         case .processed: return "the session is already processed"
-        case .expired: return "an expired session can still be closed: close s apply (keeps its data) or close s discard"
+        case .expired:
+            return
+                "an expired session can still be closed: 'close \(name) discard' drops what it staged, 'close \(name) apply' processes it"
         default: return "check the states: help wait"
         }
     }

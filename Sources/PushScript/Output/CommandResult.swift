@@ -34,8 +34,9 @@ enum CommandResult {
     case connected(ConnectionSummary)
     /// A `sandbox` control that changed the built-in sandbox.
     case sandbox(SandboxChange)
-    /// `sandbox records TYPE`: the records the sandbox holds.
-    case sandboxRecords(entityType: String, records: [JSONValue])
+    /// `sandbox records TYPE`: the records the sandbox holds; `keptIn` is the
+    /// variable a `let` keeps them in (then the count is enough to show).
+    case sandboxRecords(entityType: String, records: [JSONValue], keptIn: String? = nil)
     /// `print`: its arguments as text, joined by spaces.
     case printed(String)
     /// A bare expression at the prompt or in a script: its value.

@@ -32,7 +32,7 @@ enum JSONRenderer {
             return object("connect", fields)
         case .sandbox(let change):
             return object("sandbox", sandbox(change))
-        case .sandboxRecords(let type, let records):
+        case .sandboxRecords(let type, let records, _):
             return object(
                 "sandbox records", ["entity_type": .string(type), "count": .int(Int64(records.count)), "records": .array(records)])
         case .printed(let text):

@@ -45,8 +45,10 @@ struct TextRenderer {
             return "connected to \(c.profile.map { "profile \($0): " } ?? "")\(c.place) (integration \(c.integrationID))"
         case .sandbox(let change):
             return sandbox(change)
-        case .sandboxRecords(let type, let records):
+        case .sandboxRecords(let type, let records, let keptIn):
             var text = "\(records.count) \(type) record\(records.count == 1 ? "" : "s") applied"
+            // Kept by a `let`: bound quietly, as other lets are; the records are a `print` away.
+            if let keptIn { return text + " (kept in \(keptIn); print \(keptIn) shows them)" }
             for record in records.prefix(50) { text += "\n  " + record.jsonText }
             if records.count > 50 { text += "\n  … and \(records.count - 50) more" }
             return text

@@ -1,9 +1,16 @@
 import HTTPTypes
 import PushAPI
+import PushSyntax
 
 /// What a pushsh user should do about a failed call, in pushsh's words: the
 /// client core gives a typed ``PushAPIError/Reason``; the commands to run
 /// (`close ... apply`, `set retry_for ...`) are named here, in the language layer.
+///
+/// Every command an advice suggests is written exactly as it runs, never
+/// with a placeholder (a `close` in single quotes: `'close "ses_1" discard'`),
+/// so it can be pasted at the prompt; a test parses each one. Where a session may hold a partial
+/// upload, discarding it comes first: applying half a file is the choice to
+/// make on purpose.
 extension PushAPIError {
     /// The hint a pushsh user reads: the advice for why no answer came, why
     /// a redirect was not followed, or why the service refused. (A command
@@ -91,11 +98,17 @@ extension PushAPIError {
         case .proxyAuthenticationRequired:
             return "the proxy wants credentials: HTTPS_PROXY=http://user:password@proxy:3128"
         case .sessionAlreadyActive(let id):
+            // The service's message says what happened; this says what to type.
+            guard let id else {
+                return
+                    "'activity since 2h' shows which session is active (started and not closed since); close it with discard (or apply), or let it expire, then start again"
+            }
+            let session = StringLiteral.quoted(id)
             return
-                "only one session may be active per integration: close \(id ?? "the active session") (close ... apply|discard) or let it expire, then start again"
+                "'close \(session) discard' ends it and drops what it staged ('close \(session) apply' processes it instead); then start again"
         case .sessionExpired:
             return
-                "the session expired (no request for its inactivity timeout): close it with apply to keep what was staged, then start a new session for the rest"
+                "the session expired (no request for its inactivity timeout) holding only what was staged so far: discard it and push everything again in a new session, or apply it to keep those pages and push only the rest"
         case .sessionClosed:
             return "the session was closed (by this script or someone else); start a new session and push the remaining pages there"
         case .sessionNotActive:

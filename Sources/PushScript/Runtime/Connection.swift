@@ -1,5 +1,6 @@
 import Foundation
 import PushAPI
+import PushSyntax
 
 /// Where commands go: the built-in sandbox, or a service at a URL.
 public struct Connection: Sendable {
@@ -113,6 +114,28 @@ public struct Connection: Sendable {
         return String(host.prefix { $0 != "/" })
     }
 
+    /// Which service this connection reaches, as a session remembers it.
+    public var service: SessionService {
+        let configuration = client.configuration
+        return SessionService(
+            baseURL: configuration.baseURL, integrationID: configuration.integrationID, isBuiltInSandbox: sandbox != nil,
+            connectStatement: connectStatement)
+    }
+
+    /// The statement that connects here again, without the key itself:
+    /// `connect sandbox`, `connect profile NAME`, or a `connect url` that
+    /// reads the key from `SPRINTO_API_KEY`.
+    public var connectStatement: String {
+        if sandbox != nil { return "connect sandbox" }
+        if let profile { return "connect profile \(profile.name)" }
+        let configuration = client.configuration
+        let integration = StringLiteral.quoted(configuration.integrationID)
+        if let region = Region.allCases.first(where: { $0.baseURL == configuration.baseURL }) {
+            return "connect region \(region.rawValue) integration \(integration) key env(\"SPRINTO_API_KEY\")"
+        }
+        return "connect url \(StringLiteral.quoted(configuration.baseURL)) integration \(integration) key env(\"SPRINTO_API_KEY\")"
+    }
+
     /// The time as the target sees it: the sandbox's clock, or this machine's.
     public func now() -> Timestamp { sandbox?.now() ?? wallClock() }
 
@@ -134,5 +157,25 @@ public struct Connection: Sendable {
         } else {
             try await Task.sleep(for: duration)
         }
+    }
+}
+
+/// The service a session belongs to: a session id means something only there.
+public struct SessionService: Sendable, Equatable {
+    public var baseURL: String
+    public var integrationID: String
+    /// The interpreter's one built-in sandbox (there is one per shell or run).
+    public var isBuiltInSandbox: Bool
+    /// How to get back to it (not part of its identity).
+    public var connectStatement: String
+
+    /// The same service: the same base URL and integration.
+    public static func == (a: SessionService, b: SessionService) -> Bool {
+        a.baseURL == b.baseURL && a.integrationID == b.integrationID && a.isBuiltInSandbox == b.isBuiltInSandbox
+    }
+
+    /// `the built-in sandbox (integration demo)`, `https://api.sprinto.com/... (integration int_1)`.
+    public var description: String {
+        (isBuiltInSandbox ? "the built-in sandbox" : baseURL) + " (integration \(integrationID))"
     }
 }

@@ -10,6 +10,14 @@ extension Interpreter {
         stopSignalNumber.store(signal.rawValue, ordering: .relaxed)
     }
 
+    /// The connection that reaches `service` now without asking for a key:
+    /// the current one, or the built-in sandbox this shell or run keeps.
+    public func reachableConnection(for service: SessionService) -> Connection? {
+        if connection.service == service { return connection }
+        if let builtInSandbox, builtInSandbox.service == service { return builtInSandbox }
+        return nil
+    }
+
     /// The shell's end on SIGHUP or SIGTERM: the cleanup a script stopped by
     /// that signal does (sessions it started and left active discarded,
     /// unless `set on_error keep`).
@@ -51,9 +59,18 @@ extension Interpreter {
     }
 
     private func cleanUp(_ sessions: [SessionHandle], reason: String) async {
-        let client = connection.client
         let keep = keepsSessionsOnStop
         for handle in sessions {
+            // Each session through its own service; one this run can no longer reach is said, not sent elsewhere.
+            guard let client = reachableConnection(for: handle.service)?.client else {
+                if handle.state == .active {
+                    output.errorLine(
+                        errorPaint.warning("warning:")
+                            + " \(reason); session \(handle.id) on \(handle.service.description) may still be active, and this run "
+                            + "is no longer connected there; it expires after an hour without requests")
+                }
+                continue
+            }
             let read = try? await client.session(handle.id)
             if let read { handle.refresh(read) }
             guard handle.state == .active else { continue }

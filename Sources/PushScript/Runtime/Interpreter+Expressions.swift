@@ -255,18 +255,31 @@ extension Interpreter {
         }
     }
 
-    /// The session an expression names: a session value, or a session id string.
+    /// The session an expression names: a session value, or a session id
+    /// string (an id means a session of the service commands go to now).
+    ///
+    /// A session value belongs to the service that started it: one from
+    /// another service is refused here, naming that service and the
+    /// `connect` that gets back, instead of being sent where it means nothing.
     func session(_ expr: Expr) throws(ScriptError) -> SessionHandle {
+        let here = connection.service
         switch try evaluate(expr) {
-        case .session(let handle): return handle
+        case .session(let handle):
+            guard handle.service == here else {
+                var name = StringLiteral.quoted(handle.id)
+                if case .variable(let variable, _) = expr { name = variable }
+                throw .runtime(
+                    "session \(handle.id) belongs to \(handle.service.description), and commands now go to \(here.description)",
+                    at: expr.range, hint: "to use it, connect back first: \(handle.service.connectStatement)   (then \(name) works again)")
+            }
+            return handle
         case .string(let id):
-            if let known = knownSessions[id] { return known }
-            let handle = SessionHandle(
+            if let known = knownSessions[id], known.service == here { return known }
+            return SessionHandle(
                 Session(
                     id: id, integrationID: nil, state: SessionState("unknown"), createdAt: nil, updatedAt: nil, expiresAt: nil,
                     inactivityTimeoutSeconds: nil, acceptedRecordsTotal: 0, acceptedRecordsByEntity: [:], lastError: nil,
-                    acceptedBatches: nil, retryCount: nil))
-            return handle
+                    acceptedBatches: nil, retryCount: nil), service: here)
         case let other:
             throw .runtime("expected a session, got \(other.typeName)", at: expr.range, hint: "start one with: let s = start")
         }

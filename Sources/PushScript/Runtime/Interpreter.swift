@@ -18,6 +18,10 @@ public final class Interpreter: @unchecked Sendable {
         didSet { notices.json = settings.output == .json }
     }
     public internal(set) var connection: Connection
+    /// The one built-in sandbox of this shell or run, once there is one:
+    /// `connect sandbox` comes back to it, so its sessions outlive a
+    /// `connect` elsewhere (`sandbox reset` is the way to start afresh).
+    public internal(set) var builtInSandbox: Connection?
     /// Trace every HTTP exchange to the error stream (`-v`).
     public var verbose = false
     /// Counts requests retried (429, 5xx, lost connections), for results and traces.
@@ -32,6 +36,8 @@ public final class Interpreter: @unchecked Sendable {
     let environment: [String: String]
     /// Sessions this interpreter has seen, by id, so a session id string finds its handle.
     var knownSessions: [String: SessionHandle] = [:]
+    /// Every session this interpreter has seen (the shell's `save` writes their ids as names).
+    public var knownSessionHandles: [SessionHandle] { Array(knownSessions.values) }
     /// Every source read so far, by name, to show lines of included files in errors.
     var sources: [String: SourceFile] = [:]
     /// Data files the check before the run read and found clean: a push that
@@ -41,10 +47,22 @@ public final class Interpreter: @unchecked Sendable {
     var warnedInline: Set<SourceRange> = []
     /// Finds and reads included files, refusing cycles and endless trees of includes.
     var includes = IncludeLoader()
-    /// The session the last session command touched, for the shell's prompt.
-    public internal(set) var lastSession: SessionHandle?
-    /// The most recent failure, for the shell.
-    public internal(set) var lastError: ScriptError?
+    /// The session the last session command touched, for the shell's prompt;
+    /// scripts and the prompt read it as `last_session` (a bare `start` leaves
+    /// a session no name holds).
+    public internal(set) var lastSession: SessionHandle? {
+        didSet { variables[Self.lastSessionName] = lastSession.map(Value.session) }
+    }
+    /// The most recent failure, for the shell; scripts and the prompt read it as
+    /// `last_error` (`last_error.active_session_id` after a start met 409).
+    public internal(set) var lastError: ScriptError? {
+        didSet { variables[Self.lastErrorName] = lastError?.value ?? .null }
+    }
+    /// The variable the command running now gives its value to (`let r = ...`), for a shorter display.
+    var bindingName: String?
+    /// The names the interpreter keeps up to date itself.
+    public static let lastSessionName = "last_session"
+    public static let lastErrorName = "last_error"
     /// Records sent in pages so far (accepted or rejected), for a run's summary.
     public internal(set) var recordsSent = RecordCounts()
     /// Sessions started by this interpreter, in order: what a stopped run cleans up and the shell warns about.
@@ -99,6 +117,8 @@ public final class Interpreter: @unchecked Sendable {
         sandboxes: SandboxFactory? = nil, transports: TransportFactory? = nil
     ) {
         self.connection = connection
+        if connection.sandbox != nil { builtInSandbox = connection }
+        variables[Self.lastErrorName] = .null
         self.sandboxes = sandboxes
         self.transports = transports
         // Redacted first, then made JSON: the key is hidden in the text before it is escaped.
@@ -120,7 +140,10 @@ public final class Interpreter: @unchecked Sendable {
     }
 
     /// Closes the connection's network resources; call once done.
-    public func shutdown() async { await connection.client.transport.shutdown() }
+    public func shutdown() async {
+        await connection.client.transport.shutdown()
+        if connection.sandbox == nil { await builtInSandbox?.client.transport.shutdown() }
+    }
 
     /// Defines a variable from outside (`--var NAME=VALUE`).
     public func define(_ name: String, _ value: Value) { variables[name] = value }
@@ -344,6 +367,8 @@ public final class Interpreter: @unchecked Sendable {
             switch value {
             case .expression(let expr): result = try evaluate(expr)
             case .command(let inner):
+                bindingName = name.value
+                defer { bindingName = nil }
                 guard let produced = try await execute(inner, firstFailure: &firstFailure) else {
                     throw ScriptError.runtime("'\(inner.commandWord)' gives no value to keep", at: inner.range)
                 }

@@ -16,6 +16,11 @@ public struct ScriptError: Error, Sendable {
     /// shown after the hint, unless the run discards the session it pushed
     /// to (then the records are gone and skipping them would lose them).
     public var resume: String?
+    /// The HTTP status and the service's error code, when the service refused.
+    public var status: Int?
+    public var code: String?
+    /// The session that blocked a `start` (409): from the answer, or found in the activity log.
+    public var activeSessionID: String?
     /// Set when the run is about to discard its sessions: the hint then says
     /// to push again from the start instead of giving `resume`.
     var sessionsDiscarded = false
@@ -55,14 +60,6 @@ public struct ScriptError: Error, Sendable {
         case .http: code = .refused
         case .transport, .unexpectedResponse, .redirected: code = .runtime
         }
-        var details: [String] = []
-        if error.status != nil { details.append("\(error.request) → \(error.summary)") } else { details.append(error.request) }
-        for problem in error.validationErrors.prefix(20) {
-            details.append("record \(problem.index) (\(problem.entityType)) \(problem.field): \(problem.issue)")
-        }
-        if error.validationErrors.count > 20 { details.append("… and \(error.validationErrors.count - 20) more problems") }
-        if let raw = error.rawBody, !raw.isEmpty { details.append("body: \(raw.prefix(300))") }
-        if error.attempts > 1 { details.append("gave up after \(error.attempts) attempts") }
         let message: String
         switch error.kind {
         case .http(let status):
@@ -71,7 +68,40 @@ public struct ScriptError: Error, Sendable {
         case .transport: message = "\(what) failed: \(error.message)"
         case .unexpectedResponse, .redirected: message = "\(what) failed: \(error.message)"
         }
+        var details: [String] = []
+        if let status = error.status {
+            // The service's words are in the message already: the exchange line
+            // adds the status and code, not the same sentence a second time.
+            var line = "\(error.request) → \(HTTPStatus.line(status))"
+            if let code = error.code, !code.isEmpty { line += " (\(code))" }
+            details.append(message.hasSuffix(error.message) ? line : "\(error.request) → \(error.summary)")
+        } else {
+            details.append(error.request)
+        }
+        for problem in error.validationErrors.prefix(20) {
+            details.append("record \(problem.index) (\(problem.entityType)) \(problem.field): \(problem.issue)")
+        }
+        if error.validationErrors.count > 20 { details.append("… and \(error.validationErrors.count - 20) more problems") }
+        if let raw = error.rawBody, !raw.isEmpty { details.append("body: \(raw.prefix(300))") }
+        if error.attempts > 1 { details.append("gave up after \(error.attempts) attempts") }
         self.init(code, message, at: range, details: details, hint: error.advice)
+        status = error.status.map { Int($0.code) }
+        self.code = error.code
+        activeSessionID = error.activeSessionID
+    }
+
+    /// The error as scripts read it in `last_error`: `message`, `exit_code`,
+    /// `status` and `code` (when the service refused), `active_session_id`
+    /// (when a start met 409), `hint`.
+    public var value: Value {
+        .record([
+            ("message", .string(message)),
+            ("exit_code", .int(Int64(exitCode.rawValue))),
+            ("status", status.map { .int(Int64($0)) } ?? .null),
+            ("code", code.map(Value.string) ?? .null),
+            ("active_session_id", activeSessionID.map(Value.string) ?? .null),
+            ("hint", shownHint.map(Value.string) ?? .null),
+        ])
     }
 
     /// The error as a diagnostic, for rendering with its source line and caret.

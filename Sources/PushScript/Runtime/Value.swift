@@ -125,18 +125,24 @@ extension Value {
     }
 }
 
-/// A session as a script holds it: its id and the last snapshot the service sent.
+/// A session as a script holds it: its id, the service it belongs to, and
+/// the last snapshot that service sent.
 ///
 /// A reference, so `let t = s` and `s` see the same refreshes.
 public final class SessionHandle: @unchecked Sendable {
     // Mutated only by the interpreter, which runs one statement at a time.
     public private(set) var snapshot: Session
+    /// Where the session lives: its id means nothing to another service.
+    public let service: SessionService
 
     /// What this run saw the session accept, once it has pushed to it: the
     /// check before apply compares it with what the session holds.
     var ledger: StagingLedger?
 
-    public init(_ snapshot: Session) { self.snapshot = snapshot }
+    public init(_ snapshot: Session, service: SessionService) {
+        self.snapshot = snapshot
+        self.service = service
+    }
 
     public var id: String { snapshot.id }
     public var state: SessionState { snapshot.state }

@@ -29,12 +29,25 @@ public struct LearnSettings: Sendable {
     /// The settings for a shell started in this environment: lessons from
     /// `PUSHSH_LESSONS` or the shipped ones, progress in
     /// `PUSHSH_LEARN_PROGRESS`, else next to the history (`PUSHSH_HISTORY` +
-    /// `.learn`), else `~/.pushsh_learn`.
+    /// `.learn`), else `~/.pushsh_learn`; the lessons' files in a folder the
+    /// learner can find again (``defaultWorkDirectory(environment:)``).
     public static func forEnvironment(_ environment: [String: String]) -> LearnSettings {
         LearnSettings(
             lessonsDirectory: environment["PUSHSH_LESSONS"].flatMap { $0.isEmpty ? nil : $0 },
             progressPath: LearnProgress.defaultPath(environment: environment),
+            workDirectory: defaultWorkDirectory(environment: environment),
             environment: environment)
+    }
+
+    /// Where lessons keep their data files and what the learner saves, for
+    /// good (a temporary folder was lost with the shell): `PUSHSH_LEARN_DIR`;
+    /// else beside the history when `PUSHSH_HISTORY` names it (`HISTORY.lessons`);
+    /// else `$XDG_DATA_HOME/pushsh/lessons` (`~/.local/share/pushsh/lessons`).
+    public static func defaultWorkDirectory(environment: [String: String]) -> String {
+        if let path = environment["PUSHSH_LEARN_DIR"], !path.isEmpty { return path }
+        if let history = environment["PUSHSH_HISTORY"], !history.isEmpty { return history + ".lessons" }
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/pushsh/lessons" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share/pushsh/lessons"
     }
 }
 

@@ -11,6 +11,9 @@ struct Learning {
     var library: LessonLibrary?
     /// `${...}` that could not be worked out in lessons already left.
     var textProblems: [String] = []
+    /// For each step of the lesson in progress, how many entries had run when
+    /// it was shown: `back` replays those before the step it goes back to.
+    var stepStarts: [Int: Int] = [:]
 }
 
 /// Where a lesson stands, for tests and for anyone driving the shell.
@@ -131,7 +134,12 @@ extension Shell {
     }
 
     /// Starts a lesson on a fresh sandbox; the learner's interpreter and transcript are kept aside.
-    func startLesson(_ lesson: Lesson, library: LessonLibrary, at range: SourceRange?) async throws {
+    ///
+    /// With `replaying`, the lesson starts again for `back`: those entries run
+    /// quietly on the fresh sandbox, and the lesson goes on at `step`.
+    func startLesson(
+        _ lesson: Lesson, library: LessonLibrary, at range: SourceRange?, replaying: [TranscriptEntry] = [], step: Int = 0
+    ) async throws {
         if learning.tour != nil { await endLesson(completed: false, quiet: true) }
         let work = try lessonWorkDirectory(at: range)
         for file in lesson.files {
@@ -166,8 +174,9 @@ extension Shell {
         }
 
         let learner = interpreter
+        let lessonOutput = MutableOutput(output)
         let lessonInterpreter = Interpreter(
-            connection: connection, output: output, environment: learnSettings.environment, sandboxes: interpreter.sandboxes,
+            connection: connection, output: lessonOutput, environment: learnSettings.environment, sandboxes: interpreter.sandboxes,
             transports: interpreter.transports)
         // A lesson shows what the service does with a bad record (its 400);
         // the client's own check before sending would hide that.
@@ -179,12 +188,22 @@ extension Shell {
         lessonInterpreter.warnsAboutTypedKeys = false
         lessonInterpreter.shellCommand = { [unowned self] statement in try await self.shellCommand(statement) }
         let tour = Tour(
-            lesson: lesson, interpreter: lessonInterpreter, workDirectory: work, learner: learner, learnerTranscript: transcript,
+            lesson: lesson, interpreter: lessonInterpreter, workDirectory: work, learner: learner, learnerTranscript: typed,
             output: output)
         learning.tour = tour
         interpreter = lessonInterpreter
-        transcript = []
-        tour.showOpening()
+        typed = TypedEntries()
+        learning.stepStarts = [0: 0]
+        guard !replaying.isEmpty || step > 0 else {
+            tour.showOpening()
+            return
+        }
+        lessonOutput.muted = true
+        for entry in replaying { _ = await runTyped(entry.text) }
+        lessonOutput.muted = false
+        tour.resume(at: step)
+        learning.stepStarts[step] = typed.entries.count
+        tour.showStep()
     }
 
     /// Puts the learner's interpreter and transcript back.
@@ -192,7 +211,7 @@ extension Shell {
         guard let tour = learning.tour else { return }
         learning.tour = nil
         interpreter = tour.learnerInterpreter
-        transcript = tour.learnerTranscript
+        typed = tour.learnerTranscript
         await tour.interpreter.connection.client.transport.shutdown()
         defer { learning.textProblems += tour.textProblems }
         guard !quiet else { return }
@@ -214,6 +233,7 @@ extension Shell {
                 ))
         }
         output.line(paint.dim("back in your own shell: your variables and connection are as you left them"))
+        output.line(paint.dim("(the lesson's files, and what you saved in it, stay in \(tour.workDirectory))"))
     }
 
     func lessonWorkDirectory(at range: SourceRange?) throws -> String {
@@ -246,20 +266,28 @@ extension Shell {
         case "hint":
             tour.showHint()
         case "back":
-            if tour.stepBack() {
-                output.line(
-                    TerminalStyle(enabled: output.color).dim("(back one step; the sandbox is not rewound, so what you did stays done)"))
-                tour.showStep()
-            } else {
+            // The sandbox goes back too: the lesson starts again on a fresh one and what ran
+            // before that step runs again, quietly; so its command works again (no 409).
+            guard tour.stepIndex > 0, let library = learning.library else {
                 output.line("this is the first step")
+                return true
             }
+            let step = tour.stepIndex - 1
+            let replaying = Array(typed.entries.prefix(learning.stepStarts[step] ?? 0))
+            output.line(
+                TerminalStyle(enabled: output.color).dim(
+                    "(back one step: the lesson's sandbox is set up again, with what you did before that step)"))
+            do { try await startLesson(tour.lesson, library: library, at: nil, replaying: replaying, step: step) } catch let error
+                as ScriptError
+            {
+                interpreter.report(error)
+            } catch {}
         case "skip":
             guard let step = tour.step else { return true }
             output.line(TerminalStyle(enabled: output.color).dim("skipping: running it for you:"))
             output.line("  " + step.suggestion.replacingOccurrences(of: "\n", with: "\n  "))
             tour.beginEntry()
-            let outcome = await runCancellable(entrySource(step.suggestion))
-            if outcome == .done { transcript.append(step.suggestion) }
+            let outcome = await runTyped(step.suggestion)
             tour.endEntry(step.suggestion, outcome: outcome, nudge: false)
             if tour.step?.line == step.line { tour.skipStep() }
             await afterStepChange(tour)
@@ -287,6 +315,7 @@ extension Shell {
         if tour.finished {
             await endLesson(completed: true)
         } else {
+            learning.stepStarts[tour.stepIndex] = typed.entries.count
             tour.showStep()
         }
     }

@@ -35,7 +35,7 @@ final class Tour {
     let workDirectory: String
     /// The learner's own interpreter and transcript, put back when the lesson ends.
     let learnerInterpreter: Interpreter
-    let learnerTranscript: [String]
+    let learnerTranscript: TypedEntries
     let output: ScriptOutput
     let log = ExchangeLog()
 
@@ -56,7 +56,7 @@ final class Tour {
     private(set) var textProblems: [String] = []
 
     init(
-        lesson: Lesson, interpreter: Interpreter, workDirectory: String, learner: Interpreter, learnerTranscript: [String],
+        lesson: Lesson, interpreter: Interpreter, workDirectory: String, learner: Interpreter, learnerTranscript: TypedEntries,
         output: ScriptOutput
     ) {
         self.lesson = lesson
@@ -304,11 +304,10 @@ final class Tour {
         stepIndex += 1
     }
 
-    /// `back`: the previous step again (the sandbox is not rewound).
-    func stepBack() -> Bool {
-        guard stepIndex > 0 else { return false }
-        stepIndex -= 1
-        return true
+    /// `back`: a lesson started again and replayed up to `step` goes on from there.
+    func resume(at step: Int) {
+        stepIndex = min(max(step, 0), lesson.steps.count)
+        misses = 0
     }
 
     /// The closing text once every step is done.
