@@ -156,7 +156,7 @@ public final class Shell {
                 errorStyle.warning("warning:")
                     + " session \(handle.id) is still active (\(records)); while it is, "
                     + "the integration cannot start another one.\n\(back)  discard it:  close \(name) discard\n  apply it:    close \(name) apply\n"
-                    + "  or type exit (or Ctrl-D) again to leave it active; it expires after an hour without requests")
+                    + "  or type exit, quit or Ctrl-D again to leave it active; it expires after an hour without requests")
         }
         return true
     }

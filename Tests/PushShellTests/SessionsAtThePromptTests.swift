@@ -62,6 +62,8 @@ import _PushTestSupport
         #expect(errors.contains("warning: session ses_910a2dec89025cc1 is still active (1 record staged)"), "\(errors)")
         #expect(errors.contains("  first:       connect sandbox\n  discard it:  close s discard\n"), "\(errors)")
         #expect(errors.contains("  discard it:  close r discard\n"), "\(errors)")
+        // quit leaves as exit does, and the warning says so (it named exit and Ctrl-D alone).
+        #expect(errors.contains("or type exit, quit or Ctrl-D again to leave it active"), "\(errors)")
         #expect(stdout.contains("closed session ses_910a2dec89025cc1 with discard: cancelled"), "\(stdout)")
         #expect(!errors.contains("404") && !errors.contains("no session"), "\(errors)")
         #expect(prompts.contains("sandbox s:cancelled> "), "\(prompts)")
