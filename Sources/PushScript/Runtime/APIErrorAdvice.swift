@@ -117,7 +117,7 @@ extension PushAPIError {
             return "only an active or expired session can be closed; read its state with status"
         case .bodyTooLarge:
             return
-                "the request body is larger than the service, or a gateway in front of it, takes (which may be far below the documented 5 MB): send smaller pages, with fewer records: set page_bytes N (or set page_size N)"
+                "the request body is larger than the service, or a gateway in front of it, takes (which may be far below the documented 5 MB): send smaller pages, for example: set page_bytes 1000000; or fewer records a page, for example: set page_size 100"
         case .unsupportedMediaType:
             return "send the body as JSON with content-type: application/json"
         case .rateLimited(let wait):
