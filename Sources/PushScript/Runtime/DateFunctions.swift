@@ -1,4 +1,5 @@
 import Foundation
+import PushAPI
 import PushSyntax
 
 /// `date` and `excel_date`: a date as an export writes it, read strictly by
@@ -86,52 +87,16 @@ struct Instant {
     var milliseconds: Int64
 
     /// `2023-03-15T00:00:00.000Z`: milliseconds and `Z`, as the service writes its own timestamps.
-    var iso8601: String {
-        let days = Int64((Double(milliseconds) / 86_400_000).rounded(.down))
-        let inDay = milliseconds - days * 86_400_000
-        let (year, month, day) = CivilDate.civil(days: days)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let ms = inDay % 1000
-        let fraction = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
-        let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
-        return
-            "\(yearText)-\(two(month))-\(two(day))T\(two(inDay / 3_600_000)):\(two(inDay / 60_000 % 60)):\(two(inDay / 1000 % 60)).\(fraction)Z"
-    }
+    var iso8601: String { Timestamp(millisecondsSince1970: milliseconds).iso8601 }
 }
 
 /// Days and the proleptic Gregorian calendar, without Foundation's
-/// leniency (Howard Hinnant's days-from-civil).
+/// leniency: the client core's own arithmetic (Timestamp), under the names
+/// the date functions read best with.
 enum CivilDate {
-    static func isLeap(_ year: Int64) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+    static func daysIn(month: Int64, year: Int64) -> Int64 { Timestamp.daysIn(month: month, year: year) }
 
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 { Timestamp.days(fromCivil: year, month, day) }
 
     static let monthNames = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
