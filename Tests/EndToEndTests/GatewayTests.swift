@@ -14,20 +14,7 @@ final class GatewayServer {
 
     init() throws {
         let python = try NetworkTools.require("python3", package: "python3")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.script]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        started = StartedProcess(process)
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-        guard let text = String(data: line, encoding: .utf8), text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-            throw XCTSkip("the gateway did not start (python3 \(Self.script))")
-        }
-        self.port = port
+        (started, port) = try StartedProcess.listening(python, [Self.script], what: "the gateway")
     }
 
     func base(_ mode: String) -> String { "http://127.0.0.1:\(port)/\(mode)/api/external/push" }

@@ -67,6 +67,25 @@ enum NetworkTools {
 final class StartedProcess {
     let process: Process
     init(_ process: Process) { self.process = process }
+
+    /// Starts one of our Python servers, which prints "PORT n" once it
+    /// listens, and reads that port.
+    static func listening(_ python: String, _ arguments: [String], what: String) throws -> (StartedProcess, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let started = StartedProcess(process)
+        var line = Data()
+        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        guard let text = String(data: line, encoding: .utf8), text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            throw XCTSkip("\(what) did not start (python3 \(arguments.joined(separator: " ")))")
+        }
+        return (started, port)
+    }
     /// SIGKILL, not terminate(): a test runner may start children with
     /// SIGTERM ignored, and a child that ignores it would hang the wait.
     func stop() {
@@ -95,24 +114,10 @@ final class FakeService {
         let python = try NetworkTools.require("python3", package: "python3")
         let dir = try NetworkTools.temporaryDirectory("fake")
         log = dir.appendingPathComponent("requests.jsonl")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
         var arguments = [Self.script, "--log", log.path]
         if let tls { arguments += ["--cert", tls.cert, "--key", tls.key] }
         if let otherOrigin { arguments += ["--other-origin", otherOrigin] }
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        started = StartedProcess(process)
-        // The script prints "PORT n" once it listens.
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-        guard let text = String(data: line, encoding: .utf8), text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-            throw XCTSkip("the fake service did not start (python3 \(Self.script))")
-        }
-        self.port = port
+        (started, port) = try StartedProcess.listening(python, arguments, what: "the fake service")
         scheme = tls == nil ? "http" : "https"
     }
 
